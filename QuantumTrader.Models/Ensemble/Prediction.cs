@@ -1,0 +1,29 @@
+using QuantumTrader.Models.Features;
+
+namespace QuantumTrader.Models.Ensemble;
+
+public enum TradeAction { Hold, Buy, Sell }
+
+/// <summary>One model's vote: an action with a confidence in [0, 1].</summary>
+public sealed record Prediction(string ModelId, TradeAction Action, double Confidence);
+
+/// <summary>What a predictor sees for one decision: the current feature row and the recent closes (oldest first, current bar last).</summary>
+public sealed record ModelInput(string Symbol, FeatureVector Features, IReadOnlyList<double> RecentCloses);
+
+/// <summary>The contract every model slot serves: tree models through ONNX Runtime, deep forecasters through TorchSharp.</summary>
+public interface IPredictor
+{
+    string ModelId { get; }
+    string Version { get; }
+    Prediction Predict(ModelInput input);
+}
+
+/// <summary>The four ensemble slots of seed 001; FastTree serves the slot the seed calls XGBoost.</summary>
+public static class ModelSlots
+{
+    public const string Xgb = "xgb";
+    public const string Lgbm = "lgbm";
+    public const string Nhits = "nhits";
+    public const string PatchTst = "patchtst";
+    public static readonly IReadOnlyList<string> All = [Xgb, Lgbm, Nhits, PatchTst];
+}
