@@ -1,1 +1,3 @@
-Console.WriteLine("qt");
+using QuantumTrader.Host.Cli;
+
+return await QtCli.RunAsync(args);

@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using QuantumTrader.Actors.Accounts;
+using QuantumTrader.Actors.Feeds;
+using QuantumTrader.Actors.ModelPerformance;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Symbols;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Actors.Hosting;
+
+/// <summary>Registry keys of the node's actors.</summary>
+public sealed class SymbolRegion;
+public sealed class ModelRegion;
+public sealed class AccountRegion;
+public sealed class TradeFeedSingleton;
+
+/// <summary>The in-process services the entities use: the served models and the cascade's rules.</summary>
+public sealed record NodeServices(EnsembleServing Serving, SymbolRules Rules, double StartingEquity = 10_000, string AccountId = "paper");
+
+public static class QuantumTraderNode
+{
+    /// <summary>Configuration, sharded entities and the trade feed of one node; hosts and tests call the same extension.</summary>
+    public static AkkaConfigurationBuilder WithQuantumTraderNode(this AkkaConfigurationBuilder builder, NodeSettings settings, NodeServices services)
+    {
+        var shardOptions = new ShardOptions
+        {
+            StateStoreMode = StateStoreMode.DData,
+            RememberEntities = false,
+            PassivateIdleEntityAfter = TimeSpan.FromMinutes(10),
+        };
+        var extractor = new RoutingExtractor(EntityIds.ShardCount);
+
+        return builder
+            .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)
+            .WithShardRegion<SymbolRegion>(EntityIds.SymbolType,
+                symbol => SymbolEntity.PropsFor(symbol, services.Rules, services.Serving, settings.SnapshotEvery), extractor, shardOptions)
+            .WithShardRegion<ModelRegion>(EntityIds.ModelType,
+                modelId => ModelEntity.PropsFor(modelId, settings.SnapshotEvery), extractor, shardOptions)
+            .WithShardRegion<AccountRegion>(EntityIds.AccountType,
+                accountId => AccountEntity.PropsFor(accountId, services.StartingEquity, settings.SnapshotEvery), extractor, shardOptions)
+            .WithSingleton<TradeFeedSingleton>("trade-feed",
+                (_, registry, _) => TradeFeed.PropsFor(registry.Get<ModelRegion>(), registry.Get<AccountRegion>(), services.AccountId),
+                new ClusterSingletonOptions(), createProxyToo: true)
+            .AddStartup((system, _) =>
+            {
+                if (settings.SeedNodes.Count == 0)
+                {
+                    var cluster = Cluster.Get(system);
+                    cluster.Join(cluster.SelfAddress);
+                }
+            });
+    }
+}

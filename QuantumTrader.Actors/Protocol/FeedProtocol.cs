@@ -1,0 +1,13 @@
+using QuantumTrader.Models;
+
+namespace QuantumTrader.Actors.Protocol;
+
+/// <summary>The trade feed delivered every closed trade up to this journal offset.</summary>
+public sealed record TradeFeedAdvanced(long Offset, string TradeId) : IDomainEvent, IProtocolMessage;
+
+public sealed record GetTradeFeedStatus : IProtocolMessage
+{
+    public static readonly GetTradeFeedStatus Instance = new();
+}
+
+public sealed record TradeFeedStatus(long Offset, long TradesDelivered) : IProtocolMessage;

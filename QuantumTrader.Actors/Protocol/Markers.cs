@@ -1,0 +1,24 @@
+namespace QuantumTrader.Actors.Protocol;
+
+/// <summary>Every command, query and reply that may cross a process boundary; bound to <c>ProtocolSerializer</c>.</summary>
+public interface IProtocolMessage
+{
+}
+
+/// <summary>Routed to the symbol entity of that instrument.</summary>
+public interface IWithSymbol
+{
+    string Symbol { get; }
+}
+
+/// <summary>Routed to the model entity of that model slot.</summary>
+public interface IWithModelId
+{
+    string ModelId { get; }
+}
+
+/// <summary>Routed to the account entity.</summary>
+public interface IWithAccountId
+{
+    string AccountId { get; }
+}

@@ -1,0 +1,26 @@
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Actors.Protocol;
+
+/// <summary>
+/// Bar number <paramref name="Seq"/> (1-based, per symbol) of the replay. <paramref name="Equity"/> is the account equity
+/// the sizing uses; <paramref name="TradingEnabled"/> is false while the bar only warms features (for example the training span).
+/// </summary>
+public sealed record ProcessBar(string Symbol, long Seq, Bar Bar, double Equity, bool TradingEnabled) : IWithSymbol, IProtocolMessage;
+
+/// <summary>
+/// The reply once the bar's events are journaled. <paramref name="AlreadyProcessed"/> is true when the entity had done
+/// this bar before (a resumed replay); <paramref name="Replayed"/> when its events came from the journal instead of a new decision.
+/// </summary>
+public sealed record BarProcessed(string Symbol, long Seq, bool AlreadyProcessed, bool Replayed, int EventsPersisted, IReadOnlyList<ClosedTrade> ClosedTrades) : IProtocolMessage;
+
+public sealed record GetSymbolStatus(string Symbol) : IWithSymbol, IProtocolMessage;
+
+public sealed record SymbolStatus(
+    string Symbol, long LastSeq, int TradesOpened, int TradesClosed, int SignalsRejected, double RealizedPnl,
+    string? Regime, OpenPosition? Position, int Divergences) : IProtocolMessage;
+
+/// <summary>The symbol entity's snapshot: its whole state, including the replay position.</summary>
+public sealed record SymbolSnapshot(SymbolState State) : IProtocolMessage;

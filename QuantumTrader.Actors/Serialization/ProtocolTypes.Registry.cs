@@ -1,0 +1,45 @@
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Actors.Serialization;
+
+public static partial class ProtocolTypes
+{
+    private static void RegisterAll()
+    {
+        // Journaled domain events of the symbol entity.
+        Add<OrderPlaced>("symbol.order-placed.v1");
+        Add<OrderFilled>("symbol.order-filled.v1");
+        Add<TradeClosed>("symbol.trade-closed.v1");
+        Add<SignalRejected>("symbol.signal-rejected.v1");
+        Add<RegimeChanged>("symbol.regime-changed.v1");
+        Add<SymbolSnapshot>("symbol.snapshot.v1");
+
+        // Symbol commands and replies.
+        Add<ProcessBar>("symbol.process-bar.v1");
+        Add<BarProcessed>("symbol.bar-processed.v1");
+        Add<GetSymbolStatus>("symbol.get-status.v1");
+        Add<SymbolStatus>("symbol.status.v1");
+
+        // Model entity.
+        Add<RecordModelOutcome>("model.record-outcome.v1");
+        Add<ModelOutcomeRecorded>("model.outcome-recorded.v1");
+        Add<OutcomeAck>("model.outcome-ack.v1");
+        Add<GetModelPerformance>("model.get-performance.v1");
+        Add<ModelPerformanceReport>("model.performance.v1");
+        Add<ModelPerformanceSnapshot>("model.snapshot.v1");
+
+        // Account entity.
+        Add<SettleTrade>("account.settle-trade.v1");
+        Add<TradeSettled>("account.trade-settled.v1");
+        Add<SettleAck>("account.settle-ack.v1");
+        Add<GetAccountStatus>("account.get-status.v1");
+        Add<AccountStatus>("account.status.v1");
+        Add<AccountSnapshot>("account.snapshot.v1");
+
+        // Trade feed projection.
+        Add<TradeFeedAdvanced>("feed.advanced.v1");
+        Add<GetTradeFeedStatus>("feed.get-status.v1");
+        Add<TradeFeedStatus>("feed.status.v1");
+    }
+}

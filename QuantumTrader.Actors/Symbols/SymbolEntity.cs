@@ -1,0 +1,109 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Serialization;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Actors.Symbols;
+
+/// <summary>
+/// One instrument. Runs each bar through <see cref="SymbolState.Process"/>, journals the events and replies.
+/// Recovery: the snapshot restores everything up to its bar; events journaled after it are held back and, when the
+/// replay re-sends those bars, they are applied instead of new decisions, so the journal stays the single truth
+/// and a resumed run neither repeats nor loses a trade.
+/// </summary>
+public sealed class SymbolEntity : ReceivePersistentActor
+{
+    private readonly string _symbol;
+    private readonly SymbolRules _rules;
+    private readonly EnsembleServing _serving;
+    private readonly int _snapshotEvery;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SortedDictionary<long, List<SymbolEvent>> _journaledAhead = new();
+    private SymbolState _state;
+    private int _divergences;
+
+    public SymbolEntity(string symbol, SymbolRules rules, EnsembleServing serving, int snapshotEvery)
+    {
+        _symbol = symbol;
+        _rules = rules;
+        _serving = serving;
+        _snapshotEvery = snapshotEvery;
+        _state = SymbolState.Start(symbol, rules);
+
+        Recover<SnapshotOffer>(offer => _state = ((SymbolSnapshot)offer.Snapshot).State);
+        Recover<SymbolEvent>(HoldBack);
+        Command<ProcessBar>(Handle);
+        Command<GetSymbolStatus>(_ => Sender.Tell(Status()));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", PersistenceId, f.Cause.Message));
+    }
+
+    public override string PersistenceId => EntityIds.Symbol(_symbol);
+
+    public static Props PropsFor(string symbol, SymbolRules rules, EnsembleServing serving, int snapshotEvery) =>
+        Props.Create(() => new SymbolEntity(symbol, rules, serving, snapshotEvery));
+
+    private void HoldBack(SymbolEvent e)
+    {
+        if (e.BarSeq <= _state.LastSeq)
+            throw new InvalidOperationException($"{PersistenceId}: journaled event for bar #{e.BarSeq} precedes the snapshot at bar #{_state.LastSeq}");
+        if (!_journaledAhead.TryGetValue(e.BarSeq, out var list)) _journaledAhead[e.BarSeq] = list = [];
+        list.Add(e);
+    }
+
+    private void Handle(ProcessBar cmd)
+    {
+        if (cmd.Seq <= _state.LastSeq)
+        {
+            Sender.Tell(new BarProcessed(_symbol, cmd.Seq, true, false, 0, []));
+            return;
+        }
+
+        var context = new BarContext(cmd.Equity, cmd.TradingEnabled, _serving.Weights, _serving.PredictAll);
+        var (observed, computed) = _state.Process(cmd.Bar, cmd.Seq, context, _rules);
+
+        if (_journaledAhead.Count > 0)
+        {
+            var journaled = _journaledAhead.Remove(cmd.Seq, out var held) ? held : [];
+            if (!SameEvents(journaled, computed))
+            {
+                _divergences++;
+                _log.Warning("{0} bar #{1}: the journal holds {2} event(s), a new decision gave {3}; the journal wins",
+                    PersistenceId, cmd.Seq, journaled.Count, computed.Count);
+            }
+            _state = observed.ApplyAll(journaled);
+            Reply(cmd, replayed: true, 0, journaled);
+            return;
+        }
+
+        _state = observed;
+        if (computed.Count == 0)
+        {
+            Reply(cmd, replayed: false, 0, computed);
+            return;
+        }
+        PersistAll(computed, e => _state = _state.Apply(e));
+        var sender = Sender;
+        Defer(cmd, c => Reply(c, replayed: false, computed.Count, computed, sender));
+    }
+
+    private void Reply(ProcessBar cmd, bool replayed, int persisted, IReadOnlyList<SymbolEvent> events, IActorRef? to = null)
+    {
+        var closed = events.OfType<TradeClosed>().Select(t => t.Trade).ToArray();
+        (to ?? Sender).Tell(new BarProcessed(_symbol, cmd.Seq, false, replayed, persisted, closed));
+        if (_snapshotEvery > 0 && _state.LastSeq % _snapshotEvery == 0) SaveSnapshot(new SymbolSnapshot(_state));
+    }
+
+    private static bool SameEvents(IReadOnlyList<SymbolEvent> a, IReadOnlyList<SymbolEvent> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => ProtocolSerializer.ToJson(p.First) == ProtocolSerializer.ToJson(p.Second));
+
+    private SymbolStatus Status() => new(
+        _symbol, _state.LastSeq, _state.TradesOpened, _state.TradesClosed, _state.SignalsRejected, _state.RealizedPnl,
+        _state.Regime?.ToString(), _state.Broker.Position, _divergences);
+}

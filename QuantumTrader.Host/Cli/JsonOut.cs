@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>The one JSON shape every report and bench verb writes with --json: camelCase, one object per file.</summary>
+public static class JsonOut
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static void Write(string? path, object value)
+    {
+        if (string.IsNullOrEmpty(path)) return;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, JsonSerializer.Serialize(value, value.GetType(), Options));
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Market;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>The qt command line: verbs, parse errors and exit codes (0 done, 2 bad input or configuration, 1 anything else).</summary>
+public static class QtCli
+{
+    public static RootCommand Build() => new("QuantumTrader: an actor-model trading node with a self-governing ML ensemble")
+    {
+        RunVerb.Create(),
+        FeaturesVerb.Create(),
+        BenchVerb.Create(),
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine("see 'qt --help'");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (Unwrap(ex) is UsageException or BadInputException or MarketDataException)
+        {
+            Console.Error.WriteLine($"error: {Unwrap(ex).Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"failed: {ex}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static Exception Unwrap(Exception ex) => ex is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : ex;
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Market;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+public static class RunVerb
+{
+    public static Command Create()
+    {
+        var data = new Option<string[]>("--data") { Description = "Data file or folder (repeatable); default: the bundled Binance BTCUSDT and ETHUSDT 1h data", AllowMultipleArgumentsPerToken = false };
+        var format = new Option<DataFormat>("--format") { Description = "Data format: Auto, BinanceKline, FreqtradeJson, OhlcvCsv, Ninjabot", DefaultValueFactory = _ => DataFormat.Auto };
+        var state = new Option<string>("--state") { Description = "State directory: journal.db and trained models", DefaultValueFactory = _ => "state" };
+        var onBadRow = new Option<BadRowPolicy>("--on-bad-row") { Description = "Skip (report and count) or Stop (exit 2) at the first bad row", DefaultValueFactory = _ => BadRowPolicy.Skip };
+        var seed = new Option<int>("--seed") { Description = "Seed of model training", DefaultValueFactory = _ => 42 };
+        var summaryJson = new Option<string?>("--summary-json") { Description = "Write the run summary as JSON to this file" };
+        var tradesOut = new Option<string?>("--trades-out") { Description = "Write the closed trades as CSV to this file" };
+        var trainFraction = new Option<double>("--train-fraction") { Description = "Share of each symbol's bars that trains the models before trading starts", DefaultValueFactory = _ => 0.3 };
+        var feeBps = new Option<double>("--fee-bps") { Description = "Fee per side in basis points of notional", DefaultValueFactory = _ => 10 };
+        var slippageBps = new Option<double>("--slippage-bps") { Description = "Slippage per market fill in basis points", DefaultValueFactory = _ => 5 };
+        var equity = new Option<double>("--equity") { Description = "Starting paper equity", DefaultValueFactory = _ => 10_000 };
+
+        var command = new Command("run", "Replay market data through the node and paper-trade it")
+        {
+            data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var settings = new RunSettings
+            {
+                Data = parse.GetValue(data) is { Length: > 0 } d ? d : [BundledData.Default],
+                Format = parse.GetValue(format),
+                StateDirectory = parse.GetValue(state)!,
+                OnBadRow = parse.GetValue(onBadRow),
+                Seed = parse.GetValue(seed),
+                SummaryJson = parse.GetValue(summaryJson),
+                TradesOut = parse.GetValue(tradesOut),
+                TrainFraction = parse.GetValue(trainFraction),
+                FeeBps = parse.GetValue(feeBps),
+                SlippageBps = parse.GetValue(slippageBps),
+                StartingEquity = parse.GetValue(equity),
+            };
+            Validate(settings);
+            var summary = await RunJob.ExecuteAsync(settings, new ConsoleObserver(), cancel);
+            if (cancel.IsCancellationRequested)
+            {
+                AnsiConsole.MarkupLine("[yellow]interrupted: run the same command again to resume from the journal[/]");
+                return ExitCodes.Failure;
+            }
+            SummaryTable.Print(summary);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Validate(RunSettings s)
+    {
+        if (s.TrainFraction is <= 0 or >= 1) throw new UsageException($"--train-fraction must be between 0 and 1 (exclusive), got {s.TrainFraction}");
+        if (s.FeeBps < 0) throw new UsageException($"--fee-bps must be >= 0, got {s.FeeBps}");
+        if (s.SlippageBps < 0) throw new UsageException($"--slippage-bps must be >= 0, got {s.SlippageBps}");
+        if (s.StartingEquity <= 0) throw new UsageException($"--equity must be > 0, got {s.StartingEquity}");
+    }
+}
+
+public static class BundledData
+{
+    /// <summary>The data shipped with the repository, found beside the executable or by walking up to the repository root.</summary>
+    public static string Default => Find("data/binance");
+
+    public static string Find(string relative)
+    {
+        var candidates = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() };
+        foreach (var start in candidates)
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var path = Path.Combine(dir.FullName, relative);
+                if (Directory.Exists(path) || File.Exists(path)) return path;
+            }
+        }
+        throw new UsageException($"bundled data '{relative}' not found beside the executable or above the current directory; pass --data");
+    }
+}

@@ -1,0 +1,68 @@
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Ensemble.Onnx;
+using QuantumTrader.Models.Ensemble.Trees;
+using QuantumTrader.Models.Features;
+using QuantumTrader.Models.Market;
+
+namespace QuantumTrader.Host.Run;
+
+/// <summary>When each symbol starts trading: after the bars its models were trained on.</summary>
+public sealed record TradingPlan(IReadOnlyDictionary<string, DateTimeOffset> TradeFrom, DateTimeOffset TrainedTo)
+{
+    public bool TradesAt(Bar bar) => bar.Time >= TradeFrom[bar.Symbol];
+}
+
+/// <summary>
+/// Trains the two tree models on the first part of every symbol's bars, exports them to ONNX in the state directory and
+/// serves them through ONNX Runtime. Training is deterministic, so a resumed run finds the same versions on disk and loads them.
+/// </summary>
+public static class ModelBootstrap
+{
+    /// <summary>Labels look this many bars ahead: did the close rise?</summary>
+    public const int LabelHorizon = 4;
+
+    public static TradingPlan Prepare(ReplayData data, RunSettings settings, EnsembleServing serving, IRunObserver observer)
+    {
+        var tradeFrom = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var sets = new List<TreeTrainingSet>();
+        foreach (var group in data.Bars.GroupBy(b => b.Symbol))
+        {
+            var bars = group.ToArray();
+            var cut = (int)Math.Floor(bars.Length * settings.TrainFraction);
+            if (cut <= FeatureCalculator.WarmUpBars + LabelHorizon || cut >= bars.Length)
+                throw new Cli.UsageException(
+                    $"{group.Key}: {bars.Length} bars leave {cut} for training at --train-fraction {settings.TrainFraction}; need more than {FeatureCalculator.WarmUpBars + LabelHorizon} and some left to trade");
+            tradeFrom[group.Key] = bars[cut].Time;
+            var calculator = new FeatureCalculator(group.Key);
+            var rows = bars[..cut].Select(calculator.Next).ToArray();
+            sets.Add(TreeTrainingSet.FromFeatures(rows, bars[..cut].Select(b => b.Close).ToArray(), LabelHorizon));
+        }
+
+        var pooled = Pool(sets);
+        var options = new TreeTrainingOptions { Seed = settings.Seed };
+        foreach (var slot in new[] { ModelSlots.Xgb, ModelSlots.Lgbm })
+        {
+            var dir = Path.Combine(settings.StateDirectory, "models", slot);
+            var version = TreeTrainer.VersionFor(slot, pooled, options);
+            var sidecar = Path.Combine(dir, TreeModelArtifact.SidecarFileName(version));
+            if (!File.Exists(sidecar))
+            {
+                observer.Info($"training {slot} on {pooled.Count} rows ({pooled.PositiveCount} up) ...");
+                var model = TreeTrainer.Train(slot, pooled, options);
+                model.Save(dir);
+            }
+            var predictor = OnnxTreePredictor.Open(sidecar);
+            serving.Serve(predictor);
+            observer.Info($"serving {slot} {predictor.Version} through ONNX Runtime");
+        }
+        return new TradingPlan(tradeFrom, tradeFrom.Values.Max());
+    }
+
+    /// <summary>Rows of all symbols in time order, so a chronological validation split holds the latest rows of every symbol.</summary>
+    private static TreeTrainingSet Pool(IReadOnlyList<TreeTrainingSet> sets)
+    {
+        var rows = sets.SelectMany(s => s.X.Select((x, i) => (X: x, Y: s.Y[i], T: s.Times![i])))
+            .OrderBy(r => r.T).ToArray();
+        return new TreeTrainingSet(sets[0].Set, rows.Select(r => r.X).ToArray(), rows.Select(r => r.Y).ToArray(), rows.Select(r => r.T).ToArray());
+    }
+}

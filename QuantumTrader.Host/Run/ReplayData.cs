@@ -1,0 +1,72 @@
+using QuantumTrader.Models.Market;
+
+namespace QuantumTrader.Host.Run;
+
+public enum BadRowPolicy { Skip, Stop }
+
+/// <summary>A bad row under --on-bad-row stop: the run exits with code 2 before anything trades.</summary>
+public sealed class BadInputException(BadRow row) : Exception($"bad input: {row} (--on-bad-row stop)")
+{
+    public BadRow Row { get; } = row;
+}
+
+/// <summary>
+/// The bars of every input file, merged into one deterministic order (time, then file order), each numbered per symbol.
+/// Rows that fail validation are reported through the callback and counted; none disappears without a message.
+/// </summary>
+public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> Rejected, IReadOnlyList<string> Files)
+{
+    public static ReplayData Load(IReadOnlyList<string> paths, DataFormat format, BadRowPolicy policy, Action<BadRow> onBadRow)
+    {
+        var files = MarketDataReader.ExpandPaths(paths);
+        var perFile = new List<List<BarRecord>>();
+        var rejected = new List<BadRow>();
+
+        void Reject(BadRow row)
+        {
+            if (policy == BadRowPolicy.Stop) throw new BadInputException(row);
+            rejected.Add(row);
+            onBadRow(row);
+        }
+
+        foreach (var file in files)
+        {
+            var bars = new List<BarRecord>();
+            foreach (var record in MarketDataReader.Read(file, format))
+            {
+                switch (record)
+                {
+                    case BarRecord b: bars.Add(b); break;
+                    case BadRowRecord bad: Reject(bad.Row); break;
+                }
+            }
+            perFile.Add(bars);
+        }
+
+        var merged = new List<Bar>(perFile.Sum(f => f.Count));
+        var lastTime = new Dictionary<string, (DateTimeOffset Time, string File)>(StringComparer.Ordinal);
+        var cursor = new int[perFile.Count];
+        while (true)
+        {
+            var pick = -1;
+            for (var f = 0; f < perFile.Count; f++)
+            {
+                if (cursor[f] >= perFile[f].Count) continue;
+                if (pick < 0 || perFile[f][cursor[f]].Bar.Time < perFile[pick][cursor[pick]].Bar.Time) pick = f;
+            }
+            if (pick < 0) break;
+            var (bar, line) = perFile[pick][cursor[pick]++];
+            if (lastTime.TryGetValue(bar.Symbol, out var last) && bar.Time <= last.Time)
+            {
+                Reject(new BadRow(files[pick], line, "time",
+                    $"{bar.Symbol} bar at {bar.Time:O} overlaps {Path.GetFileName(last.File)}, which already has {bar.Symbol} up to {last.Time:O}"));
+                continue;
+            }
+            lastTime[bar.Symbol] = (bar.Time, files[pick]);
+            merged.Add(bar);
+        }
+        return new ReplayData(merged, rejected, files);
+    }
+
+    public IReadOnlyList<string> Symbols => Bars.Select(b => b.Symbol).Distinct().Order(StringComparer.Ordinal).ToArray();
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Query;
+using Akka.Persistence.Query.Sql;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Host.Run;
+
+/// <summary>What the run reports while it works; the console shows a progress bar, tests collect the calls.</summary>
+public interface IRunObserver
+{
+    void Info(string message);
+    void BadRow(BadRow row);
+    void Progress(long done, long total);
+}
+
+/// <summary>
+/// The main job: replay the data through a single-node cluster of sharded, journaled entities and paper-trade it.
+/// Same data, settings and seed give the same trades; an interrupted run resumes from the journal when started again.
+/// </summary>
+public static class RunJob
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<RunSummary> ExecuteAsync(RunSettings settings, IRunObserver observer, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(settings.StateDirectory);
+        var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow);
+        if (data.Bars.Count == 0) throw new Cli.UsageException($"no valid bars in {string.Join(", ", data.Files)}");
+        observer.Info($"{data.Bars.Count} bars of {string.Join(", ", data.Symbols)} from {data.Files.Count} file(s); {data.Rejected.Count} row(s) rejected");
+
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), observer.Info);
+        var plan = ModelBootstrap.Prepare(data, settings, serving, observer);
+
+        var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
+        var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
+        SqliteJournal.Prepare(node);
+
+        using var host = BuildHost(node, new NodeServices(serving, rules, settings.StartingEquity));
+        await host.StartAsync(cancel);
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var registry = host.Services.GetRequiredService<ActorRegistry>();
+            var symbols = await registry.GetAsync<SymbolRegion>(cancel);
+            var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+
+            var ledger = new TradeLedger(settings.StartingEquity);
+            var known = await journal.CurrentEventsByTag(EventTags.TradeClosed, Offset.NoOffset())
+                .RunAggregate(new List<ClosedTrade>(), (list, env) => { list.Add(((TradeClosed)env.Event).Trade); return list; }, system.Materializer());
+            foreach (var t in known) ledger.Add(t);
+            if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
+
+            var counters = await Replay(data, plan, symbols, ledger, observer, system, cancel);
+            cancel.ThrowIfCancellationRequested();
+
+            var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
+            await WaitForFeed(feed, ledger.Count, observer, cancel);
+            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, cancel);
+            if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
+            Cli.JsonOut.Write(settings.SummaryJson, summary);
+            return summary;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    public static IHost BuildHost(NodeSettings node, NodeServices services) =>
+        new HostBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(s => s.AddAkka(node.ActorSystemName, (builder, _) => builder.WithQuantumTraderNode(node, services)))
+            .Build();
+
+    private sealed record Counters(long Replayed, long AlreadyProcessed);
+
+    private static async Task<Counters> Replay(
+        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, IRunObserver observer, ActorSystem system, CancellationToken cancel)
+    {
+        var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
+        long done = 0, replayed = 0, already = 0;
+        var total = data.Bars.Count;
+        var commands = data.Bars.Select(bar =>
+        {
+            var seq = seqs[bar.Symbol] = seqs.GetValueOrDefault(bar.Symbol) + 1;
+            return new ProcessBar(bar.Symbol, seq, bar, 0, plan.TradesAt(bar));
+        });
+
+        var (killSwitch, completion) = Source.From(commands)
+            .ViaMaterialized(KillSwitches.Single<ProcessBar>(), Keep.Right)
+            .SelectAsync(1, async cmd =>
+            {
+                var reply = await symbols.Ask<BarProcessed>(cmd with { Equity = ledger.EquityBefore(cmd.Bar.Time) }, AskTimeout);
+                foreach (var t in reply.ClosedTrades) ledger.Add(t);
+                if (reply.Replayed) replayed++;
+                if (reply.AlreadyProcessed) already++;
+                if (++done % 250 == 0 || done == total) observer.Progress(done, total);
+                return reply;
+            })
+            .ToMaterialized(Sink.Ignore<BarProcessed>(), Keep.Both)
+            .Run(system.Materializer());
+        await using (cancel.Register(() => killSwitch.Shutdown()))
+            await completion;
+        if (already > 0) observer.Info($"{already} bar(s) were already processed before this start; {replayed} re-aligned with the journal");
+        return new Counters(replayed, already);
+    }
+
+    private static async Task WaitForFeed(IActorRef feed, int trades, IRunObserver observer, CancellationToken cancel)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await feed.Ask<TradeFeedStatus>(GetTradeFeedStatus.Instance, AskTimeout, cancel);
+            if (status.TradesDelivered >= trades) return;
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                observer.Info($"the trade feed delivered {status.TradesDelivered} of {trades} closed trades so far; it goes on at the next start");
+                return;
+            }
+            await Task.Delay(50, cancel);
+        }
+    }
+
+    private static async Task<RunSummary> Summarize(
+        ReplayData data, EnsembleServing serving, ActorRegistry registry, SqlReadJournal journal, TradeLedger ledger, Counters counters,
+        ActorSystem system, TimeSpan elapsed, CancellationToken cancel)
+    {
+        var symbols = await registry.GetAsync<SymbolRegion>(cancel);
+        var models = await registry.GetAsync<ModelRegion>(cancel);
+        var statuses = new List<SymbolStatus>();
+        foreach (var symbol in data.Symbols)
+            statuses.Add(await symbols.Ask<SymbolStatus>(new GetSymbolStatus(symbol), AskTimeout, cancel));
+
+        var health = serving.Health().ToDictionary(h => h.ModelId);
+        var modelSummaries = new List<ModelSummary>();
+        foreach (var id in serving.ModelIds)
+        {
+            var p = await models.Ask<ModelPerformanceReport>(new GetModelPerformance(id), AskTimeout, cancel);
+            var h = health[id];
+            modelSummaries.Add(new ModelSummary(id, h.Version, serving.Weights.WeightOf(id), p.Trades, p.WinRate, p.AverageR, h.Failures, h.Timeouts));
+        }
+
+        var materializer = system.Materializer();
+        var ids = await journal.CurrentPersistenceIds().RunAggregate(new List<string>(), (l, id) => { l.Add(id); return l; }, materializer);
+        long events = 0;
+        foreach (var id in ids)
+            events += await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue).RunAggregate(0L, (n, _) => n + 1, materializer);
+
+        var s = ledger.Summarize();
+        var barsPerSymbol = data.Bars.GroupBy(b => b.Symbol).ToDictionary(g => g.Key, g => (long)g.Count());
+        return new RunSummary(
+            data.Bars.Count, data.Rejected.Count, statuses.Sum(x => x.TradesOpened), s.Trades, statuses.Count(x => x.Position is not null),
+            s.NetPnl, s.WinRate, s.AverageR, s.Sharpe, s.MaxDrawdownPercent, s.FinalEquity, events,
+            counters.Replayed, counters.AlreadyProcessed, statuses.Sum(x => x.SignalsRejected), statuses.Sum(x => x.Divergences),
+            elapsed.TotalSeconds, modelSummaries,
+            statuses.Select(x => new SymbolSummary(x.Symbol, barsPerSymbol[x.Symbol], x.TradesOpened, x.TradesClosed, x.SignalsRejected,
+                x.RealizedPnl, x.Regime, x.Position is not null)).ToArray(),
+            data.Rejected.Select(r => new RejectedRow(r.File, r.Line, r.Field, r.Reason)).ToArray());
+    }
+}

@@ -1,0 +1,23 @@
+using QuantumTrader.Models.Market;
+
+namespace QuantumTrader.Host.Run;
+
+/// <summary>Options of the run verb, after parsing.</summary>
+public sealed record RunSettings
+{
+    public required IReadOnlyList<string> Data { get; init; }
+    public DataFormat Format { get; init; } = DataFormat.Auto;
+    public string StateDirectory { get; init; } = "state";
+    public BadRowPolicy OnBadRow { get; init; } = BadRowPolicy.Skip;
+    public int Seed { get; init; } = 42;
+    public string? SummaryJson { get; init; }
+    public string? TradesOut { get; init; }
+
+    /// <summary>The first part of each symbol's bars trains the tree models; trading starts after it (no look-ahead).</summary>
+    public double TrainFraction { get; init; } = 0.3;
+
+    public double FeeBps { get; init; } = 10;
+    public double SlippageBps { get; init; } = 5;
+    public double StartingEquity { get; init; } = 10_000;
+    public int SnapshotEvery { get; init; } = 500;
+}

@@ -1,0 +1,30 @@
+namespace QuantumTrader.Host.Run;
+
+public sealed record ModelSummary(string Id, string Version, double Weight, int Trades, double WinRate, double AvgR, long Failures, long Timeouts);
+
+public sealed record SymbolSummary(string Symbol, long Bars, int TradesOpened, int TradesClosed, int SignalsRejected, double RealizedPnl, string? Regime, bool PositionOpen);
+
+public sealed record RejectedRow(string File, int Line, string Field, string Reason);
+
+/// <summary>The run's result, printed as a table and written as JSON with --summary-json.</summary>
+public sealed record RunSummary(
+    long Bars,
+    int RejectedRows,
+    int TradesOpened,
+    int TradesClosed,
+    int OpenPositions,
+    double NetPnl,
+    double WinRate,
+    double AvgR,
+    double Sharpe,
+    double MaxDrawdown,
+    double FinalEquity,
+    long EventsPersisted,
+    long BarsReplayedFromJournal,
+    long BarsAlreadyProcessed,
+    int SignalsRejected,
+    int Divergences,
+    double ElapsedSeconds,
+    IReadOnlyList<ModelSummary> Models,
+    IReadOnlyList<SymbolSummary> Symbols,
+    IReadOnlyList<RejectedRow> Rejected);

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+
+namespace QuantumTrader.Models.Ensemble;
+
+/// <summary>Failures of one model slot since the node started.</summary>
+public sealed record PredictorHealth(string ModelId, string Version, long Calls, long Failures, long Timeouts, string? LastError);
+
+/// <summary>
+/// The models and weights a node serves right now. Slots and weights swap atomically, so a promotion or a new weight set
+/// is used by the very next decision without a restart. A model that throws or overruns its time budget votes HOLD
+/// with confidence 0; the failure is counted and reported, never allowed to stop the cascade.
+/// </summary>
+public sealed class EnsembleServing
+{
+    private sealed class Slot(IPredictor predictor)
+    {
+        public IPredictor Predictor { get; } = predictor;
+        public long Calls;
+        public long Failures;
+        public long Timeouts;
+        public string? LastError;
+    }
+
+    private readonly object _swap = new();
+    private readonly Action<string> _log;
+    private volatile IReadOnlyList<Slot> _slots = [];
+    private volatile EnsembleWeights _weights;
+
+    /// <param name="timeout">A prediction slower than this counts as a timeout and votes HOLD; generous by default,
+    /// because a replay is only reproducible while no call runs near the limit.</param>
+    public EnsembleServing(EnsembleWeights weights, TimeSpan timeout, Action<string> log)
+    {
+        if (!weights.TryValidate(out var error)) throw new ArgumentException(error, nameof(weights));
+        _weights = weights;
+        Timeout = timeout;
+        _log = log;
+    }
+
+    public TimeSpan Timeout { get; }
+
+    public EnsembleWeights Weights => _weights;
+
+    public IReadOnlyList<string> ModelIds => _slots.Select(s => s.Predictor.ModelId).ToArray();
+
+    public IPredictor? PredictorOf(string modelId) => _slots.FirstOrDefault(s => s.Predictor.ModelId == modelId)?.Predictor;
+
+    /// <summary>Serves <paramref name="predictor"/> in its slot, replacing what served there before.</summary>
+    public void Serve(IPredictor predictor)
+    {
+        lock (_swap)
+        {
+            var next = _slots.Where(s => s.Predictor.ModelId != predictor.ModelId).Append(new Slot(predictor))
+                .OrderBy(s => IndexOfSlot(s.Predictor.ModelId)).ThenBy(s => s.Predictor.ModelId, StringComparer.Ordinal).ToArray();
+            _slots = next;
+        }
+    }
+
+    /// <summary>Takes a new weight set unless it is invalid; an invalid set is refused and the last good one stays.</summary>
+    public bool TrySetWeights(EnsembleWeights weights, out string error)
+    {
+        if (!weights.TryValidate(out error)) return false;
+        _weights = weights;
+        return true;
+    }
+
+    public IReadOnlyList<Prediction> PredictAll(ModelInput input)
+    {
+        var slots = _slots;
+        var result = new Prediction[slots.Count];
+        for (var i = 0; i < slots.Count; i++) result[i] = PredictGuarded(slots[i], input);
+        return result;
+    }
+
+    public IReadOnlyList<PredictorHealth> Health() =>
+        _slots.Select(s => new PredictorHealth(s.Predictor.ModelId, s.Predictor.Version,
+            Interlocked.Read(ref s.Calls), Interlocked.Read(ref s.Failures), Interlocked.Read(ref s.Timeouts), s.LastError)).ToArray();
+
+    private Prediction PredictGuarded(Slot slot, ModelInput input)
+    {
+        var id = slot.Predictor.ModelId;
+        Interlocked.Increment(ref slot.Calls);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var prediction = slot.Predictor.Predict(input);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed > Timeout)
+            {
+                Interlocked.Increment(ref slot.Timeouts);
+                slot.LastError = $"took {elapsed.TotalMilliseconds:F1} ms, budget {Timeout.TotalMilliseconds:F0} ms";
+                _log($"model {id} timed out on {input.Symbol} at {input.Features.Time:O}: {slot.LastError}; voting HOLD");
+                return new Prediction(id, TradeAction.Hold, 0);
+            }
+            if (!double.IsFinite(prediction.Confidence) || prediction.Confidence is < 0 or > 1)
+                throw new InvalidOperationException($"confidence {prediction.Confidence} outside [0, 1]");
+            return prediction with { ModelId = id };
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref slot.Failures);
+            slot.LastError = ex.Message;
+            _log($"model {id} failed on {input.Symbol} at {input.Features.Time:O}: {ex.Message}; voting HOLD");
+            return new Prediction(id, TradeAction.Hold, 0);
+        }
+    }
+
+    private static int IndexOfSlot(string modelId)
+    {
+        var i = ModelSlots.All.ToList().IndexOf(modelId);
+        return i < 0 ? int.MaxValue : i;
+    }
+}

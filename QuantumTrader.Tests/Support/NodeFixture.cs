@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Tests.Support;
+
+/// <summary>
+/// A real single-node QuantumTrader cluster on a real SQLite journal in a temp folder, built by the same hosting
+/// extension the CLI uses. Restart() stops it and starts a new actor system on the same journal.
+/// </summary>
+public sealed class NodeFixture : IAsyncDisposable
+{
+    private readonly TempDir _dir;
+    private readonly bool _ownsDir;
+    private IHost _host;
+
+    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null)
+    {
+        _ownsDir = dir is null;
+        _dir = dir ?? new TempDir();
+        Serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        foreach (var p in predictors) Serving.Serve(p);
+        Settings = new NodeSettings { StateDirectory = _dir.Path, SnapshotEvery = snapshotEvery };
+        SqliteJournal.Prepare(Settings);
+        _host = Start();
+    }
+
+    public EnsembleServing Serving { get; }
+    public NodeSettings Settings { get; }
+    public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+    public ActorRegistry Registry => _host.Services.GetRequiredService<ActorRegistry>();
+    public IActorRef Symbols => Registry.Get<SymbolRegion>();
+    public IActorRef Models => Registry.Get<ModelRegion>();
+    public IActorRef Accounts => Registry.Get<AccountRegion>();
+    public IActorRef Feed => Registry.Get<TradeFeedSingleton>();
+
+    public async Task Restart()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        _host = Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        if (_ownsDir) _dir.Dispose();
+    }
+
+    private IHost Start()
+    {
+        var host = RunJob.BuildHost(Settings, new NodeServices(Serving, new SymbolRules()));
+        host.StartAsync().GetAwaiter().GetResult();
+        return host;
+    }
+}
