@@ -1,0 +1,53 @@
+using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Serialization;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Actors;
+
+/// <summary>The resolved configuration is what the code relies on: journal plugin, provider, file, serializer bindings, sharding.</summary>
+public sealed class HoconTests
+{
+    [Fact]
+    public void The_sqlite_node_configuration_resolves_to_the_sql_plugin_on_one_file_in_the_state_directory()
+    {
+        using var dir = new TempDir();
+        var settings = new NodeSettings { StateDirectory = dir.Path };
+        var config = HoconFiles.Node(settings);
+
+        Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+        foreach (var path in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
+        {
+            Assert.Equal("SQLite.MS", config.GetString(path + ".provider-name"));
+            Assert.Equal(settings.ResolvedConnectionString, config.GetString(path + ".connection-string"));
+        }
+        Assert.Contains(Path.Combine(dir.Path, "journal.db"), settings.ResolvedConnectionString);
+        Assert.Equal("Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql", config.GetString("akka.persistence.journal.sql.class"));
+        Assert.Equal("QuantumTrader.Actors.Persistence.EventTagger, QuantumTrader.Actors",
+            config.GetString("akka.persistence.journal.sql.event-adapters.tagger"));
+    }
+
+    [Fact]
+    public void Protocol_messages_and_domain_events_are_bound_to_the_string_manifest_serializer()
+    {
+        var config = HoconFiles.Node(new NodeSettings());
+        var serializerClass = typeof(ProtocolSerializer).FullName + ", " + typeof(ProtocolSerializer).Assembly.GetName().Name;
+        Assert.Equal(serializerClass, config.GetString("akka.actor.serializers.qt"));
+        var bindings = config.GetConfig("akka.actor.serialization-bindings").AsEnumerable().ToDictionary(kv => kv.Key, kv => kv.Value.GetString());
+        Assert.Equal("qt", bindings["QuantumTrader.Actors.Protocol.IProtocolMessage, QuantumTrader.Actors"]);
+        Assert.Equal("qt", bindings["QuantumTrader.Models.IDomainEvent, QuantumTrader.Models"]);
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal("ddata", config.GetString("akka.cluster.sharding.state-store-mode"));
+        Assert.False(config.GetBoolean("akka.cluster.sharding.remember-entities"));
+    }
+
+    [Fact]
+    public void The_postgres_configuration_uses_the_given_connection_string()
+    {
+        var settings = new NodeSettings { Persistence = PersistenceBackend.Postgres, ConnectionString = "Host=127.0.0.1;Database=qt;Username=qt;Password=qt" };
+        var config = HoconFiles.Node(settings);
+        Assert.Equal("PostgreSQL.15", config.GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal(settings.ConnectionString, config.GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Throws<InvalidOperationException>(() => new NodeSettings { Persistence = PersistenceBackend.Postgres }.ResolvedConnectionString);
+    }
+}

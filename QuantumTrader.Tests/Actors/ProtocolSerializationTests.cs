@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Serialization;
+using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Serialization;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Trading;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Actors;
+
+/// <summary>Every serialized type round-trips through the configured serializer, and every registered type has a sample here.</summary>
+public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
+{
+    public ProtocolSerializationTests() : base(HoconFiles.Node(new NodeSettings { StateDirectory = Path.GetTempPath() })) { }
+
+    private static IReadOnlyList<object> Samples()
+    {
+        var (state, events) = SymbolTimeline.Run();
+        var trade = events.OfType<TradeClosed>().First().Trade;
+        var time = trade.ExitTime;
+        return
+        [
+            .. events.OfType<OrderPlaced>().Take(1),
+            .. events.OfType<OrderFilled>().Take(1),
+            .. events.OfType<TradeClosed>().Take(1),
+            .. events.OfType<SignalRejected>().Take(1),
+            .. events.OfType<RegimeChanged>().Take(1),
+            new SymbolSnapshot(state),
+            new ProcessBar("TEST", 7, SyntheticBars.Make("TEST", 1)[0], 10_000, true),
+            new BarProcessed("TEST", 7, false, true, 2, [trade]),
+            new GetSymbolStatus("TEST"),
+            new SymbolStatus("TEST", 7, 1, 1, 0, 12.5, "Ranging", null, 0),
+            new RecordModelOutcome(ModelSlots.Xgb, trade.TradeId, "TEST", time, -1.2),
+            new ModelOutcomeRecorded(ModelSlots.Xgb, trade.TradeId, "TEST", time, -1.2),
+            new OutcomeAck(ModelSlots.Xgb, trade.TradeId, false),
+            new GetModelPerformance(ModelSlots.Lgbm),
+            new ModelPerformanceReport(ModelSlots.Lgbm, 3, 3, 0.66, 0.4, 0.3, 1.1, 0),
+            new ModelPerformanceSnapshot(LivePerformance.Start().Apply(1.5).Apply(-1), [trade.TradeId]),
+            new SettleTrade("paper", trade.TradeId, "TEST", time, -15),
+            new TradeSettled("paper", trade.TradeId, "TEST", time, -15, 9_985),
+            new SettleAck("paper", trade.TradeId, true),
+            new GetAccountStatus("paper"),
+            new AccountStatus("paper", 10_000, 9_985, 10_000, -0.15, 1),
+            new AccountSnapshot(10_000, 9_985, 10_000, -0.15, [trade.TradeId]),
+            new TradeFeedAdvanced(42, trade.TradeId),
+            GetTradeFeedStatus.Instance,
+            new TradeFeedStatus(42, 1),
+        ];
+    }
+
+    [Fact]
+    public void Every_registered_type_has_a_sample()
+    {
+        var sampled = Samples().Select(s => s.GetType()).ToHashSet();
+        var missing = ProtocolTypes.All.Keys.Where(t => !sampled.Contains(t)).Select(t => t.Name).ToArray();
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Every_sample_round_trips_through_the_configured_serializer_with_its_manifest()
+    {
+        var serialization = Sys.Serialization;
+        foreach (var sample in Samples())
+        {
+            var serializer = serialization.FindSerializerFor(sample);
+            Assert.IsType<ProtocolSerializer>(serializer);
+            var manifest = Serialization.ManifestFor(serializer, sample);
+            Assert.Matches(@"^[a-z]+\.[a-z-]+\.v\d+$", manifest);
+            var bytes = serializer.ToBinary(sample);
+            var back = serialization.Deserialize(bytes, serializer.Identifier, manifest);
+            Assert.Equal(sample.GetType(), back.GetType());
+            Assert.Equal(ProtocolSerializer.ToJson(sample), ProtocolSerializer.ToJson(back));
+        }
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused_with_its_name()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(TradeClosed));
+        var ex = Assert.ThrowsAny<Exception>(() => serializer.FromBinary(JsonSerializer.SerializeToUtf8Bytes(new { }), "symbol.trade-closed.v99"));
+        Assert.Contains("symbol.trade-closed.v99", ex.Message);
+    }
+}
