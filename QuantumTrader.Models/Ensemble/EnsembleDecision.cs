@@ -5,7 +5,7 @@ public sealed record ModelVote(string ModelId, TradeAction Action, double Confid
 
 /// <summary>
 /// The ensemble's verdict. Agreement is the share of counted models (by count) voting the chosen action;
-/// for HOLD it is the share of the largest camp. BuyVote and SellVote are sums of renormalised weights.
+/// for HOLD it is the share of the largest camp, and Confidence is 0 (a gated signal's confidence is in Reason). BuyVote and SellVote are sums of renormalised weights.
 /// Reason starts with one of the <see cref="EnsembleReasons"/> codes.
 /// </summary>
 public sealed record EnsembleDecision(

@@ -59,7 +59,7 @@ public sealed class SignalQualityFilter(SignalFilterOptions? options = null)
 
         var highVol = atrPercent > _options.HighVolAtrPercent;
         var threshold = highVol ? _options.MinConfidenceHighVol : _options.MinConfidenceNormal;
-        var backers = decision.Votes.Where(v => v.Action == decision.Action).ToArray();
+        var backers = decision.Action == TradeAction.Hold ? [] : decision.Votes.Where(v => v.Action == decision.Action).ToArray();
         var confidence = backers.Length == 0 ? 0.0 : backers.Average(v => v.Confidence);
         var agreement = decision.Agreement;
 

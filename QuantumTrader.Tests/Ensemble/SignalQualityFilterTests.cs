@@ -78,11 +78,13 @@ public class SignalQualityFilterTests
     [Fact]
     public void Ensemble_hold_is_skipped()
     {
-        var hold = new EnsembleDecision(Hold, 0, 0.5, 0.5, 0.5, [], EnsembleReasons.SplitVote);
+        var hold = new EnsembleDecision(Hold, 0, 0.5, 0.5, 0.5,
+            [new("xgb", Hold, 0.9, 0.25), new("lgbm", Hold, 0.9, 0.25), new("nhits", Buy, 0.9, 0.3), new("patchtst", Sell, 0.9, 0.2)], EnsembleReasons.BelowThreshold);
         var r = Filter.Evaluate(hold, 1.0);
         Assert.Equal(FilterVerdict.Skip, r.Verdict);
         Assert.Equal(NoiseTags.NoSignal, r.NoiseTag);
-        Assert.Contains(EnsembleReasons.SplitVote, r.Reason);
+        Assert.Contains(EnsembleReasons.BelowThreshold, r.Reason);
+        Assert.Equal(0.0, r.Confidence);
     }
 
     [Fact]
