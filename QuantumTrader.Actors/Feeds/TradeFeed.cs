@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Query;
-using Akka.Persistence.Query.Sql;
+using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Persistence;

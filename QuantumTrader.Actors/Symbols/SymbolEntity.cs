@@ -90,7 +90,7 @@ public sealed class SymbolEntity : ReceivePersistentActor
         }
         PersistAll(computed, e => _state = _state.Apply(e));
         var sender = Sender;
-        Defer(cmd, c => Reply(c, replayed: false, computed.Count, computed, sender));
+        DeferAsync(cmd, c => Reply(c, replayed: false, computed.Count, computed, sender));
     }
 
     private void Reply(ProcessBar cmd, bool replayed, int persisted, IReadOnlyList<SymbolEvent> events, IActorRef? to = null)
@@ -101,7 +101,7 @@ public sealed class SymbolEntity : ReceivePersistentActor
     }
 
     private static bool SameEvents(IReadOnlyList<SymbolEvent> a, IReadOnlyList<SymbolEvent> b) =>
-        a.Count == b.Count && a.Zip(b).All(p => ProtocolSerializer.ToJson(p.First) == ProtocolSerializer.ToJson(p.Second));
+        a.Count == b.Count && a.Select((e, i) => ProtocolSerializer.ToJson(e) == ProtocolSerializer.ToJson(b[i])).All(same => same);
 
     private SymbolStatus Status() => new(
         _symbol, _state.LastSeq, _state.TradesOpened, _state.TradesClosed, _state.SignalsRejected, _state.RealizedPnl,

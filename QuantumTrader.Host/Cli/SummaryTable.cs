@@ -22,6 +22,7 @@ public static class SummaryTable
         Row("max drawdown %", s.MaxDrawdown.ToString("F2", CultureInfo.InvariantCulture));
         Row("events in journal", s.EventsPersisted.ToString(CultureInfo.InvariantCulture));
         Row("bars re-aligned / already done", $"{s.BarsReplayedFromJournal} / {s.BarsAlreadyProcessed}");
+        Row("replay bars/s", s.BarsPerSecond.ToString("F0", CultureInfo.InvariantCulture));
         Row("elapsed s", s.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture));
         AnsiConsole.Write(totals);
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Query;
-using Akka.Persistence.Query.Sql;
+using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,12 +64,14 @@ public static class RunJob
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
 
+            var replayClock = Stopwatch.StartNew();
             var counters = await Replay(data, plan, symbols, ledger, observer, system, cancel);
+            var replaySeconds = replayClock.Elapsed.TotalSeconds;
             cancel.ThrowIfCancellationRequested();
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
             await WaitForFeed(feed, ledger.Count, observer, cancel);
-            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, cancel);
+            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel);
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
             return summary;
@@ -137,7 +139,7 @@ public static class RunJob
 
     private static async Task<RunSummary> Summarize(
         ReplayData data, EnsembleServing serving, ActorRegistry registry, SqlReadJournal journal, TradeLedger ledger, Counters counters,
-        ActorSystem system, TimeSpan elapsed, CancellationToken cancel)
+        ActorSystem system, TimeSpan elapsed, double replaySeconds, CancellationToken cancel)
     {
         var symbols = await registry.GetAsync<SymbolRegion>(cancel);
         var models = await registry.GetAsync<ModelRegion>(cancel);
@@ -166,7 +168,7 @@ public static class RunJob
             data.Bars.Count, data.Rejected.Count, statuses.Sum(x => x.TradesOpened), s.Trades, statuses.Count(x => x.Position is not null),
             s.NetPnl, s.WinRate, s.AverageR, s.Sharpe, s.MaxDrawdownPercent, s.FinalEquity, events,
             counters.Replayed, counters.AlreadyProcessed, statuses.Sum(x => x.SignalsRejected), statuses.Sum(x => x.Divergences),
-            elapsed.TotalSeconds, modelSummaries,
+            elapsed.TotalSeconds, replaySeconds, data.Bars.Count / Math.Max(replaySeconds, 1e-9), modelSummaries,
             statuses.Select(x => new SymbolSummary(x.Symbol, barsPerSymbol[x.Symbol], x.TradesOpened, x.TradesClosed, x.SignalsRejected,
                 x.RealizedPnl, x.Regime, x.Position is not null)).ToArray(),
             data.Rejected.Select(r => new RejectedRow(r.File, r.Line, r.Field, r.Reason)).ToArray());

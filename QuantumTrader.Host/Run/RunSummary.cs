@@ -25,6 +25,8 @@ public sealed record RunSummary(
     int SignalsRejected,
     int Divergences,
     double ElapsedSeconds,
+    double ReplaySeconds,
+    double BarsPerSecond,
     IReadOnlyList<ModelSummary> Models,
     IReadOnlyList<SymbolSummary> Symbols,
     IReadOnlyList<RejectedRow> Rejected);

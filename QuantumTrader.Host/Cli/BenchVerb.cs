@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using QuantumTrader.Host.Bench;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>Benchmarks: each prints a table and writes one JSON object with --json.</summary>
+public static class BenchVerb
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure throughput and latency (tables for people, --json for scripts)");
+        bench.Subcommands.Add(Pipeline());
+        return bench;
+    }
+
+    private static string F(double x, string format = "F1") => x.ToString(format, CultureInfo.InvariantCulture);
+
+    private static Command Pipeline()
+    {
+        var data = new Option<string[]>("--data") { Description = "Data file or folder (repeatable); default: the bundled data" };
+        var samples = new Option<int>("--samples") { Description = "Single-row predictions timed per tree model", DefaultValueFactory = _ => 20_000 };
+        var json = new Option<string?>("--json") { Description = "Write the figures as one JSON object to this file" };
+        var command = new Command("pipeline", "Bars/s through the whole cascade with SQLite persistence, journal events/s, ONNX Runtime p50/p99")
+        {
+            data, samples, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var paths = parse.GetValue(data) is { Length: > 0 } d ? d : [BundledData.Default];
+            var result = await PipelineBench.RunAsync(paths, parse.GetValue(samples), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)), cancel);
+            var table = new Table().Title("bench pipeline").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+            table.AddRow("bars through the cascade", result.Bars.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("bars/s (SQLite journal on)", F(result.BarsPerSecond, "F0"));
+            table.AddRow("trades closed / events in journal", $"{result.TradesClosed} / {result.EventsInJournal}");
+            table.AddRow($"journal events/s, PersistAll x100 ({result.JournalBatchEvents})", F(result.EventsPerSecondBatched, "F0"));
+            table.AddRow($"journal events/s, one Persist per command ({result.JournalSequentialEvents})", F(result.EventsPerSecondSequential, "F0"));
+            foreach (var m in result.Models)
+                table.AddRow($"ONNX {m.Id} single row p50 / p99 (us)", $"{F(m.P50Micros)} / {F(m.P99Micros)}");
+            AnsiConsole.Write(table);
+            JsonOut.Write(parse.GetValue(json), result);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

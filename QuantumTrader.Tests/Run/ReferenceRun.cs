@@ -1,0 +1,42 @@
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Market;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Run;
+
+[CollectionDefinition(Name)]
+public sealed class ReferenceRunCollection : ICollectionFixture<ReferenceRun>
+{
+    public const string Name = "reference run";
+}
+
+/// <summary>One uninterrupted run of the bundled data, shared by the run tests that compare against it.</summary>
+public sealed class ReferenceRun : IAsyncLifetime
+{
+    public TempDir Dir { get; } = new();
+    public RunSummary Summary { get; private set; } = null!;
+    public string TradesCsv => Dir.File("trades.csv");
+    public List<string> Messages { get; } = [];
+    public List<BadRow> BadRows { get; } = [];
+
+    public static string Data => RepoPaths.Of("data", "binance");
+
+    public async Task InitializeAsync()
+    {
+        var settings = new RunSettings { Data = [Data], StateDirectory = Dir.File("state"), TradesOut = TradesCsv, SummaryJson = Dir.File("summary.json") };
+        Summary = await RunJob.ExecuteAsync(settings, new CollectingObserver(Messages, BadRows), CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        Dir.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class CollectingObserver(List<string> messages, List<BadRow> badRows) : IRunObserver
+{
+    public void Info(string message) { lock (messages) messages.Add(message); }
+    public void BadRow(BadRow row) { lock (badRows) badRows.Add(row); }
+    public void Progress(long done, long total) { }
+}
