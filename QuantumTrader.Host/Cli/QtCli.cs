@@ -12,6 +12,7 @@ public static class QtCli
         RunVerb.Create(),
         FeaturesVerb.Create(),
         BenchVerb.Create(),
+        EssVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
