@@ -7,6 +7,7 @@ using QuantumTrader.Actors.Accounts;
 using QuantumTrader.Actors.Feeds;
 using QuantumTrader.Actors.ModelPerformance;
 using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Symbols;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Trading;
@@ -38,7 +39,14 @@ public static class QuantumTraderNode
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)
             .WithShardRegion<SymbolRegion>(EntityIds.SymbolType,
-                symbol => SymbolEntity.PropsFor(symbol, services.Rules, services.Serving, settings.SnapshotEvery), extractor, shardOptions)
+                symbol => SymbolEntity.PropsFor(symbol, services.Rules, services.Serving, settings.SnapshotEvery), extractor,
+                new ShardOptions
+                {
+                    StateStoreMode = shardOptions.StateStoreMode,
+                    RememberEntities = false,
+                    PassivateIdleEntityAfter = shardOptions.PassivateIdleEntityAfter,
+                    HandOffStopMessage = StopSymbol.Instance,
+                })
             .WithShardRegion<ModelRegion>(EntityIds.ModelType,
                 modelId => ModelEntity.PropsFor(modelId, settings.SnapshotEvery), extractor, shardOptions)
             .WithShardRegion<AccountRegion>(EntityIds.AccountType,

@@ -24,3 +24,14 @@ public sealed record SymbolStatus(
 
 /// <summary>The symbol entity's snapshot: its whole state, including the replay position.</summary>
 public sealed record SymbolSnapshot(SymbolState State) : IProtocolMessage;
+
+/// <summary>Replies <see cref="SymbolFlushed"/> once every event the entity decided so far is in the journal.</summary>
+public sealed record FlushSymbol(string Symbol) : IWithSymbol, IProtocolMessage;
+
+public sealed record SymbolFlushed(string Symbol, long LastSeq) : IProtocolMessage;
+
+/// <summary>Sharding's hand-off and shutdown message: the entity snapshots, then stops, so a clean restart re-decides nothing.</summary>
+public sealed record StopSymbol : IProtocolMessage
+{
+    public static readonly StopSymbol Instance = new();
+}

@@ -20,6 +20,9 @@ public static partial class ProtocolTypes
         Add<BarProcessed>("symbol.bar-processed.v1");
         Add<GetSymbolStatus>("symbol.get-status.v1");
         Add<SymbolStatus>("symbol.status.v1");
+        Add<FlushSymbol>("symbol.flush.v1");
+        Add<SymbolFlushed>("symbol.flushed.v1");
+        Add<StopSymbol>("symbol.stop.v1");
 
         // Model entity.
         Add<RecordModelOutcome>("model.record-outcome.v1");

@@ -25,6 +25,11 @@ public sealed class SymbolEntity : ReceivePersistentActor
     private readonly SortedDictionary<long, List<SymbolEvent>> _journaledAhead = new();
     private SymbolState _state;
     private int _divergences;
+    private int _pendingEvents;
+    private bool _stopping;
+
+    private const int MaxPendingEvents = 512;
+
 
     public SymbolEntity(string symbol, SymbolRules rules, EnsembleServing serving, int snapshotEvery)
     {
@@ -38,8 +43,22 @@ public sealed class SymbolEntity : ReceivePersistentActor
         Recover<SymbolEvent>(HoldBack);
         Command<ProcessBar>(Handle);
         Command<GetSymbolStatus>(_ => Sender.Tell(Status()));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message));
+        Command<FlushSymbol>(_ =>
+        {
+            var sender = Sender;
+            DeferAsync(_state.LastSeq, seq => sender.Tell(new SymbolFlushed(_symbol, seq)));
+        });
+        Command<StopSymbol>(_ => SnapshotAndStop());
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            if (_stopping) Context.Stop(Self);
+        });
+        Command<SaveSnapshotFailure>(f =>
+        {
+            _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message);
+            if (_stopping) Context.Stop(Self);
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", PersistenceId, f.Cause.Message));
     }
@@ -82,22 +101,43 @@ public sealed class SymbolEntity : ReceivePersistentActor
             return;
         }
 
-        _state = observed;
+        _state = observed.ApplyAll(computed);
         if (computed.Count == 0)
         {
             Reply(cmd, replayed: false, 0, computed);
             return;
         }
-        PersistAll(computed, e => _state = _state.Apply(e));
-        var sender = Sender;
-        DeferAsync(cmd, c => Reply(c, replayed: false, computed.Count, computed, sender));
+
+        // The replay position (the snapshot) only moves once every earlier event is durable, so a crash before the
+        // write lands re-decides the same bars identically on restart; past MaxPendingEvents writes apply back-pressure.
+        if (_pendingEvents >= MaxPendingEvents)
+        {
+            PersistAll(computed, _ => _pendingEvents--);
+            var sender = Sender;
+            DeferAsync(cmd, c => Reply(c, replayed: false, computed.Count, computed, sender));
+        }
+        else
+        {
+            PersistAllAsync(computed, _ => _pendingEvents--);
+            Reply(cmd, replayed: false, computed.Count, computed);
+        }
+        _pendingEvents += computed.Count;
     }
 
     private void Reply(ProcessBar cmd, bool replayed, int persisted, IReadOnlyList<SymbolEvent> events, IActorRef? to = null)
     {
         var closed = events.OfType<TradeClosed>().Select(t => t.Trade).ToArray();
         (to ?? Sender).Tell(new BarProcessed(_symbol, cmd.Seq, false, replayed, persisted, closed));
-        if (_snapshotEvery > 0 && _state.LastSeq % _snapshotEvery == 0) SaveSnapshot(new SymbolSnapshot(_state));
+        if (_snapshotEvery > 0 && _state.LastSeq % _snapshotEvery == 0) SnapshotWhenDurable();
+    }
+
+    /// <summary>Saves the current state once every event before it is written, so a snapshot never runs ahead of the journal.</summary>
+    private void SnapshotWhenDurable() => DeferAsync(new SymbolSnapshot(_state), SaveSnapshot);
+
+    private void SnapshotAndStop()
+    {
+        SnapshotWhenDurable();
+        _stopping = true;
     }
 
     private static bool SameEvents(IReadOnlyList<SymbolEvent> a, IReadOnlyList<SymbolEvent> b) =>

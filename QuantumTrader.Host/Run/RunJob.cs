@@ -66,6 +66,8 @@ public static class RunJob
 
             var replayClock = Stopwatch.StartNew();
             var counters = await Replay(data, plan, symbols, ledger, observer, system, cancel);
+            foreach (var symbol in data.Symbols)
+                await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             cancel.ThrowIfCancellationRequested();
 
@@ -82,10 +84,14 @@ public static class RunJob
         }
     }
 
-    public static IHost BuildHost(NodeSettings node, NodeServices services) =>
+    public static IHost BuildHost(NodeSettings node, NodeServices services, Action<AkkaConfigurationBuilder>? configure = null) =>
         new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())
-            .ConfigureServices(s => s.AddAkka(node.ActorSystemName, (builder, _) => builder.WithQuantumTraderNode(node, services)))
+            .ConfigureServices(s => s.AddAkka(node.ActorSystemName, (builder, _) =>
+            {
+                builder.WithQuantumTraderNode(node, services);
+                configure?.Invoke(builder);
+            }))
             .Build();
 
     private sealed record Counters(long Replayed, long AlreadyProcessed);
@@ -148,12 +154,13 @@ public static class RunJob
             statuses.Add(await symbols.Ask<SymbolStatus>(new GetSymbolStatus(symbol), AskTimeout, cancel));
 
         var health = serving.Health().ToDictionary(h => h.ModelId);
+        var servedWeight = serving.ModelIds.Sum(serving.Weights.WeightOf);
         var modelSummaries = new List<ModelSummary>();
         foreach (var id in serving.ModelIds)
         {
             var p = await models.Ask<ModelPerformanceReport>(new GetModelPerformance(id), AskTimeout, cancel);
             var h = health[id];
-            modelSummaries.Add(new ModelSummary(id, h.Version, serving.Weights.WeightOf(id), p.Trades, p.WinRate, p.AverageR, h.Failures, h.Timeouts));
+            modelSummaries.Add(new ModelSummary(id, h.Version, serving.Weights.WeightOf(id) / servedWeight, p.Trades, p.WinRate, p.AverageR, h.Failures, h.Timeouts));
         }
 
         var materializer = system.Materializer();

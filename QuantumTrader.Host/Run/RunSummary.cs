@@ -1,5 +1,6 @@
 namespace QuantumTrader.Host.Run;
 
+/// <summary>Weight is the model's effective share of the vote: its weight renormalised over the models served.</summary>
 public sealed record ModelSummary(string Id, string Version, double Weight, int Trades, double WinRate, double AvgR, long Failures, long Timeouts);
 
 public sealed record SymbolSummary(string Symbol, long Bars, int TradesOpened, int TradesClosed, int SignalsRejected, double RealizedPnl, string? Regime, bool PositionOpen);

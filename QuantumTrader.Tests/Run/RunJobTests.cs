@@ -59,6 +59,7 @@ public sealed class RunJobTests(ReferenceRun reference)
         var settings = new RunSettings { Data = [ReferenceRun.Data], StateDirectory = reference.Dir.File("state"), TradesOut = reference.Dir.File("trades-again.csv") };
         var again = await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
         Assert.Equal(again.Bars, again.BarsAlreadyProcessed);
+        Assert.Equal(reference.Summary.TradesClosed, again.TradesClosed);
         Assert.Equal(File.ReadAllLines(reference.TradesCsv), File.ReadAllLines(reference.Dir.File("trades-again.csv")));
     }
 }

@@ -40,9 +40,18 @@ public sealed class NodeFixture : IAsyncDisposable
     public IActorRef Accounts => Registry.Get<AccountRegion>();
     public IActorRef Feed => Registry.Get<TradeFeedSingleton>();
 
+    /// <summary>Graceful: sharding hands entities off, and they snapshot before stopping.</summary>
     public async Task Restart()
     {
         await _host.StopAsync();
+        _host.Dispose();
+        _host = Start();
+    }
+
+    /// <summary>Like a kill: the actor system ends without coordinated shutdown, so no entity gets to snapshot.</summary>
+    public async Task CrashAndStart()
+    {
+        await System.Terminate();
         _host.Dispose();
         _host = Start();
     }
@@ -56,7 +65,8 @@ public sealed class NodeFixture : IAsyncDisposable
 
     private IHost Start()
     {
-        var host = RunJob.BuildHost(Settings, new NodeServices(Serving, new SymbolRules()));
+        var host = RunJob.BuildHost(Settings, new NodeServices(Serving, new SymbolRules()),
+            b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off", HoconAddMode.Prepend));
         host.StartAsync().GetAwaiter().GetResult();
         return host;
     }
