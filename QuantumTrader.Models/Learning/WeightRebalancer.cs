@@ -165,8 +165,8 @@ public static class WeightRebalancer
             var bound = Math.Abs(w - settings.Cap) < 1e-12 ? ", capped" : Math.Abs(w - settings.Floor) < 1e-12 ? ", floored" : "";
             var s = stats.GetValueOrDefault(m);
             return s is null || s.Trades < settings.MinTrades
-                ? string.Create(CultureInfo.InvariantCulture, $"{m} {w:P1} ({s?.Trades ?? 0} trades < {settings.MinTrades}: {fallback}{bound})")
-                : string.Create(CultureInfo.InvariantCulture, $"{m} {w:P1} (Sharpe {s.Sharpe:0.00}, win rate {s.WinRate:P0}, {s.Trades} trades{bound})");
+                ? string.Create(CultureInfo.InvariantCulture, $"{m} {w * 100:0.0}% ({s?.Trades ?? 0} trades < {settings.MinTrades}: {fallback}{bound})")
+                : string.Create(CultureInfo.InvariantCulture, $"{m} {w * 100:0.0}% (Sharpe {s.Sharpe:0.00}, win rate {s.WinRate * 100:0}%, {s.Trades} trades{bound})");
         }));
         reason.AppendLine();
     }

@@ -31,6 +31,7 @@ public class DriftDetectorTests
         var breach = Assert.Single(fired[0].Alarm.Breaches);
         Assert.Equal(("consecutive-losses", 3.0, 3.0), (breach.Rule, breach.Value, breach.Threshold));
         Assert.Equal(DriftDetectorNames.ConsecutiveLosses, fired[0].Alarm.Detector);
+        Assert.Equal("consecutive-losses: consecutive-losses 3 (threshold 3)", fired[0].Alarm.Describe());
     }
 
     [Fact]
@@ -120,6 +121,16 @@ public class DriftDetectorTests
         Assert.NotNull(baseline);
         Assert.Equal(0.6, baseline.WinRate, 12);
         Assert.Equal(0.2 / Math.Sqrt(9.6 / 9), baseline.Sharpe, 12);
+    }
+
+    [Fact]
+    public void Baseline_from_validation_trades_uses_per_trade_sharpe_and_win_rate()
+    {
+        // Mean 0.2, sum of squared deviations 4.8 → sample σ sqrt(4.8 / 4).
+        var baseline = DriftBaseline.FromRMultiples([1, 1, -1, 1, -1]);
+        Assert.Equal(0.6, baseline.WinRate, 12);
+        Assert.Equal(0.2 / Math.Sqrt(1.2), baseline.Sharpe, 12);
+        Assert.Equal(5, baseline.Trades);
     }
 
     [Fact]

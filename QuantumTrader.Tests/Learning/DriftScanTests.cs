@@ -54,6 +54,22 @@ public class DriftScanTests
     }
 
     [Fact]
+    public void Reading_a_file_names_its_path_in_errors()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ledger-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, "exit_time,r_multiple\n2025-01-01T00:00:00Z,0.5\n2025-01-01T01:00:00Z,\n");
+        try
+        {
+            var e = Assert.Throws<TradeLedgerException>(() => TradeLedgerReader.ReadFile(path));
+            Assert.Equal($"{path}:3: field 'r_multiple': '' is not a finite number", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Scan_reports_each_alarm_with_the_index_among_that_models_trades()
     {
         var t0 = new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
