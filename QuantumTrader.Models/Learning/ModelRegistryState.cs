@@ -1,0 +1,249 @@
+using System.Text.Json.Serialization;
+
+namespace QuantumTrader.Models.Learning;
+
+public enum ModelVersionStatus { Registered, Challenger, Champion, Retired, Degraded }
+
+/// <summary>The market data a version was trained on.</summary>
+public sealed record TrainingRange(DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>
+/// One trained version of a slot's model. <see cref="Deleted"/> means its artifact was removed after an approved
+/// cleanup; the record itself stays for ever.
+/// </summary>
+public sealed record ModelVersionRecord(
+    string Slot,
+    string Version,
+    DateTimeOffset CreatedAt,
+    TrainingRange TrainingData,
+    IReadOnlyDictionary<string, double> Metrics,
+    string ArtifactPath,
+    long SizeBytes,
+    ModelVersionStatus Status = ModelVersionStatus.Registered,
+    bool Important = false,
+    bool DeletionApproved = false,
+    bool Deleted = false)
+{
+    [JsonIgnore] public string Id => $"{Slot}/{Version}";
+}
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(VersionRegistered), "version-registered")]
+[JsonDerivedType(typeof(VersionMarkedChallenger), "version-marked-challenger")]
+[JsonDerivedType(typeof(VersionPromoted), "version-promoted")]
+[JsonDerivedType(typeof(VersionRolledBack), "version-rolled-back")]
+[JsonDerivedType(typeof(VersionMarkedDegraded), "version-marked-degraded")]
+[JsonDerivedType(typeof(VersionMarkedImportant), "version-marked-important")]
+[JsonDerivedType(typeof(CleanupApproved), "cleanup-approved")]
+[JsonDerivedType(typeof(VersionDeleted), "version-deleted")]
+public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time);
+
+public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);
+public sealed record VersionMarkedChallenger(string Slot, string Version, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary><see cref="Version"/> became the slot's champion, replacing <see cref="PreviousChampion"/> (null for the first).</summary>
+public sealed record VersionPromoted(string Slot, string Version, string? PreviousChampion, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>The champion <see cref="FromVersion"/> was replaced by the earlier <see cref="Version"/>; degraded or retired.</summary>
+public sealed record VersionRolledBack(string Slot, string Version, string FromVersion, string Reason, bool MarkedDegraded, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+public sealed record VersionMarkedDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+public sealed record VersionMarkedImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+public sealed record CleanupApproved(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>The version's artifact is removed (<see cref="BytesFreed"/>); its record and history stay.</summary>
+public sealed record VersionDeleted(string Slot, string Version, long BytesFreed, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+
+public abstract record RegistryCommand(string Slot, DateTimeOffset Time);
+
+public sealed record RegisterVersion(string Slot, string Version, TrainingRange TrainingData, IReadOnlyDictionary<string, double> Metrics,
+    string ArtifactPath, long SizeBytes, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record MarkChallenger(string Slot, string Version, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record PromoteVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>
+/// Roll the slot back to <see cref="Target"/>, or with null to the most recent earlier champion still usable.
+/// <see cref="ExpectedChampion"/>, when given, must still be the champion (a breaker's rollback must not undo a later promotion).
+/// </summary>
+public sealed record RollBackVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset Time, string? ExpectedChampion = null)
+    : RegistryCommand(Slot, Time);
+public sealed record MarkDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record MarkImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record ApproveCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>Deletes an artifact whose cleanup was approved; refused for anything else.</summary>
+public sealed record DeleteVersion(string Slot, string Version, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+
+/// <summary>A command's outcome: the events to persist, or why it was refused (no events then).</summary>
+public sealed record RegistryResult(IReadOnlyList<RegistryEvent> Events, string? Error)
+{
+    public static RegistryResult Ok(params RegistryEvent[] events) => new(events, null);
+    public static RegistryResult Refuse(string error) => new([], error);
+    [JsonIgnore] public bool Succeeded => Error is null;
+}
+
+/// <summary>
+/// Every model version ever registered and the full event history. One champion per slot; promote and roll back are
+/// one command each; nothing is ever removed from <see cref="Versions"/> or <see cref="History"/>.
+/// </summary>
+public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<RegistryEvent> History)
+{
+    public static readonly ModelRegistryState Empty = new([], []);
+
+    public ModelVersionRecord? Find(string slot, string version) =>
+        Versions.FirstOrDefault(v => v.Slot == slot && v.Version == version);
+
+    public IReadOnlyList<ModelVersionRecord> VersionsOf(string slot) => Versions.Where(v => v.Slot == slot).ToArray();
+
+    public ModelVersionRecord? Champion(string slot) =>
+        Versions.FirstOrDefault(v => v.Slot == slot && v.Status == ModelVersionStatus.Champion);
+
+    /// <summary>Which version was the slot's champion at <paramref name="time"/>, from the event history (null before the first promotion).</summary>
+    public string? ChampionAt(string slot, DateTimeOffset time) => ChampionAt(History, slot, time);
+
+    public static string? ChampionAt(IEnumerable<RegistryEvent> history, string slot, DateTimeOffset time)
+    {
+        string? champion = null;
+        foreach (var e in history)
+        {
+            if (e.Slot != slot || e.Time > time) continue;
+            if (e is VersionPromoted or VersionRolledBack) champion = e.Version;
+        }
+
+        return champion;
+    }
+
+    public RegistryResult Process(RegistryCommand command)
+    {
+        if (string.IsNullOrWhiteSpace(command.Slot)) return RegistryResult.Refuse("slot must not be empty");
+        return command switch
+        {
+            RegisterVersion c => Register(c),
+            RollBackVersion c => RollBack(c),
+            MarkChallenger c => With(c.Slot, c.Version, v => Challenge(c, v)),
+            PromoteVersion c => With(c.Slot, c.Version, v => Promote(c, v)),
+            MarkDegraded c => With(c.Slot, c.Version, v => Degrade(c, v)),
+            MarkImportant c => With(c.Slot, c.Version, v =>
+                v.Important == c.Important ? RegistryResult.Ok() : RegistryResult.Ok(new VersionMarkedImportant(c.Slot, c.Version, c.Important, c.Time))),
+            ApproveCleanup c => With(c.Slot, c.Version, v => Approve(c, v)),
+            DeleteVersion c => With(c.Slot, c.Version, v => Delete(c, v)),
+            _ => RegistryResult.Refuse($"unknown command {command.GetType().Name}"),
+        };
+    }
+
+    private RegistryResult With(string slot, string version, Func<ModelVersionRecord, RegistryResult> handle) =>
+        string.IsNullOrWhiteSpace(version) ? RegistryResult.Refuse("version must not be empty")
+        : Find(slot, version) is { } record ? handle(record)
+        : RegistryResult.Refuse($"unknown version {slot}/{version}");
+
+    public ModelRegistryState Apply(RegistryEvent e)
+    {
+        var versions = e switch
+        {
+            VersionRegistered r => [.. Versions, r.Record],
+            VersionMarkedChallenger => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
+            VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
+                v => v with { Status = ModelVersionStatus.Retired }),
+            VersionRolledBack b => Update(b.Slot, b.Version, b.FromVersion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
+                v => v with { Status = b.MarkedDegraded ? ModelVersionStatus.Degraded : ModelVersionStatus.Retired }),
+            VersionMarkedDegraded => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Degraded }),
+            VersionMarkedImportant i => Update(i.Slot, i.Version, v => v with { Important = i.Important, DeletionApproved = v.DeletionApproved && !i.Important }),
+            CleanupApproved => Update(e.Slot, e.Version, v => v with { DeletionApproved = true }),
+            VersionDeleted => Update(e.Slot, e.Version, v => v with { Deleted = true }),
+            _ => throw new ArgumentException($"Unknown registry event {e.GetType().Name}.", nameof(e)),
+        };
+        return new ModelRegistryState(versions, [.. History, e]);
+    }
+
+    private ModelVersionRecord[] Update(string slot, string version, Func<ModelVersionRecord, ModelVersionRecord> change) =>
+        Update(slot, version, null, change, v => v);
+
+    private ModelVersionRecord[] Update(string slot, string version, string? other,
+        Func<ModelVersionRecord, ModelVersionRecord> change, Func<ModelVersionRecord, ModelVersionRecord> changeOther) =>
+        Versions.Select(v => v.Slot != slot ? v : v.Version == version ? change(v) : v.Version == other ? changeOther(v) : v).ToArray();
+
+    private RegistryResult Register(RegisterVersion c)
+    {
+        if (string.IsNullOrWhiteSpace(c.Version)) return RegistryResult.Refuse("version must not be empty");
+        if (Find(c.Slot, c.Version) is not null) return RegistryResult.Refuse($"version {c.Slot}/{c.Version} is already registered");
+        if (c.TrainingData.From > c.TrainingData.To) return RegistryResult.Refuse("training range ends before it starts");
+        if (c.SizeBytes < 0) return RegistryResult.Refuse("artifact size must not be negative");
+        if (string.IsNullOrWhiteSpace(c.ArtifactPath)) return RegistryResult.Refuse("artifact path must not be empty");
+        if (c.Metrics.Values.Any(m => !double.IsFinite(m))) return RegistryResult.Refuse("metrics must be finite numbers");
+        var record = new ModelVersionRecord(c.Slot, c.Version, c.Time, c.TrainingData,
+            new Dictionary<string, double>(c.Metrics, StringComparer.Ordinal), c.ArtifactPath, c.SizeBytes);
+        return RegistryResult.Ok(new VersionRegistered(record, c.Time));
+    }
+
+    private static string? Unusable(ModelVersionRecord v) =>
+        v.Deleted ? $"version {v.Id} was deleted"
+        : v.Status == ModelVersionStatus.Degraded ? $"version {v.Id} is marked degraded"
+        : null;
+
+    private static RegistryResult Challenge(MarkChallenger c, ModelVersionRecord v)
+    {
+        if (Unusable(v) is { } why) return RegistryResult.Refuse(why);
+        return v.Status switch
+        {
+            ModelVersionStatus.Champion => RegistryResult.Refuse($"version {v.Id} is the champion"),
+            ModelVersionStatus.Challenger => RegistryResult.Ok(),
+            _ => RegistryResult.Ok(new VersionMarkedChallenger(c.Slot, c.Version, c.Time)),
+        };
+    }
+
+    private RegistryResult Promote(PromoteVersion c, ModelVersionRecord v)
+    {
+        if (Unusable(v) is { } why) return RegistryResult.Refuse(why);
+        if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is already the champion");
+        return RegistryResult.Ok(new VersionPromoted(c.Slot, c.Version, Champion(c.Slot)?.Version, c.Reason, c.Time));
+    }
+
+    private RegistryResult RollBack(RollBackVersion c)
+    {
+        if (Champion(c.Slot) is not { } current) return RegistryResult.Refuse($"slot {c.Slot} has no champion to roll back");
+        if (c.ExpectedChampion is not null && c.ExpectedChampion != current.Version)
+            return RegistryResult.Refuse($"the champion of {c.Slot} is {current.Version}, not {c.ExpectedChampion}");
+        var currentIndex = IndexOf(current);
+        ModelVersionRecord? target;
+        if (c.Target is null)
+        {
+            target = ChampionSequence(c.Slot).Reverse()
+                .Select(id => Find(c.Slot, id)!)
+                .FirstOrDefault(v => v.Version != current.Version && Unusable(v) is null && IndexOf(v) < currentIndex);
+            if (target is null) return RegistryResult.Refuse($"slot {c.Slot} has no earlier champion to roll back to");
+        }
+        else
+        {
+            target = Find(c.Slot, c.Target);
+            if (target is null) return RegistryResult.Refuse($"unknown version {c.Slot}/{c.Target}");
+            if (Unusable(target) is { } why) return RegistryResult.Refuse(why);
+            if (target.Version == current.Version) return RegistryResult.Refuse($"version {target.Id} is already the champion");
+            if (IndexOf(target) > currentIndex)
+                return RegistryResult.Refuse($"version {target.Id} is newer than the champion {current.Version}; promote it instead");
+        }
+
+        return RegistryResult.Ok(new VersionRolledBack(c.Slot, target.Version, current.Version, c.Reason, c.MarkDegraded, c.Time));
+    }
+
+    private static RegistryResult Degrade(MarkDegraded c, ModelVersionRecord v) =>
+        v.Status == ModelVersionStatus.Champion ? RegistryResult.Refuse($"version {v.Id} is the champion; roll it back with MarkDegraded instead")
+        : v.Status == ModelVersionStatus.Degraded ? RegistryResult.Ok()
+        : RegistryResult.Ok(new VersionMarkedDegraded(c.Slot, c.Version, c.Reason, c.Time));
+
+    private static RegistryResult Approve(ApproveCleanup c, ModelVersionRecord v)
+    {
+        if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is the champion and can never be deleted");
+        if (v.Important) return RegistryResult.Refuse($"version {v.Id} is marked important; unmark it first");
+        if (v.Deleted) return RegistryResult.Refuse($"version {v.Id} was already deleted");
+        if (string.IsNullOrWhiteSpace(c.ApprovedBy)) return RegistryResult.Refuse("an approval must name who approved it");
+        return v.DeletionApproved ? RegistryResult.Ok() : RegistryResult.Ok(new CleanupApproved(c.Slot, c.Version, c.ApprovedBy, c.Time));
+    }
+
+    private static RegistryResult Delete(DeleteVersion c, ModelVersionRecord v)
+    {
+        if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is the champion and can never be deleted");
+        if (v.Deleted) return RegistryResult.Refuse($"version {v.Id} was already deleted");
+        if (!v.DeletionApproved) return RegistryResult.Refuse($"deleting {v.Id} needs an approved cleanup first");
+        return RegistryResult.Ok(new VersionDeleted(c.Slot, c.Version, v.SizeBytes, c.Time));
+    }
+
+    private int IndexOf(ModelVersionRecord v) => Versions.ToList().FindIndex(x => x.Slot == v.Slot && x.Version == v.Version);
+
+    /// <summary>The slot's champions in the order they took over, from the history.</summary>
+    private IEnumerable<string> ChampionSequence(string slot) =>
+        History.Where(e => e.Slot == slot && e is VersionPromoted or VersionRolledBack).Select(e => e.Version);
+}
