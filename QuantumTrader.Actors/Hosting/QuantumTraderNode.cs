@@ -20,8 +20,12 @@ public sealed class ModelRegion;
 public sealed class AccountRegion;
 public sealed class TradeFeedSingleton;
 
-/// <summary>The in-process services the entities use: the served models and the cascade's rules.</summary>
-public sealed record NodeServices(EnsembleServing Serving, SymbolRules Rules, double StartingEquity = 10_000, string AccountId = "paper");
+/// <summary>The in-process services the entities use: the served models, the cascade's rules, sizing and the risk gate.</summary>
+public sealed record NodeServices(EnsembleServing Serving, SymbolRules Rules, ISizingPolicy Sizing, IOrderGate Gate, double StartingEquity = 10_000, string AccountId = "paper")
+{
+    public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
+        new(serving, rules, new FixedFractionSizing(new Models.Execution.FixedFractionSizer(rules.Execution)), OpenGate.Instance, startingEquity);
+}
 
 public static class QuantumTraderNode
 {
@@ -39,7 +43,7 @@ public static class QuantumTraderNode
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)
             .WithShardRegion<SymbolRegion>(EntityIds.SymbolType,
-                symbol => SymbolEntity.PropsFor(symbol, services.Rules, services.Serving, settings.SnapshotEvery), extractor,
+                symbol => SymbolEntity.PropsFor(symbol, services, settings.SnapshotEvery), extractor,
                 new ShardOptions
                 {
                     StateStoreMode = shardOptions.StateStoreMode,

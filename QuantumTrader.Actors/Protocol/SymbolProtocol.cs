@@ -5,10 +5,10 @@ using QuantumTrader.Models.Trading;
 namespace QuantumTrader.Actors.Protocol;
 
 /// <summary>
-/// Bar number <paramref name="Seq"/> (1-based, per symbol) of the replay. <paramref name="Equity"/> is the account equity
-/// the sizing uses; <paramref name="TradingEnabled"/> is false while the bar only warms features (for example the training span).
+/// Bar number <paramref name="Seq"/> (1-based, per symbol) of the replay. <paramref name="Portfolio"/> is the account as
+/// sizing and the risk gate see it; <paramref name="TradingEnabled"/> is false while the bar only warms features (for example the training span).
 /// </summary>
-public sealed record ProcessBar(string Symbol, long Seq, Bar Bar, double Equity, bool TradingEnabled) : IWithSymbol, IProtocolMessage;
+public sealed record ProcessBar(string Symbol, long Seq, Bar Bar, PortfolioView Portfolio, bool TradingEnabled) : IWithSymbol, IProtocolMessage;
 
 /// <summary>
 /// The reply once the bar's events are journaled. <paramref name="AlreadyProcessed"/> is true when the entity had done

@@ -5,8 +5,17 @@ namespace QuantumTrader.Actors.Serialization;
 
 public static partial class ProtocolTypes
 {
+    // Each area registers its own types in its own file of this partial class.
+    static partial void RegisterLearning();
+    static partial void RegisterRisk();
+    static partial void RegisterSizing();
+
     private static void RegisterAll()
     {
+        RegisterLearning();
+        RegisterRisk();
+        RegisterSizing();
+
         // Journaled domain events of the symbol entity.
         Add<OrderPlaced>("symbol.order-placed.v1");
         Add<OrderFilled>("symbol.order-filled.v1");

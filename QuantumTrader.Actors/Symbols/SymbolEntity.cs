@@ -4,7 +4,7 @@ using Akka.Persistence;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Serialization;
-using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Symbols;
@@ -18,8 +18,7 @@ namespace QuantumTrader.Actors.Symbols;
 public sealed class SymbolEntity : ReceivePersistentActor
 {
     private readonly string _symbol;
-    private readonly SymbolRules _rules;
-    private readonly EnsembleServing _serving;
+    private readonly NodeServices _services;
     private readonly int _snapshotEvery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<long, List<SymbolEvent>> _journaledAhead = new();
@@ -31,13 +30,12 @@ public sealed class SymbolEntity : ReceivePersistentActor
     private const int MaxPendingEvents = 512;
 
 
-    public SymbolEntity(string symbol, SymbolRules rules, EnsembleServing serving, int snapshotEvery)
+    public SymbolEntity(string symbol, NodeServices services, int snapshotEvery)
     {
         _symbol = symbol;
-        _rules = rules;
-        _serving = serving;
+        _services = services;
         _snapshotEvery = snapshotEvery;
-        _state = SymbolState.Start(symbol, rules);
+        _state = SymbolState.Start(symbol, services.Rules);
 
         Recover<SnapshotOffer>(offer => _state = ((SymbolSnapshot)offer.Snapshot).State);
         Recover<SymbolEvent>(HoldBack);
@@ -65,8 +63,8 @@ public sealed class SymbolEntity : ReceivePersistentActor
 
     public override string PersistenceId => EntityIds.Symbol(_symbol);
 
-    public static Props PropsFor(string symbol, SymbolRules rules, EnsembleServing serving, int snapshotEvery) =>
-        Props.Create(() => new SymbolEntity(symbol, rules, serving, snapshotEvery));
+    public static Props PropsFor(string symbol, NodeServices services, int snapshotEvery) =>
+        Props.Create(() => new SymbolEntity(symbol, services, snapshotEvery));
 
     private void HoldBack(SymbolEvent e)
     {
@@ -84,8 +82,9 @@ public sealed class SymbolEntity : ReceivePersistentActor
             return;
         }
 
-        var context = new BarContext(cmd.Equity, cmd.TradingEnabled, _serving.Weights, _serving.PredictAll);
-        var (observed, computed) = _state.Process(cmd.Bar, cmd.Seq, context, _rules);
+        var serving = _services.Serving;
+        var context = new BarContext(cmd.Portfolio, cmd.TradingEnabled, serving.Weights, serving.PredictAll, _services.Sizing, _services.Gate);
+        var (observed, computed) = _state.Process(cmd.Bar, cmd.Seq, context, _services.Rules);
 
         if (_journaledAhead.Count > 0)
         {

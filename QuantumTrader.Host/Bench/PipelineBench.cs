@@ -70,7 +70,7 @@ public static class PipelineBench
         var node = new NodeSettings { StateDirectory = state };
         SqliteJournal.Prepare(node);
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
-        using var host = RunJob.BuildHost(node, new NodeServices(serving, new SymbolRules()));
+        using var host = RunJob.BuildHost(node, NodeServices.Default(serving, new SymbolRules()));
         await host.StartAsync(cancel);
         try
         {

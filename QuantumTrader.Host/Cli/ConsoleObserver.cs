@@ -1,6 +1,5 @@
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Market;
-using Spectre.Console;
 
 namespace QuantumTrader.Host.Cli;
 
@@ -17,7 +16,7 @@ public sealed class ConsoleObserver : IRunObserver
     public void Info(string message)
     {
         EndBar();
-        AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(message));
+        Console.WriteLine(message);
     }
 
     public void BadRow(BadRow row)

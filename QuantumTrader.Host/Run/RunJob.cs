@@ -49,7 +49,7 @@ public static class RunJob
         var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
         SqliteJournal.Prepare(node);
 
-        using var host = BuildHost(node, new NodeServices(serving, rules, settings.StartingEquity));
+        using var host = BuildHost(node, NodeServices.Default(serving, rules, settings.StartingEquity));
         await host.StartAsync(cancel);
         try
         {
@@ -105,14 +105,14 @@ public static class RunJob
         var commands = data.Bars.Select(bar =>
         {
             var seq = seqs[bar.Symbol] = seqs.GetValueOrDefault(bar.Symbol) + 1;
-            return new ProcessBar(bar.Symbol, seq, bar, 0, plan.TradesAt(bar));
+            return new ProcessBar(bar.Symbol, seq, bar, PortfolioView.Of(0), plan.TradesAt(bar));
         });
 
         var (killSwitch, completion) = Source.From(commands)
             .ViaMaterialized(KillSwitches.Single<ProcessBar>(), Keep.Right)
             .SelectAsync(1, async cmd =>
             {
-                var reply = await symbols.Ask<BarProcessed>(cmd with { Equity = ledger.EquityBefore(cmd.Bar.Time) }, AskTimeout);
+                var reply = await symbols.Ask<BarProcessed>(cmd with { Portfolio = ledger.ViewBefore(cmd.Bar.Time) }, AskTimeout);
                 foreach (var t in reply.ClosedTrades) ledger.Add(t);
                 if (reply.Replayed) replayed++;
                 if (reply.AlreadyProcessed) already++;

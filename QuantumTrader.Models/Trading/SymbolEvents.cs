@@ -33,5 +33,6 @@ public static class RejectionStages
 {
     public const string Filter = "signal_filter";
     public const string BiasGuard = "bias_guard";
+    public const string RiskGate = "risk_gate";
     public const string Broker = "broker";
 }

@@ -6,7 +6,9 @@ using QuantumTrader.Models.Market;
 namespace QuantumTrader.Models.Trading;
 
 /// <summary>What the cascade needs from outside the symbol to decide on one bar.</summary>
-public sealed record BarContext(double Equity, bool TradingEnabled, EnsembleWeights Weights, Func<ModelInput, IReadOnlyList<Prediction>> Predict);
+public sealed record BarContext(
+    PortfolioView Portfolio, bool TradingEnabled, EnsembleWeights Weights, Func<ModelInput, IReadOnlyList<Prediction>> Predict,
+    ISizingPolicy Sizing, IOrderGate Gate);
 
 /// <summary>The rules of one symbol's cascade; all pure, shared by every symbol.</summary>
 public sealed class SymbolRules(
@@ -20,7 +22,6 @@ public sealed class SymbolRules(
     public EnsembleVoter Voter { get; } = new(voter);
     public SignalQualityFilter Filter { get; } = new(filter);
     public RegimeClassifier Regime { get; } = new(regime);
-    public FixedFractionSizer Sizer { get; } = new(execution);
     public int RecentCloses { get; } = recentCloses;
 }
 
@@ -88,16 +89,28 @@ public sealed record SymbolState(
             return (observed, events);
         }
 
+        // A signal in the direction already held (or with an order in flight) is the normal case, not a decision to journal.
+        var sameSide = decision.Action == TradeAction.Buy ? TradeSide.Long : TradeSide.Short;
+        if (broker.Pending is not null || broker.Position?.Side == sameSide) return (observed, events);
+
         var opening = broker.Position is null;
-        var sizing = opening ? Scale(rules.Sizer.Size(context.Equity, bar.Close, row["atr_14"]), filter.SizeMultiplier) : null;
+        var sizing = opening
+            ? context.Sizing.Size(new SizingInput(Symbol, bar.Time, context.Portfolio, bar.Close, row["atr_14"], atrPct, regime, decision, filter))
+            : null;
         var record = TradeDecisionRecord.From(Symbol, row, decision, filter, bias, sizing);
+        var quantity = sizing?.Quantity ?? broker.Position!.Quantity;
+        var verdict = context.Gate.Check(new OrderProposal(Symbol, bar.Time, decision.Action, opening, quantity, bar.Close, decision.Confidence, regime, context.Portfolio));
+        if (!verdict.Approved)
+        {
+            events.Add(new SignalRejected(Symbol, seq, bar.Time, decision.Action, RejectionStages.RiskGate, string.Join("; ", verdict.Reasons), record));
+            return (observed, events);
+        }
+        if (sizing is not null && verdict.Quantity != sizing.Quantity) record = record with { Sizing = sizing with { Quantity = verdict.Quantity } };
         broker.Submit(new OrderIntent(Symbol, bar.Time, decision.Action, record), out var submitted);
         foreach (var e in submitted)
         {
             switch (e)
             {
-                case OrderRejected { Reason: var reason } when IsRoutine(reason):
-                    break;
                 case OrderRejected rejected:
                     events.Add(new SignalRejected(Symbol, seq, bar.Time, decision.Action, RejectionStages.Broker, rejected.Reason, record));
                     break;
@@ -130,10 +143,6 @@ public sealed record SymbolState(
 
     public SymbolState ApplyAll(IEnumerable<SymbolEvent> events) => events.Aggregate(this, (s, e) => s.Apply(e));
 
-    /// <summary>A same-direction signal while a position or order is open is the normal case, not a decision worth journaling.</summary>
-    private static bool IsRoutine(string reason) =>
-        reason.StartsWith(RejectReasons.PositionOpen, StringComparison.Ordinal) || reason.StartsWith(RejectReasons.OrderPending, StringComparison.Ordinal);
-
     private SymbolEvent? ToSymbolEvent(BrokerEvent e, long seq, DateTimeOffset time) => e switch
     {
         OrderAccepted a => new OrderPlaced(Symbol, seq, time, a.Order),
@@ -144,9 +153,6 @@ public sealed record SymbolState(
 
     private SignalRejected Rejected(long seq, FeatureVector row, EnsembleDecision decision, FilterResult filter, BiasCheck bias, string stage, string reason) =>
         new(Symbol, seq, row.Time, decision.Action, stage, reason, TradeDecisionRecord.From(Symbol, row, decision, filter, bias, null));
-
-    private static SizingDecision Scale(SizingDecision sizing, double multiplier) =>
-        multiplier == 1.0 ? sizing : sizing with { Quantity = sizing.Quantity * multiplier, RiskFraction = sizing.RiskFraction * multiplier };
 
     private static double[] AppendClose(double[] closes, double close, int keep)
     {

@@ -13,6 +13,7 @@ public sealed class TradeLedger(double startingEquity)
     private readonly List<ClosedTrade> _trades = [];
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private double[] _prefix = [0];
+    private double[] _peak = [0];
     private bool _dirty;
 
     public double StartingEquity { get; } = startingEquity;
@@ -30,12 +31,26 @@ public sealed class TradeLedger(double startingEquity)
         return true;
     }
 
-    public double EquityBefore(DateTimeOffset time)
+    public double EquityBefore(DateTimeOffset time) => StartingEquity + _prefix[CountBefore(time)];
+
+    /// <summary>Equity and its running peak from the trades that exited strictly before <paramref name="time"/>.</summary>
+    public PortfolioView ViewBefore(DateTimeOffset time)
+    {
+        var n = CountBefore(time);
+        return PortfolioView.Of(StartingEquity + _prefix[n]) with { PeakEquity = StartingEquity + _peak[n] };
+    }
+
+    private int CountBefore(DateTimeOffset time)
     {
         if (_dirty)
         {
             _prefix = new double[_trades.Count + 1];
-            for (var i = 0; i < _trades.Count; i++) _prefix[i + 1] = _prefix[i] + _trades[i].Pnl;
+            _peak = new double[_trades.Count + 1];
+            for (var i = 0; i < _trades.Count; i++)
+            {
+                _prefix[i + 1] = _prefix[i] + _trades[i].Pnl;
+                _peak[i + 1] = Math.Max(_peak[i], _prefix[i + 1]);
+            }
             _dirty = false;
         }
         int lo = 0, hi = _trades.Count;
@@ -44,7 +59,7 @@ public sealed class TradeLedger(double startingEquity)
             var mid = (lo + hi) / 2;
             if (_trades[mid].ExitTime < time) lo = mid + 1; else hi = mid;
         }
-        return StartingEquity + _prefix[lo];
+        return lo;
     }
 
     /// <summary>Sharpe is per trade: mean over standard deviation of each trade's return on the equity it started from.</summary>

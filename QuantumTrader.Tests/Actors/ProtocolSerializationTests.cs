@@ -29,7 +29,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             .. events.OfType<SignalRejected>().Take(1),
             .. events.OfType<RegimeChanged>().Take(1),
             new SymbolSnapshot(state),
-            new ProcessBar("TEST", 7, SyntheticBars.Make("TEST", 1)[0], 10_000, true),
+            new ProcessBar("TEST", 7, SyntheticBars.Make("TEST", 1)[0], PortfolioView.Of(10_000), true),
             new BarProcessed("TEST", 7, false, true, 2, [trade]),
             new GetSymbolStatus("TEST"),
             new SymbolStatus("TEST", 7, 1, 1, 0, 12.5, "Ranging", null, 0),

@@ -2,6 +2,7 @@ using Akka.Actor;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Actors;
@@ -25,7 +26,7 @@ public sealed class SymbolEntityTests : Akka.TestKit.Xunit2.TestKit
 
     private BarProcessed Send(int index, Models.Market.Bar? bar = null)
     {
-        _node.Symbols.Tell(new ProcessBar(Symbol, index + 1, bar ?? _bars[index], 10_000, true), TestActor);
+        _node.Symbols.Tell(new ProcessBar(Symbol, index + 1, bar ?? _bars[index], PortfolioView.Of(10_000), true), TestActor);
         return ExpectMsg<BarProcessed>(TimeSpan.FromSeconds(20));
     }
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Actors;
@@ -19,7 +20,7 @@ public sealed class SymbolRecoveryTests
     }
 
     private async Task<BarProcessed> Send(NodeFixture node, int index) =>
-        await node.Symbols.Ask<BarProcessed>(new ProcessBar(Symbol, index + 1, index == 42 ? SyntheticBars.Crash(_bars[index]) : _bars[index], 10_000, true), Timeout);
+        await node.Symbols.Ask<BarProcessed>(new ProcessBar(Symbol, index + 1, index == 42 ? SyntheticBars.Crash(_bars[index]) : _bars[index], PortfolioView.Of(10_000), true), Timeout);
 
     [Fact]
     public async Task State_survives_a_restart_of_the_actor_system()

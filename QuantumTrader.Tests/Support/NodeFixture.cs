@@ -65,7 +65,7 @@ public sealed class NodeFixture : IAsyncDisposable
 
     private IHost Start()
     {
-        var host = RunJob.BuildHost(Settings, new NodeServices(Serving, new SymbolRules()),
+        var host = RunJob.BuildHost(Settings, NodeServices.Default(Serving, new SymbolRules()),
             b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off", HoconAddMode.Prepend));
         host.StartAsync().GetAwaiter().GetResult();
         return host;

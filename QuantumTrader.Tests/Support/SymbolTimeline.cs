@@ -1,4 +1,5 @@
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Tests.Support;
@@ -20,7 +21,8 @@ public static class SymbolTimeline
             new(ModelSlots.Lgbm, input.Features.Time == buyAt || input.Features.Time == weakAt ? TradeAction.Buy : TradeAction.Hold, input.Features.Time == weakAt ? 0.3 : 0.9),
         ];
         var rules = new SymbolRules();
-        var context = new BarContext(10_000, true, EnsembleWeights.Default, Predict);
+        var context = new BarContext(PortfolioView.Of(10_000), true, EnsembleWeights.Default, Predict,
+            new FixedFractionSizing(new FixedFractionSizer(rules.Execution)), OpenGate.Instance);
         var state = SymbolState.Start("TEST", rules);
         var events = new List<SymbolEvent>();
         for (var i = 0; i < 50; i++)
