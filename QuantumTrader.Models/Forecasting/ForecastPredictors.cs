@@ -1,0 +1,70 @@
+using QuantumTrader.Models.Ensemble;
+
+namespace QuantumTrader.Models.Forecasting;
+
+/// <summary>
+/// Serves a log-return forecaster as an ensemble vote: the last Lookback + 1 closes give Lookback log returns, the forecaster predicts the
+/// next Horizon returns, and <see cref="ForecastSignal.Decide"/> maps their sum to BUY / SELL / HOLD. Too few closes, or a close that is
+/// not a positive finite price, give HOLD with confidence 0. The predictor owns the forecaster.
+/// </summary>
+public abstract class ForecastPredictor : IPredictor, IDisposable
+{
+    private readonly Forecaster _forecaster;
+    private readonly ForecastSignalOptions _signal;
+
+    protected ForecastPredictor(string modelId, Forecaster forecaster, ForecastSignalOptions? signal)
+    {
+        ArgumentNullException.ThrowIfNull(forecaster);
+        if (forecaster.ModelId != modelId)
+            throw new ArgumentException($"a {modelId} predictor cannot serve a {forecaster.ModelId} forecaster", nameof(forecaster));
+        if (forecaster.Manifest.Transform != SeriesTransforms.LogReturn || forecaster.ChannelCount != 1)
+            throw new ArgumentException($"{forecaster.Version} forecasts {forecaster.ChannelCount} '{forecaster.Manifest.Transform}' channel(s); a predictor needs one '{SeriesTransforms.LogReturn}' channel", nameof(forecaster));
+        _signal = signal ?? new ForecastSignalOptions();
+        _signal.Validate();
+        _forecaster = forecaster;
+        ModelId = modelId;
+    }
+
+    public string ModelId { get; }
+    public string Version => _forecaster.Version;
+
+    /// <summary>Closes needed for a forecast: one more than the lookback, since returns are differences.</summary>
+    public int RequiredCloses => _forecaster.Lookback + 1;
+
+    public Prediction Predict(ModelInput input)
+    {
+        var decision = Assess(input);
+        return new Prediction(ModelId, decision.Action, decision.Confidence);
+    }
+
+    public ForecastDecision Assess(ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var closes = input.RecentCloses;
+        if (closes is null || closes.Count < RequiredCloses) return ForecastDecision.NoSignal;
+        var recent = new double[RequiredCloses];
+        for (var i = 0; i < recent.Length; i++)
+        {
+            var c = closes[closes.Count - RequiredCloses + i];
+            if (!double.IsFinite(c) || c <= 0) return ForecastDecision.NoSignal;
+            recent[i] = c;
+        }
+        var returns = ForecastSignal.LogReturns(recent);
+        var cumulative = _forecaster.ForecastUnivariate(returns).Sum();
+        return ForecastSignal.Decide(cumulative, ForecastSignal.Volatility(returns), _forecaster.Horizon, _signal.Threshold);
+    }
+
+    public void Dispose()
+    {
+        _forecaster.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The N-HiTS slot of the ensemble.</summary>
+public sealed class NhitsPredictor(Forecaster forecaster, ForecastSignalOptions? signal = null)
+    : ForecastPredictor(ModelSlots.Nhits, forecaster, signal);
+
+/// <summary>The PatchTST slot of the ensemble.</summary>
+public sealed class PatchTstPredictor(Forecaster forecaster, ForecastSignalOptions? signal = null)
+    : ForecastPredictor(ModelSlots.PatchTst, forecaster, signal);

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using QuantumTrader.Models.Ensemble;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantumTrader.Models.Forecasting;
+
+/// <summary>
+/// How to train: Adam on the MSE, <see cref="Epochs"/> passes over the shuffled training windows (at most <see cref="MaxTrainWindows"/> of them
+/// per epoch when set), early stopping once the validation MSE has not improved for <see cref="Patience"/> epochs, then the best epoch's weights.
+/// Null batch size and learning rate mean the model's own defaults. <see cref="Seed"/> seeds torch (initial weights, dropout) and the shuffling.
+/// </summary>
+public sealed record ForecastTrainingOptions(
+    int Epochs = 20,
+    int? BatchSize = null,
+    double? LearningRate = null,
+    int Patience = 3,
+    int? MaxTrainWindows = null,
+    int Threads = 1,
+    long Seed = 42,
+    bool Standardize = true,
+    int EvaluationBatchSize = 256)
+{
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (BatchSize is < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
+        if (LearningRate is not null && !(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (Patience < 1) throw new ArgumentException($"patience must be at least 1, got {Patience}");
+        if (MaxTrainWindows is < 1) throw new ArgumentException($"max train windows must be at least 1, got {MaxTrainWindows}");
+        if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
+        if (EvaluationBatchSize < 1) throw new ArgumentException($"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
+    }
+}
+
+/// <summary>
+/// Options of <see cref="ForecasterTrainer.TrainOnCloses"/>: the model sees <see cref="Lookback"/> log returns and forecasts the next
+/// <see cref="Horizon"/>; the last <see cref="ValidationFraction"/> of the returns is the validation period. Null config and training options
+/// mean <see cref="ForecasterTrainer.TradingConfig"/> and <see cref="ForecasterTrainer.TradingTraining"/>.
+/// </summary>
+public sealed record CloseTrainingOptions(
+    int Lookback = 64,
+    int Horizon = 8,
+    double ValidationFraction = 0.2,
+    ForecastModelConfig? Config = null,
+    ForecastTrainingOptions? Training = null);
+
+public static class ForecasterTrainer
+{
+    public const string LogReturnChannel = "log_return";
+
+    /// <summary>Trains a fresh network on windows of the training rows, early-stopping on the validation rows.</summary>
+    public static Forecaster Train(
+        ForecastModelConfig config,
+        ChannelSeries series,
+        RowRange train,
+        RowRange validation,
+        ForecastTrainingOptions? options = null,
+        Action<string>? progress = null,
+        string transform = SeriesTransforms.None)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(series);
+        options ??= new ForecastTrainingOptions();
+        options.Validate();
+        config.Validate();
+        train.EnsureWithin(series.Length);
+        validation.EnsureWithin(series.Length);
+        int lookback = config.Lookback, horizon = config.Horizon;
+        var trainWindows = train.WindowCount(lookback, horizon);
+        var validationWindows = validation.WindowCount(lookback, horizon);
+        if (trainWindows == 0)
+            throw new ArgumentException($"{config.ModelId}: training rows [{train.Start}, {train.End}) hold no window of lookback {lookback} + horizon {horizon}");
+        if (validationWindows == 0)
+            throw new ArgumentException($"{config.ModelId}: validation rows [{validation.Start}, {validation.End}) hold no window of lookback {lookback} + horizon {horizon}");
+
+        // torch's generator and thread count are process-wide: one training at a time keeps a seeded run reproducible.
+        lock (TrainingGate) return TrainSeeded(config, series, train, validation, trainWindows, options, progress, transform);
+    }
+
+    private static readonly object TrainingGate = new();
+
+    private static Forecaster TrainSeeded(
+        ForecastModelConfig config, ChannelSeries series, RowRange train, RowRange validation, int trainWindows,
+        ForecastTrainingOptions options, Action<string>? progress, string transform)
+    {
+        int lookback = config.Lookback, horizon = config.Horizon;
+        var clock = Stopwatch.StartNew();
+        torch.set_num_threads(options.Threads);
+        torch.manual_seed(options.Seed);
+        var scaling = options.Standardize ? ChannelScaling.Fit(series, train) : ChannelScaling.Identity(series.ChannelCount);
+        var batchSize = options.BatchSize ?? config.DefaultBatchSize;
+        var learningRate = options.LearningRate ?? config.DefaultLearningRate;
+        var perEpoch = Math.Min(trainWindows, options.MaxTrainWindows ?? int.MaxValue);
+        var shuffle = new Random(unchecked((int)options.Seed));
+
+        var network = config.Build(series.ChannelCount);
+        Dictionary<string, Tensor>? best = null;
+        try
+        {
+            using var data = tensor(scaling.Apply(series).Values, [series.Length, series.ChannelCount]);
+            using var optimizer = new AdamOptimizer(network.parameters(), learningRate);
+            var order = Enumerable.Range(train.Start, trainWindows).ToArray();
+            double bestMse = double.PositiveInfinity, bestMae = double.NaN, bestTrain = double.NaN;
+            int bestEpoch = 0, epoch = 0, stale = 0;
+            while (epoch < options.Epochs && stale < options.Patience)
+            {
+                epoch++;
+                shuffle.Shuffle(order);
+                network.train();
+                double lossSum = 0;
+                for (var first = 0; first < perEpoch; first += batchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var n = Math.Min(batchSize, perEpoch - first);
+                    var (x, y) = WindowBatches.Batch(data, order.AsSpan(first, n), lookback, horizon);
+                    optimizer.ZeroGrad();
+                    var loss = nn.functional.mse_loss(network.call(x), y);
+                    loss.backward();
+                    optimizer.Step();
+                    lossSum += loss.item<float>() * n;
+                }
+                var trainMse = lossSum / perEpoch;
+                var val = WindowBatches.Evaluate(network, data, validation, options.EvaluationBatchSize);
+                var improved = val.Mse < bestMse;
+                if (improved)
+                {
+                    bestMse = val.Mse;
+                    bestMae = val.Mae;
+                    bestTrain = trainMse;
+                    bestEpoch = epoch;
+                    stale = 0;
+                    Release(best);
+                    best = Snapshot(network);
+                }
+                else stale++;
+                progress?.Invoke($"{config.ModelId} L={lookback} H={horizon} epoch {epoch}/{options.Epochs}: train mse {trainMse:F4}, val mse {val.Mse:F4} mae {val.Mae:F4}{(improved ? " *" : "")} ({clock.Elapsed.TotalSeconds:F1}s)");
+            }
+            if (best is null)
+                throw new InvalidOperationException($"{config.ModelId}: training diverged, the validation error was never finite (learning rate {learningRate})");
+            network.load_state_dict(best);
+            network.eval();
+            var summary = new TrainingSummary(series.Length, train, validation, epoch, bestEpoch, bestTrain, bestMse, bestMae, clock.Elapsed.TotalSeconds, options);
+            var manifest = new ForecasterManifest(
+                Forecaster.CurrentFormatVersion, config.ModelId, VersionOf(config.ModelId, network), config,
+                series.Channels.ToArray(), transform, scaling, summary);
+            return new Forecaster(network, manifest);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        finally
+        {
+            Release(best);
+        }
+    }
+
+    /// <summary>
+    /// Trains a trading forecaster on a bar close series: the input channel is the log return of consecutive closes, the first
+    /// 1 - ValidationFraction of them train it and the rest (with the lookback before it) validate it.
+    /// </summary>
+    public static Forecaster TrainOnCloses(double[] closes, string modelId, CloseTrainingOptions? options = null, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(closes);
+        options ??= new CloseTrainingOptions();
+        for (var i = 0; i < closes.Length; i++)
+            if (!double.IsFinite(closes[i]) || closes[i] <= 0)
+                throw new ArgumentException($"closes[{i}] = {closes[i]}: a close must be a positive finite price", nameof(closes));
+        if (options.ValidationFraction is <= 0 or >= 1)
+            throw new ArgumentException($"validation fraction must be in (0, 1), got {options.ValidationFraction}");
+        var config = options.Config ?? TradingConfig(modelId, options.Lookback, options.Horizon);
+        if (config.ModelId != modelId) throw new ArgumentException($"the config describes '{config.ModelId}', not '{modelId}'");
+
+        var returns = ForecastSignal.LogReturns(closes);
+        var rows = returns.Length;
+        var trainEnd = (int)Math.Round(rows * (1 - options.ValidationFraction));
+        var needed = config.Lookback + config.Horizon;
+        if (trainEnd < needed || rows - trainEnd < config.Horizon)
+            throw new ArgumentException(
+                $"{closes.Length} closes are too few for lookback {config.Lookback} and horizon {config.Horizon} with {options.ValidationFraction:P0} validation " +
+                $"(need at least {needed} training and {config.Horizon} validation returns)", nameof(closes));
+        var series = ChannelSeries.Univariate(LogReturnChannel, returns);
+        return Train(config, series, new RowRange(0, trainEnd), new RowRange(trainEnd - config.Lookback, rows),
+            options.Training ?? TradingTraining, progress, SeriesTransforms.LogReturn);
+    }
+
+    /// <summary>Small networks for bar returns: N-HiTS with 128x128 MLPs, PatchTST/42's encoder over patches of 16 with stride 8.</summary>
+    public static ForecastModelConfig TradingConfig(string modelId, int lookback, int horizon) => modelId switch
+    {
+        ModelSlots.Nhits => new NhitsConfig(lookback, horizon, [2, 2, 1], [4, 2, 1], [128, 128]),
+        ModelSlots.PatchTst => new PatchTstConfig(lookback, horizon, PatchLength: Math.Min(16, lookback), Stride: Math.Max(1, Math.Min(8, lookback / 2))),
+        _ => throw new ArgumentException($"'{modelId}' is not a forecasting model; expected '{ModelSlots.Nhits}' or '{ModelSlots.PatchTst}'", nameof(modelId)),
+    };
+
+    /// <summary>Training defaults for bar returns: short, one thread, a higher learning rate than the ETT protocol.</summary>
+    public static readonly ForecastTrainingOptions TradingTraining = new(Epochs: 15, BatchSize: 64, LearningRate: 1e-3, Patience: 3, Threads: 1);
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module network)
+    {
+        var copy = new Dictionary<string, Tensor>();
+        foreach (var (name, value) in network.state_dict())
+        {
+            using var detached = value.detach();
+            copy[name] = detached.clone();
+        }
+        return copy;
+    }
+
+    private static void Release(Dictionary<string, Tensor>? state)
+    {
+        if (state is null) return;
+        foreach (var t in state.Values) t.Dispose();
+        state.Clear();
+    }
+
+    /// <summary>Model id and the first 12 hex digits of the SHA-256 of the weights: the same training gives the same version.</summary>
+    private static string VersionOf(string modelId, nn.Module network)
+    {
+        using var buffer = new MemoryStream();
+        network.save(buffer);
+        return $"{modelId}-{Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..12]}";
+    }
+}

@@ -1,0 +1,42 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantumTrader.Models.Forecasting;
+
+/// <summary>Cuts training and evaluation batches out of a [T, C] series tensor: window i covers rows start_i .. start_i + L + H - 1.</summary>
+internal static class WindowBatches
+{
+    /// <summary>Inputs [B, L, C] and targets [B, H, C] for the windows starting at the given rows.</summary>
+    public static (Tensor X, Tensor Y) Batch(Tensor series, ReadOnlySpan<int> starts, int lookback, int horizon)
+    {
+        var span = lookback + horizon;
+        var index = new long[starts.Length * span];
+        for (var b = 0; b < starts.Length; b++)
+            for (var j = 0; j < span; j++) index[b * span + j] = starts[b] + j;
+        var rows = series.index_select(0, tensor(index)).view(starts.Length, span, series.shape[1]);
+        return (rows.narrow(1, 0, lookback), rows.narrow(1, lookback, horizon));
+    }
+
+    public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, RowRange rows, int batchSize)
+    {
+        if (batchSize < 1) throw new ArgumentException($"evaluation batch size must be at least 1, got {batchSize}");
+        var windows = rows.WindowCount(network.Lookback, network.Horizon);
+        if (windows == 0) throw new ArgumentException($"rows [{rows.Start}, {rows.End}) hold no window of {network.Lookback} + {network.Horizon} rows");
+        network.eval();
+        using var noGrad = no_grad();
+        double squared = 0, absolute = 0;
+        var starts = new int[Math.Min(batchSize, windows)];
+        for (var first = 0; first < windows; first += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batchSize, windows - first);
+            for (var i = 0; i < n; i++) starts[i] = rows.Start + first + i;
+            var (x, y) = Batch(series, starts.AsSpan(0, n), network.Lookback, network.Horizon);
+            var error = network.call(x) - y;
+            squared += error.square().sum(ScalarType.Float64).item<double>();
+            absolute += error.abs().sum(ScalarType.Float64).item<double>();
+        }
+        var count = (double)windows * network.Horizon * network.Channels;
+        return new ForecastMetrics(squared / count, absolute / count, windows);
+    }
+}

@@ -1,0 +1,94 @@
+using QuantumTrader.Models.Forecasting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantumTrader.Tests.Forecasting;
+
+[Collection(TorchCollection.Name)]
+public class NhitsTests
+{
+    [Fact]
+    public void Pooled_lengths_and_knot_counts_follow_kernels_and_downsampling()
+    {
+        Assert.Equal(240, NhitsBlock.PooledLength(480, 2));
+        Assert.Equal(4, NhitsBlock.PooledLength(10, 3)); // ceil mode keeps the partial window
+        Assert.Equal(480, NhitsBlock.PooledLength(480, 1));
+        Assert.Equal(24, NhitsBlock.KnotCount(96, 4));
+        Assert.Equal(48, NhitsBlock.KnotCount(96, 2));
+        Assert.Equal(96, NhitsBlock.KnotCount(96, 1));
+        Assert.Equal(1, NhitsBlock.KnotCount(96, 168));
+    }
+
+    [Fact]
+    public void Interpolation_is_linear_between_knot_centres()
+    {
+        using var scope = NewDisposeScope();
+        // 2 knots spread over 4 steps: sample points at -0.25, 0.25, 0.75, 1.25 in knot units, clamped at the ends
+        var y = NhitsBlock.Interpolate(tensor(new float[] { 0, 1, 10, 30 }, [2, 2]), 4);
+        Assert.Equal(new long[] { 2, 4 }, y.shape);
+        Assert.Equal(new[] { 0f, 0.25f, 0.75f, 1f }, y[0].data<float>().ToArray());
+        Assert.Equal(new[] { 10f, 15f, 25f, 30f }, y[1].data<float>().ToArray());
+        // a single knot is a constant forecast
+        var flat = NhitsBlock.Interpolate(tensor(new float[] { 2.5f }, [1, 1]), 5);
+        Assert.All(flat.data<float>().ToArray(), v => Assert.Equal(2.5f, v));
+    }
+
+    [Fact]
+    public void Blocks_produce_full_backcasts_and_coarse_knots_interpolated_to_the_horizon()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(2);
+        var config = new NhitsConfig(40, 12, [2, 2, 1], [4, 2, 1], [32, 32]);
+        using var net = (NhitsNetwork)config.Build(channels: 1);
+        var blocks = net.Blocks;
+        Assert.Equal(new[] { 3, 6, 12 }, blocks.Select(b => b.Knots).ToArray());
+        var series = randn(5, 40);
+        foreach (var block in blocks)
+        {
+            var (backcast, knots) = block.Theta(series);
+            Assert.Equal(new long[] { 5, 40 }, backcast.shape);
+            Assert.Equal(new long[] { 5, block.Knots }, knots.shape);
+            var (_, forecast) = block.call(series);
+            Assert.Equal(new long[] { 5, 12 }, forecast.shape);
+        }
+    }
+
+    [Fact]
+    public void Each_block_removes_its_backcast_from_the_input_and_forecasts_add_up_on_the_last_value()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(4);
+        using var net = (NhitsNetwork)new NhitsConfig(24, 6, [2, 2, 1], [3, 2, 1], [16]).Build(channels: 1);
+        net.eval();
+        using var noGrad = no_grad();
+        var series = randn(3, 24);
+        var d = net.Decompose(series);
+        Assert.Equal(3, d.Backcasts.Count);
+        var explained = d.Backcasts.Aggregate(zeros(3, 24), (acc, b) => acc + b);
+        Assert.True(allclose(d.Residual, series - explained, atol: 1e-5));
+        var summed = d.BlockForecasts.Aggregate(series[.., ^1..].expand(3, 6), (acc, f) => acc + f);
+        Assert.True(allclose(d.Forecast, summed, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Forward_keeps_channels_independent()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(5);
+        using var net = NhitsConfig.Default(20, 4).Build(channels: 2);
+        net.eval();
+        using var noGrad = no_grad();
+        var x = randn(3, 20, 2);
+        var y = net.call(x);
+        Assert.Equal(new long[] { 3, 4, 2 }, y.shape);
+        var solo = net.call(x[.., .., 1..].expand(3, 20, 2).contiguous());
+        Assert.True(allclose(y[.., .., 1], solo[.., .., 0], atol: 1e-5));
+    }
+
+    [Fact]
+    public void Config_needs_one_kernel_and_one_ratio_per_stack()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new NhitsConfig(20, 4, [2, 2], [4, 2, 1], [8]).Validate());
+        Assert.Contains("2 pooling kernels but 3 downsampling ratios", ex.Message);
+    }
+}

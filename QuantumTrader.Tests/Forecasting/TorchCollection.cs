@@ -1,0 +1,8 @@
+namespace QuantumTrader.Tests.Forecasting;
+
+/// <summary>torch's random generator and thread count are process-wide, so the forecasting tests run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchCollection
+{
+    public const string Name = "torch";
+}
