@@ -15,7 +15,7 @@ namespace QuantumTrader.Host.Bench;
 public sealed record ModelLatency(string Id, string Version, int Samples, double P50Micros, double P99Micros, double MeanMicros);
 
 public sealed record PipelineBenchResult(
-    long Bars, double ReplaySeconds, double BarsPerSecond, int TradesClosed, long EventsInJournal,
+    long Bars, double ReplaySeconds, double BarsPerSecond, double PureCascadeBarsPerSecond, int TradesClosed, long EventsInJournal,
     int JournalBatchEvents, double EventsPerSecondBatched, int JournalSequentialEvents, double EventsPerSecondSequential,
     IReadOnlyList<ModelLatency> Models);
 
@@ -37,6 +37,9 @@ public static class PipelineBench
             progress("journal write rate ...");
             var (batched, batchedRate, sequential, sequentialRate) = await JournalRate(state, cancel);
 
+            progress("the same cascade without actors or journal ...");
+            var pure = PureCascade(data, state, settings);
+
             progress("ONNX Runtime single-row latency ...");
             var rows = FeatureRows(data);
             var models = new List<ModelLatency>();
@@ -47,13 +50,35 @@ public static class PipelineBench
                 var figures = Latency.Measure(samples, 2_000, i => predictor.ProbabilityUp(x[i % x.Length]));
                 models.Add(new ModelLatency(predictor.ModelId, predictor.Version, figures.Samples, figures.P50Micros, figures.P99Micros, figures.MeanMicros));
             }
-            return new PipelineBenchResult(summary.Bars, summary.ReplaySeconds, summary.BarsPerSecond, summary.TradesClosed, summary.EventsPersisted,
+            return new PipelineBenchResult(summary.Bars, summary.ReplaySeconds, summary.BarsPerSecond, pure, summary.TradesClosed, summary.EventsPersisted,
                 batched, batchedRate, sequential, sequentialRate, models);
         }
         finally
         {
             try { Directory.Delete(state, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Bars/s of <see cref="SymbolState.Process"/> alone with the run's served models: the ceiling the actors add to.</summary>
+    private static double PureCascade(IReadOnlyList<string> data, string state, RunSettings settings)
+    {
+        var replay = ReplayData.Load(data, Models.Market.DataFormat.Auto, BadRowPolicy.Skip, _ => { });
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
+        var plan = ModelBootstrap.Prepare(replay, settings with { StateDirectory = state }, serving, new QuietObserver(_ => { }));
+        var rules = new SymbolRules();
+        var services = NodeServices.Default(serving, rules);
+        var states = new Dictionary<string, SymbolState>();
+        var seqs = new Dictionary<string, long>();
+        var clock = Stopwatch.StartNew();
+        foreach (var bar in replay.Bars)
+        {
+            var st = states.TryGetValue(bar.Symbol, out var known) ? known : SymbolState.Start(bar.Symbol, rules);
+            var seq = seqs[bar.Symbol] = seqs.GetValueOrDefault(bar.Symbol) + 1;
+            var context = new BarContext(PortfolioView.Of(settings.StartingEquity), plan.TradesAt(bar), serving.Weights, serving.PredictAll, services.Sizing, services.Gate);
+            var (observed, events) = st.Process(bar, seq, context, rules);
+            states[bar.Symbol] = observed.ApplyAll(events);
+        }
+        return replay.Bars.Count / clock.Elapsed.TotalSeconds;
     }
 
     private static IReadOnlyList<FeatureVector> FeatureRows(IReadOnlyList<string> data)

@@ -33,6 +33,7 @@ public static class BenchVerb
             var table = new Table().Title("bench pipeline").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("bars through the cascade", result.Bars.ToString(CultureInfo.InvariantCulture));
             table.AddRow("bars/s (SQLite journal on)", F(result.BarsPerSecond, "F0"));
+            table.AddRow("bars/s, same cascade without actors or journal", F(result.PureCascadeBarsPerSecond, "F0"));
             table.AddRow("trades closed / events in journal", $"{result.TradesClosed} / {result.EventsInJournal}");
             table.AddRow($"journal events/s, PersistAll x100 ({result.JournalBatchEvents})", F(result.EventsPerSecondBatched, "F0"));
             table.AddRow($"journal events/s, one Persist per command ({result.JournalSequentialEvents})", F(result.EventsPerSecondSequential, "F0"));

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Replay;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Market;
@@ -100,7 +101,6 @@ public static class RunJob
         ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, IRunObserver observer, ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
-        long done = 0, replayed = 0, already = 0;
         var total = data.Bars.Count;
         var commands = data.Bars.Select(bar =>
         {
@@ -108,23 +108,37 @@ public static class RunJob
             return new ProcessBar(bar.Symbol, seq, bar, PortfolioView.Of(0), plan.TradesAt(bar));
         });
 
-        var (killSwitch, completion) = Source.From(commands)
-            .ViaMaterialized(KillSwitches.Single<ProcessBar>(), Keep.Right)
-            .SelectAsync(1, async cmd =>
-            {
-                var reply = await symbols.Ask<BarProcessed>(cmd with { Portfolio = ledger.ViewBefore(cmd.Bar.Time) }, AskTimeout);
-                foreach (var t in reply.ClosedTrades) ledger.Add(t);
-                if (reply.Replayed) replayed++;
-                if (reply.AlreadyProcessed) already++;
-                if (++done % 250 == 0 || done == total) observer.Progress(done, total);
-                return reply;
-            })
-            .ToMaterialized(Sink.Ignore<BarProcessed>(), Keep.Both)
+        var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, ledger, _ => Task.CompletedTask,
+            n => { if (n % 250 == 0 || n == total) observer.Progress(n, total); }, done, AskTimeout));
+        var killSwitch = Source.From(SameTime(commands))
+            .Grouped(64)
+            .Select(batch => batch.ToArray())
+            .ViaMaterialized(KillSwitches.Single<ProcessBar[][]>(), Keep.Right)
+            .To(Sink.ActorRefWithAck<ProcessBar[][]>(driver, new ReplayDriver.Started(), new ReplayDriver.Ack(),
+                new ReplayDriver.Completed(), ex => new ReplayDriver.Failed(ex)))
             .Run(system.Materializer());
-        await using (cancel.Register(() => killSwitch.Shutdown()))
-            await completion;
-        if (already > 0) observer.Info($"{already} bar(s) were already processed before this start; {replayed} re-aligned with the journal");
-        return new Counters(replayed, already);
+        ReplayCounts counts;
+        await using (cancel.Register(() => { killSwitch.Shutdown(); done.TrySetCanceled(); }))
+            counts = await done.Task;
+        if (counts.AlreadyProcessed > 0)
+            observer.Info($"{counts.AlreadyProcessed} bar(s) were already processed before this start; {counts.Replayed} re-aligned with the journal");
+        return new Counters(counts.Replayed, counts.AlreadyProcessed);
+    }
+
+    private static IEnumerable<ProcessBar[]> SameTime(IEnumerable<ProcessBar> commands)
+    {
+        var group = new List<ProcessBar>();
+        foreach (var cmd in commands)
+        {
+            if (group.Count > 0 && group[0].Bar.Time != cmd.Bar.Time)
+            {
+                yield return group.ToArray();
+                group.Clear();
+            }
+            group.Add(cmd);
+        }
+        if (group.Count > 0) yield return group.ToArray();
     }
 
     private static async Task WaitForFeed(IActorRef feed, int trades, IRunObserver observer, CancellationToken cancel)

@@ -1,0 +1,119 @@
+using Akka.Actor;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Actors.Replay;
+
+/// <summary>Counts of one replay, reported when the stream completes.</summary>
+public sealed record ReplayCounts(long Bars, long Replayed, long AlreadyProcessed);
+
+/// <summary>
+/// Feeds bars from the stream into the symbol entities one timestamp at a time. All bars of a timestamp go out together
+/// (a decision sees only trades that exited strictly earlier, so they cannot influence each other); the next timestamp
+/// waits until every reply is in and the listeners have taken the closed trades, which keeps a replay deterministic.
+/// Plain messages instead of asks keep the per-bar cost to the hops to the entity and back.
+/// </summary>
+public sealed class ReplayDriver : ReceiveActor
+{
+    public sealed record Started;
+    public sealed record Ack;
+    public sealed record Completed;
+    public sealed record Failed(Exception Cause);
+    private sealed record ListenersDone;
+
+    private readonly IActorRef _symbols;
+    private readonly TradeLedger _ledger;
+    private readonly Func<IReadOnlyList<ClosedTrade>, Task> _afterTrades;
+    private readonly Action<long> _progress;
+    private readonly TaskCompletionSource<ReplayCounts> _done;
+    private readonly Queue<ProcessBar[]> _groups = new();
+    private readonly List<ClosedTrade> _closed = [];
+    private IActorRef? _stream;
+    private int _awaiting;
+    private long _bars, _replayed, _already;
+    private bool _streamEnded;
+
+    public ReplayDriver(
+        IActorRef symbols, TradeLedger ledger, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades, Action<long> progress,
+        TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout)
+    {
+        _symbols = symbols;
+        _ledger = ledger;
+        _afterTrades = afterTrades;
+        _progress = progress;
+        _done = done;
+        SetReceiveTimeout(replyTimeout);
+
+        Receive<Started>(_ => Sender.Tell(new Ack()));
+        Receive<ProcessBar[][]>(batch =>
+        {
+            _stream = Sender;
+            foreach (var group in batch) _groups.Enqueue(group);
+            if (_awaiting == 0) Next();
+        });
+        Receive<BarProcessed>(OnReply);
+        Receive<ListenersDone>(_ => Next());
+        Receive<Status.Failure>(f => Fail(f.Cause));
+        Receive<Completed>(_ =>
+        {
+            _streamEnded = true;
+            if (_awaiting == 0 && _groups.Count == 0) Finish();
+        });
+        Receive<Failed>(f => Fail(f.Cause));
+        Receive<ReceiveTimeout>(_ =>
+        {
+            if (_awaiting > 0) Fail(new TimeoutException($"{_awaiting} symbol entit(ies) did not answer within {replyTimeout}"));
+        });
+    }
+
+    public static Props PropsFor(
+        IActorRef symbols, TradeLedger ledger, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades, Action<long> progress,
+        TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout) =>
+        Props.Create(() => new ReplayDriver(symbols, ledger, afterTrades, progress, done, replyTimeout));
+
+    private void Next()
+    {
+        if (_groups.Count == 0)
+        {
+            if (_streamEnded) Finish();
+            else _stream?.Tell(new Ack());
+            return;
+        }
+        var group = _groups.Dequeue();
+        var view = _ledger.ViewBefore(group[0].Bar.Time);
+        _awaiting = group.Length;
+        foreach (var cmd in group) _symbols.Tell(cmd with { Portfolio = view });
+    }
+
+    private void OnReply(BarProcessed reply)
+    {
+        foreach (var t in reply.ClosedTrades)
+            if (_ledger.Add(t)) _closed.Add(t);
+        if (reply.Replayed) _replayed++;
+        if (reply.AlreadyProcessed) _already++;
+        _progress(++_bars);
+        if (--_awaiting > 0) return;
+
+        if (_closed.Count == 0)
+        {
+            Next();
+            return;
+        }
+        var trades = _closed.ToArray();
+        _closed.Clear();
+        _afterTrades(trades).PipeTo(Self, success: () => new ListenersDone(), failure: ex => new Failed(ex));
+    }
+
+    private void Finish()
+    {
+        _done.TrySetResult(new ReplayCounts(_bars, _replayed, _already));
+        Context.Stop(Self);
+    }
+
+    private void Fail(Exception cause)
+    {
+        _done.TrySetException(cause);
+        Context.Stop(Self);
+    }
+}
