@@ -1,6 +1,8 @@
 using System.Text.Json;
 using QuantumTrader.Models.Forecasting;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Forecasting;
 
 [Collection(TorchCollection.Name)]

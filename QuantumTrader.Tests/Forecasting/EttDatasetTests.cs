@@ -1,8 +1,11 @@
 using System.IO.Compression;
 using QuantumTrader.Models.Forecasting;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Forecasting;
 
+[Collection(TorchCollection.Name)]
 public class EttDatasetTests
 {
     private const string Header = "date,HUFL,HULL,MUFL,MULL,LUFL,LULL,OT";

@@ -1,8 +1,11 @@
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Forecasting;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Forecasting;
 
+[Collection(TorchCollection.Name)]
 public class ForecastSignalTests
 {
     [Fact]

@@ -2,6 +2,8 @@ using QuantumTrader.Models.Forecasting;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Forecasting;
 
 [Collection(TorchCollection.Name)]

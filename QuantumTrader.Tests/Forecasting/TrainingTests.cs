@@ -1,6 +1,8 @@
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Forecasting;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Forecasting;
 
 [Collection(TorchCollection.Name)]

@@ -1,7 +1,10 @@
 using TorchSharp;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Platform;
 
+[Collection(TorchCollection.Name)]
 public class TorchSharpLoadTests
 {
     [Fact]

@@ -1,7 +1,10 @@
 using QuantumTrader.Models.Learning.Ppo;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Learning.Ppo;
 
+[Collection(TorchCollection.Name)]
 public class PolicyUpdateTests
 {
     private static readonly PpoOptions BanditOptions = new()

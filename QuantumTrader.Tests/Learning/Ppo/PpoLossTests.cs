@@ -1,8 +1,11 @@
 using QuantumTrader.Models.Learning.Ppo;
 using TorchSharp;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Learning.Ppo;
 
+[Collection(TorchCollection.Name)]
 public class PpoLossTests
 {
     [Theory]

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using QuantumTrader.Models.Learning.Ppo;
 
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Learning.Ppo;
 
+[Collection(TorchCollection.Name)]
 public class SizingTests
 {
     private static readonly SizingState Calm = new(
