@@ -18,7 +18,7 @@ public static partial class ProtocolTypes
 
         // Journaled domain events of the symbol entity.
         Add<OrderPlaced>("symbol.order-placed.v1");
-        Add<OrderFilled>("symbol.order-filled.v1");
+        Add<FillExecuted>("symbol.fill-executed.v1");
         Add<TradeClosed>("symbol.trade-closed.v1");
         Add<SignalRejected>("symbol.signal-rejected.v1");
         Add<RegimeChanged>("symbol.regime-changed.v1");

@@ -14,7 +14,7 @@ public abstract record SymbolEvent(string Symbol, long BarSeq, DateTimeOffset Ti
 public sealed record OrderPlaced(string Symbol, long BarSeq, DateTimeOffset Time, PendingOrder Order)
     : SymbolEvent(Symbol, BarSeq, Time);
 
-public sealed record OrderFilled(string Symbol, long BarSeq, DateTimeOffset Time, Fill Fill)
+public sealed record FillExecuted(string Symbol, long BarSeq, DateTimeOffset Time, Fill Fill)
     : SymbolEvent(Symbol, BarSeq, Time);
 
 /// <summary>The learning signal: the closed trade with everything that was decided at its entry.</summary>

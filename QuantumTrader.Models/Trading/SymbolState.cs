@@ -125,7 +125,7 @@ public sealed record SymbolState(
     public SymbolState Apply(SymbolEvent e) => e switch
     {
         OrderPlaced p => this with { Broker = Broker.Apply(new OrderAccepted(p.Order)) },
-        OrderFilled f => this with
+        FillExecuted f => this with
         {
             Broker = Broker.Apply(new Execution.OrderFilled(f.Fill)),
             TradesOpened = TradesOpened + (f.Fill.Reason == FillReasons.Entry ? 1 : 0),
@@ -146,7 +146,7 @@ public sealed record SymbolState(
     private SymbolEvent? ToSymbolEvent(BrokerEvent e, long seq, DateTimeOffset time) => e switch
     {
         OrderAccepted a => new OrderPlaced(Symbol, seq, time, a.Order),
-        Execution.OrderFilled f => new OrderFilled(Symbol, seq, time, f.Fill),
+        Execution.OrderFilled f => new FillExecuted(Symbol, seq, time, f.Fill),
         PositionClosed c => new TradeClosed(Symbol, seq, time, c.Trade),
         _ => null,
     };

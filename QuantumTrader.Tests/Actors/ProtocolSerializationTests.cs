@@ -24,7 +24,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
         return
         [
             .. events.OfType<OrderPlaced>().Take(1),
-            .. events.OfType<OrderFilled>().Take(1),
+            .. events.OfType<FillExecuted>().Take(1),
             .. events.OfType<TradeClosed>().Take(1),
             .. events.OfType<SignalRejected>().Take(1),
             .. events.OfType<RegimeChanged>().Take(1),

@@ -1,0 +1,74 @@
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Features;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Trading;
+
+public sealed class EnsembleServingTests
+{
+    private static readonly ModelInput Input = new("TEST",
+        new FeatureVector(FeatureCalculator.Set, SyntheticBars.Start, new double[FeatureCalculator.Set.Names.Count], true), [100.0]);
+
+    [Fact]
+    public void A_model_that_throws_votes_hold_and_the_failure_is_counted_and_logged()
+    {
+        var log = new List<string>();
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), log.Add);
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ => throw new InvalidOperationException("session lost")));
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Buy, 0.9)));
+
+        var votes = serving.PredictAll(Input);
+
+        Assert.Equal(new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0), votes[0]);
+        Assert.Equal(TradeAction.Buy, votes[1].Action);
+        var health = serving.Health().Single(h => h.ModelId == ModelSlots.Xgb);
+        Assert.Equal(1, health.Failures);
+        Assert.Equal("session lost", health.LastError);
+        Assert.Contains(log, l => l.Contains("xgb failed") && l.Contains("HOLD"));
+    }
+
+    [Fact]
+    public void A_model_slower_than_its_budget_votes_hold_and_counts_a_timeout()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromMilliseconds(20), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ =>
+        {
+            Thread.Sleep(60);
+            return new Prediction(ModelSlots.Xgb, TradeAction.Sell, 0.9);
+        }));
+        Assert.Equal(TradeAction.Hold, serving.PredictAll(Input)[0].Action);
+        Assert.Equal(1, serving.Health()[0].Timeouts);
+    }
+
+    [Fact]
+    public void A_confidence_outside_zero_one_is_a_failure_not_a_vote()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Buy, 1.7)));
+        Assert.Equal(TradeAction.Hold, serving.PredictAll(Input)[0].Action);
+        Assert.Equal(1, serving.Health()[0].Failures);
+    }
+
+    [Fact]
+    public void An_invalid_weight_set_is_refused_and_the_last_good_one_stays()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        var good = new EnsembleWeights(new Dictionary<string, double> { [ModelSlots.Xgb] = 0.6, [ModelSlots.Lgbm] = 0.4 });
+        Assert.True(serving.TrySetWeights(good, out _));
+        var bad = new EnsembleWeights(new Dictionary<string, double> { [ModelSlots.Xgb] = 1.2, [ModelSlots.Lgbm] = -0.2 });
+        Assert.False(serving.TrySetWeights(bad, out var error));
+        Assert.Contains("below 0", error);
+        Assert.Same(good, serving.Weights);
+    }
+
+    [Fact]
+    public void Serving_a_new_version_replaces_the_slot_and_keeps_the_seed_order()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Hold, 0)));
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ => new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0)));
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Sell, 0.6)));
+        Assert.Equal([ModelSlots.Xgb, ModelSlots.Lgbm], serving.ModelIds);
+        Assert.Equal(TradeAction.Sell, serving.PredictAll(Input)[1].Action);
+    }
+}
