@@ -72,7 +72,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
         if (horizons.Count == 0) throw new ArgumentException("at least one horizon is needed", nameof(horizons));
         if (horizons.Any(h => h < 1)) throw new ArgumentException($"horizons must be positive, got {string.Join(",", horizons)}", nameof(horizons));
         var chosen = (models ?? AllModels).Select(m => m.Trim().ToLowerInvariant()).ToArray();
-        foreach (var m in chosen) ProtocolConfig(m, 1);
+        foreach (var m in chosen) ProtocolConfig(m, 1); // an unknown name fails before any training starts
 
         var split = EttSplit.Standard(data.Interval);
         if (data.Series.Length < split.TestEnd)

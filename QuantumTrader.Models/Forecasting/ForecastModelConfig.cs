@@ -45,7 +45,7 @@ public sealed record NhitsConfig(
     public static NhitsConfig Default(int lookback, int horizon) =>
         new(lookback, horizon, [2, 2, 1], [4, 2, 1], [512, 512]);
 
-    public int Stacks => PoolKernels.Length;
+    [JsonIgnore] public int Stacks => PoolKernels.Length;
 
     public override void Validate()
     {

@@ -38,8 +38,6 @@ public sealed class PatchTstNetwork : ForecastNetwork
         RegisterComponents();
     }
 
-    public RevIn Normalization => revin;
-
     /// <summary>
     /// [..., L] to [..., N, P]: optional end padding by repeating the last value Stride times, then windows of length P every S steps,
     /// so N = (L - P) / S + 1, plus one with end padding.
