@@ -13,9 +13,10 @@ using QuantumTrader.Models.Trading;
 namespace QuantumTrader.Actors.Feeds;
 
 /// <summary>
-/// Reads every <see cref="TradeClosed"/> from the journal by tag and delivers it to the model entities and the account,
-/// persisting its offset only after they acknowledged. A feed or entity that was down catches up from the offset:
-/// no closed trade is ever skipped, and the entities' trade-id check makes redelivery harmless.
+/// Reads every <see cref="TradeClosed"/> from the journal by tag and delivers it to the model entities, the account,
+/// the model supervisor and the registry's circuit breakers, persisting its offset only after they acknowledged. A feed
+/// or entity that was down catches up from the offset: no closed trade is ever skipped, and the entities' trade-id
+/// check makes redelivery harmless.
 /// </summary>
 public sealed class TradeFeed : ReceivePersistentActor
 {
@@ -27,17 +28,21 @@ public sealed class TradeFeed : ReceivePersistentActor
     private readonly IActorRef _models;
     private readonly IActorRef _accounts;
     private readonly string _accountId;
+    private readonly IActorRef _supervisor;
+    private readonly IActorRef _modelRegistry;
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(30);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _offset;
     private long _delivered;
     private UniqueKillSwitch? _killSwitch;
 
-    public TradeFeed(IActorRef models, IActorRef accounts, string accountId)
+    public TradeFeed(IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry)
     {
         _models = models;
         _accounts = accounts;
         _accountId = accountId;
+        _supervisor = supervisor;
+        _modelRegistry = modelRegistry;
 
         Recover<TradeFeedAdvanced>(e => { _offset = e.Offset; _delivered++; });
         Recover<SnapshotOffer>(o => (_offset, _delivered) = ((TradeFeedStatus)o.Snapshot) switch { var s => (s.Offset, s.TradesDelivered) });
@@ -58,8 +63,8 @@ public sealed class TradeFeed : ReceivePersistentActor
 
     public override string PersistenceId => EntityIds.TradeFeed;
 
-    public static Props PropsFor(IActorRef models, IActorRef accounts, string accountId) =>
-        Props.Create(() => new TradeFeed(models, accounts, accountId));
+    public static Props PropsFor(IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry) =>
+        Props.Create(() => new TradeFeed(models, accounts, accountId, supervisor, modelRegistry));
 
     protected override void OnReplaySuccess() => StartStream();
 
@@ -92,7 +97,9 @@ public sealed class TradeFeed : ReceivePersistentActor
         var asks = ModelAttribution.Outcomes(trade)
             .Select(o => _models.Ask<OutcomeAck>(new RecordModelOutcome(o.ModelId, trade.TradeId, trade.Symbol, trade.ExitTime, o.RMultiple), _askTimeout))
             .Cast<Task>()
-            .Append(_accounts.Ask<SettleAck>(new SettleTrade(_accountId, trade.TradeId, trade.Symbol, trade.ExitTime, trade.Pnl), _askTimeout));
+            .Append(_accounts.Ask<SettleAck>(new SettleTrade(_accountId, trade.TradeId, trade.Symbol, trade.ExitTime, trade.Pnl), _askTimeout))
+            .Append(_supervisor.Ask<SupervisionResult>(new SuperviseClosedTrades([trade]), _askTimeout))
+            .Append(_modelRegistry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers([trade]), _askTimeout));
         await Task.WhenAll(asks);
     }
 

@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using QuantumTrader.Actors.Accounts;
 using QuantumTrader.Actors.Feeds;
+using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.ModelPerformance;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
@@ -55,8 +56,10 @@ public static class QuantumTraderNode
                 modelId => ModelEntity.PropsFor(modelId, settings.SnapshotEvery), extractor, shardOptions)
             .WithShardRegion<AccountRegion>(EntityIds.AccountType,
                 accountId => AccountEntity.PropsFor(accountId, services.StartingEquity, settings.SnapshotEvery), extractor, shardOptions)
+            .WithLearningCascade(services)
             .WithSingleton<TradeFeedSingleton>("trade-feed",
-                (_, registry, _) => TradeFeed.PropsFor(registry.Get<ModelRegion>(), registry.Get<AccountRegion>(), services.AccountId),
+                (_, registry, _) => TradeFeed.PropsFor(registry.Get<ModelRegion>(), registry.Get<AccountRegion>(), services.AccountId,
+                    registry.Get<ModelSupervisorSingleton>(), registry.Get<ModelRegistrySingleton>()),
                 new ClusterSingletonOptions(), createProxyToo: true)
             .AddStartup((system, _) =>
             {

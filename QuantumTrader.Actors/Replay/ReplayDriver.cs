@@ -24,22 +24,27 @@ public sealed class ReplayDriver : ReceiveActor
 
     private readonly IActorRef _symbols;
     private readonly TradeLedger _ledger;
+    private readonly Action<DateTimeOffset> _beforeGroup;
     private readonly Func<IReadOnlyList<ClosedTrade>, Task> _afterTrades;
     private readonly Action<long> _progress;
     private readonly TaskCompletionSource<ReplayCounts> _done;
     private readonly Queue<ProcessBar[]> _groups = new();
-    private readonly List<ClosedTrade> _closed = [];
     private IActorRef? _stream;
+    private ProcessBar[] _group = [];
+    private BarProcessed?[] _replies = [];
     private int _awaiting;
     private long _bars, _replayed, _already;
     private bool _streamEnded;
 
+    /// <param name="beforeGroup">Runs before the bars of a timestamp go out, with that timestamp.</param>
+    /// <param name="afterTrades">Takes the trades a timestamp closed, in the order of its bars; the next timestamp waits for it.</param>
     public ReplayDriver(
-        IActorRef symbols, TradeLedger ledger, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades, Action<long> progress,
-        TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout)
+        IActorRef symbols, TradeLedger ledger, Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
+        Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout)
     {
         _symbols = symbols;
         _ledger = ledger;
+        _beforeGroup = beforeGroup;
         _afterTrades = afterTrades;
         _progress = progress;
         _done = done;
@@ -68,9 +73,9 @@ public sealed class ReplayDriver : ReceiveActor
     }
 
     public static Props PropsFor(
-        IActorRef symbols, TradeLedger ledger, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades, Action<long> progress,
-        TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout) =>
-        Props.Create(() => new ReplayDriver(symbols, ledger, afterTrades, progress, done, replyTimeout));
+        IActorRef symbols, TradeLedger ledger, Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
+        Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout) =>
+        Props.Create(() => new ReplayDriver(symbols, ledger, beforeGroup, afterTrades, progress, done, replyTimeout));
 
     private void Next()
     {
@@ -80,29 +85,46 @@ public sealed class ReplayDriver : ReceiveActor
             else _stream?.Tell(new Ack());
             return;
         }
-        var group = _groups.Dequeue();
-        var view = _ledger.ViewBefore(group[0].Bar.Time);
-        _awaiting = group.Length;
-        foreach (var cmd in group) _symbols.Tell(cmd with { Portfolio = view });
+        _group = _groups.Dequeue();
+        _replies = new BarProcessed?[_group.Length];
+        var time = _group[0].Bar.Time;
+        try
+        {
+            _beforeGroup(time);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            return;
+        }
+        var view = _ledger.ViewBefore(time);
+        _awaiting = _group.Length;
+        foreach (var cmd in _group) _symbols.Tell(cmd with { Portfolio = view });
     }
 
     private void OnReply(BarProcessed reply)
     {
-        foreach (var t in reply.ClosedTrades)
-            if (_ledger.Add(t)) _closed.Add(t);
-        if (reply.Replayed) _replayed++;
-        if (reply.AlreadyProcessed) _already++;
+        var slot = Array.FindIndex(_group, c => c.Symbol == reply.Symbol && c.Seq == reply.Seq);
+        if (slot < 0 || _replies[slot] is not null) return;
+        _replies[slot] = reply;
         _progress(++_bars);
         if (--_awaiting > 0) return;
 
-        if (_closed.Count == 0)
+        // Replies arrive in any order; the ledger and the listeners take them in the order of the group's bars.
+        var closed = new List<ClosedTrade>();
+        foreach (var r in _replies)
+        {
+            foreach (var t in r!.ClosedTrades)
+                if (_ledger.Add(t)) closed.Add(t);
+            if (r.Replayed) _replayed++;
+            if (r.AlreadyProcessed) _already++;
+        }
+        if (closed.Count == 0)
         {
             Next();
             return;
         }
-        var trades = _closed.ToArray();
-        _closed.Clear();
-        _afterTrades(trades).PipeTo(Self, success: () => new ListenersDone(), failure: ex => new Failed(ex));
+        _afterTrades(closed).PipeTo(Self, success: () => new ListenersDone(), failure: ex => new Failed(ex));
     }
 
     private void Finish()

@@ -13,6 +13,8 @@ public static class QtCli
         FeaturesVerb.Create(),
         BenchVerb.Create(),
         EssVerb.Create(),
+        DriftVerb.Create(),
+        ModelsVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -42,9 +42,9 @@ public static class ModelBootstrap
         var options = new TreeTrainingOptions { Seed = settings.Seed };
         foreach (var slot in new[] { ModelSlots.Xgb, ModelSlots.Lgbm })
         {
-            var dir = Path.Combine(settings.StateDirectory, "models", slot);
             var version = TreeTrainer.VersionFor(slot, pooled, options);
-            var sidecar = Path.Combine(dir, TreeModelArtifact.SidecarFileName(version));
+            var sidecar = SidecarPath(settings.StateDirectory, slot, version);
+            var dir = Path.GetDirectoryName(sidecar)!;
             if (!File.Exists(sidecar))
             {
                 observer.Info($"training {slot} on {pooled.Count} rows ({pooled.PositiveCount} up) ...");
@@ -57,6 +57,10 @@ public static class ModelBootstrap
         }
         return new TradingPlan(tradeFrom, tradeFrom.Values.Max());
     }
+
+    /// <summary>Where a trained version's sidecar lives in the state directory (its .onnx file beside it).</summary>
+    public static string SidecarPath(string stateDirectory, string slot, string version) =>
+        Path.Combine(stateDirectory, "models", slot, TreeModelArtifact.SidecarFileName(version));
 
     /// <summary>Rows of all symbols in time order, so a chronological validation split holds the latest rows of every symbol.</summary>
     private static TreeTrainingSet Pool(IReadOnlyList<TreeTrainingSet> sets)

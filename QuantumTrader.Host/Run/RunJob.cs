@@ -64,9 +64,11 @@ public static class RunJob
                 .RunAggregate(new List<ClosedTrade>(), (list, env) => { list.Add(((TradeClosed)env.Event).Trade); return list; }, system.Materializer());
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
+            var learning = await LearningDriver.StartAsync(registry, serving, settings, plan, data.Bars, ledger.Trades.ToArray(), observer, cancel);
 
             var replayClock = Stopwatch.StartNew();
-            var counters = await Replay(data, plan, symbols, ledger, observer, system, cancel);
+            var counters = await Replay(data, plan, symbols, ledger, learning, observer, system, cancel);
+            learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
@@ -74,7 +76,8 @@ public static class RunJob
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
             await WaitForFeed(feed, ledger.Count, observer, cancel);
-            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel);
+            var summary = await learning.SummarizeAsync(
+                await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel);
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
             return summary;
@@ -98,7 +101,8 @@ public static class RunJob
     private sealed record Counters(long Replayed, long AlreadyProcessed);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, IRunObserver observer, ActorSystem system, CancellationToken cancel)
+        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, LearningDriver learning, IRunObserver observer, ActorSystem system,
+        CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         var total = data.Bars.Count;
@@ -109,7 +113,7 @@ public static class RunJob
         });
 
         var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, ledger, _ => Task.CompletedTask,
+        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, ledger, learning.BeforeBar, trades => learning.AfterBarAsync(trades, cancel),
             n => { if (n % 250 == 0 || n == total) observer.Progress(n, total); }, done, AskTimeout));
         var killSwitch = Source.From(SameTime(commands))
             .Grouped(64)

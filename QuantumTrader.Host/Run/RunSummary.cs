@@ -8,7 +8,7 @@ public sealed record SymbolSummary(string Symbol, long Bars, int TradesOpened, i
 public sealed record RejectedRow(string File, int Line, string Field, string Reason);
 
 /// <summary>The run's result, printed as a table and written as JSON with --summary-json.</summary>
-public sealed record RunSummary(
+public sealed partial record RunSummary(
     long Bars,
     int RejectedRows,
     int TradesOpened,

@@ -5,7 +5,7 @@ namespace QuantumTrader.Models.Learning;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
 [JsonDerivedType(typeof(WeightsRebalanced), "weights-rebalanced")]
 [JsonDerivedType(typeof(WeightsRefused), "weights-refused")]
-public abstract record WeightsEvent(DateTimeOffset Time);
+public abstract record WeightsEvent(DateTimeOffset Time) : IDomainEvent;
 
 /// <summary>The ensemble's weights changed: the new set, the overall set it replaced, and why.</summary>
 public sealed record WeightsRebalanced(

@@ -31,7 +31,7 @@ public sealed record DriftMonitorSettings(
 }
 
 /// <summary>Published when a detector fires on a model's trades: which detector and rule, and the numbers.</summary>
-public sealed record ModelDriftDetected(string ModelId, long TradeIndex, DateTimeOffset Time, DriftSeverity Severity, DriftAlarm Alarm);
+public sealed record ModelDriftDetected(string ModelId, long TradeIndex, DateTimeOffset Time, DriftSeverity Severity, DriftAlarm Alarm) : IDomainEvent;
 
 /// <summary>
 /// The supervisor's per-model drift state: all detectors over the model's closed trades, in order.

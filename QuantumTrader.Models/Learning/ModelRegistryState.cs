@@ -36,7 +36,7 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(VersionMarkedImportant), "version-marked-important")]
 [JsonDerivedType(typeof(CleanupApproved), "cleanup-approved")]
 [JsonDerivedType(typeof(VersionDeleted), "version-deleted")]
-public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time);
+public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent;
 
 public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);
 public sealed record VersionMarkedChallenger(string Slot, string Version, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);

@@ -51,6 +51,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new TradeFeedAdvanced(42, trade.TradeId),
             GetTradeFeedStatus.Instance,
             new TradeFeedStatus(42, 1),
+            .. LearningSamples.All(trade),
         ];
     }
 

@@ -1,0 +1,234 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Ensemble.Onnx;
+using QuantumTrader.Models.Ensemble.Trees;
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Actors.Learning;
+
+/// <summary>
+/// The model registry (a cluster singleton): every version with its training range, metrics and artifact, one champion
+/// per slot, and the circuit breaker each promotion opens. A change of champion is only recorded once its artifact
+/// opens, and is served through <see cref="EnsembleServing"/> right after it is persisted, without a restart. A
+/// breaker is fed the slot's attributed trades; its trip rolls back to the previous champion. Deleting an artifact
+/// takes an explicit approval. On recovery the champions are served again.
+/// </summary>
+public sealed class ModelRegistryActor : ReceivePersistentActor
+{
+    public const string Id = "model-registry";
+
+    private readonly EnsembleServing _serving;
+    private readonly CircuitBreakerSettings _breakerSettings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<CircuitBreakerTripped> _trips = [];
+    private ModelRegistryBook _book = ModelRegistryBook.Empty;
+
+    public ModelRegistryActor(EnsembleServing serving, CircuitBreakerSettings breakerSettings)
+    {
+        _serving = serving;
+        _breakerSettings = breakerSettings;
+
+        Recover<IDomainEvent>(Apply);
+        Recover<RecoveryCompleted>(_ => ServeChampions());
+        Command<RegisterModelVersion>(Handle);
+        Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time), _breakerSettings)));
+        Command<RollBackModelVersion>(c => Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time), _breakerSettings)));
+        Command<MarkModelImportant>(c => Execute(_book.Process(new MarkImportant(c.Slot, c.Version, c.Important, c.Time))));
+        Command<ApproveModelCleanup>(Handle);
+        Command<FeedCircuitBreakers>(Handle);
+        Command<GetModelRegistry>(_ => Sender.Tell(new ModelRegistryView(
+            _book.Registry.Versions, _book.Registry.History, _book.Breakers.Values.ToArray(), _trips.ToArray())));
+    }
+
+    public override string PersistenceId => Id;
+
+    public static Props PropsFor(EnsembleServing serving, CircuitBreakerSettings? breakerSettings = null) =>
+        Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default));
+
+    private void Handle(RegisterModelVersion c)
+    {
+        if (_book.Registry.Find(c.Slot, c.Version) is not null)
+        {
+            Sender.Tell(new ModelRegistryReply(true, null, [], $"{c.Slot}/{c.Version} is already registered"));
+            return;
+        }
+
+        var registered = _book.Process(new RegisterVersion(c.Slot, c.Version, c.TrainingData, c.Metrics, c.ArtifactPath, c.SizeBytes, c.Time));
+        if (!registered.Succeeded || !c.PromoteIfFirst || _book.Registry.Champion(c.Slot) is not null)
+        {
+            Execute(registered);
+            return;
+        }
+
+        var promoted = Fold(registered.Events).Process(new PromoteVersion(c.Slot, c.Version, "first version of the slot", c.Time), _breakerSettings);
+        Execute(promoted.Succeeded ? new RegistryBookResult([.. registered.Events, .. promoted.Events], null) : registered);
+    }
+
+    private void Handle(ApproveModelCleanup c)
+    {
+        var approved = _book.Process(new ApproveCleanup(c.Slot, c.Version, c.ApprovedBy, c.Time));
+        if (!approved.Succeeded)
+        {
+            Refuse(approved.Error!);
+            return;
+        }
+
+        var after = Fold(approved.Events);
+        var deleted = after.Process(new DeleteVersion(c.Slot, c.Version, c.Time));
+        if (!deleted.Succeeded)
+        {
+            Refuse(deleted.Error!);
+            return;
+        }
+
+        var record = after.Registry.Find(c.Slot, c.Version)!;
+        var removed = new List<string>();
+        try
+        {
+            foreach (var file in ArtifactFiles(record).Where(File.Exists))
+            {
+                File.Delete(file);
+                removed.Add(Path.GetFileName(file));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Refuse($"cannot delete the artifact of {record.Id}: {ex.Message}");
+            return;
+        }
+
+        var files = removed.Count == 0 ? "no artifact files were left on disk" : "deleted " + string.Join(", ", removed);
+        Execute(new RegistryBookResult([.. approved.Events, .. deleted.Events], null),
+            string.Create(CultureInfo.InvariantCulture, $"{record.Id} approved by {c.ApprovedBy}: {files}, {record.SizeBytes} bytes freed"));
+    }
+
+    private void Handle(FeedCircuitBreakers c)
+    {
+        var working = _book;
+        var events = new List<IDomainEvent>();
+        foreach (var trade in c.Trades)
+        {
+            var (next, produced) = working.Feed(trade);
+            working = next;
+            events.AddRange(produced);
+        }
+
+        var sender = Sender;
+        var reply = new CircuitBreakersFed(events.OfType<CircuitBreakerTripped>().ToArray(), events.OfType<VersionRolledBack>().ToArray());
+        if (events.Count == 0)
+        {
+            sender.Tell(reply);
+            return;
+        }
+
+        // The trip must be recorded even when the previous champion cannot be opened; serving then keeps what it has.
+        var predictor = TryOpenNewChampion(events, working, out var error);
+        if (error is not null) _log.Error("{0}: automatic rollback recorded but not served: {1}", PersistenceId, error);
+        PersistAll(events, Apply);
+        DeferAsync(reply, r =>
+        {
+            if (predictor is not null) _serving.Serve(predictor);
+            sender.Tell(r);
+        });
+    }
+
+    /// <summary>Persists a command's events and serves a new champion; a champion whose artifact does not open is refused before anything is recorded.</summary>
+    private void Execute(RegistryBookResult result, string? message = null)
+    {
+        if (!result.Succeeded)
+        {
+            Refuse(result.Error!);
+            return;
+        }
+
+        var predictor = TryOpenNewChampion(result.Events, Fold(result.Events), out var error);
+        if (error is not null)
+        {
+            Refuse(error);
+            return;
+        }
+
+        var sender = Sender;
+        var registryEvents = result.Events.OfType<RegistryEvent>().ToArray();
+        var reply = new ModelRegistryReply(true, null, registryEvents, message ?? Describe(registryEvents));
+        if (result.Events.Count == 0)
+        {
+            sender.Tell(reply);
+            return;
+        }
+
+        PersistAll(result.Events, Apply);
+        DeferAsync(reply, r =>
+        {
+            if (predictor is not null) _serving.Serve(predictor);
+            sender.Tell(r);
+        });
+    }
+
+    private void Refuse(string error) => Sender.Tell(new ModelRegistryReply(false, error, [], error));
+
+    private void Apply(IDomainEvent e)
+    {
+        _book = _book.Apply(e);
+        if (e is CircuitBreakerTripped trip) _trips.Add(trip);
+    }
+
+    private ModelRegistryBook Fold(IEnumerable<IDomainEvent> events) => events.Aggregate(_book, (b, e) => b.Apply(e));
+
+    /// <summary>Opens the artifact of the last champion the events install, unless serving already runs that version.</summary>
+    private IPredictor? TryOpenNewChampion(IEnumerable<IDomainEvent> events, ModelRegistryBook after, out string? error)
+    {
+        error = null;
+        var change = events.OfType<RegistryEvent>().LastOrDefault(e => e is VersionPromoted or VersionRolledBack);
+        return change is null ? null : TryOpen(after.Registry.Find(change.Slot, change.Version)!, out error);
+    }
+
+    private IPredictor? TryOpen(ModelVersionRecord record, out string? error)
+    {
+        error = null;
+        if (_serving.PredictorOf(record.Slot)?.Version == record.Version) return null;
+        try
+        {
+            return OnnxTreePredictor.Open(record.ArtifactPath);
+        }
+        catch (Exception ex)
+        {
+            error = $"cannot serve {record.Id} from '{record.ArtifactPath}': {ex.Message}";
+            return null;
+        }
+    }
+
+    private void ServeChampions()
+    {
+        foreach (var slot in _book.Registry.Versions.Select(v => v.Slot).Distinct())
+        {
+            if (_book.Registry.Champion(slot) is not { } champion) continue;
+            var predictor = TryOpen(champion, out var error);
+            if (predictor is not null) _serving.Serve(predictor);
+            if (error is not null) _log.Error("{0}: the champion is not served: {1}", PersistenceId, error);
+        }
+    }
+
+    /// <summary>A tree artifact is its sidecar and the .onnx file beside it.</summary>
+    private static IEnumerable<string> ArtifactFiles(ModelVersionRecord record)
+    {
+        yield return record.ArtifactPath;
+        yield return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(record.ArtifactPath)) ?? ".", TreeModelArtifact.OnnxFileName(record.Version));
+    }
+
+    private static string Describe(IReadOnlyList<RegistryEvent> events) => events.Count == 0
+        ? "nothing to change"
+        : string.Join("; ", events.Select(e => e switch
+        {
+            VersionRegistered r => $"registered {r.Slot}/{r.Version}",
+            VersionPromoted p => $"promoted {p.Slot}/{p.Version}" + (p.PreviousChampion is null ? "" : $" over {p.PreviousChampion}"),
+            VersionRolledBack b => $"rolled {b.Slot} back from {b.FromVersion} to {b.Version}" + (b.MarkedDegraded ? $", {b.FromVersion} marked degraded" : ""),
+            VersionMarkedImportant i => $"{i.Slot}/{i.Version} {(i.Important ? "marked" : "unmarked")} important",
+            _ => $"{e.GetType().Name} {e.Slot}/{e.Version}",
+        }));
+}

@@ -1,0 +1,86 @@
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Actors.Protocol;
+
+/// <summary>Closed trades for the model supervisor, from the replay driver right after the bar that closed them or from the trade feed; applied once per trade id.</summary>
+public sealed record SuperviseClosedTrades(IReadOnlyList<ClosedTrade> Trades) : IProtocolMessage;
+
+/// <summary>
+/// What the supervisor decided: trades newly applied, duplicates ignored, alarms raised, weight decisions (rebalanced
+/// or refused) and the weights in force now, changed last at <paramref name="WeightsAsOf"/> (null: never). A weight
+/// decision is journaled before this reply; trades and alarms alone are journaled in order right behind it.
+/// </summary>
+public sealed record SupervisionResult(
+    int Applied,
+    int Duplicates,
+    IReadOnlyList<ModelDriftDetected> Alarms,
+    IReadOnlyList<WeightsEvent> WeightDecisions,
+    IReadOnlyDictionary<string, double> Weights,
+    DateTimeOffset? WeightsAsOf) : IProtocolMessage;
+
+/// <summary>An explicit weight set (an operator's); refused and recorded as such unless finite, non-negative and summing to 1 for every model.</summary>
+public sealed record ProposeEnsembleWeights(
+    IReadOnlyDictionary<string, double> Overall,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ByRegime,
+    string Reason,
+    DateTimeOffset Time) : IProtocolMessage;
+
+/// <summary>Answered once everything the supervisor decided so far is journaled.</summary>
+public sealed record GetSupervisorStatus : IProtocolMessage
+{
+    public static readonly GetSupervisorStatus Instance = new();
+}
+
+/// <summary>The supervisor's record: its starting weights, the weights now, every alarm and weight decision, each model's recent statistics.</summary>
+public sealed record SupervisorStatus(
+    long TradesSupervised,
+    long AttributedTrades,
+    IReadOnlyDictionary<string, double> InitialWeights,
+    IReadOnlyDictionary<string, double> Weights,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> WeightsByRegime,
+    DateTimeOffset? WeightsAsOf,
+    IReadOnlyList<ModelDriftDetected> Alarms,
+    IReadOnlyList<WeightsEvent> WeightHistory,
+    IReadOnlyList<ModelTradeStats> Models) : IProtocolMessage;
+
+public sealed record ModelSupervisorSnapshot(ModelSupervisorState State, IReadOnlyList<string> AppliedTradeIds) : IProtocolMessage;
+
+/// <summary>Registers a trained version; with <paramref name="PromoteIfFirst"/> a slot without a champion gets it as its first.</summary>
+public sealed record RegisterModelVersion(
+    string Slot, string Version, TrainingRange TrainingData, IReadOnlyDictionary<string, double> Metrics, string ArtifactPath, long SizeBytes,
+    DateTimeOffset Time, bool PromoteIfFirst) : IProtocolMessage;
+
+/// <summary>Makes the version the slot's champion and serves it at once; a circuit breaker then watches it.</summary>
+public sealed record PromoteModelVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : IProtocolMessage;
+
+/// <summary>Back to <paramref name="Target"/>, or with null to the last earlier champion still usable; served at once.</summary>
+public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset Time) : IProtocolMessage;
+
+public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : IProtocolMessage;
+
+/// <summary>The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the breaker's rollback target.</summary>
+public sealed record ApproveModelCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : IProtocolMessage;
+
+/// <summary>A registry command's outcome: the registry events it persisted, or why it was refused.</summary>
+public sealed record ModelRegistryReply(bool Succeeded, string? Error, IReadOnlyList<RegistryEvent> Events, string Message) : IProtocolMessage;
+
+/// <summary>Closed trades for the circuit breakers; each breaker counts a trade once.</summary>
+public sealed record FeedCircuitBreakers(IReadOnlyList<ClosedTrade> Trades) : IProtocolMessage;
+
+public sealed record CircuitBreakersFed(IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<VersionRolledBack> Rollbacks) : IProtocolMessage;
+
+public sealed record GetModelRegistry : IProtocolMessage
+{
+    public static readonly GetModelRegistry Instance = new();
+}
+
+/// <summary>Every version, the whole history, the breakers and their trips.</summary>
+public sealed record ModelRegistryView(
+    IReadOnlyList<ModelVersionRecord> Versions,
+    IReadOnlyList<RegistryEvent> History,
+    IReadOnlyList<CircuitBreakerState> Breakers,
+    IReadOnlyList<CircuitBreakerTripped> Trips) : IProtocolMessage
+{
+    public ModelRegistryState ToRegistry() => new(Versions, History);
+}

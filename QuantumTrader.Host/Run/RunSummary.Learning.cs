@@ -1,0 +1,31 @@
+namespace QuantumTrader.Host.Run;
+
+/// <summary>One drift alarm: which model, detector and rule, at which of the model's trades (0-based) and when.</summary>
+public sealed record DriftAlarmEntry(string Model, string Detector, string Severity, long TradeIndex, DateTimeOffset Time, string Rule);
+
+/// <summary>Every alarm of the model supervisor counted by severity, and the latest few.</summary>
+public sealed record DriftAlarmSummary(int Count, int Warnings, int Drifts, IReadOnlyList<DriftAlarmEntry> Latest)
+{
+    public static readonly DriftAlarmSummary None = new(0, 0, 0, []);
+}
+
+/// <summary>How often the ensemble weights changed or a set was refused, the weights in force at the end and why they were set.</summary>
+public sealed record WeightChangeSummary(int Count, int Refused, IReadOnlyDictionary<string, double> FinalWeights, string? LastReason)
+{
+    public static readonly WeightChangeSummary None = new(0, 0, new Dictionary<string, double>(), null);
+}
+
+public sealed record RollbackEntry(string Slot, string FromVersion, string ToVersion, bool MarkedDegraded, DateTimeOffset Time, string Reason);
+
+public sealed record RollbackSummary(int Count, IReadOnlyList<RollbackEntry> Items)
+{
+    public static readonly RollbackSummary None = new(0, []);
+}
+
+/// <summary>The learning cascade's decisions as the journal holds them at the end of the run.</summary>
+public sealed partial record RunSummary
+{
+    public DriftAlarmSummary DriftAlarms { get; init; } = DriftAlarmSummary.None;
+    public WeightChangeSummary WeightChanges { get; init; } = WeightChangeSummary.None;
+    public RollbackSummary Rollbacks { get; init; } = RollbackSummary.None;
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using QuantumTrader.Models.Execution;
+
+namespace QuantumTrader.Models.Learning;
+
+/// <summary>A promotion opened a circuit breaker on the new champion.</summary>
+public sealed record CircuitBreakerOpened(CircuitBreakerState Breaker) : IDomainEvent;
+
+/// <summary>A closed trade of the watched slot counted in its breaker (R as the slot's vote earned it).</summary>
+public sealed record CircuitBreakerTradeRecorded(string Slot, string Version, string TradeId, double RMultiple, DateTimeOffset Time) : IDomainEvent;
+
+/// <summary>The breaker tripped, with its evidence; <see cref="RollbackRefused"/> says why no rollback followed when none could.</summary>
+public sealed record CircuitBreakerTripped(BreakerTrip Trip, string? RollbackRefused) : IDomainEvent;
+
+/// <summary>The breaker stopped watching <see cref="Version"/> without a trip: its window ended or the version was replaced.</summary>
+public sealed record CircuitBreakerClosed(string Slot, string Version, string Reason, DateTimeOffset Time) : IDomainEvent;
+
+/// <summary>A command's outcome on the book: the events to persist, or why it was refused (no events then).</summary>
+public sealed record RegistryBookResult(IReadOnlyList<IDomainEvent> Events, string? Error)
+{
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>Who was a slot's champion at a time, and the promotion or rollback that made it so.</summary>
+public sealed record ChampionAtTime(string Slot, string Version, DateTimeOffset Since, RegistryEvent Cause);
+
+/// <summary>
+/// What the model registry actor holds: the registry and, per slot, the circuit breaker the last promotion opened,
+/// with the trades it counted. A promotion of a slot that had a champion opens a breaker on the new version; that
+/// slot's attributed trades feed it; a trip rolls back to the previous champion and marks the new one degraded.
+/// Everything changes through <see cref="Apply"/> of the events <see cref="Process"/> and <see cref="Feed"/> return,
+/// so a restart in the middle of a window resumes the breaker where it was.
+/// </summary>
+public sealed record ModelRegistryBook(
+    ModelRegistryState Registry,
+    IReadOnlyDictionary<string, CircuitBreakerState> Breakers,
+    IReadOnlyDictionary<string, string[]> BreakerTrades)
+{
+    public static readonly ModelRegistryBook Empty = new(ModelRegistryState.Empty,
+        new Dictionary<string, CircuitBreakerState>(StringComparer.Ordinal), new Dictionary<string, string[]>(StringComparer.Ordinal));
+
+    public RegistryBookResult Process(RegistryCommand command, CircuitBreakerSettings? breakerSettings = null)
+    {
+        if (command is ApproveCleanup approve && Watching(approve.Slot) is { } watching && watching.PreviousVersion == approve.Version)
+            return new RegistryBookResult([], $"version {approve.Slot}/{approve.Version} is what the circuit breaker on {watching.NewVersion} " +
+                                              $"rolls back to until {watching.MonitorUntil:O}");
+        var result = Registry.Process(command);
+        if (!result.Succeeded) return new RegistryBookResult([], result.Error);
+
+        var events = new List<IDomainEvent>();
+        foreach (var e in result.Events)
+        {
+            events.Add(e);
+            switch (e)
+            {
+                case VersionPromoted promoted:
+                    if (Watching(promoted.Slot) is { } replaced)
+                        events.Add(new CircuitBreakerClosed(promoted.Slot, replaced.NewVersion, $"replaced by the promotion of {promoted.Version}", promoted.Time));
+                    if (CircuitBreakerState.OpenFor(promoted, breakerSettings) is { } opened) events.Add(new CircuitBreakerOpened(opened));
+                    break;
+                case VersionRolledBack rolledBack when Watching(rolledBack.Slot) is { } watched:
+                    events.Add(new CircuitBreakerClosed(rolledBack.Slot, watched.NewVersion, $"rolled back to {rolledBack.Version}: {rolledBack.Reason}", rolledBack.Time));
+                    break;
+            }
+        }
+
+        return new RegistryBookResult(events, null);
+    }
+
+    /// <summary>
+    /// A closed trade for the breakers: each watching breaker whose slot voted on it counts the slot's R once per trade id;
+    /// a trade at or past a window's end closes that breaker. A trip brings its rollback events along.
+    /// </summary>
+    public (ModelRegistryBook Book, IReadOnlyList<IDomainEvent> Events) Feed(ClosedTrade trade)
+    {
+        var outcomes = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (model, r) in ModelAttribution.Outcomes(trade)) outcomes.TryAdd(model, r);
+        var book = this;
+        var events = new List<IDomainEvent>();
+        void Emit(IDomainEvent e)
+        {
+            events.Add(e);
+            book = book.Apply(e);
+        }
+
+        foreach (var slot in Breakers.Keys.Order(StringComparer.Ordinal))
+        {
+            var breaker = book.Breakers[slot];
+            if (breaker.Status != BreakerStatus.Monitoring || book.BreakerTrades[slot].Contains(trade.TradeId)) continue;
+            if (!outcomes.TryGetValue(slot, out var r))
+            {
+                if (breaker.AdvanceTo(trade.ExitTime).Status == BreakerStatus.Closed) Emit(WindowEnded(breaker, trade.ExitTime));
+                continue;
+            }
+
+            var (next, trip) = breaker.Apply(r, trade.ExitTime);
+            if (next == breaker) continue;
+            if (next.Status == BreakerStatus.Closed && next.Trades == breaker.Trades)
+            {
+                Emit(WindowEnded(breaker, trade.ExitTime));
+                continue;
+            }
+
+            Emit(new CircuitBreakerTradeRecorded(slot, breaker.NewVersion, trade.TradeId, r, trade.ExitTime));
+            if (trip is null) continue;
+            var rollback = book.Registry.Process(trip.ToRollBack());
+            Emit(new CircuitBreakerTripped(trip, rollback.Error));
+            foreach (var e in rollback.Events) Emit(e);
+        }
+
+        return (book, events);
+    }
+
+    public ModelRegistryBook Apply(IDomainEvent e)
+    {
+        switch (e)
+        {
+            case RegistryEvent r:
+                return this with { Registry = Registry.Apply(r) };
+            case CircuitBreakerOpened o:
+                return this with
+                {
+                    Breakers = With(Breakers, o.Breaker.Slot, o.Breaker),
+                    BreakerTrades = With(BreakerTrades, o.Breaker.Slot, []),
+                };
+            case CircuitBreakerTradeRecorded t:
+                return this with
+                {
+                    Breakers = With(Breakers, t.Slot, Breakers[t.Slot].Apply(t.RMultiple, t.Time).State),
+                    BreakerTrades = With(BreakerTrades, t.Slot, [.. BreakerTrades[t.Slot], t.TradeId]),
+                };
+            case CircuitBreakerTripped:
+                return this;
+            case CircuitBreakerClosed c when Breakers.TryGetValue(c.Slot, out var b) && b.NewVersion == c.Version && b.Status == BreakerStatus.Monitoring:
+                return this with { Breakers = With(Breakers, c.Slot, b with { Status = BreakerStatus.Closed }) };
+            case CircuitBreakerClosed:
+                return this;
+            default:
+                throw new ArgumentException($"Unknown registry event {e.GetType().Name}.", nameof(e));
+        }
+    }
+
+    /// <summary>The slot's champion at <paramref name="time"/> and the event that made it champion; null before its first promotion.</summary>
+    public ChampionAtTime? ChampionAt(string slot, DateTimeOffset time)
+    {
+        ChampionAtTime? champion = null;
+        foreach (var e in Registry.History)
+        {
+            if (e.Slot != slot || e.Time > time || e is not (VersionPromoted or VersionRolledBack)) continue;
+            champion = new ChampionAtTime(slot, e.Version, e.Time, e);
+        }
+
+        return champion;
+    }
+
+    /// <summary>The breaker watching the slot's champion right now, if any.</summary>
+    public CircuitBreakerState? Watching(string slot) =>
+        Breakers.TryGetValue(slot, out var b) && b.Status == BreakerStatus.Monitoring ? b : null;
+
+    private static CircuitBreakerClosed WindowEnded(CircuitBreakerState b, DateTimeOffset time) =>
+        new(b.Slot, b.NewVersion, string.Create(CultureInfo.InvariantCulture,
+            $"window ended at {b.MonitorUntil:O} after {b.Trades} trades (average R {b.AverageR:0.###}, win rate {b.WinRate * 100:0.#}%)"), time);
+
+    private static Dictionary<string, T> With<T>(IReadOnlyDictionary<string, T> source, string key, T value) =>
+        new(source, StringComparer.Ordinal) { [key] = value };
+}

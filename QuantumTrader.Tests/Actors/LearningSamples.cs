@@ -1,0 +1,90 @@
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Features;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Actors;
+
+/// <summary>One realistic sample of every serialized type of the learning cascade, for the serialization tests.</summary>
+public static class LearningSamples
+{
+    public static IReadOnlyList<object> All(ClosedTrade trade)
+    {
+        var t0 = LearningTrades.Start;
+        var supervisor = ModelSupervisorState.Start(EnsembleWeights.Default.Values);
+        var supervisorEvents = new List<IDomainEvent>();
+        for (var i = 0; i < 20; i++)
+        {
+            var (next, events) = supervisor.Process(LearningTrades.XgbWithLgbmAgainst(i, i < 3 ? -1 : 2.0 - i % 2), new RegimeClassifier());
+            supervisor = next;
+            supervisorEvents.AddRange(events);
+        }
+        var refused = supervisor.Propose(new WeightProposal(new Dictionary<string, double> { ["xgb"] = 2 },
+            new Dictionary<string, IReadOnlyDictionary<string, double>>(), "operator", t0)).Single();
+        var started = new ModelSupervisionStarted(EnsembleWeights.Default.Values, t0);
+        var alarms = supervisorEvents.OfType<ModelDriftDetected>().ToArray();
+        var rebalanced = supervisorEvents.OfType<WeightsRebalanced>().Single();
+
+        var book = ModelRegistryBook.Empty;
+        var registryEvents = new List<IDomainEvent>();
+        void Do(RegistryCommand c)
+        {
+            var result = book.Process(c);
+            registryEvents.AddRange(result.Events);
+            book = result.Events.Aggregate(book, (b, e) => b.Apply(e));
+        }
+        var range = new TrainingRange(t0.AddDays(-30), t0.AddDays(-1));
+        var metrics = new Dictionary<string, double> { ["auc"] = 0.56, ["accuracy"] = 0.54 };
+        foreach (var v in new[] { "xgb-v1", "xgb-v2", "xgb-v3" })
+            Do(new RegisterVersion(ModelSlots.Xgb, v, range, metrics, $"/state/models/xgb/{v}.json", 70_000, t0.AddDays(-1)));
+        Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v1", "first version of the slot", t0.AddDays(-1)));
+        Do(new MarkChallenger(ModelSlots.Xgb, "xgb-v2", t0));
+        Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v2", "operator", t0));
+        for (var i = 1; i <= 10; i++)
+        {
+            var (next, events) = book.Feed(LearningTrades.BothBuy(i, -1, t0));
+            book = next;
+            registryEvents.AddRange(events);
+        }
+        Do(new MarkDegraded(ModelSlots.Xgb, "xgb-v3", "bad backtest", t0.AddDays(1)));
+        Do(new MarkImportant(ModelSlots.Xgb, "xgb-v2", true, t0.AddDays(2)));
+        Do(new MarkImportant(ModelSlots.Xgb, "xgb-v2", false, t0.AddDays(2)));
+        Do(new ApproveCleanup(ModelSlots.Xgb, "xgb-v3", "ops", t0.AddDays(3)));
+        Do(new DeleteVersion(ModelSlots.Xgb, "xgb-v3", t0.AddDays(3)));
+        Do(new RegisterVersion(ModelSlots.Xgb, "xgb-v4", range, metrics, "/state/models/xgb/xgb-v4.json", 71_000, t0.AddDays(4)));
+        Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v4", "operator", t0.AddDays(4)));
+        Do(new RollBackVersion(ModelSlots.Xgb, null, "operator", false, t0.AddDays(4).AddHours(1)));
+        var rolledBack = registryEvents.OfType<VersionRolledBack>().First();
+        var trip = registryEvents.OfType<CircuitBreakerTripped>().Single();
+
+        return
+        [
+            started,
+            .. supervisorEvents.OfType<TradeSupervised>().Take(1),
+            alarms[0],
+            rebalanced,
+            refused,
+            new ModelSupervisorSnapshot(supervisor, ["TEST-0000", "TEST-0001"]),
+            new SuperviseClosedTrades([trade]),
+            new SupervisionResult(1, 0, alarms, [rebalanced, refused], rebalanced.Overall, rebalanced.Time),
+            new ProposeEnsembleWeights(rebalanced.Overall, rebalanced.ByRegime, "operator", t0),
+            GetSupervisorStatus.Instance,
+            new SupervisorStatus(20, 20, supervisor.InitialWeights, supervisor.Weights.Overall, supervisor.Weights.ByRegime, supervisor.WeightsAsOf,
+                alarms, supervisor.WeightHistory, supervisor.OverallStats()),
+            .. registryEvents.GroupBy(e => e.GetType()).Select(g => g.First()),
+            new RegisterModelVersion(ModelSlots.Xgb, "xgb-v5", range, metrics, "/state/models/xgb/xgb-v5.json", 71_000, t0, true),
+            new PromoteModelVersion(ModelSlots.Xgb, "xgb-v5", "operator", t0),
+            new RollBackModelVersion(ModelSlots.Xgb, "xgb-v1", "operator", true, t0),
+            new MarkModelImportant(ModelSlots.Xgb, "xgb-v1", true, t0),
+            new ApproveModelCleanup(ModelSlots.Xgb, "xgb-v3", "ops", t0),
+            new ModelRegistryReply(true, null, registryEvents.OfType<RegistryEvent>().Take(3).ToArray(), "registered xgb/xgb-v1"),
+            new FeedCircuitBreakers([trade]),
+            new CircuitBreakersFed([trip], [rolledBack]),
+            GetModelRegistry.Instance,
+            new ModelRegistryView(book.Registry.Versions, book.Registry.History, book.Breakers.Values.ToArray(), [trip]),
+        ];
+    }
+}
