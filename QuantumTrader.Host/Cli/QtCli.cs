@@ -13,6 +13,7 @@ public static class QtCli
         FeaturesVerb.Create(),
         BenchVerb.Create(),
         EssVerb.Create(),
+        ModelImportCommand.Create("import-model"),
     };
 
     public static async Task<int> RunAsync(string[] args)
