@@ -54,7 +54,7 @@ public static class ModelImportCommand
                     $"version {info.Version} (from its {OnnxMetadataKeys.ModelVersion} metadata) already exists in {directory} with other content (SHA-256 {existing.OnnxSha256[..8]}..., this file {info.Sha256[..8]}...)");
             var artifact = OnnxModelImporter.Register(file, FeatureCalculator.Set, slot, directory);
             ImportedServing.Write(directory, artifact.Version);
-            Print(info, artifact, directory, before);
+            Print(info, artifact, directory, before, stateDirectory);
             return new ImportResult(artifact, null, before);
         }
         catch (ModelArtifactException ex)
@@ -77,7 +77,7 @@ public static class ModelImportCommand
         }
     }
 
-    private static void Print(OnnxModelInfo info, TreeModelArtifact artifact, string directory, string before)
+    private static void Print(OnnxModelInfo info, TreeModelArtifact artifact, string directory, string before, string stateDirectory)
     {
         var table = new Table().Title($"imported into {info.Slot}").AddColumn("field").AddColumn("value");
         void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
@@ -90,6 +90,6 @@ public static class ModelImportCommand
         Row("stored in", directory);
         Row("served before", before);
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"[green]{Markup.Escape(info.Slot)} serves {Markup.Escape(artifact.Version)} from the next start of run with --state {Markup.Escape(Path.GetDirectoryName(Path.GetDirectoryName(directory)) ?? ".")}[/]");
+        AnsiConsole.MarkupLine($"[green]{Markup.Escape(info.Slot)} serves {Markup.Escape(artifact.Version)} from the next start of run with --state {Markup.Escape(stateDirectory)}[/]");
     }
 }

@@ -95,8 +95,9 @@ public static class ForecastBootstrap
     /// <summary>Writes into a fresh folder and renames it, so a run killed while saving leaves no half artifact that a restart would load.</summary>
     private static void SaveAtomically(Forecaster forecaster, string slotDirectory, string key)
     {
+        if (Directory.Exists(slotDirectory))
+            foreach (var stale in Directory.GetDirectories(slotDirectory, $".{key}.*.tmp")) Directory.Delete(stale, recursive: true);
         var temporary = Path.Combine(slotDirectory, $".{key}.{Environment.ProcessId}.tmp");
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         forecaster.Save(temporary);
         var final = Path.Combine(slotDirectory, key);
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
