@@ -37,7 +37,7 @@ public class PooledTrainingTests
     {
         var a = SyntheticSeries.Closes(201, 0.002, 0.01, 12);   // 200 returns: train 150, validation 50
         var b = SyntheticSeries.Closes(121, -0.002, 0.02, 8);   // 120 returns: train 90, validation 30
-        using var f = ForecasterTrainer.TrainOnPooledCloses([a, b], ModelSlots.PatchTst, Tiny);
+        using var f = ForecasterTrainer.TrainOnPooledCloses([a, b], ModelSlots.Nhits, Tiny);
         var t = f.Manifest.Training;
         Assert.Equal(320, t.SeriesRows);
         Assert.Equal([new RowRange(0, 150), new RowRange(200, 290)], t.TrainRanges!);

@@ -19,8 +19,8 @@ namespace QuantumTrader.Tests.Run;
 [Collection(TorchCollection.Name)]
 public sealed class FourModelCascadeTests
 {
-    private const int TrainBars = 700;
-    private const int Bars = 1300;
+    private const int TrainBars = 600;
+    private const int Bars = 1000;
 
     [Fact]
     public void Four_real_models_vote_with_the_seed_weights_and_the_forecasters_help_decide_trades()
@@ -31,7 +31,7 @@ public sealed class FourModelCascadeTests
         var calculator = new FeatureCalculator("BTCUSDT");
         var set = TreeTrainingSet.FromFeatures(bars[..TrainBars].Select(calculator.Next).ToArray(), closes, ModelBootstrap.LabelHorizon);
         var trees = new TreeTrainingOptions(NumberOfTrees: 20, NumberOfLeaves: 8);
-        var forecasts = new CloseTrainingOptions(Lookback: 32, Horizon: 4, Training: ForecasterTrainer.TradingTraining with { Epochs = 3 });
+        var forecasts = new CloseTrainingOptions(Lookback: 32, Horizon: 4, Training: ForecasterTrainer.TradingTraining with { Epochs = 2 });
 
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(30), _ => { });
         var predictors = new List<IDisposable>();
