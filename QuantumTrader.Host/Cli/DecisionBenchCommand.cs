@@ -54,9 +54,11 @@ public static class DecisionBenchCommand
         table.AddRow($"{r.BatchSymbols} symbols, one decision each", r.Batch.Samples.ToString(CultureInfo.InvariantCulture), Ms(r.Batch.P50Ms), Ms(r.Batch.P99Ms), Ms(r.Batch.MeanMs));
         table.AddRow($"  per symbol in the batch (mean)", "", "", "", Ms(r.BatchPerSymbolMeanMs));
         foreach (var m in r.PerModel)
-            table.AddRow(Markup.Escape($"  {m.Id} predict alone ({m.Version})"), "", Ms(m.P50Ms), Ms(m.P99Ms), Ms(m.MeanMs));
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(r.OneSymbolMeetsGoal
+            table.AddRow(Markup.Escape($"  {m.Id} predict alone"), "", Ms(m.P50Ms), Ms(m.P99Ms), Ms(m.MeanMs));
+        var console = WideConsole.ForTables();
+        console.Write(table);
+        console.MarkupLine("models: " + Markup.Escape(string.Join(", ", r.PerModel.Select(m => m.Version))));
+        console.MarkupLine(r.OneSymbolMeetsGoal
             ? $"[green]goal met: one-symbol p99 {Ms(r.OneSymbol.P99Ms)} ms <= {Ms(r.GoalP99Ms)} ms[/]"
             : $"[red]goal missed: one-symbol p99 {Ms(r.OneSymbol.P99Ms)} ms > {Ms(r.GoalP99Ms)} ms[/]");
     }

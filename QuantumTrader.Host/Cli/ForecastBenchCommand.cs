@@ -140,14 +140,14 @@ public static class ForecastBenchCommand
         AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, at most {c.Epochs} epochs, patience {c.Patience}, " +
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}"));
         var table = new Table().Border(TableBorder.Minimal)
-            .AddColumns("model", "h", "MSE", "MAE", "paper", "paper", "MSE", "MAE", "goal", "epochs", "train");
-        table.AddRow("", "", "", "", "MSE", "MAE", "diff", "diff", "", "", "s");
+            .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "epochs", "train s");
         foreach (var r in report.Results)
             table.AddRow(r.Model, r.Horizon.ToString(CultureInfo.InvariantCulture), F(r.Mse), F(r.Mae), F(r.PublishedMse), F(r.PublishedMae),
                 Signed(r.MseDifference), Signed(r.MaeDifference),
                 r.WithinGoal switch { true => "[green]met[/]", false => "[red]missed[/]", null => "-" },
                 r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.TrainSeconds, "F0"));
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("goal: |MSE diff| <= 0.01 at horizons up to 192, <= 0.03 beyond");
+        var console = WideConsole.ForTables();
+        console.Write(table);
+        console.MarkupLine("goal: |MSE diff| <= 0.01 at horizons up to 192, <= 0.03 beyond");
     }
 }
