@@ -43,7 +43,8 @@ public static class PipelineBench
             progress("ONNX Runtime single-row latency ...");
             var rows = FeatureRows(data);
             var models = new List<ModelLatency>();
-            foreach (var sidecar in Directory.GetFiles(Path.Combine(state, "models"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            var treeSidecars = new[] { ModelSlots.Xgb, ModelSlots.Lgbm }.SelectMany(slot => Directory.GetFiles(Path.Combine(state, "models", slot), "*.json"));
+            foreach (var sidecar in treeSidecars.Order(StringComparer.Ordinal))
             {
                 using var predictor = OnnxTreePredictor.Open(sidecar);
                 var x = rows.Select(r => r.Values.Select(v => (float)v).ToArray()).ToArray();

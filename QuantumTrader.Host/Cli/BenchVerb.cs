@@ -13,6 +13,8 @@ public static class BenchVerb
         var bench = new Command("bench", "Measure throughput and latency (tables for people, --json for scripts)");
         bench.Subcommands.Add(Pipeline());
         bench.Subcommands.Add(DriftBenchCommand.Create());
+        bench.Subcommands.Add(ForecastBenchCommand.Create());
+        bench.Subcommands.Add(DecisionBenchCommand.Create());
         return bench;
     }
 

@@ -34,6 +34,7 @@ public static class ModelsVerb
         models.Subcommands.Add(MarkImportant());
         models.Subcommands.Add(Cleanup());
         models.Subcommands.Add(ApproveCleanup());
+        models.Subcommands.Add(ModelImportCommand.Create());
         return models;
     }
 

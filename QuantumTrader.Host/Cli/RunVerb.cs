@@ -20,10 +20,11 @@ public static class RunVerb
         var feeBps = new Option<double>("--fee-bps") { Description = "Fee per side in basis points of notional", DefaultValueFactory = _ => 10 };
         var slippageBps = new Option<double>("--slippage-bps") { Description = "Slippage per market fill in basis points", DefaultValueFactory = _ => 5 };
         var equity = new Option<double>("--equity") { Description = "Starting paper equity", DefaultValueFactory = _ => 10_000 };
+        var models = new Option<string>("--models") { Description = "Models to serve: all, or a comma list of xgb, lgbm, nhits, patchtst", DefaultValueFactory = _ => "all" };
 
         var command = new Command("run", "Replay market data through the node and paper-trade it")
         {
-            data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity,
+            data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -40,6 +41,7 @@ public static class RunVerb
                 FeeBps = parse.GetValue(feeBps),
                 SlippageBps = parse.GetValue(slippageBps),
                 StartingEquity = parse.GetValue(equity),
+                Models = [parse.GetValue(models)!],
             };
             Validate(settings);
             var summary = await RunJob.ExecuteAsync(settings, new ConsoleObserver(), cancel);
@@ -60,6 +62,7 @@ public static class RunVerb
         if (s.FeeBps < 0) throw new UsageException($"--fee-bps must be >= 0, got {s.FeeBps}");
         if (s.SlippageBps < 0) throw new UsageException($"--slippage-bps must be >= 0, got {s.SlippageBps}");
         if (s.StartingEquity <= 0) throw new UsageException($"--equity must be > 0, got {s.StartingEquity}");
+        ModelBootstrap.Slots(s.Models);
     }
 }
 

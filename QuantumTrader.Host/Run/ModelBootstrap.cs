@@ -13,8 +13,10 @@ public sealed record TradingPlan(IReadOnlyDictionary<string, DateTimeOffset> Tra
 }
 
 /// <summary>
-/// Trains the two tree models on the first part of every symbol's bars, exports them to ONNX in the state directory and
-/// serves them through ONNX Runtime. Training is deterministic, so a resumed run finds the same versions on disk and loads them.
+/// Trains the models of the chosen slots on the first part of every symbol's bars and serves them: the two tree models exported
+/// to ONNX and served through ONNX Runtime (or an imported model where one was chosen, see <see cref="ImportedServing"/>), N-HiTS
+/// and PatchTST on the closes served in process (<see cref="ForecastBootstrap"/>). Training is deterministic, so a resumed run
+/// finds the same versions on disk and loads them.
 /// </summary>
 public static class ModelBootstrap
 {
@@ -23,8 +25,11 @@ public static class ModelBootstrap
 
     public static TradingPlan Prepare(ReplayData data, RunSettings settings, EnsembleServing serving, IRunObserver observer)
     {
+        var slots = Slots(settings.Models);
         var tradeFrom = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var sets = new List<TreeTrainingSet>();
+        var closes = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
+        var trainedTo = DateTimeOffset.MinValue;
         foreach (var group in data.Bars.GroupBy(b => b.Symbol))
         {
             var bars = group.ToArray();
@@ -33,18 +38,27 @@ public static class ModelBootstrap
                 throw new Cli.UsageException(
                     $"{group.Key}: {bars.Length} bars leave {cut} for training at --train-fraction {settings.TrainFraction}; need more than {FeatureCalculator.WarmUpBars + LabelHorizon} and some left to trade");
             tradeFrom[group.Key] = bars[cut].Time;
+            if (bars[cut - 1].Time > trainedTo) trainedTo = bars[cut - 1].Time;
             var calculator = new FeatureCalculator(group.Key);
             var rows = bars[..cut].Select(calculator.Next).ToArray();
-            sets.Add(TreeTrainingSet.FromFeatures(rows, bars[..cut].Select(b => b.Close).ToArray(), LabelHorizon));
+            closes[group.Key] = bars[..cut].Select(b => b.Close).ToArray();
+            sets.Add(TreeTrainingSet.FromFeatures(rows, closes[group.Key], LabelHorizon));
         }
 
         var pooled = Pool(sets);
         var options = new TreeTrainingOptions { Seed = settings.Seed };
-        foreach (var slot in new[] { ModelSlots.Xgb, ModelSlots.Lgbm })
+        foreach (var slot in new[] { ModelSlots.Xgb, ModelSlots.Lgbm }.Where(slots.Contains))
         {
+            var dir = ImportedServing.SlotDirectory(settings.StateDirectory, slot);
+            if (ImportedServing.Read(dir) is { } imported)
+            {
+                var chosen = OnnxTreePredictor.Open(Path.Combine(dir, TreeModelArtifact.SidecarFileName(imported)));
+                serving.Serve(chosen);
+                observer.Info($"serving {slot} {chosen.Version} (imported) through ONNX Runtime");
+                continue;
+            }
             var version = TreeTrainer.VersionFor(slot, pooled, options);
             var sidecar = SidecarPath(settings.StateDirectory, slot, version);
-            var dir = Path.GetDirectoryName(sidecar)!;
             if (!File.Exists(sidecar))
             {
                 observer.Info($"training {slot} on {pooled.Count} rows ({pooled.PositiveCount} up) ...");
@@ -55,12 +69,31 @@ public static class ModelBootstrap
             serving.Serve(predictor);
             observer.Info($"serving {slot} {predictor.Version} through ONNX Runtime");
         }
+
+        var forecastOptions = ForecastBootstrap.TrainingFor(settings.Seed);
+        foreach (var slot in ForecastBootstrap.Slots.Where(slots.Contains))
+            serving.Serve(ForecastBootstrap.Prepare(slot, closes.Values.ToArray(), trainedTo, settings.StateDirectory, forecastOptions, observer));
         return new TradingPlan(tradeFrom, tradeFrom.Values.Max());
     }
 
     /// <summary>Where a trained version's sidecar lives in the state directory (its .onnx file beside it).</summary>
     public static string SidecarPath(string stateDirectory, string slot, string version) =>
         Path.Combine(stateDirectory, "models", slot, TreeModelArtifact.SidecarFileName(version));
+    /// <summary>"all" or a comma list of slots, checked against <see cref="ModelSlots.All"/>.</summary>
+    public static IReadOnlySet<string> Slots(IReadOnlyList<string> models)
+    {
+        var names = models.SelectMany(m => m.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Select(m => m.ToLowerInvariant()).ToArray();
+        if (names.Length == 0) throw new Cli.UsageException($"--models names no model; use 'all' or a comma list of {string.Join(", ", ModelSlots.All)}");
+        var slots = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (name == "all") slots.UnionWith(ModelSlots.All);
+            else if (ModelSlots.All.Contains(name)) slots.Add(name);
+            else throw new Cli.UsageException($"--models: unknown model '{name}'; use 'all' or a comma list of {string.Join(", ", ModelSlots.All)}");
+        }
+        return slots;
+    }
 
     /// <summary>Rows of all symbols in time order, so a chronological validation split holds the latest rows of every symbol.</summary>
     private static TreeTrainingSet Pool(IReadOnlyList<TreeTrainingSet> sets)

@@ -20,4 +20,7 @@ public sealed record RunSettings
     public double SlippageBps { get; init; } = 5;
     public double StartingEquity { get; init; } = 10_000;
     public int SnapshotEvery { get; init; } = 500;
+
+    /// <summary>The model slots to serve: "all" or slot names (see <see cref="ModelBootstrap.Slots"/>).</summary>
+    public IReadOnlyList<string> Models { get; init; } = ["all"];
 }

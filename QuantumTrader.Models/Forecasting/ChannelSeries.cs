@@ -60,21 +60,27 @@ public sealed record ChannelScaling(double[] Mean, double[] Std)
         new(new double[channels], Enumerable.Repeat(1.0, channels).ToArray());
 
     /// <summary>Population mean and standard deviation of each channel over the rows; a constant channel gets std 1 so it maps to 0 instead of dividing by zero.</summary>
-    public static ChannelScaling Fit(ChannelSeries series, RowRange rows)
+    public static ChannelScaling Fit(ChannelSeries series, RowRange rows) => Fit(series, [rows]);
+
+    /// <summary>As <see cref="Fit(ChannelSeries, RowRange)"/> over the union of the ranges (a row in two ranges counts twice).</summary>
+    public static ChannelScaling Fit(ChannelSeries series, IReadOnlyList<RowRange> ranges)
     {
-        rows.EnsureWithin(series.Length);
-        if (rows.Length == 0) throw new ArgumentException("cannot fit a scaling on zero rows", nameof(rows));
+        foreach (var r in ranges) r.EnsureWithin(series.Length);
+        var count = ranges.Sum(r => r.Length);
+        if (count == 0) throw new ArgumentException("cannot fit a scaling on zero rows", nameof(ranges));
         var c = series.ChannelCount;
         var mean = new double[c];
         var std = new double[c];
         for (var ch = 0; ch < c; ch++)
         {
             double sum = 0;
-            for (var t = rows.Start; t < rows.End; t++) sum += series[t, ch];
-            var m = sum / rows.Length;
+            foreach (var rows in ranges)
+                for (var t = rows.Start; t < rows.End; t++) sum += series[t, ch];
+            var m = sum / count;
             double ss = 0;
-            for (var t = rows.Start; t < rows.End; t++) { var d = series[t, ch] - m; ss += d * d; }
-            var s = Math.Sqrt(ss / rows.Length);
+            foreach (var rows in ranges)
+                for (var t = rows.Start; t < rows.End; t++) { var d = series[t, ch] - m; ss += d * d; }
+            var s = Math.Sqrt(ss / count);
             mean[ch] = m;
             std[ch] = s > 1e-12 ? s : 1.0;
         }

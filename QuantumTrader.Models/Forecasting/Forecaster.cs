@@ -14,7 +14,10 @@ public static class SeriesTransforms
 /// <summary>Mean squared and mean absolute error over every value of every window (all horizon steps, all channels) in model (standardised) space.</summary>
 public sealed record ForecastMetrics(double Mse, double Mae, int Windows);
 
-/// <summary>Where and how a forecaster was trained, and how it scored on its validation rows.</summary>
+/// <summary>
+/// Where and how a forecaster was trained, and how it scored on its validation rows. Trained on several ranges (pooled series),
+/// <see cref="Train"/> and <see cref="Validation"/> span them and <see cref="TrainRanges"/> and <see cref="ValidationRanges"/> list them.
+/// </summary>
 public sealed record TrainingSummary(
     int SeriesRows,
     RowRange Train,
@@ -25,7 +28,9 @@ public sealed record TrainingSummary(
     double ValidationMse,
     double ValidationMae,
     double Seconds,
-    ForecastTrainingOptions Options);
+    ForecastTrainingOptions Options,
+    IReadOnlyList<RowRange>? TrainRanges = null,
+    IReadOnlyList<RowRange>? ValidationRanges = null);
 
 /// <summary>The JSON sidecar of a forecaster artifact: everything needed to rebuild the network and use it, except the weights.</summary>
 public sealed record ForecasterManifest(

@@ -58,31 +58,49 @@ public static class ForecasterTrainer
         RowRange validation,
         ForecastTrainingOptions? options = null,
         Action<string>? progress = null,
+        string transform = SeriesTransforms.None) =>
+        Train(config, series, [train], [validation], options, progress, transform);
+
+    /// <summary>
+    /// Trains on the windows inside each training range and early-stops on the windows inside each validation range; no window
+    /// crosses the edge of its range, so the ranges can hold different series (e.g. one symbol each) laid end to end.
+    /// The scaling is fitted on the union of the training ranges.
+    /// </summary>
+    public static Forecaster Train(
+        ForecastModelConfig config,
+        ChannelSeries series,
+        IReadOnlyList<RowRange> train,
+        IReadOnlyList<RowRange> validation,
+        ForecastTrainingOptions? options = null,
+        Action<string>? progress = null,
         string transform = SeriesTransforms.None)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
         options ??= new ForecastTrainingOptions();
         options.Validate();
         config.Validate();
-        train.EnsureWithin(series.Length);
-        validation.EnsureWithin(series.Length);
+        if (train.Count == 0) throw new ArgumentException($"{config.ModelId}: at least one training range is needed", nameof(train));
+        if (validation.Count == 0) throw new ArgumentException($"{config.ModelId}: at least one validation range is needed", nameof(validation));
+        foreach (var r in train.Concat(validation)) r.EnsureWithin(series.Length);
         int lookback = config.Lookback, horizon = config.Horizon;
-        var trainWindows = train.WindowCount(lookback, horizon);
-        var validationWindows = validation.WindowCount(lookback, horizon);
-        if (trainWindows == 0)
-            throw new ArgumentException($"{config.ModelId}: training rows [{train.Start}, {train.End}) hold no window of lookback {lookback} + horizon {horizon}");
-        if (validationWindows == 0)
-            throw new ArgumentException($"{config.ModelId}: validation rows [{validation.Start}, {validation.End}) hold no window of lookback {lookback} + horizon {horizon}");
+        if (train.Sum(r => r.WindowCount(lookback, horizon)) == 0)
+            throw new ArgumentException($"{config.ModelId}: training rows {Describe(train)} hold no window of lookback {lookback} + horizon {horizon}");
+        if (validation.Sum(r => r.WindowCount(lookback, horizon)) == 0)
+            throw new ArgumentException($"{config.ModelId}: validation rows {Describe(validation)} hold no window of lookback {lookback} + horizon {horizon}");
 
         // torch's generator and thread count are process-wide: one training at a time keeps a seeded run reproducible.
-        lock (TrainingGate) return TrainSeeded(config, series, train, validation, trainWindows, options, progress, transform);
+        lock (TrainingGate) return TrainSeeded(config, series, train, validation, options, progress, transform);
     }
+
+    private static string Describe(IReadOnlyList<RowRange> ranges) => string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})"));
 
     private static readonly object TrainingGate = new();
 
     private static Forecaster TrainSeeded(
-        ForecastModelConfig config, ChannelSeries series, RowRange train, RowRange validation, int trainWindows,
+        ForecastModelConfig config, ChannelSeries series, IReadOnlyList<RowRange> train, IReadOnlyList<RowRange> validation,
         ForecastTrainingOptions options, Action<string>? progress, string transform)
     {
         int lookback = config.Lookback, horizon = config.Horizon;
@@ -90,6 +108,8 @@ public static class ForecasterTrainer
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var scaling = options.Standardize ? ChannelScaling.Fit(series, train) : ChannelScaling.Identity(series.ChannelCount);
+        var order = train.SelectMany(r => Enumerable.Range(r.Start, r.WindowCount(lookback, horizon))).ToArray();
+        var trainWindows = order.Length;
         var batchSize = options.BatchSize ?? config.DefaultBatchSize;
         var learningRate = options.LearningRate ?? config.DefaultLearningRate;
         var perEpoch = Math.Min(trainWindows, options.MaxTrainWindows ?? int.MaxValue);
@@ -101,7 +121,6 @@ public static class ForecasterTrainer
         {
             using var data = tensor(scaling.Apply(series).Values, [series.Length, series.ChannelCount]);
             using var optimizer = new AdamOptimizer(network.parameters(), learningRate);
-            var order = Enumerable.Range(train.Start, trainWindows).ToArray();
             double bestMse = double.PositiveInfinity, bestMae = double.NaN, bestTrain = double.NaN;
             int bestEpoch = 0, epoch = 0, stale = 0;
             while (epoch < options.Epochs && stale < options.Patience)
@@ -141,7 +160,8 @@ public static class ForecasterTrainer
                 throw new InvalidOperationException($"{config.ModelId}: training diverged, the validation error was never finite (learning rate {learningRate})");
             network.load_state_dict(best);
             network.eval();
-            var summary = new TrainingSummary(series.Length, train, validation, epoch, bestEpoch, bestTrain, bestMse, bestMae, clock.Elapsed.TotalSeconds, options);
+            var summary = new TrainingSummary(series.Length, Hull(train), Hull(validation), epoch, bestEpoch, bestTrain, bestMse, bestMae, clock.Elapsed.TotalSeconds, options,
+                train.Count > 1 ? train.ToArray() : null, validation.Count > 1 ? validation.ToArray() : null);
             var manifest = new ForecasterManifest(
                 Forecaster.CurrentFormatVersion, config.ModelId, VersionOf(config.ModelId, network), config,
                 series.Channels.ToArray(), transform, scaling, summary);
@@ -165,26 +185,48 @@ public static class ForecasterTrainer
     public static Forecaster TrainOnCloses(double[] closes, string modelId, CloseTrainingOptions? options = null, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(closes);
+        return TrainOnPooledCloses([closes], modelId, options, progress);
+    }
+
+    /// <summary>
+    /// One forecaster for several close series (one per symbol): each series is split into training and validation returns as in
+    /// <see cref="TrainOnCloses"/>, the series are laid end to end, and no window mixes two of them.
+    /// </summary>
+    public static Forecaster TrainOnPooledCloses(IReadOnlyList<double[]> closeSeries, string modelId, CloseTrainingOptions? options = null, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(closeSeries);
+        if (closeSeries.Count == 0) throw new ArgumentException("at least one close series is needed", nameof(closeSeries));
         options ??= new CloseTrainingOptions();
-        for (var i = 0; i < closes.Length; i++)
-            if (!double.IsFinite(closes[i]) || closes[i] <= 0)
-                throw new ArgumentException($"closes[{i}] = {closes[i]}: a close must be a positive finite price", nameof(closes));
         if (options.ValidationFraction is <= 0 or >= 1)
             throw new ArgumentException($"validation fraction must be in (0, 1), got {options.ValidationFraction}");
         var config = options.Config ?? TradingConfig(modelId, options.Lookback, options.Horizon);
         if (config.ModelId != modelId) throw new ArgumentException($"the config describes '{config.ModelId}', not '{modelId}'");
 
-        var returns = ForecastSignal.LogReturns(closes);
-        var rows = returns.Length;
-        var trainEnd = (int)Math.Round(rows * (1 - options.ValidationFraction));
-        var needed = config.Lookback + config.Horizon;
-        if (trainEnd < needed || rows - trainEnd < config.Horizon)
-            throw new ArgumentException(
-                $"{closes.Length} closes are too few for lookback {config.Lookback} and horizon {config.Horizon} with {options.ValidationFraction:P0} validation " +
-                $"(need at least {needed} training and {config.Horizon} validation returns)", nameof(closes));
+        var returns = new List<double>();
+        var train = new List<RowRange>();
+        var validation = new List<RowRange>();
+        for (var s = 0; s < closeSeries.Count; s++)
+        {
+            var closes = closeSeries[s] ?? throw new ArgumentException($"close series {s} is null", nameof(closeSeries));
+            var name = closeSeries.Count == 1 ? "closes" : $"series {s}: closes";
+            for (var i = 0; i < closes.Length; i++)
+                if (!double.IsFinite(closes[i]) || closes[i] <= 0)
+                    throw new ArgumentException($"{name}[{i}] = {closes[i]}: a close must be a positive finite price", nameof(closeSeries));
+            var rows = Math.Max(0, closes.Length - 1);
+            var trainEnd = (int)Math.Round(rows * (1 - options.ValidationFraction));
+            var needed = config.Lookback + config.Horizon;
+            if (trainEnd < needed || rows - trainEnd < config.Horizon)
+                throw new ArgumentException(
+                    (closeSeries.Count == 1 ? "" : $"series {s}: ") +
+                    $"{closes.Length} closes are too few for lookback {config.Lookback} and horizon {config.Horizon} with {options.ValidationFraction:P0} validation " +
+                    $"(need at least {needed} training and {config.Horizon} validation returns)", nameof(closeSeries));
+            var offset = returns.Count;
+            returns.AddRange(ForecastSignal.LogReturns(closes));
+            train.Add(new RowRange(offset, offset + trainEnd));
+            validation.Add(new RowRange(offset + trainEnd - config.Lookback, offset + rows));
+        }
         var series = ChannelSeries.Univariate(LogReturnChannel, returns);
-        return Train(config, series, new RowRange(0, trainEnd), new RowRange(trainEnd - config.Lookback, rows),
-            options.Training ?? TradingTraining, progress, SeriesTransforms.LogReturn);
+        return Train(config, series, train, validation, options.Training ?? TradingTraining, progress, SeriesTransforms.LogReturn);
     }
 
     /// <summary>Small networks for bar returns: N-HiTS with 128x128 MLPs, PatchTST/42's encoder over patches of 16 with stride 8.</summary>
@@ -197,6 +239,8 @@ public static class ForecasterTrainer
 
     /// <summary>Training defaults for bar returns: short, one thread, a higher learning rate than the ETT protocol.</summary>
     public static readonly ForecastTrainingOptions TradingTraining = new(Epochs: 15, BatchSize: 64, LearningRate: 1e-3, Patience: 3, Threads: 1);
+
+    private static RowRange Hull(IReadOnlyList<RowRange> ranges) => new(ranges.Min(r => r.Start), ranges.Max(r => r.End));
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module network)
     {

@@ -17,21 +17,25 @@ internal static class WindowBatches
         return (rows.narrow(1, 0, lookback), rows.narrow(1, lookback, horizon));
     }
 
-    public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, RowRange rows, int batchSize)
+    public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, RowRange rows, int batchSize) =>
+        Evaluate(network, series, [rows], batchSize);
+
+    /// <summary>Error over every window inside each of the ranges; no window crosses a range's edge.</summary>
+    public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, IReadOnlyList<RowRange> ranges, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentException($"evaluation batch size must be at least 1, got {batchSize}");
-        var windows = rows.WindowCount(network.Lookback, network.Horizon);
-        if (windows == 0) throw new ArgumentException($"rows [{rows.Start}, {rows.End}) hold no window of {network.Lookback} + {network.Horizon} rows");
+        var allStarts = ranges.SelectMany(r => Enumerable.Range(r.Start, r.WindowCount(network.Lookback, network.Horizon))).ToArray();
+        var windows = allStarts.Length;
+        if (windows == 0)
+            throw new ArgumentException($"rows {string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})"))} hold no window of {network.Lookback} + {network.Horizon} rows");
         network.eval();
         using var noGrad = no_grad();
         double squared = 0, absolute = 0;
-        var starts = new int[Math.Min(batchSize, windows)];
         for (var first = 0; first < windows; first += batchSize)
         {
             using var scope = NewDisposeScope();
             var n = Math.Min(batchSize, windows - first);
-            for (var i = 0; i < n; i++) starts[i] = rows.Start + first + i;
-            var (x, y) = Batch(series, starts.AsSpan(0, n), network.Lookback, network.Horizon);
+            var (x, y) = Batch(series, allStarts.AsSpan(first, n), network.Lookback, network.Horizon);
             var error = network.call(x) - y;
             squared += error.square().sum(ScalarType.Float64).item<double>();
             absolute += error.abs().sum(ScalarType.Float64).item<double>();

@@ -4,7 +4,11 @@ using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Run;
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Runs alone: a run trains N-HiTS and PatchTST in process, and torch's random generator and thread count are process-wide,
+/// so a torch test running beside it would change the trained weights and the trades the other run tests compare.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ReferenceRunCollection : ICollectionFixture<ReferenceRun>
 {
     public const string Name = "reference run";

@@ -18,8 +18,9 @@ public sealed class RunJobTests(ReferenceRun reference)
         Assert.All(reference.BadRows, r => Assert.Contains("duplicate", r.Reason));
         Assert.True(s.TradesClosed > 0, "the models trade the out-of-sample part");
         Assert.Equal(s.TradesClosed + s.OpenPositions, s.TradesOpened);
-        Assert.Equal(["lgbm", "xgb"], s.Models.Select(m => m.Id).Order());
-        Assert.All(s.Models, m => Assert.Equal(0.5, m.Weight, 9));
+        Assert.Equal(["xgb", "lgbm", "nhits", "patchtst"], s.Models.Select(m => m.Id));
+        Assert.Equal([0.25, 0.25, 0.30, 0.20], s.Models.Select(m => Math.Round(m.Weight, 9)));
+        Assert.All(s.Models, m => Assert.Equal((0L, 0L), (m.Failures, m.Timeouts)));
         Assert.All(s.Models, m => Assert.True(m.Trades > 0));
         Assert.True(s.EventsPersisted >= 2 * s.TradesClosed, "fills and closed trades are journaled");
         Assert.Equal(0, s.Divergences);
@@ -57,8 +58,15 @@ public sealed class RunJobTests(ReferenceRun reference)
     public async Task A_second_start_on_a_finished_journal_processes_nothing_again()
     {
         var settings = new RunSettings { Data = [ReferenceRun.Data], StateDirectory = reference.Dir.File("state"), TradesOut = reference.Dir.File("trades-again.csv") };
-        var again = await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
+        var messages = new List<string>();
+        var again = await RunJob.ExecuteAsync(settings, new CollectingObserver(messages, []), CancellationToken.None);
         Assert.Equal(again.Bars, again.BarsAlreadyProcessed);
+        Assert.DoesNotContain(messages, m => m.StartsWith("training", StringComparison.Ordinal));
+        foreach (var slot in new[] { "nhits", "patchtst" })
+        {
+            var version = reference.Summary.Models.Single(m => m.Id == slot).Version;
+            Assert.Contains(messages, m => m.StartsWith($"loaded {slot} {version} from ", StringComparison.Ordinal));
+        }
         Assert.Equal(reference.Summary.TradesClosed, again.TradesClosed);
         Assert.Equal(File.ReadAllLines(reference.TradesCsv), File.ReadAllLines(reference.Dir.File("trades-again.csv")));
     }

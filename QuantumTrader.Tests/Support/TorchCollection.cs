@@ -1,10 +1,12 @@
+using QuantumTrader.Tests.Support;
+
 namespace QuantumTrader.Tests.Support;
 
 /// <summary>
-/// TorchSharp keeps process-wide state (thread count, seeds), so the tests that train or run torch models share one
-/// collection and never run at the same time.
+/// TorchSharp keeps process-wide state (thread count, seeds) and native memory the GC does not see, so the tests that
+/// train or run torch models share one collection that runs alone, never beside another test.
 /// </summary>
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TorchCollection
 {
     public const string Name = "torch";

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Globalization;
+using QuantumTrader.Models.Forecasting;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>One model at one horizon: our test error next to the published one.</summary>
+public sealed record ForecastBenchRow(
+    string Model, int Horizon, double Mse, double Mae, double TrainSeconds, int Epochs,
+    double? PublishedMse, double? PublishedMae, double? MseDifference, double? MaeDifference, double MseGoal, bool? WithinGoal);
+
+/// <summary>The settings a benchmark ran with, so a reduced run is never mistaken for the full protocol.</summary>
+public sealed record ForecastBenchConfiguration(
+    string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int Epochs, int Patience, int? MaxTrainWindows,
+    int? BatchSize, double? LearningRate, int Threads, long Seed);
+
+public sealed record ForecastBenchReport(string Dataset, IReadOnlyList<ForecastBenchRow> Results, ForecastBenchConfiguration Configuration);
+
+/// <summary>
+/// <c>bench forecast</c>: N-HiTS and PatchTST on an ETT file with the papers' protocol (<see cref="ForecastBenchmark"/>), one model and
+/// horizon at a time; the JSON file is rewritten after each, so a long run that is stopped keeps what finished.
+/// </summary>
+public static class ForecastBenchCommand
+{
+    /// <summary>The issue's goal: within 0.01 MSE of the published figure at horizons up to 192, within 0.03 beyond.</summary>
+    public static double MseGoal(int horizon) => horizon <= 192 ? 0.01 : 0.03;
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "ETT file (ETTh1.csv, ETTm1.csv.gz, ...)", Required = true };
+        var horizons = new Option<string>("--horizons") { Description = "Comma list of horizons", DefaultValueFactory = _ => "96,192,336,720" };
+        var models = new Option<string>("--models") { Description = "Comma list of patchtst, nhits", DefaultValueFactory = _ => string.Join(',', ForecastBenchmark.AllModels) };
+        var defaults = new ForecastBenchmarkOptions();
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs per model (early stopping may end sooner)", DefaultValueFactory = _ => defaults.Epochs };
+        var patience = new Option<int>("--patience") { Description = "Epochs without validation improvement before stopping", DefaultValueFactory = _ => defaults.Patience };
+        var maxWindows = new Option<int?>("--max-train-windows") { Description = "Reduced run: at most this many shuffled training windows per epoch (default: all)" };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Training batch size (default: the model's, 128 PatchTST, 32 N-HiTS)" };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam learning rate (default: the model's, 1e-4 PatchTST, 1e-3 N-HiTS)" };
+        var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => defaults.Threads };
+        var seed = new Option<long>("--seed") { Description = "Seed of weights, dropout and shuffling", DefaultValueFactory = _ => defaults.Seed };
+        var json = new Option<string?>("--json") { Description = "Write {dataset, results: [{model, horizon, mse, mae, trainSeconds, ...}]} to this file" };
+        var command = new Command("forecast", "Train and test N-HiTS and PatchTST on an ETT file with the papers' protocol; compare with the published MSE/MAE")
+        {
+            data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, threads, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            var configuration = new ForecastBenchConfiguration(
+                parse.GetValue(data)!, ParseHorizons(parse.GetValue(horizons)!), ParseModels(parse.GetValue(models)!),
+                parse.GetValue(epochs), parse.GetValue(patience), parse.GetValue(maxWindows), parse.GetValue(batchSize),
+                parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed));
+            var report = Run(configuration, parse.GetValue(json), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)));
+            Print(report);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static ForecastBenchReport Run(ForecastBenchConfiguration configuration, string? jsonPath, Action<string> progress)
+    {
+        var options = new ForecastBenchmarkOptions(
+            configuration.Epochs, configuration.BatchSize, configuration.LearningRate, configuration.Patience,
+            configuration.MaxTrainWindows, configuration.Threads, configuration.Seed);
+        try
+        {
+            new ForecastTrainingOptions(options.Epochs, options.BatchSize, options.LearningRate, options.Patience, options.MaxTrainWindows, options.Threads).Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        EttData ett;
+        try
+        {
+            ett = EttDataset.Read(configuration.Data);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new UsageException(ex.Message);
+        }
+        progress($"{ett.Name}: {ett.Series.Length} rows of {ett.Series.ChannelCount} channels every {ett.Interval}, from {ett.Start:yyyy-MM-dd HH:mm}");
+
+        var benchmark = new ForecastBenchmark(options, progress);
+        var rows = new List<ForecastBenchRow>();
+        foreach (var model in configuration.Models)
+            foreach (var horizon in configuration.Horizons)
+            {
+                ForecastBenchmarkResult result;
+                try
+                {
+                    result = benchmark.Run(ett, [horizon], [model]);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UsageException($"{ett.Name} {model} horizon {horizon}: {ex.Message}");
+                }
+                rows.Add(RowOf(ett.Name, result.Results[0]));
+                JsonOut.Write(jsonPath, new ForecastBenchReport(ett.Name, rows, configuration));
+            }
+        return new ForecastBenchReport(ett.Name, rows, configuration);
+    }
+
+    private static ForecastBenchRow RowOf(string dataset, ForecastResult r)
+    {
+        var published = ForecastBenchmark.PublishedFor(dataset, r.Model, r.Horizon);
+        var goal = MseGoal(r.Horizon);
+        return new ForecastBenchRow(r.Model, r.Horizon, r.Mse, r.Mae, r.TrainSeconds, r.Epochs,
+            published?.Mse, published?.Mae, r.Mse - published?.Mse, r.Mae - published?.Mae, goal,
+            published is null ? null : Math.Abs(r.Mse - published.Mse) <= goal);
+    }
+
+    public static IReadOnlyList<int> ParseHorizons(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new UsageException("--horizons names no horizon");
+        return parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var h) && h > 0
+            ? h
+            : throw new UsageException($"--horizons: '{p}' is not a positive whole number")).ToArray();
+    }
+
+    public static IReadOnlyList<string> ParseModels(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => p.ToLowerInvariant()).ToArray();
+        if (parts.Length == 0) throw new UsageException("--models names no model");
+        foreach (var p in parts)
+            if (!ForecastBenchmark.AllModels.Contains(p))
+                throw new UsageException($"--models: unknown model '{p}'; expected {string.Join(" or ", ForecastBenchmark.AllModels)}");
+        return parts.Distinct().ToArray();
+    }
+
+    private static string F(double? x, string format = "F3") => x?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Signed(double? x) => x is { } v ? v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture) : "-";
+
+    private static void Print(ForecastBenchReport report)
+    {
+        var c = report.Configuration;
+        AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, at most {c.Epochs} epochs, patience {c.Patience}, " +
+            $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}"));
+        var table = new Table().Border(TableBorder.Minimal)
+            .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "epochs", "train s");
+        foreach (var r in report.Results)
+            table.AddRow(r.Model, r.Horizon.ToString(CultureInfo.InvariantCulture), F(r.Mse), F(r.Mae), F(r.PublishedMse), F(r.PublishedMae),
+                Signed(r.MseDifference), Signed(r.MaeDifference),
+                r.WithinGoal switch { true => "[green]met[/]", false => "[red]missed[/]", null => "-" },
+                r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.TrainSeconds, "F0"));
+        var console = WideConsole.ForTables();
+        console.Write(table);
+        console.MarkupLine("goal: |MSE diff| <= 0.01 at horizons up to 192, <= 0.03 beyond");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Forecasting;
+
+namespace QuantumTrader.Host.Run;
+
+/// <summary>
+/// The two forecasting slots of a run: N-HiTS and PatchTST trained on the log returns of every symbol's training closes (pooled,
+/// no window mixing two symbols) with the small trading configurations, one torch thread and the run's seed. Each trained network
+/// is stored as &lt;state&gt;/models/&lt;slot&gt;/&lt;artifact key&gt;/ (weights and manifest); the key hashes everything that
+/// determines the training, so a second start on the same data and settings loads the stored network instead of training again.
+/// </summary>
+public static class ForecastBootstrap
+{
+    public static readonly IReadOnlyList<string> Slots = [ModelSlots.Nhits, ModelSlots.PatchTst];
+
+    /// <summary>64 returns in, the next 8 out (see <see cref="ForecasterTrainer.TradingConfig"/>); the symbol keeps 256 closes, enough for 65.</summary>
+    public static CloseTrainingOptions TrainingFor(int seed) =>
+        new(Training: ForecasterTrainer.TradingTraining with { Seed = seed, Threads = 1 });
+
+    /// <summary>
+    /// Loads the artifact for this training if it is stored, otherwise trains and stores it, then returns the slot's predictor.
+    /// Inference runs on one torch thread: the thread count is process-wide and a forward pass must give the same floats on every start.
+    /// </summary>
+    public static ForecastPredictor Prepare(
+        string slot, IReadOnlyList<double[]> closes, DateTimeOffset trainedTo, string stateDirectory, CloseTrainingOptions options, IRunObserver observer)
+    {
+        if (!Slots.Contains(slot)) throw new ArgumentException($"'{slot}' is not a forecasting slot; expected {string.Join(" or ", Slots)}", nameof(slot));
+        TorchSharp.torch.set_num_threads(1);
+        var key = ArtifactKey(slot, closes, trainedTo, options);
+        var slotDirectory = Path.Combine(stateDirectory, "models", slot);
+        var directory = Path.Combine(slotDirectory, key);
+        Forecaster forecaster;
+        if (File.Exists(Path.Combine(directory, Forecaster.ManifestFileName)))
+        {
+            forecaster = Load(directory);
+            observer.Info($"loaded {slot} {forecaster.Version} from {directory}");
+        }
+        else
+        {
+            observer.Info($"training {slot} on the log returns of {closes.Count} symbol(s), {closes.Sum(c => c.Length)} closes ...");
+            forecaster = ForecasterTrainer.TrainOnPooledCloses(closes, slot, options);
+            var t = forecaster.Manifest.Training;
+            observer.Info($"trained {slot} {forecaster.Version}: {t.Epochs} epochs (best {t.BestEpoch}), validation mse {t.ValidationMse:F4} (standardised), {t.Seconds:F1}s");
+            SaveAtomically(forecaster, slotDirectory, key);
+        }
+        ForecastPredictor predictor = slot == ModelSlots.Nhits ? new NhitsPredictor(forecaster) : new PatchTstPredictor(forecaster);
+        observer.Info($"serving {slot} {predictor.Version} in process (TorchSharp, look-back {forecaster.Lookback}, horizon {forecaster.Horizon})");
+        return predictor;
+    }
+
+    /// <summary>
+    /// "&lt;slot&gt;-&lt;yyyyMMddHHmmss&gt;-&lt;hash8&gt;": the last training bar's time (UTC) and a SHA-256 over the slot, the network
+    /// configuration, the training options and every close.
+    /// </summary>
+    public static string ArtifactKey(string slot, IReadOnlyList<double[]> closes, DateTimeOffset trainedTo, CloseTrainingOptions options)
+    {
+        var config = options.Config ?? ForecasterTrainer.TradingConfig(slot, options.Lookback, options.Horizon);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
+            slot,
+            JsonSerializer.Serialize(config, Forecaster.JsonOptions),
+            JsonSerializer.Serialize(options.Training ?? ForecasterTrainer.TradingTraining, Forecaster.JsonOptions),
+            options.ValidationFraction.ToString("R", CultureInfo.InvariantCulture),
+            closes.Count.ToString(CultureInfo.InvariantCulture)) + "\n"));
+        Span<byte> bytes = stackalloc byte[sizeof(double)];
+        foreach (var series in closes)
+        {
+            BitConverter.TryWriteBytes(bytes, (long)series.Length);
+            hash.AppendData(bytes);
+            foreach (var close in series)
+            {
+                BitConverter.TryWriteBytes(bytes, close);
+                hash.AppendData(bytes);
+            }
+        }
+        var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return $"{slot}-{trainedTo.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}-{hex[..8]}";
+    }
+
+    private static Forecaster Load(string directory)
+    {
+        try
+        {
+            return Forecaster.Load(directory);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new Cli.UsageException($"the stored model in {directory} cannot be loaded ({ex.Message}); delete that folder to train it again");
+        }
+    }
+
+    /// <summary>Writes into a fresh folder and renames it, so a run killed while saving leaves no half artifact that a restart would load.</summary>
+    private static void SaveAtomically(Forecaster forecaster, string slotDirectory, string key)
+    {
+        if (Directory.Exists(slotDirectory))
+            foreach (var stale in Directory.GetDirectories(slotDirectory, $".{key}.*.tmp")) Directory.Delete(stale, recursive: true);
+        var temporary = Path.Combine(slotDirectory, $".{key}.{Environment.ProcessId}.tmp");
+        forecaster.Save(temporary);
+        var final = Path.Combine(slotDirectory, key);
+        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+        Directory.Move(temporary, final);
+    }
+}
