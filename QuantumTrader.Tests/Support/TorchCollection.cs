@@ -1,5 +1,3 @@
-using QuantumTrader.Tests.Support;
-
 namespace QuantumTrader.Tests.Support;
 
 /// <summary>
