@@ -13,7 +13,8 @@ using QuantumTrader.Models.Trading;
 namespace QuantumTrader.Actors.Feeds;
 
 /// <summary>
-/// Reads every <see cref="TradeClosed"/> from the journal by tag and delivers it to the model entities and the account,
+/// Reads every <see cref="TradeClosed"/> from the journal by tag and delivers it to the model entities and the account
+/// (and the sizing learner when the node has one),
 /// persisting its offset only after they acknowledged. A feed or entity that was down catches up from the offset:
 /// no closed trade is ever skipped, and the entities' trade-id check makes redelivery harmless.
 /// </summary>
@@ -27,17 +28,19 @@ public sealed class TradeFeed : ReceivePersistentActor
     private readonly IActorRef _models;
     private readonly IActorRef _accounts;
     private readonly string _accountId;
+    private readonly IActorRef? _sizingLearner;
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(30);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _offset;
     private long _delivered;
     private UniqueKillSwitch? _killSwitch;
 
-    public TradeFeed(IActorRef models, IActorRef accounts, string accountId)
+    public TradeFeed(IActorRef models, IActorRef accounts, string accountId, IActorRef? sizingLearner = null)
     {
         _models = models;
         _accounts = accounts;
         _accountId = accountId;
+        _sizingLearner = sizingLearner;
 
         Recover<TradeFeedAdvanced>(e => { _offset = e.Offset; _delivered++; });
         Recover<SnapshotOffer>(o => (_offset, _delivered) = ((TradeFeedStatus)o.Snapshot) switch { var s => (s.Offset, s.TradesDelivered) });
@@ -58,8 +61,8 @@ public sealed class TradeFeed : ReceivePersistentActor
 
     public override string PersistenceId => EntityIds.TradeFeed;
 
-    public static Props PropsFor(IActorRef models, IActorRef accounts, string accountId) =>
-        Props.Create(() => new TradeFeed(models, accounts, accountId));
+    public static Props PropsFor(IActorRef models, IActorRef accounts, string accountId, IActorRef? sizingLearner = null) =>
+        Props.Create(() => new TradeFeed(models, accounts, accountId, sizingLearner));
 
     protected override void OnReplaySuccess() => StartStream();
 
@@ -93,6 +96,7 @@ public sealed class TradeFeed : ReceivePersistentActor
             .Select(o => _models.Ask<OutcomeAck>(new RecordModelOutcome(o.ModelId, trade.TradeId, trade.Symbol, trade.ExitTime, o.RMultiple), _askTimeout))
             .Cast<Task>()
             .Append(_accounts.Ask<SettleAck>(new SettleTrade(_accountId, trade.TradeId, trade.Symbol, trade.ExitTime, trade.Pnl), _askTimeout));
+        if (_sizingLearner is not null) asks = asks.Append(_sizingLearner.Ask<SizingOutcomesAck>(new RecordSizingOutcomes([trade]), _askTimeout));
         await Task.WhenAll(asks);
     }
 

@@ -25,6 +25,8 @@ public static class RunVerb
         {
             data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity,
         };
+        var sizing = new SizingOptions();
+        sizing.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = new RunSettings
@@ -41,6 +43,7 @@ public static class RunVerb
                 SlippageBps = parse.GetValue(slippageBps),
                 StartingEquity = parse.GetValue(equity),
             };
+            settings = sizing.Apply(parse, settings);
             Validate(settings);
             var summary = await RunJob.ExecuteAsync(settings, new ConsoleObserver(), cancel);
             if (cancel.IsCancellationRequested)

@@ -49,7 +49,8 @@ public static class RunJob
         var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
         SqliteJournal.Prepare(node);
 
-        using var host = BuildHost(node, NodeServices.Default(serving, rules, settings.StartingEquity));
+        var services = SizingRun.Services(settings, serving, rules);
+        using var host = BuildHost(node, services);
         await host.StartAsync(cancel);
         try
         {
@@ -63,9 +64,10 @@ public static class RunJob
                 .RunAggregate(new List<ClosedTrade>(), (list, env) => { list.Add(((TradeClosed)env.Event).Trade); return list; }, system.Materializer());
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
+            var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
 
             var replayClock = Stopwatch.StartNew();
-            var counters = await Replay(data, plan, symbols, ledger, observer, system, cancel);
+            var counters = await Replay(data, plan, symbols, ledger, sizing, observer, system, cancel);
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
@@ -73,7 +75,8 @@ public static class RunJob
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
             await WaitForFeed(feed, ledger.Count, observer, cancel);
-            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel);
+            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel)
+                with { Sizing = await sizing.SummarizeAsync(cancel) };
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
             return summary;
@@ -97,7 +100,7 @@ public static class RunJob
     private sealed record Counters(long Replayed, long AlreadyProcessed);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, IRunObserver observer, ActorSystem system, CancellationToken cancel)
+        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, SizingRun sizing, IRunObserver observer, ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         long done = 0, replayed = 0, already = 0;
@@ -114,6 +117,7 @@ public static class RunJob
             {
                 var reply = await symbols.Ask<BarProcessed>(cmd with { Portfolio = ledger.ViewBefore(cmd.Bar.Time) }, AskTimeout);
                 foreach (var t in reply.ClosedTrades) ledger.Add(t);
+                await sizing.AfterBar(reply, cancel);
                 if (reply.Replayed) replayed++;
                 if (reply.AlreadyProcessed) already++;
                 if (++done % 250 == 0 || done == total) observer.Progress(done, total);

@@ -20,4 +20,9 @@ public sealed record RunSettings
     public double SlippageBps { get; init; } = 5;
     public double StartingEquity { get; init; } = 10_000;
     public int SnapshotEvery { get; init; } = 500;
+
+    /// <summary>PPO sizing (in shadow mode unless <see cref="SizingShadow"/> is false) or the fixed-fraction sizer.</summary>
+    public SizingMode Sizing { get; init; } = SizingMode.Ppo;
+    public bool SizingShadow { get; init; } = true;
+    public int SizingUpdateEvery { get; init; } = 100;
 }
