@@ -14,9 +14,9 @@ namespace QuantumTrader.Actors.Feeds;
 
 /// <summary>
 /// Reads every <see cref="TradeClosed"/> from the journal by tag and delivers it to the model entities, the account,
-/// the model supervisor and the registry's circuit breakers, persisting its offset only after they acknowledged. A feed
-/// or entity that was down catches up from the offset: no closed trade is ever skipped, and the entities' trade-id
-/// check makes redelivery harmless.
+/// the model supervisor, the registry's circuit breakers and the sizing learner (when the node has one), persisting its
+/// offset only after they acknowledged. A feed or entity that was down catches up from the offset: no closed trade is
+/// ever skipped, and the entities' trade-id check makes redelivery harmless.
 /// </summary>
 public sealed class TradeFeed : ReceivePersistentActor
 {
@@ -30,19 +30,21 @@ public sealed class TradeFeed : ReceivePersistentActor
     private readonly string _accountId;
     private readonly IActorRef _supervisor;
     private readonly IActorRef _modelRegistry;
+    private readonly IActorRef? _sizingLearner;
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(30);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _offset;
     private long _delivered;
     private UniqueKillSwitch? _killSwitch;
 
-    public TradeFeed(IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry)
+    public TradeFeed(IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry, IActorRef? sizingLearner = null)
     {
         _models = models;
         _accounts = accounts;
         _accountId = accountId;
         _supervisor = supervisor;
         _modelRegistry = modelRegistry;
+        _sizingLearner = sizingLearner;
 
         Recover<TradeFeedAdvanced>(e => { _offset = e.Offset; _delivered++; });
         Recover<SnapshotOffer>(o => (_offset, _delivered) = ((TradeFeedStatus)o.Snapshot) switch { var s => (s.Offset, s.TradesDelivered) });
@@ -63,8 +65,9 @@ public sealed class TradeFeed : ReceivePersistentActor
 
     public override string PersistenceId => EntityIds.TradeFeed;
 
-    public static Props PropsFor(IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry) =>
-        Props.Create(() => new TradeFeed(models, accounts, accountId, supervisor, modelRegistry));
+    public static Props PropsFor(
+        IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry, IActorRef? sizingLearner = null) =>
+        Props.Create(() => new TradeFeed(models, accounts, accountId, supervisor, modelRegistry, sizingLearner));
 
     protected override void OnReplaySuccess() => StartStream();
 
@@ -100,6 +103,7 @@ public sealed class TradeFeed : ReceivePersistentActor
             .Append(_accounts.Ask<SettleAck>(new SettleTrade(_accountId, trade.TradeId, trade.Symbol, trade.ExitTime, trade.Pnl), _askTimeout))
             .Append(_supervisor.Ask<SupervisionResult>(new SuperviseClosedTrades([trade]), _askTimeout))
             .Append(_modelRegistry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers([trade]), _askTimeout));
+        if (_sizingLearner is not null) asks = asks.Append(_sizingLearner.Ask<SizingOutcomesAck>(new RecordSizingOutcomes([trade]), _askTimeout));
         await Task.WhenAll(asks);
     }
 

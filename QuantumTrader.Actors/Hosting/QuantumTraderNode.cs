@@ -9,6 +9,7 @@ using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.ModelPerformance;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Sizing;
 using QuantumTrader.Actors.Symbols;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Trading;
@@ -21,8 +22,13 @@ public sealed class ModelRegion;
 public sealed class AccountRegion;
 public sealed class TradeFeedSingleton;
 
-/// <summary>The in-process services the entities use: the served models, the cascade's rules, sizing and the risk gate.</summary>
-public sealed record NodeServices(EnsembleServing Serving, SymbolRules Rules, ISizingPolicy Sizing, IOrderGate Gate, double StartingEquity = 10_000, string AccountId = "paper")
+/// <summary>
+/// The in-process services the entities use: the served models, the cascade's rules, sizing and the risk gate;
+/// <paramref name="SizingLearning"/> when sizing is a learned policy that a sizing learner singleton updates.
+/// </summary>
+public sealed record NodeServices(
+    EnsembleServing Serving, SymbolRules Rules, ISizingPolicy Sizing, IOrderGate Gate, double StartingEquity = 10_000, string AccountId = "paper",
+    SizingLearning? SizingLearning = null)
 {
     public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
         new(serving, rules, new FixedFractionSizing(new Models.Execution.FixedFractionSizer(rules.Execution)), OpenGate.Instance, startingEquity);
@@ -57,9 +63,10 @@ public static class QuantumTraderNode
             .WithShardRegion<AccountRegion>(EntityIds.AccountType,
                 accountId => AccountEntity.PropsFor(accountId, services.StartingEquity, settings.SnapshotEvery), extractor, shardOptions)
             .WithLearningCascade(services)
+            .WithSizingLearner(settings, services)
             .WithSingleton<TradeFeedSingleton>("trade-feed",
                 (_, registry, _) => TradeFeed.PropsFor(registry.Get<ModelRegion>(), registry.Get<AccountRegion>(), services.AccountId,
-                    registry.Get<ModelSupervisorSingleton>(), registry.Get<ModelRegistrySingleton>()),
+                    registry.Get<ModelSupervisorSingleton>(), registry.Get<ModelRegistrySingleton>(), SizingHosting.LearnerOf(registry, services)),
                 new ClusterSingletonOptions(), createProxyToo: true)
             .AddStartup((system, _) =>
             {

@@ -14,4 +14,5 @@ public static class EntityIds
     public static string ModelPerformance(string modelId) => $"model-perf-{modelId}";
     public static string Account(string accountId) => $"account-{accountId}";
     public const string TradeFeed = "projection-trade-feed";
+    public const string SizingLearner = "sizing-learner";
 }

@@ -15,6 +15,7 @@ public static class BenchVerb
         bench.Subcommands.Add(DriftBenchCommand.Create());
         bench.Subcommands.Add(ForecastBenchCommand.Create());
         bench.Subcommands.Add(DecisionBenchCommand.Create());
+        bench.Subcommands.Add(PpoBenchCommand.Create());
         return bench;
     }
 

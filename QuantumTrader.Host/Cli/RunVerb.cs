@@ -26,6 +26,8 @@ public static class RunVerb
         {
             data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models,
         };
+        var sizing = new SizingOptions();
+        sizing.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = new RunSettings
@@ -43,6 +45,7 @@ public static class RunVerb
                 StartingEquity = parse.GetValue(equity),
                 Models = [parse.GetValue(models)!],
             };
+            settings = sizing.Apply(parse, settings);
             Validate(settings);
             var summary = await RunJob.ExecuteAsync(settings, new ConsoleObserver(), cancel);
             if (cancel.IsCancellationRequested)

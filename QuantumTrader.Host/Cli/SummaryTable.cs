@@ -40,5 +40,6 @@ public static class SummaryTable
                 x.RealizedPnl.ToString("F2", CultureInfo.InvariantCulture), x.Regime ?? "-", x.PositionOpen ? "yes" : "no");
         AnsiConsole.Write(symbols);
         LearningTable.Print(s);
+        SizingTable.Print(s.Sizing);
     }
 }

@@ -50,7 +50,8 @@ public static class RunJob
         var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
         SqliteJournal.Prepare(node);
 
-        using var host = BuildHost(node, NodeServices.Default(serving, rules, settings.StartingEquity));
+        var services = SizingRun.Services(settings, serving, rules);
+        using var host = BuildHost(node, services);
         await host.StartAsync(cancel);
         try
         {
@@ -65,9 +66,10 @@ public static class RunJob
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
             var learning = await LearningDriver.StartAsync(registry, serving, settings, plan, data.Bars, ledger.Trades.ToArray(), observer, cancel);
+            var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
 
             var replayClock = Stopwatch.StartNew();
-            var counters = await Replay(data, plan, symbols, ledger, learning, observer, system, cancel);
+            var counters = await Replay(data, plan, symbols, ledger, learning, sizing, observer, system, cancel);
             learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
@@ -77,7 +79,8 @@ public static class RunJob
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
             await WaitForFeed(feed, ledger.Count, observer, cancel);
             var summary = await learning.SummarizeAsync(
-                await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel);
+                await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel)
+                with { Sizing = await sizing.SummarizeAsync(cancel) };
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
             return summary;
@@ -101,8 +104,8 @@ public static class RunJob
     private sealed record Counters(long Replayed, long AlreadyProcessed);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, LearningDriver learning, IRunObserver observer, ActorSystem system,
-        CancellationToken cancel)
+        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, LearningDriver learning, SizingRun sizing, IRunObserver observer,
+        ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         var total = data.Bars.Count;
@@ -113,7 +116,11 @@ public static class RunJob
         });
 
         var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, ledger, learning.BeforeBar, trades => learning.AfterBarAsync(trades, cancel),
+        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, ledger, learning.BeforeBar, async trades =>
+            {
+                await learning.AfterBarAsync(trades, cancel);
+                await sizing.AfterTrades(trades, cancel);
+            },
             n => { if (n % 250 == 0 || n == total) observer.Progress(n, total); }, done, AskTimeout));
         var killSwitch = Source.From(SameTime(commands))
             .Grouped(64)

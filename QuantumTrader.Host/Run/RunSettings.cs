@@ -23,4 +23,8 @@ public sealed record RunSettings
 
     /// <summary>The model slots to serve: "all" or slot names (see <see cref="ModelBootstrap.Slots"/>).</summary>
     public IReadOnlyList<string> Models { get; init; } = ["all"];
+    /// <summary>The fixed-fraction sizer, or PPO sizing (in shadow mode unless <see cref="SizingShadow"/> is false).</summary>
+    public SizingMode Sizing { get; init; } = SizingMode.Fixed;
+    public bool SizingShadow { get; init; } = true;
+    public int SizingUpdateEvery { get; init; } = 100;
 }

@@ -30,4 +30,5 @@ public sealed partial record RunSummary(
     double BarsPerSecond,
     IReadOnlyList<ModelSummary> Models,
     IReadOnlyList<SymbolSummary> Symbols,
-    IReadOnlyList<RejectedRow> Rejected);
+    IReadOnlyList<RejectedRow> Rejected,
+    SizingSummary? Sizing = null);

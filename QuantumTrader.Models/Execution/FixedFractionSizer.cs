@@ -1,9 +1,13 @@
+using QuantumTrader.Models.Learning.Ppo;
+
 namespace QuantumTrader.Models.Execution;
 
 /// <summary>
 /// How big a trade is and where its exits sit, as a learner sees it: State is what the sizer looked at,
 /// Action what it chose. RiskFraction is the share of equity lost if the stop is hit (fees aside), after any cap.
 /// StopDistance and TakeProfitDistance are price distances from the entry fill.
+/// A learned sizer also records the log-probability of its action and its value estimate, and in
+/// <paramref name="Policy"/> what the policy asked for, which in shadow mode differs from the order placed.
 /// </summary>
 public sealed record SizingDecision(
     string Sizer,
@@ -12,7 +16,10 @@ public sealed record SizingDecision(
     double Quantity,
     double RiskFraction,
     double StopDistance,
-    double TakeProfitDistance);
+    double TakeProfitDistance,
+    double? LogProb = null,
+    double? Value = null,
+    PolicyChoice? Policy = null);
 
 /// <summary>
 /// Risks a fixed fraction of equity per trade: quantity = risk fraction x equity / (stop multiple x ATR),

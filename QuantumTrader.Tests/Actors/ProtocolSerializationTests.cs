@@ -6,6 +6,8 @@ using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Learning.Ppo;
+using QuantumTrader.Tests.Learning.Ppo;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
@@ -52,6 +54,28 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             GetTradeFeedStatus.Instance,
             new TradeFeedStatus(42, 1),
             .. LearningSamples.All(trade),
+            .. SizingSamples(),
+        ];
+    }
+
+    private static IReadOnlyList<object> SizingSamples()
+    {
+        var sizing = PpoSizingSamples.Served(shadow: true);
+        var trades = PpoSizingSamples.Trades(sizing, 2);
+        var outcome = SizingOutcome.Of(trades[0]);
+        var update = new SizingPolicyUpdated(1, 1, outcome.Experience!.Reward, 0.12, 0.8, 4.1, 0.002, 0.05, SizingCheckpoints.RelativePath(1),
+            [trades[0].TradeId], trades[0].ExitTime);
+        var state = SizingLearnerState.Start.Apply(outcome).Apply(update).Apply(SizingOutcome.Of(trades[1]));
+        var history = state.History;
+        return
+        [
+            outcome,
+            update,
+            new SizingLearnerSnapshot(state),
+            new RecordSizingOutcomes(trades),
+            new SizingOutcomesAck(2, 0, 2, 1),
+            GetSizingLearnerStatus.Instance,
+            new SizingLearnerStatus(1, 2, 1, 100, 2, history),
         ];
     }
 

@@ -12,17 +12,20 @@ namespace QuantumTrader.Tests.Support;
 
 /// <summary>
 /// A real single-node QuantumTrader cluster on a real SQLite journal in a temp folder, built by the same hosting
-/// extension the CLI uses. Restart() stops it and starts a new actor system on the same journal.
+/// extension the CLI uses. Restart() stops it and starts a new actor system on the same journal. The services
+/// (fixed-fraction sizing unless a factory is given) are made anew for every start, as a new process would.
 /// </summary>
 public sealed class NodeFixture : IAsyncDisposable
 {
     private readonly TempDir _dir;
     private readonly bool _ownsDir;
+    private readonly Func<EnsembleServing, NodeServices>? _services;
     private IHost _host;
 
-    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null)
+    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<EnsembleServing, NodeServices>? services = null)
     {
         _ownsDir = dir is null;
+        _services = services;
         _dir = dir ?? new TempDir();
         Serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
         foreach (var p in predictors) Serving.Serve(p);
@@ -32,6 +35,7 @@ public sealed class NodeFixture : IAsyncDisposable
     }
 
     public EnsembleServing Serving { get; }
+    public NodeServices Services { get; private set; } = null!;
     public NodeSettings Settings { get; }
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
     public ActorRegistry Registry => _host.Services.GetRequiredService<ActorRegistry>();
@@ -65,7 +69,8 @@ public sealed class NodeFixture : IAsyncDisposable
 
     private IHost Start()
     {
-        var host = RunJob.BuildHost(Settings, NodeServices.Default(Serving, new SymbolRules()),
+        Services = _services?.Invoke(Serving) ?? NodeServices.Default(Serving, new SymbolRules());
+        var host = RunJob.BuildHost(Settings, Services,
             b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off", HoconAddMode.Prepend));
         host.StartAsync().GetAwaiter().GetResult();
         return host;

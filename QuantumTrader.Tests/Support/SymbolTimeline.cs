@@ -6,11 +6,12 @@ namespace QuantumTrader.Tests.Support;
 
 /// <summary>
 /// A short history of one symbol through the pure cascade: a weak signal the filter refuses, a strong one that opens
-/// a long, and a crash bar that stops it out; used wherever a test needs real events.
+/// a long, and a crash bar that stops it out; used wherever a test needs real events. Sized by the fixed-fraction
+/// sizer unless another policy is given.
 /// </summary>
 public static class SymbolTimeline
 {
-    public static (SymbolState State, List<SymbolEvent> Events) Run()
+    public static (SymbolState State, List<SymbolEvent> Events) Run(ISizingPolicy? sizing = null)
     {
         var bars = SyntheticBars.Make("TEST", 60);
         var weakAt = bars[38].Time;
@@ -22,7 +23,7 @@ public static class SymbolTimeline
         ];
         var rules = new SymbolRules();
         var context = new BarContext(PortfolioView.Of(10_000), true, EnsembleWeights.Default, Predict,
-            new FixedFractionSizing(new FixedFractionSizer(rules.Execution)), OpenGate.Instance);
+            sizing ?? new FixedFractionSizing(new FixedFractionSizer(rules.Execution)), OpenGate.Instance);
         var state = SymbolState.Start("TEST", rules);
         var events = new List<SymbolEvent>();
         for (var i = 0; i < 50; i++)

@@ -64,6 +64,29 @@ public sealed class SizingAgent : IDisposable
             step.Raw.Select(v => (double)v).ToArray(), step.LogProbs[0], step.Values[0]);
     }
 
+    /// <summary>The current policy as plain data, for serving without TorchSharp (<see cref="SizingPolicySnapshot"/>).</summary>
+    public SizingPolicySnapshot Snapshot()
+    {
+        var named = policy.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
+        DenseLayer[] Layers(string network)
+        {
+            var prefix = network + ".";
+            var ps = named.Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+            var layers = new DenseLayer[ps.Length / 2];
+            for (var k = 0; k < layers.Length; k++)
+            {
+                var (weightName, weight) = ps[2 * k];
+                var (biasName, bias) = ps[2 * k + 1];
+                if (!weightName.EndsWith(".weight", StringComparison.Ordinal) || !biasName.EndsWith(".bias", StringComparison.Ordinal))
+                    throw new InvalidOperationException($"sizing policy {network}: expected a weight and a bias, found {weightName} and {biasName}");
+                layers[k] = new DenseLayer((int)weight.shape[1], (int)weight.shape[0],
+                    weight.data<float>().Select(v => (double)v).ToArray(), bias.data<float>().Select(v => (double)v).ToArray());
+            }
+            return layers;
+        }
+        return new SizingPolicySnapshot(Layers("actor"), Layers("critic"), LogStd, Bounds.Low, Bounds.High);
+    }
+
     /// <summary>One PPO update on the given trades; throws naming the first malformed experience.</summary>
     public UpdateStats Update(IReadOnlyList<Experience> experiences)
     {
