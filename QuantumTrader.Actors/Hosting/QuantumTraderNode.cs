@@ -8,6 +8,7 @@ using QuantumTrader.Actors.Feeds;
 using QuantumTrader.Actors.ModelPerformance;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Symbols;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Trading;
@@ -23,6 +24,9 @@ public sealed class TradeFeedSingleton;
 /// <summary>The in-process services the entities use: the served models, the cascade's rules, sizing and the risk gate.</summary>
 public sealed record NodeServices(EnsembleServing Serving, SymbolRules Rules, ISizingPolicy Sizing, IOrderGate Gate, double StartingEquity = 10_000, string AccountId = "paper")
 {
+    /// <summary>What the risk gate reads: replicated policy, applied regime overlays, return correlation.</summary>
+    public RiskBoard Risk { get; init; } = new();
+
     public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
         new(serving, rules, new FixedFractionSizing(new Models.Execution.FixedFractionSizer(rules.Execution)), OpenGate.Instance, startingEquity);
 }
@@ -42,6 +46,7 @@ public static class QuantumTraderNode
 
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)
+            .WithRisk(services)
             .WithShardRegion<SymbolRegion>(EntityIds.SymbolType,
                 symbol => SymbolEntity.PropsFor(symbol, services, settings.SnapshotEvery), extractor,
                 new ShardOptions

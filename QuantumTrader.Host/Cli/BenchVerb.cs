@@ -12,6 +12,7 @@ public static class BenchVerb
     {
         var bench = new Command("bench", "Measure throughput and latency (tables for people, --json for scripts)");
         bench.Subcommands.Add(Pipeline());
+        bench.Subcommands.Add(RegimeBenchVerb.Create());
         return bench;
     }
 

@@ -39,5 +39,6 @@ public static class SummaryTable
                 x.TradesClosed.ToString(CultureInfo.InvariantCulture), x.SignalsRejected.ToString(CultureInfo.InvariantCulture),
                 x.RealizedPnl.ToString("F2", CultureInfo.InvariantCulture), x.Regime ?? "-", x.PositionOpen ? "yes" : "no");
         AnsiConsole.Write(symbols);
+        RiskTables.Print(s);
     }
 }

@@ -11,10 +11,12 @@ using Microsoft.Extensions.Logging;
 using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Risk;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
+using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Host.Run;
 
@@ -49,7 +51,8 @@ public static class RunJob
         var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
         SqliteJournal.Prepare(node);
 
-        using var host = BuildHost(node, NodeServices.Default(serving, rules, settings.StartingEquity));
+        var services = NodeServices.Default(serving, rules, settings.StartingEquity).WithRiskGate(new KnownSymbols(data.Symbols));
+        using var host = BuildHost(node, services);
         await host.StartAsync(cancel);
         try
         {
@@ -63,17 +66,22 @@ public static class RunJob
                 .RunAggregate(new List<ClosedTrade>(), (list, env) => { list.Add(((TradeClosed)env.Event).Trade); return list; }, system.Materializer());
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
+            var book = new AccountBook(ledger);
+            await AccountDriver.LoadPositionsAsync(journal, data.Symbols, book, system.Materializer());
+            var account = await AccountDriver.StartAsync(system, await registry.GetAsync<AccountRegion>(cancel), services.AccountId, book, cancel);
 
             var replayClock = Stopwatch.StartNew();
-            var counters = await Replay(data, plan, symbols, ledger, observer, system, cancel);
+            var counters = await Replay(data, plan, symbols, account, observer, system, cancel);
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
+            var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             cancel.ThrowIfCancellationRequested();
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
             await WaitForFeed(feed, ledger.Count, observer, cancel);
-            var summary = await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel);
+            var summary = await RiskReport.AttachAsync(
+                await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
             return summary;
@@ -97,7 +105,7 @@ public static class RunJob
     private sealed record Counters(long Replayed, long AlreadyProcessed);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, IRunObserver observer, ActorSystem system, CancellationToken cancel)
+        ReplayData data, TradingPlan plan, IActorRef symbols, AccountDriver account, IRunObserver observer, ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         long done = 0, replayed = 0, already = 0;
@@ -112,8 +120,8 @@ public static class RunJob
             .ViaMaterialized(KillSwitches.Single<ProcessBar>(), Keep.Right)
             .SelectAsync(1, async cmd =>
             {
-                var reply = await symbols.Ask<BarProcessed>(cmd with { Portfolio = ledger.ViewBefore(cmd.Bar.Time) }, AskTimeout);
-                foreach (var t in reply.ClosedTrades) ledger.Add(t);
+                var reply = await symbols.Ask<BarProcessed>(cmd with { Portfolio = await account.ViewBeforeAsync(cmd.Bar.Time) }, AskTimeout);
+                account.Record(reply);
                 if (reply.Replayed) replayed++;
                 if (reply.AlreadyProcessed) already++;
                 if (++done % 250 == 0 || done == total) observer.Progress(done, total);

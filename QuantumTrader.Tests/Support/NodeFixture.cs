@@ -18,11 +18,14 @@ public sealed class NodeFixture : IAsyncDisposable
 {
     private readonly TempDir _dir;
     private readonly bool _ownsDir;
+    private readonly Func<NodeServices, NodeServices>? _services;
     private IHost _host;
 
-    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null)
+    /// <param name="services">Adjusts the node's services at every start (for example to put the risk gate in).</param>
+    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<NodeServices, NodeServices>? services = null)
     {
         _ownsDir = dir is null;
+        _services = services;
         _dir = dir ?? new TempDir();
         Serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
         foreach (var p in predictors) Serving.Serve(p);
@@ -32,6 +35,9 @@ public sealed class NodeFixture : IAsyncDisposable
     }
 
     public EnsembleServing Serving { get; }
+
+    /// <summary>The services of the running node (a new risk board at every start, like a new process).</summary>
+    public NodeServices Services { get; private set; } = null!;
     public NodeSettings Settings { get; }
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
     public ActorRegistry Registry => _host.Services.GetRequiredService<ActorRegistry>();
@@ -65,7 +71,9 @@ public sealed class NodeFixture : IAsyncDisposable
 
     private IHost Start()
     {
-        var host = RunJob.BuildHost(Settings, NodeServices.Default(Serving, new SymbolRules()),
+        var defaults = NodeServices.Default(Serving, new SymbolRules());
+        Services = _services?.Invoke(defaults) ?? defaults;
+        var host = RunJob.BuildHost(Settings, Services,
             b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off", HoconAddMode.Prepend));
         host.StartAsync().GetAwaiter().GetResult();
         return host;
