@@ -2,11 +2,15 @@ using Akka.Actor;
 using Akka.Persistence;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Actors.Accounts;
 
-/// <summary>The paper account: equity, its peak and the worst drawdown, settled once per closed trade.</summary>
-public sealed class AccountEntity : ReceivePersistentActor
+/// <summary>
+/// The paper account: equity, its peak and the worst drawdown, settled once per closed trade by the trade feed;
+/// and its emergency stop (AccountEntity.Ess.cs).
+/// </summary>
+public sealed partial class AccountEntity : ReceivePersistentActor
 {
     private readonly string _accountId;
     private readonly int _snapshotEvery;
@@ -17,8 +21,10 @@ public sealed class AccountEntity : ReceivePersistentActor
         _accountId = accountId;
         _snapshotEvery = snapshotEvery;
         _state = new AccountSnapshot(startingEquity, startingEquity, startingEquity, 0, []);
-        Recover<SnapshotOffer>(o => _state = (AccountSnapshot)o.Snapshot);
+        _ess = AccountEss.Start(accountId, startingEquity);
+        Recover<SnapshotOffer>(o => RecoverSnapshot(o.Snapshot));
         Recover<TradeSettled>(Apply);
+        RegisterEss();
         Command<SettleTrade>(Handle);
         Command<GetAccountStatus>(_ => Sender.Tell(new AccountStatus(
             _accountId, _state.StartingEquity, _state.Equity, _state.PeakEquity, _state.MaxDrawdownPercent, _state.SettledTradeIds.Count)));
@@ -44,7 +50,7 @@ public sealed class AccountEntity : ReceivePersistentActor
         {
             Apply(e);
             Sender.Tell(new SettleAck(_accountId, cmd.TradeId, false));
-            if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0) SaveSnapshot(_state);
+            if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0) SaveSnapshot(Snapshot());
         });
     }
 

@@ -10,6 +10,7 @@ using QuantumTrader.Actors.ModelPerformance;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Sizing;
+using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Symbols;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Trading;
@@ -30,6 +31,9 @@ public sealed record NodeServices(
     EnsembleServing Serving, SymbolRules Rules, ISizingPolicy Sizing, IOrderGate Gate, double StartingEquity = 10_000, string AccountId = "paper",
     SizingLearning? SizingLearning = null)
 {
+    /// <summary>What the risk gate reads: replicated policy, applied regime overlays, return correlation.</summary>
+    public RiskBoard Risk { get; init; } = new();
+
     public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
         new(serving, rules, new FixedFractionSizing(new Models.Execution.FixedFractionSizer(rules.Execution)), OpenGate.Instance, startingEquity);
 }
@@ -49,6 +53,7 @@ public static class QuantumTraderNode
 
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)
+            .WithRisk(services)
             .WithShardRegion<SymbolRegion>(EntityIds.SymbolType,
                 symbol => SymbolEntity.PropsFor(symbol, services, settings.SnapshotEvery), extractor,
                 new ShardOptions

@@ -6,6 +6,7 @@ namespace QuantumTrader.Actors.Persistence;
 public static class EventTags
 {
     public const string TradeClosed = "trade-closed";
+    public const string SignalRejected = "signal-rejected";
 }
 
 /// <summary>
@@ -19,6 +20,7 @@ public sealed class EventTagger : IWriteEventAdapter
     public object ToJournal(object evt) => evt switch
     {
         TradeClosed => new Tagged(evt, [EventTags.TradeClosed]),
+        SignalRejected => new Tagged(evt, [EventTags.SignalRejected]),
         _ => evt,
     };
 }

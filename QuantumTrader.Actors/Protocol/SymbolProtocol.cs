@@ -8,13 +8,21 @@ namespace QuantumTrader.Actors.Protocol;
 /// Bar number <paramref name="Seq"/> (1-based, per symbol) of the replay. <paramref name="Portfolio"/> is the account as
 /// sizing and the risk gate see it; <paramref name="TradingEnabled"/> is false while the bar only warms features (for example the training span).
 /// </summary>
-public sealed record ProcessBar(string Symbol, long Seq, Bar Bar, PortfolioView Portfolio, bool TradingEnabled) : IWithSymbol, IProtocolMessage;
+public sealed record ProcessBar(string Symbol, long Seq, Bar Bar, PortfolioView Portfolio, bool TradingEnabled) : IWithSymbol, IProtocolMessage
+{
+    public Bar Bar { get; init; } = SymbolCommandRules.Bar(Symbol, Seq, Bar);
+    public PortfolioView Portfolio { get; init => field = SymbolCommandRules.Portfolio(value); } = SymbolCommandRules.Portfolio(Portfolio);
+}
 
 /// <summary>
 /// The reply once the bar's events are journaled. <paramref name="AlreadyProcessed"/> is true when the entity had done
 /// this bar before (a resumed replay); <paramref name="Replayed"/> when its events came from the journal instead of a new decision.
 /// </summary>
-public sealed record BarProcessed(string Symbol, long Seq, bool AlreadyProcessed, bool Replayed, int EventsPersisted, IReadOnlyList<ClosedTrade> ClosedTrades) : IProtocolMessage;
+public sealed record BarProcessed(string Symbol, long Seq, bool AlreadyProcessed, bool Replayed, int EventsPersisted, IReadOnlyList<ClosedTrade> ClosedTrades) : IProtocolMessage
+{
+    /// <summary>Positions whose entry filled on this bar, so the driver can tell every later bar the open exposure.</summary>
+    public IReadOnlyList<PositionOpened> PositionsOpened { get; init; } = [];
+}
 
 public sealed record GetSymbolStatus(string Symbol) : IWithSymbol, IProtocolMessage;
 

@@ -21,9 +21,11 @@ public sealed class ReplayDriver : ReceiveActor
     public sealed record Completed;
     public sealed record Failed(Exception Cause);
     private sealed record ListenersDone;
+    private sealed record ViewReady(PortfolioView View);
 
     private readonly IActorRef _symbols;
-    private readonly TradeLedger _ledger;
+    private readonly Func<DateTimeOffset, Task<PortfolioView>> _viewBefore;
+    private readonly Func<BarProcessed, IReadOnlyList<ClosedTrade>> _record;
     private readonly Action<DateTimeOffset> _beforeGroup;
     private readonly Func<IReadOnlyList<ClosedTrade>, Task> _afterTrades;
     private readonly Action<long> _progress;
@@ -33,17 +35,22 @@ public sealed class ReplayDriver : ReceiveActor
     private ProcessBar[] _group = [];
     private BarProcessed?[] _replies = [];
     private int _awaiting;
+    private bool _inFlight;
     private long _bars, _replayed, _already;
     private bool _streamEnded;
 
+    /// <param name="viewBefore">The portfolio the bars of a timestamp are decided under.</param>
+    /// <param name="record">Books a reply (positions opened, trades closed) and returns the trades it newly closed.</param>
     /// <param name="beforeGroup">Runs before the bars of a timestamp go out, with that timestamp.</param>
     /// <param name="afterTrades">Takes the trades a timestamp closed, in the order of its bars; the next timestamp waits for it.</param>
     public ReplayDriver(
-        IActorRef symbols, TradeLedger ledger, Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
+        IActorRef symbols, Func<DateTimeOffset, Task<PortfolioView>> viewBefore, Func<BarProcessed, IReadOnlyList<ClosedTrade>> record,
+        Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
         Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout)
     {
         _symbols = symbols;
-        _ledger = ledger;
+        _viewBefore = viewBefore;
+        _record = record;
         _beforeGroup = beforeGroup;
         _afterTrades = afterTrades;
         _progress = progress;
@@ -55,36 +62,44 @@ public sealed class ReplayDriver : ReceiveActor
         {
             _stream = Sender;
             foreach (var group in batch) _groups.Enqueue(group);
-            if (_awaiting == 0) Next();
+            if (!_inFlight) Next();
         });
         Receive<BarProcessed>(OnReply);
+        Receive<ViewReady>(ready =>
+        {
+            _awaiting = _group.Length;
+            foreach (var cmd in _group) _symbols.Tell(cmd with { Portfolio = ready.View });
+        });
         Receive<ListenersDone>(_ => Next());
         Receive<Status.Failure>(f => Fail(f.Cause));
         Receive<Completed>(_ =>
         {
             _streamEnded = true;
-            if (_awaiting == 0 && _groups.Count == 0) Finish();
+            if (!_inFlight && _groups.Count == 0) Finish();
         });
         Receive<Failed>(f => Fail(f.Cause));
         Receive<ReceiveTimeout>(_ =>
         {
-            if (_awaiting > 0) Fail(new TimeoutException($"{_awaiting} symbol entit(ies) did not answer within {replyTimeout}"));
+            if (_inFlight) Fail(new TimeoutException($"{_awaiting} symbol entit(ies) did not answer within {replyTimeout}"));
         });
     }
 
     public static Props PropsFor(
-        IActorRef symbols, TradeLedger ledger, Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
+        IActorRef symbols, Func<DateTimeOffset, Task<PortfolioView>> viewBefore, Func<BarProcessed, IReadOnlyList<ClosedTrade>> record,
+        Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
         Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout) =>
-        Props.Create(() => new ReplayDriver(symbols, ledger, beforeGroup, afterTrades, progress, done, replyTimeout));
+        Props.Create(() => new ReplayDriver(symbols, viewBefore, record, beforeGroup, afterTrades, progress, done, replyTimeout));
 
     private void Next()
     {
+        _inFlight = false;
         if (_groups.Count == 0)
         {
             if (_streamEnded) Finish();
             else _stream?.Tell(new Ack());
             return;
         }
+        _inFlight = true;
         _group = _groups.Dequeue();
         _replies = new BarProcessed?[_group.Length];
         var time = _group[0].Bar.Time;
@@ -97,9 +112,7 @@ public sealed class ReplayDriver : ReceiveActor
             Fail(ex);
             return;
         }
-        var view = _ledger.ViewBefore(time);
-        _awaiting = _group.Length;
-        foreach (var cmd in _group) _symbols.Tell(cmd with { Portfolio = view });
+        _viewBefore(time).PipeTo(Self, success: view => new ViewReady(view), failure: ex => new Failed(ex));
     }
 
     private void OnReply(BarProcessed reply)
@@ -114,8 +127,7 @@ public sealed class ReplayDriver : ReceiveActor
         var closed = new List<ClosedTrade>();
         foreach (var r in _replies)
         {
-            foreach (var t in r!.ClosedTrades)
-                if (_ledger.Add(t)) closed.Add(t);
+            closed.AddRange(_record(r!));
             if (r.Replayed) _replayed++;
             if (r.AlreadyProcessed) _already++;
         }

@@ -15,7 +15,7 @@ namespace QuantumTrader.Actors.Symbols;
 /// replay re-sends those bars, they are applied instead of new decisions, so the journal stays the single truth
 /// and a resumed run neither repeats nor loses a trade.
 /// </summary>
-public sealed class SymbolEntity : ReceivePersistentActor
+public sealed partial class SymbolEntity : ReceivePersistentActor
 {
     private readonly string _symbol;
     private readonly NodeServices _services;
@@ -76,6 +76,12 @@ public sealed class SymbolEntity : ReceivePersistentActor
 
     private void Handle(ProcessBar cmd)
     {
+        if (UnknownSymbol(cmd) is { } refused)
+        {
+            Sender.Tell(new Status.Failure(refused));
+            return;
+        }
+        _services.Risk.ObserveBar(cmd.Bar);
         if (cmd.Seq <= _state.LastSeq)
         {
             Sender.Tell(new BarProcessed(_symbol, cmd.Seq, true, false, 0, []));
@@ -126,7 +132,9 @@ public sealed class SymbolEntity : ReceivePersistentActor
     private void Reply(ProcessBar cmd, bool replayed, int persisted, IReadOnlyList<SymbolEvent> events, IActorRef? to = null)
     {
         var closed = events.OfType<TradeClosed>().Select(t => t.Trade).ToArray();
-        (to ?? Sender).Tell(new BarProcessed(_symbol, cmd.Seq, false, replayed, persisted, closed));
+        var opened = events.OfType<FillExecuted>().Select(PositionOpened.From).OfType<PositionOpened>().ToArray();
+        var reply = new BarProcessed(_symbol, cmd.Seq, false, replayed, persisted, closed) { PositionsOpened = opened };
+        ReplyAfterRegime(events, reply, to ?? Sender);
         if (_snapshotEvery > 0 && _state.LastSeq % _snapshotEvery == 0) SnapshotWhenDurable();
     }
 

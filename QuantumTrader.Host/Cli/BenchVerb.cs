@@ -16,6 +16,7 @@ public static class BenchVerb
         bench.Subcommands.Add(ForecastBenchCommand.Create());
         bench.Subcommands.Add(DecisionBenchCommand.Create());
         bench.Subcommands.Add(PpoBenchCommand.Create());
+        bench.Subcommands.Add(RegimeBenchVerb.Create());
         return bench;
     }
 

@@ -41,5 +41,6 @@ public static class SummaryTable
         AnsiConsole.Write(symbols);
         LearningTable.Print(s);
         SizingTable.Print(s.Sizing);
+        RiskTables.Print(s);
     }
 }

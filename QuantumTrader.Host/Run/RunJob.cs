@@ -12,10 +12,12 @@ using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Replay;
+using QuantumTrader.Actors.Risk;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
+using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Host.Run;
 
@@ -50,7 +52,7 @@ public static class RunJob
         var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
         SqliteJournal.Prepare(node);
 
-        var services = SizingRun.Services(settings, serving, rules);
+        var services = SizingRun.Services(settings, serving, rules).WithRiskGate(new KnownSymbols(data.Symbols));
         using var host = BuildHost(node, services);
         await host.StartAsync(cancel);
         try
@@ -65,22 +67,28 @@ public static class RunJob
                 .RunAggregate(new List<ClosedTrade>(), (list, env) => { list.Add(((TradeClosed)env.Event).Trade); return list; }, system.Materializer());
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
+            var book = new AccountBook(ledger);
+            await AccountDriver.LoadPositionsAsync(journal, data.Symbols, book, system.Materializer());
+            var account = await AccountDriver.StartAsync(system, await registry.GetAsync<AccountRegion>(cancel), services.AccountId, book, cancel);
             var learning = await LearningDriver.StartAsync(registry, serving, settings, plan, data.Bars, ledger.Trades.ToArray(), observer, cancel);
             var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
 
             var replayClock = Stopwatch.StartNew();
-            var counters = await Replay(data, plan, symbols, ledger, learning, sizing, observer, system, cancel);
+            var counters = await Replay(data, plan, symbols, account, learning, sizing, observer, system, cancel);
             learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
+            var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             cancel.ThrowIfCancellationRequested();
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
             await WaitForFeed(feed, ledger.Count, observer, cancel);
-            var summary = await learning.SummarizeAsync(
-                await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel)
-                with { Sizing = await sizing.SummarizeAsync(cancel) };
+            var summary = await RiskReport.AttachAsync(
+                await learning.SummarizeAsync(
+                    await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel)
+                with { Sizing = await sizing.SummarizeAsync(cancel) },
+                ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
             return summary;
@@ -104,7 +112,7 @@ public static class RunJob
     private sealed record Counters(long Replayed, long AlreadyProcessed);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, TradeLedger ledger, LearningDriver learning, SizingRun sizing, IRunObserver observer,
+        ReplayData data, TradingPlan plan, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing, IRunObserver observer,
         ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -116,7 +124,15 @@ public static class RunJob
         });
 
         var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, ledger, learning.BeforeBar, async trades =>
+        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols,
+            time => account.ViewBeforeAsync(time, cancel),
+            reply =>
+            {
+                foreach (var p in reply.PositionsOpened) account.Book.Open(p);
+                return reply.ClosedTrades.Where(account.Book.Close).ToArray();
+            },
+            learning.BeforeBar,
+            async trades =>
             {
                 await learning.AfterBarAsync(trades, cancel);
                 await sizing.AfterTrades(trades, cancel);

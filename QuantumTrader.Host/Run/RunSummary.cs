@@ -31,4 +31,16 @@ public sealed partial record RunSummary(
     IReadOnlyList<ModelSummary> Models,
     IReadOnlyList<SymbolSummary> Symbols,
     IReadOnlyList<RejectedRow> Rejected,
-    SizingSummary? Sizing = null);
+    SizingSummary? Sizing = null)
+{
+    /// <summary>The account's emergency-stop mode after the run (EMERGENCY, PROTECTIVE, CAUTIOUS or NORMAL).</summary>
+    public string EssMode { get; init; } = "NORMAL";
+
+    /// <summary>Every ESS mode change of the account, in market time, as its journal holds them.</summary>
+    public IReadOnlyList<EssTransitionRow> EssTransitions { get; init; } = [];
+
+    /// <summary>Refused signals per cascade stage (signal_filter, bias_guard, risk_gate, broker).</summary>
+    public IReadOnlyDictionary<string, int> SignalsRejectedByStage { get; init; } = new Dictionary<string, int>();
+}
+
+public sealed record EssTransitionRow(DateTimeOffset Time, string From, string To, double Drawdown, bool TradingEnabled, bool Manual, string Reason);

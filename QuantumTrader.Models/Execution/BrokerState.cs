@@ -48,7 +48,7 @@ public sealed record BrokerState(
         {
             var opposite = position.Side == TradeSide.Long ? TradeAction.Sell : TradeAction.Buy;
             e = intent.Action == opposite
-                ? new OrderAccepted(new PendingOrder(Symbol, intent.DecidedAt, OrderPurpose.Close, intent.Action, position.Quantity, 0, 0, intent.Decision))
+                ? new OrderAccepted(new PendingOrder(Symbol, intent.DecidedAt, OrderPurpose.Close, intent.Action, position.Quantity, 0, 0, intent.Decision, intent.ExitReason))
                 : Reject(intent, $"{RejectReasons.PositionOpen}: already {position.Side.ToString().ToLowerInvariant()}");
         }
         else
@@ -85,7 +85,7 @@ public sealed record BrokerState(
                 throw new ArgumentException($"bar {Symbol} at {bar.Time:O} is not after the pending order's decision time {order.DecidedAt:O}", nameof(bar));
             state = order.Purpose == OrderPurpose.Open
                 ? state.Emit(list, new OrderFilled(state.MarketFill(bar.Time, order.Direction, bar.Open, order.Quantity, FillReasons.Entry)))
-                : state.Exit(list, bar.Time, bar.Open, FillReasons.SignalReverse, slipped: true);
+                : state.Exit(list, bar.Time, bar.Open, order.ExitReason ?? FillReasons.SignalReverse, slipped: true);
         }
 
         if (state.Position is { } position)
@@ -123,7 +123,7 @@ public sealed record BrokerState(
         OrderRejected => this,
         OrderCancelled => this with { Pending = null },
         OrderFilled { Fill.Reason: FillReasons.Entry } f => OpenFrom(f.Fill),
-        OrderFilled { Fill.Reason: FillReasons.SignalReverse } => this with { Pending = null },
+        OrderFilled { Fill.Reason: FillReasons.SignalReverse or FillReasons.EmergencyStop } => this with { Pending = null },
         OrderFilled => this,
         PositionClosed c => this with { Position = null, Equity = Equity + c.Trade.Pnl, ClosedTrades = ClosedTrades + 1 },
         _ => throw new ArgumentException($"unknown broker event {e.GetType().Name}", nameof(e)),

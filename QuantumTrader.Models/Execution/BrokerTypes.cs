@@ -3,12 +3,15 @@ using QuantumTrader.Models.Ensemble;
 
 namespace QuantumTrader.Models.Execution;
 
-/// <summary>A decision taken on the bar at DecidedAt; it fills at the open of the next bar.</summary>
-public sealed record OrderIntent(string Symbol, DateTimeOffset DecidedAt, TradeAction Action, TradeDecisionRecord Decision);
+/// <summary>
+/// A decision taken on the bar at DecidedAt; it fills at the open of the next bar. ExitReason names why an order that
+/// closes a position was sent (default: the signal reversed); it becomes the fill's and the closed trade's exit reason.
+/// </summary>
+public sealed record OrderIntent(string Symbol, DateTimeOffset DecidedAt, TradeAction Action, TradeDecisionRecord Decision, string? ExitReason = null);
 
 public enum OrderPurpose { Open, Close }
 
-/// <summary>An accepted market order waiting for the next bar's open. Distances are 0 on a closing order.</summary>
+/// <summary>An accepted market order waiting for the next bar's open. Distances are 0 on a closing order; ExitReason only on one.</summary>
 public sealed record PendingOrder(
     string Symbol,
     DateTimeOffset DecidedAt,
@@ -17,7 +20,8 @@ public sealed record PendingOrder(
     double Quantity,
     double StopDistance,
     double TakeProfitDistance,
-    TradeDecisionRecord Decision);
+    TradeDecisionRecord Decision,
+    string? ExitReason = null);
 
 /// <summary>One execution. ReferencePrice is the market level (open, stop, target or close); Price includes slippage.</summary>
 public sealed record Fill(
@@ -70,6 +74,9 @@ public static class FillReasons
     public const string TakeProfit = "take_profit";
     public const string SignalReverse = "signal_reverse";
     public const string EndOfData = "end_of_data";
+
+    /// <summary>The emergency stop system closed the position (EMERGENCY mode).</summary>
+    public const string EmergencyStop = "emergency_stop";
 }
 
 public static class RejectReasons

@@ -28,7 +28,7 @@ public sealed record EquityObserved : IEssInput
 }
 
 /// <summary>An operator forces EMERGENCY; it holds until a manual reset.</summary>
-public sealed record EssManualTrigger : IEssInput
+public sealed record EssManualTrigger : IEssInput, IDomainEvent
 {
     public EssManualTrigger(string accountId, string reason, DateTimeOffset time)
     {
@@ -43,7 +43,7 @@ public sealed record EssManualTrigger : IEssInput
 }
 
 /// <summary>An operator releases a manual trigger and skips the confirmation period (never the thresholds).</summary>
-public sealed record EssManualReset : IEssInput
+public sealed record EssManualReset : IEssInput, IDomainEvent
 {
     public EssManualReset(string accountId, string reason, DateTimeOffset time)
     {
@@ -71,7 +71,7 @@ public interface IEssModeChanged
 }
 
 /// <summary>The ESS moved to a stricter mode.</summary>
-public sealed record EmergencyTriggered : IEssModeChanged
+public sealed record EmergencyTriggered : IEssModeChanged, IDomainEvent
 {
     public EmergencyTriggered(string accountId, DateTimeOffset time, EssMode oldMode, EssMode newMode, double drawdown, bool tradingEnabled, string reason, bool manual)
     {
@@ -100,7 +100,7 @@ public sealed record EmergencyTriggered : IEssModeChanged
 }
 
 /// <summary>The ESS moved to a looser mode.</summary>
-public sealed record EmergencyRecovered : IEssModeChanged
+public sealed record EmergencyRecovered : IEssModeChanged, IDomainEvent
 {
     public EmergencyRecovered(string accountId, DateTimeOffset time, EssMode oldMode, EssMode newMode, double drawdown, bool tradingEnabled, string reason, bool manual)
     {

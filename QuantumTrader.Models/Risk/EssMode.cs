@@ -25,4 +25,19 @@ public static class EssModeExtensions
     public static string Label(this EssMode mode) => mode.ToString().ToUpperInvariant();
 
     public static bool AllowsTrading(this EssMode mode) => mode != EssMode.Emergency;
+
+    /// <summary>Reads an operator-facing name (EMERGENCY, PROTECTIVE, CAUTIOUS, NORMAL), case-insensitively.</summary>
+    public static bool TryParseLabel(string? label, out EssMode mode)
+    {
+        foreach (var candidate in Enum.GetValues<EssMode>())
+        {
+            if (string.Equals(candidate.Label(), label, StringComparison.OrdinalIgnoreCase))
+            {
+                mode = candidate;
+                return true;
+            }
+        }
+        mode = EssMode.Normal;
+        return false;
+    }
 }

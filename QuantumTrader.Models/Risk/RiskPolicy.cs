@@ -95,7 +95,7 @@ public sealed record RiskPolicy
 }
 
 /// <summary>A mode's limits were changed by an operator; Previous is kept for the audit trail.</summary>
-public sealed record RiskLimitsChanged
+public sealed record RiskLimitsChanged : IDomainEvent
 {
     public RiskLimitsChanged(EssMode mode, RiskLimits previous, RiskLimits current, string reason, DateTimeOffset time)
     {

@@ -11,6 +11,12 @@ namespace QuantumTrader.Models.Trading;
 /// </summary>
 public sealed record PortfolioView(double Equity, double PeakEquity, string EssMode, IReadOnlyDictionary<string, double> OpenNotional)
 {
+    // Checked on construction and on every `with`, so no decision ever sees an impossible account.
+    public double Equity { get; init => field = SymbolEventRules.Equity(value); } = SymbolEventRules.Equity(Equity);
+    public double PeakEquity { get; init => field = SymbolEventRules.Peak(this.Equity, value); } = SymbolEventRules.Peak(Equity, PeakEquity);
+    public string EssMode { get; init => field = SymbolEventRules.Mode(value); } = SymbolEventRules.Mode(EssMode);
+    public IReadOnlyDictionary<string, double> OpenNotional { get; init => field = SymbolEventRules.Exposure(value); } = SymbolEventRules.Exposure(OpenNotional);
+
     public const string NormalMode = "NORMAL";
 
     public static PortfolioView Of(double equity) => new(equity, equity, NormalMode, new Dictionary<string, double>());

@@ -19,14 +19,20 @@ public sealed record FillExecuted(string Symbol, long BarSeq, DateTimeOffset Tim
 
 /// <summary>The learning signal: the closed trade with everything that was decided at its entry.</summary>
 public sealed record TradeClosed(string Symbol, long BarSeq, DateTimeOffset Time, ClosedTrade Trade)
-    : SymbolEvent(Symbol, BarSeq, Time);
+    : SymbolEvent(Symbol, BarSeq, Time)
+{
+    public ClosedTrade Trade { get; init; } = SymbolEventRules.Closed(Symbol, BarSeq, Time, Trade);
+}
 
 /// <summary>The ensemble wanted to trade and a guard said no; the decision record says who and why.</summary>
 public sealed record SignalRejected(string Symbol, long BarSeq, DateTimeOffset Time, TradeAction Action, string Stage, string Reason, TradeDecisionRecord Decision)
-    : SymbolEvent(Symbol, BarSeq, Time);
+    : SymbolEvent(Symbol, BarSeq, Time)
+{
+    public string Reason { get; init; } = SymbolEventRules.Rejected(Symbol, BarSeq, Stage, Reason);
+}
 
 public sealed record RegimeChanged(string Symbol, long BarSeq, DateTimeOffset Time, MarketRegime From, MarketRegime To, double AtrPercent, double RealisedVolatility, double Return5)
-    : SymbolEvent(Symbol, BarSeq, Time);
+    : SymbolEvent(SymbolEventRules.Regime(Symbol, BarSeq, From, To, AtrPercent, RealisedVolatility, Return5), BarSeq, Time);
 
 /// <summary>Stages of the cascade that can refuse a signal; the journal names the stage.</summary>
 public static class RejectionStages

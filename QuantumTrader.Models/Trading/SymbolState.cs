@@ -2,6 +2,7 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Features;
 using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Models.Trading;
 
@@ -58,6 +59,7 @@ public sealed record SymbolState(
         var events = new List<SymbolEvent>();
         var broker = Broker.OnBar(bar, out var brokerEvents);
         events.AddRange(brokerEvents.Select(e => ToSymbolEvent(e, seq, bar.Time)).OfType<SymbolEvent>());
+        broker = EmergencyClose(broker, bar, seq, context.Portfolio, events);
 
         var (features, row) = FeatureCalculator.Step(Features, bar);
         var closes = AppendClose(RecentCloses, bar.Close, rules.RecentCloses);
@@ -150,6 +152,16 @@ public sealed record SymbolState(
         PositionClosed c => new TradeClosed(Symbol, seq, time, c.Trade),
         _ => null,
     };
+
+    /// <summary>EMERGENCY closes every position: a close order at this bar, filled at the next open, journaled like any order.</summary>
+    private BrokerState EmergencyClose(BrokerState broker, Bar bar, long seq, PortfolioView portfolio, List<SymbolEvent> events)
+    {
+        if (portfolio.EssMode != EssMode.Emergency.Label() || broker.Position is not { } open || broker.Pending is not null) return broker;
+        var close = open.Side == TradeSide.Long ? TradeAction.Sell : TradeAction.Buy;
+        var next = broker.Submit(new OrderIntent(Symbol, bar.Time, close, open.Decision, FillReasons.EmergencyStop), out var submitted);
+        events.AddRange(submitted.Select(e => ToSymbolEvent(e, seq, bar.Time)).OfType<SymbolEvent>());
+        return next;
+    }
 
     private SignalRejected Rejected(long seq, FeatureVector row, EnsembleDecision decision, FilterResult filter, BiasCheck bias, string stage, string reason) =>
         new(Symbol, seq, row.Time, decision.Action, stage, reason, TradeDecisionRecord.From(Symbol, row, decision, filter, bias, null));

@@ -8,6 +8,7 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Learning.Ppo;
 using QuantumTrader.Tests.Learning.Ppo;
+using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
@@ -55,6 +56,39 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new TradeFeedStatus(42, 1),
             .. LearningSamples.All(trade),
             .. SizingSamples(),
+            .. RiskSamples(trade),
+        ];
+    }
+
+    private static IEnumerable<object> RiskSamples(Models.Execution.ClosedTrade trade)
+    {
+        var time = trade.ExitTime;
+        var batch = new EssTradesSettled("paper", time, [EssTrade.From(trade)]);
+        var ess = AccountEss.Start("paper", 10_000).Apply(batch).Next;
+        var transition = new EssTransition(time, EssMode.Normal, EssMode.Emergency, -12, false, "drawdown -12.00% is below the EMERGENCY threshold -10.00%", false);
+        var (policy, change) = RiskPolicy.Default.Change(EssMode.Cautious, new RiskLimits(250, 8, 0.6, 3, 800, 500, 0.7), "tighter after a loss streak", time);
+        var overlay = policy.OverlayFor(RegimeNames.HighVolatility);
+        return
+        [
+            batch,
+            new EssManualTrigger("paper", "exchange outage", time),
+            new EssManualReset("paper", "venue back", time),
+            transition.ToEvent("paper"),
+            new EssTransition(time, EssMode.Emergency, EssMode.Protective, -9.4, true, "recovered", false).ToEvent("paper"),
+            new AccountStateSnapshot(new AccountSnapshot(10_000, 9_985, 10_000, -0.15, [trade.TradeId]), ess),
+            new SettleEssTrades(batch),
+            new TriggerEmergency("paper", "exchange outage", time),
+            new ResetEmergency("paper", "venue back", time),
+            new GetEssStatus("paper"),
+            new EssStatus("paper", EssMode.Emergency, false, true, -12, 8_800, 10_000, time, 3, [transition]),
+            change,
+            new RiskPolicyState(policy, 1),
+            new ChangeRiskLimits(EssMode.Normal, RiskPolicy.Default.Normal, "back to seed limits"),
+            GetRiskPolicy.Instance,
+            new RegimeApplied("TEST", 7, RegimeNames.HighVolatility, overlay),
+            GetRiskPosture.Instance,
+            new RiskPosture(new RiskPolicyState(policy, 1), RegimeBook.Empty.Apply("TEST", RegimeNames.HighVolatility, 7, time, policy).Symbols),
+            new BarProcessed("TEST", 8, false, false, 2, []) { PositionsOpened = [new PositionOpened(trade.TradeId, "TEST", trade.EntryTime, 512.5)] },
         ];
     }
 

@@ -29,11 +29,10 @@ public sealed class SizingLearnerTests
     {
         var buy = SyntheticBars.Start.AddHours(40);
         return new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, buy), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, buy)], 500, dir,
-            serving =>
+            basic =>
             {
-                var rules = new SymbolRules();
-                var basic = NodeServices.Default(serving, rules);
                 if (!ppo) return basic;
+                var rules = basic.Rules;
                 var sizing = new PpoSizing(rules.Execution, new SizingLimits(), 10_000, shadow, Seed);
                 return basic with { Sizing = sizing, SizingLearning = new SizingLearning(sizing, updateEvery) };
             });

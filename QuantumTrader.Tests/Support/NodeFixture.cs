@@ -19,10 +19,11 @@ public sealed class NodeFixture : IAsyncDisposable
 {
     private readonly TempDir _dir;
     private readonly bool _ownsDir;
-    private readonly Func<EnsembleServing, NodeServices>? _services;
+    private readonly Func<NodeServices, NodeServices>? _services;
     private IHost _host;
 
-    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<EnsembleServing, NodeServices>? services = null)
+    /// <param name="services">Adjusts the node's services at every start (for example to put the risk gate in).</param>
+    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<NodeServices, NodeServices>? services = null)
     {
         _ownsDir = dir is null;
         _services = services;
@@ -35,6 +36,8 @@ public sealed class NodeFixture : IAsyncDisposable
     }
 
     public EnsembleServing Serving { get; }
+
+    /// <summary>The services of the running node (a new risk board at every start, like a new process).</summary>
     public NodeServices Services { get; private set; } = null!;
     public NodeSettings Settings { get; }
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
@@ -69,7 +72,8 @@ public sealed class NodeFixture : IAsyncDisposable
 
     private IHost Start()
     {
-        Services = _services?.Invoke(Serving) ?? NodeServices.Default(Serving, new SymbolRules());
+        var defaults = NodeServices.Default(Serving, new SymbolRules());
+        Services = _services?.Invoke(defaults) ?? defaults;
         var host = RunJob.BuildHost(Settings, Services,
             b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off", HoconAddMode.Prepend));
         host.StartAsync().GetAwaiter().GetResult();

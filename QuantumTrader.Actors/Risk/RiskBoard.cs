@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Validation;
+
+namespace QuantumTrader.Actors.Risk;
+
+/// <summary>
+/// What the risk gate of this node reads, in process: the policy replicated from the policy store, the regime
+/// overlays the regime coordinator put in force, and the return correlation of the symbols.
+/// The correlation is fed by the symbol entities with every bar they are sent, before they decide on it; the replay
+/// driver sends bars one at a time in data order (and re-sends all of them on a resume), so the correlation a decision
+/// sees is a function of the data alone. Bars at or before a symbol's last observed time (a repeat) are ignored.
+/// </summary>
+public sealed class RiskBoard(KnownSymbols? market = null, int correlationWindow = 60, int correlationMinOverlap = 20)
+{
+    private readonly object _correlationLock = new();
+    private readonly Dictionary<string, (long Seq, long Timestamp)> _applied = new(StringComparer.Ordinal);
+    private RiskPolicyState _policy = RiskPolicyState.Default;
+    private RegimeBook _regimes = RegimeBook.Empty;
+    private ReturnCorrelation _correlation = ReturnCorrelation.Empty(correlationWindow, correlationMinOverlap);
+
+    /// <summary>The symbols the market lists; null when the node was not told (then any well-formed symbol is accepted).</summary>
+    public KnownSymbols? Market { get; } = market;
+
+    public RiskPolicyState Policy => Volatile.Read(ref _policy);
+
+    public RegimeBook Regimes => Volatile.Read(ref _regimes);
+
+    public ReturnCorrelation Correlation => Volatile.Read(ref _correlation);
+
+    /// <summary>Takes <paramref name="state"/> when it is newer than the policy held; true when it did. Version 0 is the default policy.</summary>
+    public bool TryUpdatePolicy(RiskPolicyState state)
+    {
+        Guard.NotNull(nameof(RiskBoard), "state", state);
+        while (true)
+        {
+            var current = Volatile.Read(ref _policy);
+            if (state.Version <= current.Version) return false;
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _policy, state, current), current)) return true;
+        }
+    }
+
+    /// <summary>Only the regime coordinator writes the book; <paramref name="symbol"/>'s change at bar <paramref name="seq"/> is stamped for the latency benchmark.</summary>
+    public void SetRegimes(RegimeBook book, string? symbol = null, long seq = 0)
+    {
+        Volatile.Write(ref _regimes, Guard.NotNull(nameof(RiskBoard), "book", book));
+        if (symbol is null) return;
+        var now = Stopwatch.GetTimestamp();
+        lock (_applied) _applied[symbol] = (seq, now);
+    }
+
+    /// <summary>The bar of the last regime change applied for <paramref name="symbol"/> and when (Stopwatch ticks).</summary>
+    public (long Seq, long Timestamp)? LastApplied(string symbol)
+    {
+        lock (_applied) return _applied.TryGetValue(symbol, out var a) ? a : null;
+    }
+
+    public void ObserveBar(Bar bar)
+    {
+        Guard.NotNull(nameof(RiskBoard), "bar", bar);
+        lock (_correlationLock)
+        {
+            var series = _correlation.Series.FirstOrDefault(s => string.Equals(s.Symbol, bar.Symbol, StringComparison.Ordinal));
+            if (series is not null && bar.Time <= series.LastTime) return;
+            Volatile.Write(ref _correlation, _correlation.Observe(bar));
+        }
+    }
+}

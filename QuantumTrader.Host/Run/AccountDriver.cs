@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using QuantumTrader.Actors.Accounts;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Host.Run;
+
+/// <summary>
+/// The replay driver's side of the account, giving every bar the portfolio it must be decided under.
+/// <list type="bullet">
+/// <item>Equity, peak and open notional come from the <see cref="AccountBook"/>: closed trades and opened positions the
+/// bar replies reported (or the journal held, on a resume), counting only what happened strictly before the bar.</item>
+/// <item>The ESS mode is decided by the account entity. Before a bar at time t the driver hands it the closed trades that
+/// exited before t and were not handed over yet, in ledger order, and waits for its answer; the account applies each
+/// trade once (by id) and answers with its transitions. The bar gets the mode in force just before t
+/// (<see cref="AccountEss.ModeBefore(IReadOnlyList{EssTransition}, DateTimeOffset)"/>): a function of the trades that
+/// exited before t, so a resumed run gives every bar the same mode as an uninterrupted one, even when the account's
+/// journal already holds later trades.</item>
+/// <item>A manual trigger or reset reaches the driver through the account's topic; the next bar asks the account again.</item>
+/// </list>
+/// </summary>
+public sealed class AccountDriver
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly IActorRef _accounts;
+    private readonly string _accountId;
+    private readonly IActorRef _listener;
+    private readonly StrongBox<int> _noticed;
+    private EssStatus _status;
+
+    private AccountDriver(IActorRef accounts, string accountId, AccountBook book, IActorRef listener, EssStatus status, StrongBox<int> noticed)
+    {
+        _noticed = noticed;
+        _accounts = accounts;
+        _accountId = accountId;
+        Book = book;
+        _listener = listener;
+        _status = status;
+    }
+
+    public AccountBook Book { get; }
+
+    /// <summary>The account's emergency stop as of the driver's last exchange with it.</summary>
+    public EssStatus Status => _status;
+
+    /// <summary>True once the account announced a mode change that the next bar has not asked about yet.</summary>
+    public bool ChangeAnnounced => Volatile.Read(ref _noticed.Value) == 1;
+
+    public static async Task<AccountDriver> StartAsync(ActorSystem system, IActorRef accounts, string accountId, AccountBook book, CancellationToken cancel)
+    {
+        var noticed = new StrongBox<int>();
+        var listener = system.ActorOf(Props.Create(() => new EssNoticeListener(noticed)));
+        await DistributedPubSub.Get(system).Mediator.Ask<SubscribeAck>(new Subscribe(AccountEntity.EssTopic(accountId), listener), AskTimeout, cancel);
+        var status = await accounts.Ask<EssStatus>(new GetEssStatus(accountId), AskTimeout, cancel);
+        return new AccountDriver(accounts, accountId, book, listener, status, noticed);
+    }
+
+    /// <summary>Every position the symbols' journals hold, so a resumed run knows what was open at each instant.</summary>
+    public static async Task LoadPositionsAsync(SqlReadJournal journal, IEnumerable<string> symbols, AccountBook book, IMaterializer materializer)
+    {
+        foreach (var symbol in symbols)
+        {
+            var opened = await journal.CurrentEventsByPersistenceId(EntityIds.Symbol(symbol), 0, long.MaxValue)
+                .RunAggregate(new List<PositionOpened>(), (list, env) =>
+                {
+                    if (env.Event is FillExecuted f && PositionOpened.From(f) is { } p) list.Add(p);
+                    return list;
+                }, materializer);
+            foreach (var p in opened) book.Open(p);
+        }
+    }
+
+    /// <summary>The portfolio a bar at <paramref name="time"/> is decided under; settles newly visible trades with the account first.</summary>
+    public async Task<PortfolioView> ViewBeforeAsync(DateTimeOffset time, CancellationToken cancel = default)
+    {
+        var settled = Book.TakeSettledBefore(time);
+        var noticed = Interlocked.Exchange(ref _noticed.Value, 0) == 1;
+        if (settled.Count > 0 || _status.Clock is null)
+            await SettleAsync(time, settled, cancel);
+        else if (noticed)
+            _status = await _accounts.Ask<EssStatus>(new GetEssStatus(_accountId), AskTimeout, cancel);
+        return Book.ViewBefore(time, AccountEss.ModeBefore(_status.Transitions, time).Label());
+    }
+
+    /// <summary>What a bar reply reports: positions opened and trades closed on that bar.</summary>
+    public void Record(BarProcessed reply)
+    {
+        foreach (var p in reply.PositionsOpened) Book.Open(p);
+        foreach (var t in reply.ClosedTrades) Book.Close(t);
+    }
+
+    /// <summary>A closed trade from outside the replay (an injected equity change); it counts from the next bar after its exit.</summary>
+    public bool Record(ClosedTrade trade) => Book.Close(trade);
+
+    /// <summary>Hands the account every trade not handed over yet (those that closed on the last bars) and returns its final state.</summary>
+    public async Task<EssStatus> FinishAsync(DateTimeOffset lastBarTime, CancellationToken cancel = default)
+    {
+        var rest = Book.TakeSettledBefore(DateTimeOffset.MaxValue);
+        var asOf = rest.Count > 0 && rest[^1].ExitTime > lastBarTime ? rest[^1].ExitTime : lastBarTime;
+        await SettleAsync(asOf, rest, cancel);
+        _listener.Tell(PoisonPill.Instance);
+        return _status;
+    }
+
+    private async Task SettleAsync(DateTimeOffset asOf, IReadOnlyList<ClosedTrade> trades, CancellationToken cancel)
+    {
+        var batch = new EssTradesSettled(_accountId, asOf, trades.Select(EssTrade.From).ToArray());
+        _status = await _accounts.Ask<EssStatus>(new SettleEssTrades(batch), AskTimeout, cancel);
+    }
+
+    /// <summary>Hears the account's mode changes; a manual one makes the driver ask the account before the next bar.</summary>
+    private sealed class EssNoticeListener : ReceiveActor
+    {
+        public EssNoticeListener(StrongBox<int> noticed)
+        {
+            Receive<EmergencyTriggered>(_ => Interlocked.Exchange(ref noticed.Value, 1));
+            Receive<EmergencyRecovered>(_ => Interlocked.Exchange(ref noticed.Value, 1));
+        }
+    }
+}

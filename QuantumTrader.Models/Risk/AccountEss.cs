@@ -1,0 +1,190 @@
+using System.Text.Json.Serialization;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Validation;
+
+namespace QuantumTrader.Models.Risk;
+
+/// <summary>A closed trade as the emergency stop sees it: what it made or lost and when it was at risk.</summary>
+public sealed record EssTrade
+{
+    public EssTrade(string tradeId, string symbol, DateTimeOffset entryTime, DateTimeOffset exitTime, double pnl)
+    {
+        const string T = nameof(EssTrade);
+        TradeId = Guard.NotEmpty(T, nameof(TradeId), tradeId);
+        Symbol = Guard.Symbol(T, nameof(Symbol), symbol);
+        EntryTime = entryTime;
+        Guard.That(exitTime >= entryTime, T, nameof(ExitTime), "cannot precede EntryTime", exitTime);
+        ExitTime = exitTime;
+        Pnl = Guard.Finite(T, nameof(Pnl), pnl);
+    }
+
+    public string TradeId { get; }
+    public string Symbol { get; }
+    public DateTimeOffset EntryTime { get; }
+    public DateTimeOffset ExitTime { get; }
+    public double Pnl { get; }
+
+    public static EssTrade From(ClosedTrade trade)
+    {
+        Guard.NotNull(nameof(EssTrade), "trade", trade);
+        return new EssTrade(trade.TradeId, trade.Symbol, trade.EntryTime, trade.ExitTime, trade.Pnl);
+    }
+}
+
+/// <summary>
+/// The trades that became visible to decisions at market time AsOf, in ledger order (exit time, then trade id):
+/// what the account journals so that its emergency stop replays the same equity path after a restart.
+/// A batch without trades only advances the account's market clock.
+/// </summary>
+public sealed record EssTradesSettled : IDomainEvent
+{
+    public EssTradesSettled(string accountId, DateTimeOffset asOf, IReadOnlyList<EssTrade> trades)
+    {
+        const string T = nameof(EssTradesSettled);
+        AccountId = Guard.NotEmpty(T, nameof(AccountId), accountId);
+        AsOf = asOf;
+        Guard.NotNull(T, nameof(Trades), trades);
+        for (var i = 0; i < trades.Count; i++)
+        {
+            var trade = Guard.NotNull(T, nameof(Trades), trades[i]);
+            Guard.That(trade.ExitTime <= asOf, T, nameof(Trades), $"trade {trade.TradeId} exits after AsOf {asOf:O}", trade.ExitTime);
+            if (i > 0)
+                Guard.That(LedgerOrder(trades[i - 1], trade) < 0, T, nameof(Trades),
+                    $"must be in ledger order without repeats: {trade.TradeId} follows {trades[i - 1].TradeId}", trade.TradeId);
+        }
+        Trades = trades.ToArray();
+    }
+
+    public string AccountId { get; }
+    public DateTimeOffset AsOf { get; }
+    public IReadOnlyList<EssTrade> Trades { get; }
+
+    private static int LedgerOrder(EssTrade a, EssTrade b)
+    {
+        var c = a.ExitTime.CompareTo(b.ExitTime);
+        return c != 0 ? c : string.CompareOrdinal(a.TradeId, b.TradeId);
+    }
+}
+
+/// <summary>
+/// The emergency stop of one account as its entity keeps it: plain data, snapshot as is.
+/// Equity is StartingEquity plus the Pnl of every settled trade, fed to <see cref="EssState"/> in ledger order,
+/// each trade once. Before the first trade the ESS observes StartingEquity at that trade's entry, so the first loss
+/// already counts as drawdown. Transitions keeps every mode change (market time, from, to, drawdown) so a reader can
+/// ask which mode held before any instant (<see cref="ModeBefore"/>), also after the account has moved on.
+/// </summary>
+public sealed record AccountEss
+{
+    public AccountEss(string accountId, double startingEquity, double equity, EssState state, DateTimeOffset? clock,
+        IReadOnlyList<string> appliedTradeIds, IReadOnlyList<EssTransition> transitions)
+    {
+        const string T = nameof(AccountEss);
+        AccountId = Guard.NotEmpty(T, nameof(AccountId), accountId);
+        StartingEquity = Guard.Positive(T, nameof(StartingEquity), startingEquity);
+        Equity = Guard.Finite(T, nameof(Equity), equity);
+        State = Guard.NotNull(T, nameof(State), state);
+        Clock = clock;
+        AppliedTradeIds = Guard.NotNull(T, nameof(AppliedTradeIds), appliedTradeIds).ToArray();
+        Transitions = Guard.NotNull(T, nameof(Transitions), transitions).ToArray();
+        for (var i = 1; i < Transitions.Count; i++)
+            Guard.That(Transitions[i].Time >= Transitions[i - 1].Time, T, nameof(Transitions), "must be in time order", Transitions[i].Time);
+    }
+
+    public static AccountEss Start(string accountId, double startingEquity, EssOptions? options = null) =>
+        new(accountId, startingEquity, startingEquity, EssState.Initial(options), null, [], []);
+
+    public string AccountId { get; }
+    public double StartingEquity { get; }
+    public double Equity { get; }
+    public EssState State { get; }
+
+    /// <summary>The latest market time the account has been told about (a settled batch's AsOf or an ESS input); null before any.</summary>
+    public DateTimeOffset? Clock { get; }
+
+    public IReadOnlyList<string> AppliedTradeIds { get; }
+    public IReadOnlyList<EssTransition> Transitions { get; }
+
+    [JsonIgnore]
+    public EssMode Mode => State.Mode;
+
+    public bool HasApplied(string tradeId) => AppliedTradeIds.Contains(tradeId, StringComparer.Ordinal);
+
+    /// <summary>The mode in force just before <paramref name="time"/>: the last transition strictly earlier, or NORMAL.</summary>
+    public EssMode ModeBefore(DateTimeOffset time) => ModeBefore(Transitions, time);
+
+    public static EssMode ModeBefore(IReadOnlyList<EssTransition> transitions, DateTimeOffset time)
+    {
+        Guard.NotNull(nameof(AccountEss), nameof(transitions), transitions);
+        int lo = 0, hi = transitions.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (transitions[mid].Time < time) lo = mid + 1; else hi = mid;
+        }
+        return lo == 0 ? EssMode.Normal : transitions[lo - 1].To;
+    }
+
+    /// <summary>
+    /// The market time a manual trigger or reset takes effect: the account's clock, so it sorts after every input the
+    /// ESS has seen; the operator's own time only when the account has never been told a market time.
+    /// </summary>
+    public DateTimeOffset ManualInputTime(DateTimeOffset requestedAt) => Clock ?? requestedAt;
+
+    /// <summary>The batch with the trades already applied left out (the driver re-sends after a restart).</summary>
+    public EssTradesSettled WithoutApplied(EssTradesSettled batch)
+    {
+        Guard.NotNull(nameof(AccountEss), "batch", batch);
+        return new EssTradesSettled(batch.AccountId, batch.AsOf, batch.Trades.Where(t => !HasApplied(t.TradeId)).ToArray());
+    }
+
+    public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input) => input switch
+    {
+        EssTradesSettled s => Settle(s),
+        EssManualTrigger m => Step(State.ManualTrigger(m.Reason, m.Time), m.Time),
+        EssManualReset r => Step(State.ManualReset(r.Reason, r.Time), r.Time),
+        null => throw new DomainValidationException(nameof(AccountEss), "input", "is required", null),
+        _ => throw new DomainValidationException(nameof(AccountEss), "input", "is not an account ESS input", input.GetType().Name),
+    };
+
+    private (AccountEss, IReadOnlyList<EssTransition>) Settle(EssTradesSettled batch)
+    {
+        Guard.That(batch.AccountId == AccountId, nameof(AccountEss), nameof(batch.AccountId), $"batch of another account (this is {AccountId})", batch.AccountId);
+        var state = State;
+        var equity = Equity;
+        var applied = new List<string>(AppliedTradeIds);
+        var seen = new HashSet<string>(AppliedTradeIds, StringComparer.Ordinal);
+        var produced = new List<EssTransition>();
+        foreach (var trade in batch.Trades)
+        {
+            if (!seen.Add(trade.TradeId))
+                continue;
+            if (state.PeakEquity == 0)
+                state = Observe(state, trade.EntryTime, equity, produced);
+            equity += trade.Pnl;
+            // A blown account is observed at zero: the ESS measures drawdown, and -100% is as far as it goes.
+            state = Observe(state, trade.ExitTime, Math.Max(0, equity), produced);
+            applied.Add(trade.TradeId);
+        }
+        var clock = Later(Later(Clock, batch.AsOf), state.LastTime);
+        return (new AccountEss(AccountId, StartingEquity, equity, state, clock, applied, [.. Transitions, .. produced]), produced);
+    }
+
+    private (AccountEss, IReadOnlyList<EssTransition>) Step((EssState Next, EssTransition? Transition) step, DateTimeOffset time)
+    {
+        IReadOnlyList<EssTransition> produced = step.Transition is { } t ? [t] : [];
+        return (new AccountEss(AccountId, StartingEquity, Equity, step.Next, Later(Clock, time), AppliedTradeIds, [.. Transitions, .. produced]), produced);
+    }
+
+    /// <summary>The ESS clock never runs backwards: an input older than the last one (possible only after an operator's
+    /// input stamped with the wall clock before any market time was known) is taken at the last input's time.</summary>
+    private static EssState Observe(EssState state, DateTimeOffset time, double equity, List<EssTransition> produced)
+    {
+        var at = state.LastTime is { } last && time < last ? last : time;
+        var (next, transition) = state.Observe(at, equity);
+        if (transition is not null) produced.Add(transition);
+        return next;
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a > b ? a : b;
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using QuantumTrader.Actors.Serialization;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Validation;
+
+namespace QuantumTrader.Tests.Risk;
+
+/// <summary>The account's emergency stop fed with injected trades: equity path, each trade once, market clock, mode at an instant.</summary>
+public class AccountEssTests
+{
+    private static readonly DateTimeOffset T0 = new(2021, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static DateTimeOffset H(double hours) => T0.AddHours(hours);
+
+    private static EssTrade Trade(string id, double entryHour, double exitHour, double pnl) => new(id, "BTCUSDT", H(entryHour), H(exitHour), pnl);
+
+    private static EssTradesSettled Batch(double asOfHour, params EssTrade[] trades) => new("paper", H(asOfHour), trades);
+
+    private static (AccountEss Ess, List<EssTransition> Transitions) Settle(AccountEss ess, params EssTradesSettled[] batches)
+    {
+        var all = new List<EssTransition>();
+        foreach (var b in batches)
+        {
+            var (next, ts) = ess.Apply(b);
+            ess = next;
+            all.AddRange(ts);
+        }
+        return (ess, all);
+    }
+
+    [Fact]
+    public void The_first_loss_counts_from_the_starting_equity()
+    {
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000), Batch(2, Trade("t1", 0, 1, -300)));
+
+        Assert.Equal(9_700, ess.Equity);
+        Assert.Equal(10_000, ess.State.PeakEquity);
+        Assert.Equal(-3.0, ess.State.Drawdown, 10);
+        var t = Assert.Single(ts);
+        Assert.Equal((H(1), EssMode.Normal, EssMode.Cautious), (t.Time, t.From, t.To));
+        Assert.Equal(H(2), ess.Clock);
+    }
+
+    [Fact]
+    public void A_trade_sent_again_is_applied_once()
+    {
+        var batch = Batch(2, Trade("t1", 0, 1, -300));
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000), batch, batch, Batch(3, Trade("t1", 0, 1, -300)));
+
+        Assert.Single(ts);
+        Assert.Equal(9_700, ess.Equity);
+        Assert.Equal(["t1"], ess.AppliedTradeIds);
+        Assert.True(ess.HasApplied("t1"));
+        Assert.Empty(ess.WithoutApplied(batch).Trades);
+    }
+
+    [Fact]
+    public void Equity_walks_into_emergency_and_back_to_normal_one_confirmed_stage_at_a_time()
+    {
+        // -12% at hour 1, back to the peak at hour 2, then small wins every hour: each stage needs 6 hours held.
+        var trades = new List<EssTrade> { Trade("crash", 0, 1, -1_200), Trade("rebound", 1, 2, 1_250) };
+        for (var h = 3; h <= 21; h++) trades.Add(Trade($"w{h:00}", h - 1, h, 1));
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000), Batch(21, [.. trades]));
+
+        Assert.Equal(
+            [(H(1), EssMode.Normal, EssMode.Emergency), (H(8), EssMode.Emergency, EssMode.Protective),
+             (H(14), EssMode.Protective, EssMode.Cautious), (H(20), EssMode.Cautious, EssMode.Normal)],
+            ts.Select(t => (t.Time, t.From, t.To)));
+        Assert.Equal(-12.0, ts[0].Drawdown, 10);
+        Assert.False(ts[0].TradingEnabled);
+        Assert.All(ts.Skip(1), t => Assert.True(t.TradingEnabled));
+        Assert.Equal(EssMode.Normal, ess.Mode);
+    }
+
+    [Fact]
+    public void The_mode_before_an_instant_ignores_later_transitions()
+    {
+        var (ess, _) = Settle(AccountEss.Start("paper", 10_000),
+            Batch(2, Trade("t1", 0, 1, -300)),
+            Batch(6, Trade("t2", 1, 5, -800)));
+
+        Assert.Equal(EssMode.Normal, ess.ModeBefore(H(1)));
+        Assert.Equal(EssMode.Cautious, ess.ModeBefore(H(1).AddTicks(1)));
+        Assert.Equal(EssMode.Cautious, ess.ModeBefore(H(5)));
+        Assert.Equal(EssMode.Emergency, ess.ModeBefore(H(5).AddTicks(1)));
+        Assert.Equal(EssMode.Normal, AccountEss.ModeBefore([], H(100)));
+    }
+
+    [Fact]
+    public void Manual_inputs_take_effect_at_the_account_clock_and_latch_until_reset()
+    {
+        var (ess, _) = Settle(AccountEss.Start("paper", 10_000), Batch(10, Trade("t1", 0, 2, -100)));
+        var wallClock = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(H(10), ess.ManualInputTime(wallClock));
+
+        var (triggered, trigger) = ess.Apply(new EssManualTrigger("paper", "exchange outage", ess.ManualInputTime(wallClock)));
+        var t = Assert.Single(trigger);
+        Assert.Equal((H(10), EssMode.Normal, EssMode.Emergency, true), (t.Time, t.From, t.To, t.Manual));
+        Assert.Equal("manual trigger: exchange outage", t.Reason);
+
+        // Winning trades do not relax a manual trigger, however long they last.
+        var (still, none) = Settle(triggered, Batch(30, Trade("t2", 10, 11, 500), Trade("t3", 11, 29, 1)));
+        Assert.Empty(none);
+        Assert.Equal(EssMode.Emergency, still.Mode);
+
+        var (reset, back) = still.Apply(new EssManualReset("paper", "venue back", still.ManualInputTime(wallClock)));
+        Assert.Equal((H(30), EssMode.Emergency, EssMode.Normal), (back[0].Time, back[0].From, back[0].To));
+        Assert.Equal(EssMode.Normal, reset.Mode);
+    }
+
+    [Fact]
+    public void Without_a_market_clock_an_operator_input_uses_its_own_time_and_later_trades_are_taken_at_it()
+    {
+        var ess = AccountEss.Start("paper", 10_000);
+        var at = H(50);
+        Assert.Equal(at, ess.ManualInputTime(at));
+        var (triggered, _) = ess.Apply(new EssManualTrigger("paper", "before the first bar", at));
+
+        var (after, ts) = Settle(triggered, Batch(60, Trade("t1", 0, 1, -2_000)));
+        Assert.Empty(ts);
+        Assert.Equal(at, after.State.LastTime);
+        Assert.Equal(-20.0, after.State.Drawdown, 10);
+    }
+
+    [Fact]
+    public void A_batch_out_of_ledger_order_or_ahead_of_its_time_is_refused()
+    {
+        var late = Assert.Throws<DomainValidationException>(() => Batch(3, Trade("b", 0, 2, 1), Trade("a", 0, 1, 1)));
+        Assert.Equal("EssTradesSettled.Trades", $"{late.Type}.{late.Field}");
+        Assert.Contains("ledger order", late.Message);
+
+        var ahead = Assert.Throws<DomainValidationException>(() => Batch(1, Trade("a", 0, 2, 1)));
+        Assert.Contains("exits after AsOf", ahead.Message);
+
+        var backwards = Assert.Throws<DomainValidationException>(() => Trade("a", 2, 1, 1));
+        Assert.Equal("EssTrade.ExitTime: cannot precede EntryTime (2021-03-01T01:00:00.0000000+00:00)", backwards.Message);
+        Assert.Throws<DomainValidationException>(() => Trade("a", 0, 1, double.NaN));
+    }
+
+    [Fact]
+    public void The_state_round_trips_through_the_journal_serializer()
+    {
+        var (ess, _) = Settle(AccountEss.Start("paper", 10_000), Batch(6, Trade("t1", 0, 1, -300), Trade("t2", 1, 5, -800)));
+        var json = JsonSerializer.Serialize(ess, ProtocolSerializer.JsonOptions);
+        var back = JsonSerializer.Deserialize<AccountEss>(json, ProtocolSerializer.JsonOptions)!;
+
+        Assert.Equal(json, JsonSerializer.Serialize(back, ProtocolSerializer.JsonOptions));
+        Assert.Equal(ess.Mode, back.Mode);
+        Assert.Equal(ess.Transitions.Count, back.Transitions.Count);
+        Assert.True(back.HasApplied("t2"));
+    }
+}

@@ -1,0 +1,125 @@
+using Akka.Actor;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Risk;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Trading;
+using QuantumTrader.Models.Validation;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Run;
+
+/// <summary>
+/// The replay driver, a node with the risk gate and the account's emergency stop, through a synthetic crash: injected
+/// losses send the account to EMERGENCY, the open position is closed at the next open, new entries are refused with the
+/// reason, and injected gains bring it back to NORMAL stage by stage, after which trading resumes.
+/// </summary>
+public sealed class EssCrashTests : IAsyncLifetime
+{
+    private const string Symbol = "TEST";
+    private const string Hedge = "HEDGE";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly ClosedTrade Sample = SymbolTimeline.Run().Events.OfType<TradeClosed>().First().Trade;
+    private readonly List<Bar> _bars = SyntheticBars.Make(Symbol, 90);
+    private NodeFixture _node = null!;
+    private AccountDriver _driver = null!;
+    private readonly List<string> _modes = [];
+
+    public async Task InitializeAsync()
+    {
+        var buys = new[] { 40, 50, 60, 80 }.Select(i => _bars[i].Time).ToHashSet();
+        var vote = (string slot) => new ScriptedPredictor(slot, i => new Prediction(slot, buys.Contains(i.Features.Time) ? TradeAction.Buy : TradeAction.Hold, 0.9));
+        _node = new NodeFixture([vote(ModelSlots.Xgb), vote(ModelSlots.Lgbm)], services: s => s.WithRiskGate(new KnownSymbols([Symbol, Hedge])));
+        _driver = await AccountDriver.StartAsync(_node.System, _node.Accounts, "paper", new AccountBook(new TradeLedger(10_000)), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _node.DisposeAsync();
+
+    private DateTimeOffset T(int bar) => _bars[bar].Time;
+
+    /// <summary>A closed trade in another instrument: the injected equity change, visible from the next bar on.</summary>
+    private void Inject(int bar, double pnl) =>
+        _driver.Record(Sample with { TradeId = BrokerState.TradeIdFor(Hedge, T(bar)), Symbol = Hedge, EntryTime = T(bar), ExitTime = T(bar), Pnl = pnl });
+
+    private async Task Send(int bar)
+    {
+        var view = await _driver.ViewBeforeAsync(T(bar));
+        _modes.Add(view.EssMode);
+        _driver.Record(await _node.Symbols.Ask<BarProcessed>(new ProcessBar(Symbol, bar + 1, _bars[bar], view, true), Timeout));
+    }
+
+    [Fact]
+    public async Task A_crash_walks_through_emergency_closes_the_position_refuses_entries_and_recovers_to_normal()
+    {
+        for (var i = 0; i < _bars.Count; i++)
+        {
+            await Send(i);
+            if (i == 40) Inject(i, -1_500);
+            if (i == 52) Inject(i, 1_600);
+            if (i is > 52 and <= 75) Inject(i, 1);
+        }
+        var ess = await _driver.FinishAsync(T(_bars.Count - 1));
+
+        Assert.Equal(
+            [(T(40), "NORMAL", "EMERGENCY"), (T(58), "EMERGENCY", "PROTECTIVE"), (T(64), "PROTECTIVE", "CAUTIOUS"), (T(70), "CAUTIOUS", "NORMAL")],
+            ess.Transitions.Select(t => (t.Time, t.From.Label(), t.To.Label())));
+        Assert.Equal(-15.0, ess.Transitions[0].Drawdown, 9);
+        Assert.Equal(["EMERGENCY", "PROTECTIVE", "CAUTIOUS", "NORMAL"],
+            new[] { 41, 59, 65, 71 }.Select(i => _modes[i]));
+        Assert.Equal("EMERGENCY", _modes[58]);
+        Assert.All(_modes.Take(41), m => Assert.Equal("NORMAL", m));
+
+        // The long opened at bar 41's open was closed by the emergency stop at bar 42's open.
+        var closed = _driver.Book.Ledger.Trades.Where(t => t.Symbol == Symbol).ToList();
+        Assert.Equal((T(41), T(42), FillReasons.EmergencyStop), (closed[0].EntryTime, closed[0].ExitTime, closed[0].ExitReason));
+
+        var journal = await JournalReader.Events(_node.System, EntityIds.Symbol(Symbol));
+        var refused = Assert.Single(journal.OfType<SignalRejected>());
+        Assert.Equal((T(50), RejectionStages.RiskGate), (refused.Time, refused.Stage));
+        Assert.StartsWith("EMERGENCY mode blocks every new entry", refused.Reason);
+
+        // Recovery is staged: PROTECTIVE lets the buy at bar 60 in at its 100 USD cap, NORMAL the one at bar 80 at 500 USD.
+        var opened = journal.OfType<OrderPlaced>().Where(p => p.Order.Purpose == OrderPurpose.Open).ToDictionary(p => p.Time);
+        Assert.Equal([T(40), T(60), T(80)], opened.Keys);
+        Assert.Equal(100, opened[T(60)].Order.Quantity * _bars[60].Close, 3);
+        Assert.Equal(500, opened[T(80)].Order.Quantity * _bars[80].Close, 3);
+
+        var rows = ess.Transitions.Select(RiskReport.Row).ToArray();
+        Assert.Equal(("NORMAL", "EMERGENCY", false), (rows[0].From, rows[0].To, rows[0].TradingEnabled));
+    }
+
+    [Fact]
+    public async Task A_manual_trigger_stops_new_orders_until_the_reset()
+    {
+        for (var i = 0; i < 45; i++) await Send(i);
+        await _node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow), Timeout);
+        await Until(() => _driver.ChangeAnnounced);
+        for (var i = 45; i < 55; i++) await Send(i);
+        await _node.Accounts.Ask<EssStatus>(new ResetEmergency("paper", "venue back", DateTimeOffset.UtcNow), Timeout);
+        await Until(() => _driver.ChangeAnnounced);
+        for (var i = 55; i < _bars.Count; i++) await Send(i);
+
+        Assert.All(_modes.Skip(45).Take(10), m => Assert.Equal("EMERGENCY", m));
+        Assert.All(_modes.Skip(55), m => Assert.Equal("NORMAL", m));
+        var journal = await JournalReader.Events(_node.System, EntityIds.Symbol(Symbol));
+        var refused = Assert.Single(journal.OfType<SignalRejected>());
+        Assert.Equal(T(50), refused.Time);
+        Assert.StartsWith("EMERGENCY mode blocks every new entry", refused.Reason);
+        Assert.Contains(journal.OfType<OrderPlaced>(), p => p.Order.Purpose == OrderPurpose.Open && p.Time == T(60));
+    }
+
+    /// <summary>Waits for the account's announcement to reach the driver (a message in flight, not a timing assertion).</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the account's mode change never reached the driver");
+            await Task.Delay(10);
+        }
+    }
+}
