@@ -73,6 +73,20 @@ public class AccountEssTests
     }
 
     [Fact]
+    public void Trades_that_swing_equity_around_a_threshold_do_not_make_it_flap()
+    {
+        // -2.1%, then hourly +/-0.3 points between -1.8% and -2.1%: below the -1.5% recovery level all along.
+        var trades = new List<EssTrade> { Trade("dip", 0, 1, -210) };
+        for (var h = 2; h <= 30; h++) trades.Add(Trade($"n{h:00}", h - 1, h, h % 2 == 0 ? 30 : -30));
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000), Batch(30, [.. trades]));
+
+        var t = Assert.Single(ts);
+        Assert.Equal((H(1), EssMode.Normal, EssMode.Cautious), (t.Time, t.From, t.To));
+        Assert.Equal(EssMode.Cautious, ess.Mode);
+        Assert.Equal(-1.8, ess.State.Drawdown, 10);
+    }
+
+    [Fact]
     public void The_mode_before_an_instant_ignores_later_transitions()
     {
         var (ess, _) = Settle(AccountEss.Start("paper", 10_000),
