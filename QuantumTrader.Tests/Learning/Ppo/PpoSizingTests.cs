@@ -177,7 +177,7 @@ public sealed class PpoSizingTests
     public void An_account_without_equity_opens_nothing()
     {
         var ppo = Served(shadow: false);
-        Assert.Equal(0, ppo.Size(Input(Start, equity: -50, peak: 10_000)).Quantity);
+        Assert.Equal(0, ppo.Size(Input(Start, equity: 0, peak: 10_000)).Quantity);
     }
 
     [Fact]
