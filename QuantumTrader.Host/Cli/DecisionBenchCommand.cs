@@ -49,15 +49,19 @@ public static class DecisionBenchCommand
     private static void Print(DecisionBenchResult r)
     {
         var table = new Table().Title($"bench decision: {string.Join(", ", r.Models)}")
-            .AddColumns("measure", "samples", "p50 ms", "p99 ms", "mean ms");
-        table.AddRow("one symbol, one decision", r.OneSymbol.Samples.ToString(CultureInfo.InvariantCulture), Ms(r.OneSymbol.P50Ms), Ms(r.OneSymbol.P99Ms), Ms(r.OneSymbol.MeanMs));
-        table.AddRow($"{r.BatchSymbols} symbols, one decision each", r.Batch.Samples.ToString(CultureInfo.InvariantCulture), Ms(r.Batch.P50Ms), Ms(r.Batch.P99Ms), Ms(r.Batch.MeanMs));
-        table.AddRow($"  per symbol in the batch (mean)", "", "", "", Ms(r.BatchPerSymbolMeanMs));
+            .AddColumns("measure", "samples", "p50 ms", "p99 ms", "mean ms", "cpu p50 ms", "cpu p99 ms");
+        void Row(string name, DecisionLatency l) => table.AddRow(name, l.Samples.ToString(CultureInfo.InvariantCulture),
+            Ms(l.P50Ms), Ms(l.P99Ms), Ms(l.MeanMs), l.CpuP50Ms is { } c50 ? Ms(c50) : "-", l.CpuP99Ms is { } c99 ? Ms(c99) : "-");
+        Row("one symbol, one decision", r.OneSymbol);
+        Row($"{r.BatchSymbols} symbols, one decision each", r.Batch);
+        table.AddRow($"  per symbol in the batch (mean)", "", "", "", Ms(r.BatchPerSymbolMeanMs), "", "");
         foreach (var m in r.PerModel)
-            table.AddRow(Markup.Escape($"  {m.Id} predict alone"), "", Ms(m.P50Ms), Ms(m.P99Ms), Ms(m.MeanMs));
+            table.AddRow(Markup.Escape($"  {m.Id} predict alone"), "", Ms(m.P50Ms), Ms(m.P99Ms), Ms(m.MeanMs), "", "");
         var console = WideConsole.ForTables();
         console.Write(table);
         console.MarkupLine("models: " + Markup.Escape(string.Join(", ", r.PerModel.Select(m => m.Version))));
+        console.MarkupLine(Markup.Escape($"{r.ProcessorCount} cores, load average {(r.LoadAverage is { } load ? load.ToString("F1", CultureInfo.InvariantCulture) : "unknown")}: " +
+            "wall-clock tails include time spent waiting for a core; cpu columns are the deciding thread's own CPU time"));
         console.MarkupLine(r.OneSymbolMeetsGoal
             ? $"[green]goal met: one-symbol p99 {Ms(r.OneSymbol.P99Ms)} ms <= {Ms(r.GoalP99Ms)} ms[/]"
             : $"[red]goal missed: one-symbol p99 {Ms(r.OneSymbol.P99Ms)} ms > {Ms(r.GoalP99Ms)} ms[/]");

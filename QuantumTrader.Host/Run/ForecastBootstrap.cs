@@ -41,7 +41,7 @@ public static class ForecastBootstrap
         else
         {
             observer.Info($"training {slot} on the log returns of {closes.Count} symbol(s), {closes.Sum(c => c.Length)} closes ...");
-            forecaster = ForecasterTrainer.TrainOnPooledCloses(closes, slot, options);
+            forecaster = Train(slot, closes, options);
             var t = forecaster.Manifest.Training;
             observer.Info($"trained {slot} {forecaster.Version}: {t.Epochs} epochs (best {t.BestEpoch}), validation mse {t.ValidationMse:F4} (standardised), {t.Seconds:F1}s");
             SaveAtomically(forecaster, slotDirectory, key);
@@ -78,6 +78,18 @@ public static class ForecastBootstrap
         }
         var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
         return $"{slot}-{trainedTo.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}-{hex[..8]}";
+    }
+
+    private static Forecaster Train(string slot, IReadOnlyList<double[]> closes, CloseTrainingOptions options)
+    {
+        try
+        {
+            return ForecasterTrainer.TrainOnPooledCloses(closes, slot, options);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new Cli.UsageException($"{slot} cannot train on these closes: {ex.Message}; give more bars, a larger --train-fraction, or leave {slot} out of --models");
+        }
     }
 
     private static Forecaster Load(string directory)
