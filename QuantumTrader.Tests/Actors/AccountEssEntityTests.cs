@@ -32,6 +32,19 @@ public sealed class AccountEssEntityTests : Akka.TestKit.Xunit2.TestKit
     private async Task<List<IEssModeChanged>> Journaled() =>
         (await JournalReader.Events(_node.System, EntityIds.Account(Account))).OfType<IEssModeChanged>().ToList();
 
+    /// <summary>A trade batch is answered before it is written, so its mode changes reach the journal a moment later.</summary>
+    private async Task<List<IEssModeChanged>> JournaledAtLeast(int count)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        var journaled = await Journaled();
+        while (journaled.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            journaled = await Journaled();
+        }
+        return journaled;
+    }
+
     [Fact]
     public async Task Injected_equity_walks_into_emergency_and_back_and_every_change_is_journaled_and_survives_a_crash()
     {
@@ -47,7 +60,7 @@ public sealed class AccountEssEntityTests : Akka.TestKit.Xunit2.TestKit
              (H(14), EssMode.Protective, EssMode.Cautious), (H(20), EssMode.Cautious, EssMode.Normal)],
             status.Transitions.Select(t => (t.Time, t.From, t.To)));
 
-        var journaled = await Journaled();
+        var journaled = await JournaledAtLeast(status.Transitions.Count);
         var triggered = Assert.IsType<EmergencyTriggered>(journaled[0]);
         Assert.Equal((EssMode.Normal, EssMode.Emergency, -12.0, false), (triggered.OldMode, triggered.NewMode, triggered.Drawdown, triggered.TradingEnabled));
         Assert.Equal("drawdown -12.00% is below the EMERGENCY threshold -10.00%", triggered.Reason);
