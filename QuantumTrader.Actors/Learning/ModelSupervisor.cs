@@ -82,7 +82,7 @@ public sealed class ModelSupervisor : ReceivePersistentActor
             }
         }
 
-        PersistAndReply(events, fresh.Length, cmd.Trades.Count - fresh.Length);
+        PersistAndReply(events, fresh.Length, cmd.Trades.Count - fresh.Length, cmd.ReplyWhenDurable);
     }
 
     private void Handle(ProposeEnsembleWeights cmd)
@@ -103,12 +103,12 @@ public sealed class ModelSupervisor : ReceivePersistentActor
     }
 
     /// <summary>
-    /// Applies the events at once, so the next command builds on them. A weight decision is durable before the reply
-    /// (the next bars vote with it); the trades and alarms before it are written in order ahead of it. Events without
-    /// a weight decision are written in the background: if a crash loses them, the driver hands the journaled trades
-    /// over again at the next start, in bar order, and the supervisor decides the same again.
+    /// Applies the events at once, so the next command builds on them, and writes them in the background without holding
+    /// up other commands. The reply, and with it new weights reaching serving, comes once they are durable; a sender that
+    /// hands every journaled trade over again at its next start may take it at once: a crash before the write lands
+    /// loses nothing, because the same trades in the same order give the same decisions.
     /// </summary>
-    private void PersistAndReply(List<IDomainEvent> events, int applied, int duplicates)
+    private void PersistAndReply(List<IDomainEvent> events, int applied, int duplicates, bool replyWhenDurable = true)
     {
         var sender = Sender;
         foreach (var e in events) Apply(e);
@@ -119,25 +119,20 @@ public sealed class ModelSupervisor : ReceivePersistentActor
             return;
         }
 
-        if (events.OfType<WeightsEvent>().Any())
-        {
-            PersistAll(events, _ => { });
-            DeferAsync(result, r =>
-            {
-                if (r.WeightDecisions.OfType<WeightsRebalanced>().Any()) ApplyWeightsToServing();
-                sender.Tell(r);
-            });
-        }
-        else
-        {
-            PersistAllAsync(events, _ => { });
-            sender.Tell(result);
-        }
+        PersistAllAsync(events, _ => { });
+        if (replyWhenDurable) DeferAsync(result, r => Reply(r, sender));
+        else Reply(result, sender);
 
         if (_eventsSinceSnapshot < _snapshotEvery || _state is null) return;
         _eventsSinceSnapshot = 0;
         // Saved once every event before it is durable, so the snapshot never runs ahead of the journal.
         DeferAsync(new ModelSupervisorSnapshot(_state, _applied.ToArray()), SaveSnapshot);
+    }
+
+    private void Reply(SupervisionResult result, IActorRef to)
+    {
+        if (result.WeightDecisions.OfType<WeightsRebalanced>().Any()) ApplyWeightsToServing();
+        to.Tell(result);
     }
 
     private void Apply(IDomainEvent e)

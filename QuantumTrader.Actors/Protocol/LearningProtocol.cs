@@ -3,13 +3,17 @@ using QuantumTrader.Models.Learning;
 
 namespace QuantumTrader.Actors.Protocol;
 
-/// <summary>Closed trades for the model supervisor, from the replay driver right after the bar that closed them or from the trade feed; applied once per trade id.</summary>
-public sealed record SuperviseClosedTrades(IReadOnlyList<ClosedTrade> Trades) : IProtocolMessage;
+/// <summary>
+/// Closed trades for the model supervisor, from the replay driver right after the bar that closed them or from the trade
+/// feed; applied once per trade id. <paramref name="ReplyWhenDurable"/> false is for a sender that hands every journaled
+/// trade over again at its next start (the replay driver): it gets the decision at once, written in the background.
+/// </summary>
+public sealed record SuperviseClosedTrades(IReadOnlyList<ClosedTrade> Trades, bool ReplyWhenDurable = true) : IProtocolMessage;
 
 /// <summary>
 /// What the supervisor decided: trades newly applied, duplicates ignored, alarms raised, weight decisions (rebalanced
-/// or refused) and the weights in force now, changed last at <paramref name="WeightsAsOf"/> (null: never). A weight
-/// decision is journaled before this reply; trades and alarms alone are journaled in order right behind it.
+/// or refused) and the weights in force now, changed last at <paramref name="WeightsAsOf"/> (null: never). Everything
+/// it reports is journaled before this reply unless the request said otherwise.
 /// </summary>
 public sealed record SupervisionResult(
     int Applied,

@@ -65,11 +65,7 @@ public sealed class ReplayDriver : ReceiveActor
             if (!_inFlight) Next();
         });
         Receive<BarProcessed>(OnReply);
-        Receive<ViewReady>(ready =>
-        {
-            _awaiting = _group.Length;
-            foreach (var cmd in _group) _symbols.Tell(cmd with { Portfolio = ready.View });
-        });
+        Receive<ViewReady>(ready => Send(ready.View));
         Receive<ListenersDone>(_ => Next());
         Receive<Status.Failure>(f => Fail(f.Cause));
         Receive<Completed>(_ =>
@@ -112,7 +108,16 @@ public sealed class ReplayDriver : ReceiveActor
             Fail(ex);
             return;
         }
-        _viewBefore(time).PipeTo(Self, success: view => new ViewReady(view), failure: ex => new Failed(ex));
+        var view = _viewBefore(time);
+        // Most bars need no exchange with the account: their view is ready at once and goes out without a hop through the mailbox.
+        if (view.IsCompletedSuccessfully) Send(view.Result);
+        else view.PipeTo(Self, success: v => new ViewReady(v), failure: ex => new Failed(ex));
+    }
+
+    private void Send(PortfolioView view)
+    {
+        _awaiting = _group.Length;
+        foreach (var cmd in _group) _symbols.Tell(cmd with { Portfolio = view });
     }
 
     private void OnReply(BarProcessed reply)

@@ -73,15 +73,18 @@ public sealed class LearningDriver
     }
 
     /// <summary>
-    /// Supervises the trades and feeds the circuit breakers. When this returns, every weight decision and rollback they
-    /// led to is journaled and served; the trades and alarms alone are journaled right behind.
+    /// Supervises the trades and feeds the circuit breakers, side by side. When this returns, the weights they led to
+    /// are known and every rollback is journaled and served; the supervisor writes its decisions in the background,
+    /// since <see cref="StartAsync"/> hands every journaled trade over again and gets the same decisions back.
     /// </summary>
     public async Task AfterBarAsync(IReadOnlyList<ClosedTrade> closed, CancellationToken cancel)
     {
         if (closed.Count == 0) return;
-        var supervision = await _supervisor.Ask<SupervisionResult>(new SuperviseClosedTrades(closed), AskTimeout, cancel);
+        var supervising = _supervisor.Ask<SupervisionResult>(new SuperviseClosedTrades(closed, ReplyWhenDurable: false), AskTimeout, cancel);
+        var feeding = _registry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers(closed), AskTimeout, cancel);
+        var supervision = await supervising;
+        var breakers = await feeding;
         if (supervision.WeightsAsOf is { } asOf) _changes[asOf] = new EnsembleWeights(supervision.Weights);
-        var breakers = await _registry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers(closed), AskTimeout, cancel);
 
         foreach (var alarm in supervision.Alarms.Where(a => a.Severity == DriftSeverity.Drift))
             _observer.Info($"drift: {alarm.ModelId} at its trade {alarm.TradeIndex} ({alarm.Time:O}): {alarm.Alarm.Describe()}");

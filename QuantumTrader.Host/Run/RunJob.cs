@@ -132,11 +132,7 @@ public static class RunJob
                 return reply.ClosedTrades.Where(account.Book.Close).ToArray();
             },
             learning.BeforeBar,
-            async trades =>
-            {
-                await learning.AfterBarAsync(trades, cancel);
-                await sizing.AfterTrades(trades, cancel);
-            },
+            trades => Task.WhenAll(learning.AfterBarAsync(trades, cancel), sizing.AfterTrades(trades, cancel)),
             n => { if (n % 250 == 0 || n == total) observer.Progress(n, total); }, done, AskTimeout));
         var killSwitch = Source.From(SameTime(commands))
             .Grouped(64)

@@ -37,10 +37,11 @@ public sealed class LearningDriverTests
         driver.BeforeBar(Rebalanced.AddHours(1));
         Assert.Equal(rebalanced, node.Serving.Weights);
 
-        // After a crash the supervisor serves its latest weights again, but bars before the change are re-decided with the old ones.
+        // After a crash (which may come before the supervisor's background writes land) the run hands the journaled trades
+        // over again: the supervisor serves the same latest weights, and bars before the change are re-decided with the old ones.
         node.Serving.TrySetWeights(EnsembleWeights.Default, out _);
         await node.CrashAndStart();
-        var resumed = await Driver(node, dir);
+        var resumed = await Driver(node, dir, Trades());
         Assert.Equal(rebalanced, node.Serving.Weights);
         resumed.BeforeBar(LearningTrades.Start.AddHours(5));
         Assert.Equal(EnsembleWeights.Default, node.Serving.Weights);
