@@ -15,6 +15,9 @@ public sealed partial class AccountEntity : ReceivePersistentActor
     private readonly string _accountId;
     private readonly int _snapshotEvery;
     private AccountSnapshot _state;
+    // Settlements issued but not yet durable, on top of _state: the next settlement builds on them, status and snapshots do not.
+    private AccountSnapshot? _ahead;
+    private int _writing;
 
     public AccountEntity(string accountId, double startingEquity, int snapshotEvery)
     {
@@ -23,7 +26,7 @@ public sealed partial class AccountEntity : ReceivePersistentActor
         _state = new AccountSnapshot(startingEquity, startingEquity, startingEquity, 0, []);
         _ess = AccountEss.Start(accountId, startingEquity);
         Recover<SnapshotOffer>(o => RecoverSnapshot(o.Snapshot));
-        Recover<TradeSettled>(Apply);
+        Recover<TradeSettled>(e => _state = Applied(_state, e));
         RegisterEss();
         Command<SettleTrade>(Handle);
         Command<GetAccountStatus>(_ => Sender.Tell(new AccountStatus(
@@ -39,32 +42,42 @@ public sealed partial class AccountEntity : ReceivePersistentActor
     public static Props PropsFor(string accountId, double startingEquity, int snapshotEvery) =>
         Props.Create(() => new AccountEntity(accountId, startingEquity, snapshotEvery));
 
+    /// <summary>
+    /// Acknowledged once durable (the feed advances its offset on the ack), without holding up the other commands
+    /// meanwhile: the replay's emergency-stop settlements must not queue behind the feed's writes.
+    /// </summary>
     private void Handle(SettleTrade cmd)
     {
-        if (_state.SettledTradeIds.Contains(cmd.TradeId))
+        var basis = _ahead ?? _state;
+        var sender = Sender;
+        if (basis.SettledTradeIds.Contains(cmd.TradeId))
         {
-            Sender.Tell(new SettleAck(_accountId, cmd.TradeId, true));
+            DeferAsync(cmd.TradeId, id => sender.Tell(new SettleAck(_accountId, id, true)));
             return;
         }
-        Persist(new TradeSettled(_accountId, cmd.TradeId, cmd.Symbol, cmd.Time, cmd.Pnl, _state.Equity + cmd.Pnl), e =>
+        var settled = new TradeSettled(_accountId, cmd.TradeId, cmd.Symbol, cmd.Time, cmd.Pnl, basis.Equity + cmd.Pnl);
+        _ahead = Applied(basis, settled);
+        _writing++;
+        PersistAsync(settled, e =>
         {
-            Apply(e);
-            Sender.Tell(new SettleAck(_accountId, cmd.TradeId, false));
+            _state = Applied(_state, e);
+            if (--_writing == 0) _ahead = null;
+            sender.Tell(new SettleAck(_accountId, e.TradeId, false));
             if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0) SaveSnapshot(Snapshot());
         });
     }
 
-    private void Apply(TradeSettled e)
+    private static AccountSnapshot Applied(AccountSnapshot state, TradeSettled e)
     {
-        if (_state.SettledTradeIds.Contains(e.TradeId)) return;
-        var peak = Math.Max(_state.PeakEquity, e.EquityAfter);
+        if (state.SettledTradeIds.Contains(e.TradeId)) return state;
+        var peak = Math.Max(state.PeakEquity, e.EquityAfter);
         var drawdown = peak > 0 ? (e.EquityAfter - peak) / peak * 100 : 0;
-        _state = _state with
+        return state with
         {
             Equity = e.EquityAfter,
             PeakEquity = peak,
-            MaxDrawdownPercent = Math.Min(_state.MaxDrawdownPercent, drawdown),
-            SettledTradeIds = [.. _state.SettledTradeIds, e.TradeId],
+            MaxDrawdownPercent = Math.Min(state.MaxDrawdownPercent, drawdown),
+            SettledTradeIds = [.. state.SettledTradeIds, e.TradeId],
         };
     }
 }

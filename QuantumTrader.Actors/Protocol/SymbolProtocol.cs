@@ -33,7 +33,7 @@ public sealed record SymbolStatus(
 /// <summary>The symbol entity's snapshot: its whole state, including the replay position.</summary>
 public sealed record SymbolSnapshot(SymbolState State) : IProtocolMessage;
 
-/// <summary>Replies <see cref="SymbolFlushed"/> once every event the entity decided so far is in the journal.</summary>
+/// <summary>Replies <see cref="SymbolFlushed"/> once every event the entity decided so far is in the journal and every snapshot it started is stored.</summary>
 public sealed record FlushSymbol(string Symbol) : IWithSymbol, IProtocolMessage;
 
 public sealed record SymbolFlushed(string Symbol, long LastSeq) : IProtocolMessage;

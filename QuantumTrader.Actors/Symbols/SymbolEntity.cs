@@ -25,6 +25,8 @@ public sealed partial class SymbolEntity : ReceivePersistentActor
     private SymbolState _state;
     private int _divergences;
     private int _pendingEvents;
+    private int _snapshotsSaving;
+    private readonly List<(IActorRef To, long Seq)> _flushWaiting = [];
     private bool _stopping;
 
     private const int MaxPendingEvents = 512;
@@ -44,18 +46,22 @@ public sealed partial class SymbolEntity : ReceivePersistentActor
         Command<FlushSymbol>(_ =>
         {
             var sender = Sender;
-            DeferAsync(_state.LastSeq, seq => sender.Tell(new SymbolFlushed(_symbol, seq)));
+            DeferAsync(_state.LastSeq, seq =>
+            {
+                if (_snapshotsSaving == 0) sender.Tell(new SymbolFlushed(_symbol, seq));
+                else _flushWaiting.Add((sender, seq));
+            });
         });
         Command<StopSymbol>(_ => SnapshotAndStop());
         Command<SaveSnapshotSuccess>(s =>
         {
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
-            if (_stopping) Context.Stop(Self);
+            SnapshotSettled();
         });
         Command<SaveSnapshotFailure>(f =>
         {
             _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message);
-            if (_stopping) Context.Stop(Self);
+            SnapshotSettled();
         });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", PersistenceId, f.Cause.Message));
@@ -139,13 +145,29 @@ public sealed partial class SymbolEntity : ReceivePersistentActor
     }
 
     /// <summary>Saves the current state once every event before it is written, so a snapshot never runs ahead of the journal.</summary>
-    private void SnapshotWhenDurable() => DeferAsync(new SymbolSnapshot(_state), SaveSnapshot);
-
-    private void SnapshotAndStop()
+    private void SnapshotWhenDurable() => DeferAsync(new SymbolSnapshot(_state), snapshot =>
     {
-        SnapshotWhenDurable();
-        _stopping = true;
+        _snapshotsSaving++;
+        SaveSnapshot(snapshot);
+    });
+
+    private void SnapshotSettled()
+    {
+        if (--_snapshotsSaving == 0)
+        {
+            foreach (var (to, seq) in _flushWaiting) to.Tell(new SymbolFlushed(_symbol, seq));
+            _flushWaiting.Clear();
+        }
+        if (_stopping && _snapshotsSaving == 0) Context.Stop(Self);
     }
+
+    /// <summary>Stops once the hand-off snapshot (and any still being saved) is stored or refused.</summary>
+    private void SnapshotAndStop() => DeferAsync(new SymbolSnapshot(_state), snapshot =>
+    {
+        _stopping = true;
+        _snapshotsSaving++;
+        SaveSnapshot(snapshot);
+    });
 
     private static bool SameEvents(IReadOnlyList<SymbolEvent> a, IReadOnlyList<SymbolEvent> b) =>
         a.Count == b.Count && a.Select((e, i) => ProtocolSerializer.ToJson(e) == ProtocolSerializer.ToJson(b[i])).All(same => same);

@@ -15,7 +15,8 @@ namespace QuantumTrader.Host.Bench;
 public sealed record ModelLatency(string Id, string Version, int Samples, double P50Micros, double P99Micros, double MeanMicros);
 
 public sealed record PipelineBenchResult(
-    long Bars, double ReplaySeconds, double BarsPerSecond, double PureCascadeBarsPerSecond, int TradesClosed, long EventsInJournal,
+    IReadOnlyList<string> ServedSlots, long Bars, double ReplaySeconds, double BarsPerSecond, double ReplayCpuSeconds, double BarsPerCpuSecond,
+    double PureCascadeBarsPerSecond, int TradesClosed, long EventsInJournal,
     int JournalBatchEvents, double EventsPerSecondBatched, int JournalSequentialEvents, double EventsPerSecondSequential,
     IReadOnlyList<ModelLatency> Models);
 
@@ -25,13 +26,15 @@ public sealed record PipelineBenchResult(
 /// </summary>
 public static class PipelineBench
 {
-    public static async Task<PipelineBenchResult> RunAsync(IReadOnlyList<string> data, int samples, Action<string> progress, CancellationToken cancel)
+    public static async Task<PipelineBenchResult> RunAsync(
+        IReadOnlyList<string> data, IReadOnlySet<string> slots, int samples, Action<string> progress, CancellationToken cancel)
     {
         var state = Path.Combine(Path.GetTempPath(), "qt-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             progress("full run on a fresh journal ...");
-            var settings = new RunSettings { Data = data, StateDirectory = state };
+            var served = ModelSlots.All.Where(slots.Contains).ToArray();
+            var settings = new RunSettings { Data = data, StateDirectory = state, Models = [string.Join(',', served)] };
             var summary = await RunJob.ExecuteAsync(settings, new QuietObserver(progress), cancel);
 
             progress("journal write rate ...");
@@ -43,7 +46,8 @@ public static class PipelineBench
             progress("ONNX Runtime single-row latency ...");
             var rows = FeatureRows(data);
             var models = new List<ModelLatency>();
-            var treeSidecars = new[] { ModelSlots.Xgb, ModelSlots.Lgbm }.SelectMany(slot => Directory.GetFiles(Path.Combine(state, "models", slot), "*.json"));
+            var treeSidecars = new[] { ModelSlots.Xgb, ModelSlots.Lgbm }.Where(slots.Contains)
+                .SelectMany(slot => Directory.GetFiles(Path.Combine(state, "models", slot), "*.json"));
             foreach (var sidecar in treeSidecars.Order(StringComparer.Ordinal))
             {
                 using var predictor = OnnxTreePredictor.Open(sidecar);
@@ -51,7 +55,8 @@ public static class PipelineBench
                 var figures = Latency.Measure(samples, 2_000, i => predictor.ProbabilityUp(x[i % x.Length]));
                 models.Add(new ModelLatency(predictor.ModelId, predictor.Version, figures.Samples, figures.P50Micros, figures.P99Micros, figures.MeanMicros));
             }
-            return new PipelineBenchResult(summary.Bars, summary.ReplaySeconds, summary.BarsPerSecond, pure, summary.TradesClosed, summary.EventsPersisted,
+            return new PipelineBenchResult(served, summary.Bars, summary.ReplaySeconds, summary.BarsPerSecond, summary.ReplayCpuSeconds,
+                summary.Bars / Math.Max(summary.ReplayCpuSeconds, 1e-9), pure, summary.TradesClosed, summary.EventsPersisted,
                 batched, batchedRate, sequential, sequentialRate, models);
         }
         finally

@@ -27,17 +27,25 @@ public static class BenchVerb
         var data = new Option<string[]>("--data") { Description = "Data file or folder (repeatable); default: the bundled data" };
         var samples = new Option<int>("--samples") { Description = "Single-row predictions timed per tree model", DefaultValueFactory = _ => 20_000 };
         var json = new Option<string?>("--json") { Description = "Write the figures as one JSON object to this file" };
+        var models = new Option<string>("--models")
+        {
+            Description = "Models the cascade serves: all, or a comma list of xgb, lgbm, nhits, patchtst (default: the two tree models)",
+            DefaultValueFactory = _ => "xgb,lgbm",
+        };
         var command = new Command("pipeline", "Bars/s through the whole cascade with SQLite persistence, journal events/s, ONNX Runtime p50/p99")
         {
-            data, samples, json,
+            data, samples, models, json,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var paths = parse.GetValue(data) is { Length: > 0 } d ? d : [BundledData.Default];
-            var result = await PipelineBench.RunAsync(paths, parse.GetValue(samples), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)), cancel);
-            var table = new Table().Title("bench pipeline").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+            var slots = Run.ModelBootstrap.Slots([parse.GetValue(models)!]);
+            var result = await PipelineBench.RunAsync(paths, slots, parse.GetValue(samples), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)), cancel);
+            var table = new Table().Title($"bench pipeline: {string.Join(", ", result.ServedSlots)}").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("bars through the cascade", result.Bars.ToString(CultureInfo.InvariantCulture));
             table.AddRow("bars/s (SQLite journal on)", F(result.BarsPerSecond, "F0"));
+            table.AddRow("replay wall / CPU seconds (all threads)", $"{F(result.ReplaySeconds, "F2")} / {F(result.ReplayCpuSeconds, "F2")}");
+            table.AddRow("bars per CPU second", F(result.BarsPerCpuSecond, "F0"));
             table.AddRow("bars/s, same cascade without actors or journal", F(result.PureCascadeBarsPerSecond, "F0"));
             table.AddRow("trades closed / events in journal", $"{result.TradesClosed} / {result.EventsInJournal}");
             table.AddRow($"journal events/s, PersistAll x100 ({result.JournalBatchEvents})", F(result.EventsPerSecondBatched, "F0"));

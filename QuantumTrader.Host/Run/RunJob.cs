@@ -74,12 +74,14 @@ public static class RunJob
             var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
 
             var replayClock = Stopwatch.StartNew();
+            var replayCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var counters = await Replay(data, plan, symbols, account, learning, sizing, observer, system, cancel);
             learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
+            var replayCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - replayCpu).TotalSeconds;
             cancel.ThrowIfCancellationRequested();
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
@@ -87,7 +89,7 @@ public static class RunJob
             var summary = await RiskReport.AttachAsync(
                 await learning.SummarizeAsync(
                     await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel)
-                with { Sizing = await sizing.SummarizeAsync(cancel) },
+                with { Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds },
                 ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);

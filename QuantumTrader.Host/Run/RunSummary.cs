@@ -33,6 +33,9 @@ public sealed partial record RunSummary(
     IReadOnlyList<RejectedRow> Rejected,
     SizingSummary? Sizing = null)
 {
+    /// <summary>CPU time the whole process spent during the replay (every thread): on a shared machine a steadier cost than the wall clock.</summary>
+    public double ReplayCpuSeconds { get; init; }
+
     /// <summary>The account's emergency-stop mode after the run (EMERGENCY, PROTECTIVE, CAUTIOUS or NORMAL).</summary>
     public string EssMode { get; init; } = "NORMAL";
 
