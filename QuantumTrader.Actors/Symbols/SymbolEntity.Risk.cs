@@ -11,6 +11,7 @@ public sealed partial class SymbolEntity
 {
     private static readonly TimeSpan RegimeAckTimeout = TimeSpan.FromSeconds(10);
     private IActorRef? _coordinator;
+    private readonly Dictionary<long, (BarProcessed Reply, IActorRef To)> _awaitingRegime = [];
 
     /// <summary>A bar of a symbol the market does not list is refused before anything is decided or journaled.</summary>
     private DomainValidationException? UnknownSymbol(ProcessBar cmd)
@@ -29,7 +30,8 @@ public sealed partial class SymbolEntity
 
     /// <summary>
     /// A bar that changed the regime (decided now or re-aligned from the journal) is answered only once the regime
-    /// coordinator has put the new overlay in force, so the next decision anywhere already runs under it.
+    /// coordinator has put the new overlay in force, so the next decision anywhere already runs under it. The reply
+    /// waits here, keyed by bar, rather than in an ask: no temporary actor and no continuation per change.
     /// </summary>
     private void ReplyAfterRegime(IReadOnlyList<SymbolEvent> events, BarProcessed reply, IActorRef to)
     {
@@ -39,9 +41,29 @@ public sealed partial class SymbolEntity
             to.Tell(reply);
             return;
         }
-        coordinator.Ask<RegimeApplied>(change, RegimeAckTimeout)
-            .PipeTo(to, success: _ => reply, failure: ex => new Status.Failure(ex));
+        _awaitingRegime[change.BarSeq] = (reply, to);
+        Timers.StartSingleTimer(RegimeTimerKey(change.BarSeq), new RegimeAckOverdue(change.BarSeq), RegimeAckTimeout);
+        coordinator.Tell(change, Self);
     }
+
+    private void RegisterRegimeReplies()
+    {
+        Command<RegimeApplied>(applied =>
+        {
+            Timers.Cancel(RegimeTimerKey(applied.BarSeq));
+            if (_awaitingRegime.Remove(applied.BarSeq, out var waiting)) waiting.To.Tell(waiting.Reply);
+        });
+        Command<RegimeAckOverdue>(overdue =>
+        {
+            if (_awaitingRegime.Remove(overdue.BarSeq, out var waiting))
+                waiting.To.Tell(new Status.Failure(new TimeoutException(
+                    $"{PersistenceId} bar #{overdue.BarSeq}: the regime coordinator did not confirm the new regime within {RegimeAckTimeout}")));
+        });
+    }
+
+    private static string RegimeTimerKey(long barSeq) => "regime-" + barSeq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record RegimeAckOverdue(long BarSeq);
 
     private IActorRef? Coordinator()
     {

@@ -15,7 +15,7 @@ namespace QuantumTrader.Actors.Symbols;
 /// replay re-sends those bars, they are applied instead of new decisions, so the journal stays the single truth
 /// and a resumed run neither repeats nor loses a trade.
 /// </summary>
-public sealed partial class SymbolEntity : ReceivePersistentActor
+public sealed partial class SymbolEntity : ReceivePersistentActor, IWithTimers
 {
     private readonly string _symbol;
     private readonly NodeServices _services;
@@ -53,6 +53,7 @@ public sealed partial class SymbolEntity : ReceivePersistentActor
             });
         });
         Command<StopSymbol>(_ => SnapshotAndStop());
+        RegisterRegimeReplies();
         Command<SaveSnapshotSuccess>(s =>
         {
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
@@ -68,6 +69,8 @@ public sealed partial class SymbolEntity : ReceivePersistentActor
     }
 
     public override string PersistenceId => EntityIds.Symbol(_symbol);
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string symbol, NodeServices services, int snapshotEvery) =>
         Props.Create(() => new SymbolEntity(symbol, services, snapshotEvery));
