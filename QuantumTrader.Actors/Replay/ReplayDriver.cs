@@ -1,6 +1,7 @@
 using Akka.Actor;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Replay;
@@ -26,7 +27,7 @@ public sealed class ReplayDriver : ReceiveActor
     private readonly IActorRef _symbols;
     private readonly Func<DateTimeOffset, Task<PortfolioView>> _viewBefore;
     private readonly Func<BarProcessed, IReadOnlyList<ClosedTrade>> _record;
-    private readonly Action<DateTimeOffset> _beforeGroup;
+    private readonly Action<IReadOnlyList<Bar>> _beforeGroup;
     private readonly Func<IReadOnlyList<ClosedTrade>, Task> _afterTrades;
     private readonly Action<long> _progress;
     private readonly TaskCompletionSource<ReplayCounts> _done;
@@ -41,11 +42,11 @@ public sealed class ReplayDriver : ReceiveActor
 
     /// <param name="viewBefore">The portfolio the bars of a timestamp are decided under.</param>
     /// <param name="record">Books a reply (positions opened, trades closed) and returns the trades it newly closed.</param>
-    /// <param name="beforeGroup">Runs before the bars of a timestamp go out, with that timestamp.</param>
+    /// <param name="beforeGroup">Runs before the bars of a timestamp go out, with those bars in data order.</param>
     /// <param name="afterTrades">Takes the trades a timestamp closed, in the order of its bars; the next timestamp waits for it.</param>
     public ReplayDriver(
         IActorRef symbols, Func<DateTimeOffset, Task<PortfolioView>> viewBefore, Func<BarProcessed, IReadOnlyList<ClosedTrade>> record,
-        Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
+        Action<IReadOnlyList<Bar>> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
         Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout)
     {
         _symbols = symbols;
@@ -82,7 +83,7 @@ public sealed class ReplayDriver : ReceiveActor
 
     public static Props PropsFor(
         IActorRef symbols, Func<DateTimeOffset, Task<PortfolioView>> viewBefore, Func<BarProcessed, IReadOnlyList<ClosedTrade>> record,
-        Action<DateTimeOffset> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
+        Action<IReadOnlyList<Bar>> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
         Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout) =>
         Props.Create(() => new ReplayDriver(symbols, viewBefore, record, beforeGroup, afterTrades, progress, done, replyTimeout));
 
@@ -101,7 +102,7 @@ public sealed class ReplayDriver : ReceiveActor
         var time = _group[0].Bar.Time;
         try
         {
-            _beforeGroup(time);
+            _beforeGroup(Array.ConvertAll(_group, c => c.Bar));
         }
         catch (Exception ex)
         {

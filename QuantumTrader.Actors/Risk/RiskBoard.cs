@@ -9,9 +9,10 @@ namespace QuantumTrader.Actors.Risk;
 /// <summary>
 /// What the risk gate of this node reads, in process: the policy replicated from the policy store, the regime
 /// overlays the regime coordinator put in force, and the return correlation of the symbols.
-/// The correlation is fed by the symbol entities with every bar they are sent, before they decide on it; the replay
-/// driver sends bars one at a time in data order (and re-sends all of them on a resume), so the correlation a decision
-/// sees is a function of the data alone. Bars at or before a symbol's last observed time (a repeat) are ignored.
+/// The correlation is fed with every bar before it is decided: by the replay, which observes all bars of a timestamp in
+/// data order before sending any of them (and re-sends all of them on a resume), and by the symbol entity itself, so the
+/// correlation a decision sees is a function of the data alone. Bars at or before a symbol's last observed time (a
+/// repeat) are ignored.
 /// </summary>
 public sealed class RiskBoard(KnownSymbols? market = null, int correlationWindow = 60, int correlationMinOverlap = 20)
 {

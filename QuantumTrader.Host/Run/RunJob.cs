@@ -75,7 +75,7 @@ public static class RunJob
 
             var replayClock = Stopwatch.StartNew();
             var replayCpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var counters = await Replay(data, plan, symbols, account, learning, sizing, observer, system, cancel);
+            var counters = await Replay(data, plan, symbols, account, learning, sizing, services.Risk, observer, system, cancel);
             learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
@@ -114,8 +114,8 @@ public static class RunJob
     private sealed record Counters(long Replayed, long AlreadyProcessed);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing, IRunObserver observer,
-        ActorSystem system, CancellationToken cancel)
+        ReplayData data, TradingPlan plan, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing, RiskBoard risk,
+        IRunObserver observer, ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         var total = data.Bars.Count;
@@ -133,7 +133,12 @@ public static class RunJob
                 foreach (var p in reply.PositionsOpened) account.Book.Open(p);
                 return reply.ClosedTrades.Where(account.Book.Close).ToArray();
             },
-            learning.BeforeBar,
+            bars =>
+            {
+                // Every bar of the timestamp is in the correlation before any of them is decided, whichever entity runs first.
+                foreach (var bar in bars) risk.ObserveBar(bar);
+                learning.BeforeBar(bars[0].Time);
+            },
             trades => Task.WhenAll(learning.AfterBarAsync(trades, cancel), sizing.AfterTrades(trades, cancel)),
             n => { if (n % 250 == 0 || n == total) observer.Progress(n, total); }, done, AskTimeout));
         var killSwitch = Source.From(SameTime(commands))
