@@ -115,8 +115,13 @@ public sealed class NhitsNetwork : ForecastNetwork
         EnsureInputShape(x);
         var batch = x.shape[0];
         var series = x.permute(0, 2, 1).reshape(batch * Channels, Lookback);
-        var (normalized, statistics) = WindowScaler.Normalize(_scalerType, series);
-        var forecast = WindowScaler.Denormalize(Decompose(normalized).Forecast, statistics);
+        Tensor forecast;
+        if (_scalerType == WindowScaler.Identity) forecast = Decompose(series).Forecast; // no statistics to compute on the serving path
+        else
+        {
+            var (normalized, statistics) = WindowScaler.Normalize(_scalerType, series);
+            forecast = WindowScaler.Denormalize(Decompose(normalized).Forecast, statistics);
+        }
         return forecast.reshape(batch, Channels, Horizon).permute(0, 2, 1);
     }
 }
