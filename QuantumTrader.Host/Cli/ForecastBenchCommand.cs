@@ -12,8 +12,9 @@ public sealed record ForecastBenchRow(
 
 /// <summary>The settings a benchmark ran with, so a reduced run is never mistaken for the full protocol.</summary>
 public sealed record ForecastBenchConfiguration(
-    string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int Epochs, int Patience, int? MaxTrainWindows,
-    int? BatchSize, double? LearningRate, int Threads, long Seed);
+    string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int Epochs, int? Patience, int? MaxTrainWindows,
+    int? BatchSize, double? LearningRate, int Threads, long Seed,
+    int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null);
 
 public sealed record ForecastBenchReport(string Dataset, IReadOnlyList<ForecastBenchRow> Results, ForecastBenchConfiguration Configuration);
 
@@ -33,23 +34,27 @@ public static class ForecastBenchCommand
         var models = new Option<string>("--models") { Description = "Comma list of patchtst, nhits", DefaultValueFactory = _ => string.Join(',', ForecastBenchmark.AllModels) };
         var defaults = new ForecastBenchmarkOptions();
         var epochs = new Option<int>("--epochs") { Description = "Most epochs per model (early stopping may end sooner)", DefaultValueFactory = _ => defaults.Epochs };
-        var patience = new Option<int>("--patience") { Description = "Epochs without validation improvement before stopping", DefaultValueFactory = _ => defaults.Patience };
+        var patience = new Option<int?>("--patience") { Description = "Validations without improvement before stopping (default: the model's protocol, 3 PatchTST, 10 N-HiTS)" };
         var maxWindows = new Option<int?>("--max-train-windows") { Description = "Reduced run: at most this many shuffled training windows per epoch (default: all)" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Training batch size (default: the model's, 128 PatchTST, 32 N-HiTS)" };
-        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam learning rate (default: the model's, 1e-4 PatchTST, 1e-3 N-HiTS)" };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam learning rate (default: the model's protocol, 1e-4 PatchTST, 3e-4 N-HiTS)" };
         var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => defaults.Threads };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Most optimiser steps per model (default: the model's protocol, 1000 N-HiTS, none PatchTST)" };
+        var validationInterval = new Option<int?>("--validation-interval") { Description = "Steps between validations (default: the model's protocol, 100 N-HiTS, one epoch PatchTST)" };
+        var lrDecays = new Option<int?>("--lr-decays") { Description = "Times the learning rate halves, evenly over the steps (default: the model's protocol, 3 N-HiTS, 0 PatchTST)" };
         var seed = new Option<long>("--seed") { Description = "Seed of weights, dropout and shuffling", DefaultValueFactory = _ => defaults.Seed };
         var json = new Option<string?>("--json") { Description = "Write {dataset, results: [{model, horizon, mse, mae, trainSeconds, ...}]} to this file" };
         var command = new Command("forecast", "Train and test N-HiTS and PatchTST on an ETT file with the papers' protocol; compare with the published MSE/MAE")
         {
-            data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, threads, seed, json,
+            data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, maxSteps, validationInterval, lrDecays, threads, seed, json,
         };
         command.SetAction(parse =>
         {
             var configuration = new ForecastBenchConfiguration(
                 parse.GetValue(data)!, ParseHorizons(parse.GetValue(horizons)!), ParseModels(parse.GetValue(models)!),
                 parse.GetValue(epochs), parse.GetValue(patience), parse.GetValue(maxWindows), parse.GetValue(batchSize),
-                parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed));
+                parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed),
+                parse.GetValue(maxSteps), parse.GetValue(validationInterval), parse.GetValue(lrDecays));
             var report = Run(configuration, parse.GetValue(json), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)));
             Print(report);
             return ExitCodes.Ok;
@@ -61,10 +66,12 @@ public static class ForecastBenchCommand
     {
         var options = new ForecastBenchmarkOptions(
             configuration.Epochs, configuration.BatchSize, configuration.LearningRate, configuration.Patience,
-            configuration.MaxTrainWindows, configuration.Threads, configuration.Seed);
+            configuration.MaxTrainWindows, configuration.Threads, configuration.Seed,
+            MaxSteps: configuration.MaxSteps, ValidationInterval: configuration.ValidationInterval, LearningRateDecays: configuration.LearningRateDecays);
         try
         {
-            new ForecastTrainingOptions(options.Epochs, options.BatchSize, options.LearningRate, options.Patience, options.MaxTrainWindows, options.Threads).Validate();
+            new ForecastTrainingOptions(options.Epochs, options.BatchSize, options.LearningRate, options.Patience ?? 1, options.MaxTrainWindows, options.Threads,
+                MaxSteps: options.MaxSteps, ValidationInterval: options.ValidationInterval, LearningRateDecays: options.LearningRateDecays ?? 0).Validate();
         }
         catch (ArgumentException ex)
         {
@@ -137,7 +144,8 @@ public static class ForecastBenchCommand
     private static void Print(ForecastBenchReport report)
     {
         var c = report.Configuration;
-        AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, at most {c.Epochs} epochs, patience {c.Patience}, " +
+        AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, at most {c.Epochs} epochs, " +
+            $"steps {(c.MaxSteps is { } s ? s.ToString(CultureInfo.InvariantCulture) : "per model")}, patience {(c.Patience is { } p ? p.ToString(CultureInfo.InvariantCulture) : "per model")}, " +
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}"));
         var table = new Table().Border(TableBorder.Minimal)
             .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "epochs", "train s");

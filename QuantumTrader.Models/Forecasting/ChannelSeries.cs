@@ -46,6 +46,9 @@ public sealed record RowRange(int Start, int End)
 
     public int WindowCount(int lookback, int horizon) => Math.Max(0, Length - lookback - horizon + 1);
 
+    /// <summary>Windows whose look-back fits and whose horizon holds at least its first row, possibly not all of it.</summary>
+    public int PartialWindowCount(int lookback) => Math.Max(0, Length - lookback);
+
     public void EnsureWithin(int rows)
     {
         if (Start < 0 || End < Start || End > rows)

@@ -17,6 +17,8 @@ public sealed record ForecastMetrics(double Mse, double Mae, int Windows);
 /// <summary>
 /// Where and how a forecaster was trained, and how it scored on its validation rows. Trained on several ranges (pooled series),
 /// <see cref="Train"/> and <see cref="Validation"/> span them and <see cref="TrainRanges"/> and <see cref="ValidationRanges"/> list them.
+/// <see cref="TrainMse"/> is the mean training loss (the model's, e.g. Huber) over the steps before the best validation;
+/// <see cref="Steps"/> and <see cref="BestStep"/> count optimiser steps (0 in manifests written before they were recorded).
 /// </summary>
 public sealed record TrainingSummary(
     int SeriesRows,
@@ -30,7 +32,9 @@ public sealed record TrainingSummary(
     double Seconds,
     ForecastTrainingOptions Options,
     IReadOnlyList<RowRange>? TrainRanges = null,
-    IReadOnlyList<RowRange>? ValidationRanges = null);
+    IReadOnlyList<RowRange>? ValidationRanges = null,
+    int Steps = 0,
+    int BestStep = 0);
 
 /// <summary>The JSON sidecar of a forecaster artifact: everything needed to rebuild the network and use it, except the weights.</summary>
 public sealed record ForecasterManifest(

@@ -7,8 +7,13 @@ using static TorchSharp.torch;
 namespace QuantumTrader.Models.Forecasting;
 
 /// <summary>
-/// How to train: Adam on the MSE, <see cref="Epochs"/> passes over the shuffled training windows (at most <see cref="MaxTrainWindows"/> of them
-/// per epoch when set), early stopping once the validation MSE has not improved for <see cref="Patience"/> epochs, then the best epoch's weights.
+/// How to train: Adam on the model's training loss (<see cref="ForecastModelConfig.TrainingLoss"/>), <see cref="Epochs"/> passes over the shuffled
+/// training windows (at most <see cref="MaxTrainWindows"/> of them per epoch when set) but no more than <see cref="MaxSteps"/> optimiser steps when set.
+/// The validation MSE is measured after every epoch, or every <see cref="ValidationInterval"/> steps when set (and after the last step); training stops
+/// once it has not improved for <see cref="Patience"/> measurements, and the best measurement's weights are kept.
+/// With <see cref="LearningRateDecays"/> = n the learning rate halves n times, evenly spaced over the planned steps (a step decay).
+/// With <see cref="PartialHorizons"/> the training windows also include those whose horizon runs past the end of their range, scored on the
+/// rows that exist (neuralforecast pads each training series by the horizon): the last months of training data then also serve as recent inputs.
 /// Null batch size and learning rate mean the model's own defaults. <see cref="Seed"/> seeds torch (initial weights, dropout) and the shuffling.
 /// </summary>
 public sealed record ForecastTrainingOptions(
@@ -20,7 +25,11 @@ public sealed record ForecastTrainingOptions(
     int Threads = 1,
     long Seed = 42,
     bool Standardize = true,
-    int EvaluationBatchSize = 256)
+    int EvaluationBatchSize = 256,
+    int? MaxSteps = null,
+    int? ValidationInterval = null,
+    int LearningRateDecays = 0,
+    bool PartialHorizons = false)
 {
     public void Validate()
     {
@@ -31,7 +40,16 @@ public sealed record ForecastTrainingOptions(
         if (MaxTrainWindows is < 1) throw new ArgumentException($"max train windows must be at least 1, got {MaxTrainWindows}");
         if (Threads < 1) throw new ArgumentException($"threads must be at least 1, got {Threads}");
         if (EvaluationBatchSize < 1) throw new ArgumentException($"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
+        if (MaxSteps is < 1) throw new ArgumentException($"max steps must be at least 1, got {MaxSteps}");
+        if (ValidationInterval is < 1) throw new ArgumentException($"validation interval must be at least 1 step, got {ValidationInterval}");
+        if (LearningRateDecays < 0) throw new ArgumentException($"learning rate decays must be zero or more, got {LearningRateDecays}");
     }
+
+    /// <summary>The planned number of optimiser steps: every epoch's batches, capped by <see cref="MaxSteps"/>.</summary>
+    public int PlannedSteps(int stepsPerEpoch) => (int)Math.Min((long)Epochs * stepsPerEpoch, MaxSteps ?? int.MaxValue);
+
+    /// <summary>Steps between two halvings of the learning rate (int.MaxValue without decay).</summary>
+    public int DecayInterval(int plannedSteps) => LearningRateDecays > 0 ? Math.Max(plannedSteps / LearningRateDecays, 1) : int.MaxValue;
 }
 
 /// <summary>
@@ -86,14 +104,20 @@ public static class ForecasterTrainer
         if (validation.Count == 0) throw new ArgumentException($"{config.ModelId}: at least one validation range is needed", nameof(validation));
         foreach (var r in train.Concat(validation)) r.EnsureWithin(series.Length);
         int lookback = config.Lookback, horizon = config.Horizon;
-        if (train.Sum(r => r.WindowCount(lookback, horizon)) == 0)
-            throw new ArgumentException($"{config.ModelId}: training rows {Describe(train)} hold no window of lookback {lookback} + horizon {horizon}");
+        if (train.Sum(r => options.PartialHorizons ? r.PartialWindowCount(lookback) : r.WindowCount(lookback, horizon)) == 0)
+            throw new ArgumentException($"{config.ModelId}: training rows {Describe(train)} hold no window of lookback {lookback} + horizon {horizon}" +
+                                        (options.PartialHorizons ? " (not even a partial one)" : ""));
         if (validation.Sum(r => r.WindowCount(lookback, horizon)) == 0)
             throw new ArgumentException($"{config.ModelId}: validation rows {Describe(validation)} hold no window of lookback {lookback} + horizon {horizon}");
 
         // torch's generator and thread count are process-wide: one training at a time keeps a seeded run reproducible.
         lock (TrainingGate) return TrainSeeded(config, series, train, validation, options, progress, transform);
     }
+
+    /// <summary>Start row and number of target rows inside its range of every training window.</summary>
+    private static (int Start, int Available)[] TrainingWindows(IReadOnlyList<RowRange> train, int lookback, int horizon, bool partial) =>
+        train.SelectMany(r => Enumerable.Range(r.Start, partial ? r.PartialWindowCount(lookback) : r.WindowCount(lookback, horizon))
+            .Select(start => (start, Math.Min(horizon, r.End - start - lookback)))).ToArray();
 
     private static string Describe(IReadOnlyList<RowRange> ranges) => string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})"));
 
@@ -108,7 +132,8 @@ public static class ForecasterTrainer
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var scaling = options.Standardize ? ChannelScaling.Fit(series, train) : ChannelScaling.Identity(series.ChannelCount);
-        var order = train.SelectMany(r => Enumerable.Range(r.Start, r.WindowCount(lookback, horizon))).ToArray();
+        var windows = TrainingWindows(train, lookback, horizon, options.PartialHorizons);
+        var order = Enumerable.Range(0, windows.Length).ToArray();
         var trainWindows = order.Length;
         var batchSize = options.BatchSize ?? config.DefaultBatchSize;
         var learningRate = options.LearningRate ?? config.DefaultLearningRate;
@@ -121,47 +146,76 @@ public static class ForecasterTrainer
         {
             using var data = tensor(scaling.Apply(series).Values, [series.Length, series.ChannelCount]);
             using var optimizer = new AdamOptimizer(network.parameters(), learningRate);
+            var stepsPerEpoch = (perEpoch + batchSize - 1) / batchSize;
+            var plannedSteps = options.PlannedSteps(stepsPerEpoch);
+            var decayInterval = options.DecayInterval(plannedSteps);
+            var validationInterval = options.ValidationInterval ?? stepsPerEpoch;
             double bestMse = double.PositiveInfinity, bestMae = double.NaN, bestTrain = double.NaN;
-            int bestEpoch = 0, epoch = 0, stale = 0;
-            while (epoch < options.Epochs && stale < options.Patience)
+            int bestEpoch = 0, bestStep = 0, epoch = 0, step = 0, stale = 0;
+            double lossSum = 0;
+            var lossCount = 0;
+            while (step < plannedSteps && stale < options.Patience)
             {
                 epoch++;
                 shuffle.Shuffle(order);
-                network.train();
-                double lossSum = 0;
-                for (var first = 0; first < perEpoch; first += batchSize)
+                for (var first = 0; first < perEpoch && step < plannedSteps && stale < options.Patience; first += batchSize)
                 {
-                    using var scope = NewDisposeScope();
+                    network.train();
                     var n = Math.Min(batchSize, perEpoch - first);
-                    var (x, y) = WindowBatches.Batch(data, order.AsSpan(first, n), lookback, horizon);
-                    optimizer.ZeroGrad();
-                    var loss = nn.functional.mse_loss(network.call(x), y);
-                    loss.backward();
-                    optimizer.Step();
-                    lossSum += loss.item<float>() * n;
+                    using (var scope = NewDisposeScope())
+                    {
+                        var picked = order.AsSpan(first, n);
+                        var starts = new int[n];
+                        var available = new int[n];
+                        for (var i = 0; i < n; i++) (starts[i], available[i]) = windows[picked[i]];
+                        optimizer.ZeroGrad();
+                        Tensor loss;
+                        if (available.All(a => a == horizon))
+                        {
+                            var (x, y) = WindowBatches.Batch(data, starts, lookback, horizon);
+                            loss = config.TrainingLoss(network.call(x), y);
+                        }
+                        else
+                        {
+                            var (x, y, mask) = WindowBatches.Batch(data, starts, available, lookback, horizon);
+                            loss = config.TrainingLoss(network.call(x), y, mask);
+                        }
+                        loss.backward();
+                        optimizer.Step();
+                        lossSum += loss.item<float>() * n;
+                        lossCount += n;
+                    }
+                    step++;
+                    if (step % decayInterval == 0) optimizer.LearningRate /= 2;
+                    if (step % validationInterval != 0 && step != plannedSteps) continue;
+
+                    var trainLoss = lossSum / lossCount;
+                    lossSum = 0;
+                    lossCount = 0;
+                    var val = WindowBatches.Evaluate(network, data, validation, options.EvaluationBatchSize);
+                    var improved = val.Mse < bestMse;
+                    if (improved)
+                    {
+                        bestMse = val.Mse;
+                        bestMae = val.Mae;
+                        bestTrain = trainLoss;
+                        bestEpoch = epoch;
+                        bestStep = step;
+                        stale = 0;
+                        Release(best);
+                        best = Snapshot(network);
+                    }
+                    else stale++;
+                    progress?.Invoke($"{config.ModelId} L={lookback} H={horizon} epoch {epoch}/{options.Epochs} step {step}/{plannedSteps}: " +
+                                     $"train loss {trainLoss:F4}, val mse {val.Mse:F4} mae {val.Mae:F4}{(improved ? " *" : "")} ({clock.Elapsed.TotalSeconds:F1}s)");
                 }
-                var trainMse = lossSum / perEpoch;
-                var val = WindowBatches.Evaluate(network, data, validation, options.EvaluationBatchSize);
-                var improved = val.Mse < bestMse;
-                if (improved)
-                {
-                    bestMse = val.Mse;
-                    bestMae = val.Mae;
-                    bestTrain = trainMse;
-                    bestEpoch = epoch;
-                    stale = 0;
-                    Release(best);
-                    best = Snapshot(network);
-                }
-                else stale++;
-                progress?.Invoke($"{config.ModelId} L={lookback} H={horizon} epoch {epoch}/{options.Epochs}: train mse {trainMse:F4}, val mse {val.Mse:F4} mae {val.Mae:F4}{(improved ? " *" : "")} ({clock.Elapsed.TotalSeconds:F1}s)");
             }
             if (best is null)
                 throw new InvalidOperationException($"{config.ModelId}: training diverged, the validation error was never finite (learning rate {learningRate})");
             network.load_state_dict(best);
             network.eval();
             var summary = new TrainingSummary(series.Length, Hull(train), Hull(validation), epoch, bestEpoch, bestTrain, bestMse, bestMae, clock.Elapsed.TotalSeconds, options,
-                train.Count > 1 ? train.ToArray() : null, validation.Count > 1 ? validation.ToArray() : null);
+                train.Count > 1 ? train.ToArray() : null, validation.Count > 1 ? validation.ToArray() : null, step, bestStep);
             var manifest = new ForecasterManifest(
                 Forecaster.CurrentFormatVersion, config.ModelId, VersionOf(config.ModelId, network), config,
                 series.Channels.ToArray(), transform, scaling, summary);

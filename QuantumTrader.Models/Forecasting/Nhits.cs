@@ -70,13 +70,16 @@ public sealed class NhitsBlock : Module<Tensor, (Tensor Backcast, Tensor Forecas
 /// N-HiTS: stacks of blocks in doubly residual order. Each block removes its backcast from the input the next block sees and
 /// adds its forecast to the output. As in the authors' implementation the forecast starts from the last observed value (naive level),
 /// and the input is reversed in time so the most recent value comes first and an incomplete pooling window falls on the oldest values.
+/// With a window scaler each series' window is normalised before the blocks and the forecast mapped back after them.
 /// </summary>
 public sealed class NhitsNetwork : ForecastNetwork
 {
     private readonly ModuleList<NhitsBlock> blocks;
+    private readonly string _scalerType;
 
     public NhitsNetwork(NhitsConfig config, int channels) : base("nhits", config.Lookback, config.Horizon, channels)
     {
+        _scalerType = config.ScalerType;
         blocks = new ModuleList<NhitsBlock>();
         for (var s = 0; s < config.Stacks; s++)
             for (var b = 0; b < config.BlocksPerStack; b++)
@@ -86,7 +89,10 @@ public sealed class NhitsNetwork : ForecastNetwork
 
     public IReadOnlyList<NhitsBlock> Blocks => [.. blocks];
 
-    /// <summary>Per-series decomposition for univariate inputs [series, Lookback] (time order, oldest first).</summary>
+    /// <summary>
+    /// Per-series decomposition for univariate inputs [series, Lookback] (time order, oldest first), in the frame the blocks see:
+    /// with a window scaler, pass the normalised series (<see cref="WindowScaler.Normalize"/>).
+    /// </summary>
     public NhitsDecomposition Decompose(Tensor series)
     {
         var residual = series.flip(-1);
@@ -109,7 +115,13 @@ public sealed class NhitsNetwork : ForecastNetwork
         EnsureInputShape(x);
         var batch = x.shape[0];
         var series = x.permute(0, 2, 1).reshape(batch * Channels, Lookback);
-        var forecast = Decompose(series).Forecast;
+        Tensor forecast;
+        if (_scalerType == WindowScaler.Identity) forecast = Decompose(series).Forecast; // no statistics to compute on the serving path
+        else
+        {
+            var (normalized, statistics) = WindowScaler.Normalize(_scalerType, series);
+            forecast = WindowScaler.Denormalize(Decompose(normalized).Forecast, statistics);
+        }
         return forecast.reshape(batch, Channels, Horizon).permute(0, 2, 1);
     }
 }

@@ -37,7 +37,6 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _firstMoment;
     private readonly Tensor[] _secondMoment;
-    private readonly double _learningRate;
     private readonly double _beta1;
     private readonly double _beta2;
     private readonly Scalar _beta1Scalar;
@@ -50,7 +49,7 @@ public sealed class AdamOptimizer : IDisposable
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         _parameters = parameters.ToArray();
-        _learningRate = learningRate;
+        LearningRate = learningRate;
         _beta1 = beta1;
         _beta2 = beta2;
         _beta1Scalar = beta1.ToScalar();
@@ -61,6 +60,9 @@ public sealed class AdamOptimizer : IDisposable
         _firstMoment = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         _secondMoment = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
+
+    /// <summary>The step size of the next updates; a schedule may lower it between steps.</summary>
+    public double LearningRate { get; set; }
 
     public void ZeroGrad()
     {
@@ -78,7 +80,7 @@ public sealed class AdamOptimizer : IDisposable
         _step++;
         var correction1 = 1 - Math.Pow(_beta1, _step);
         var correction2 = 1 - Math.Pow(_beta2, _step);
-        using var stepSize = (-_learningRate / correction1).ToScalar();
+        using var stepSize = (-LearningRate / correction1).ToScalar();
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         for (var i = 0; i < _parameters.Length; i++)
         {

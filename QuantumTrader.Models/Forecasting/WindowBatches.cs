@@ -17,6 +17,25 @@ internal static class WindowBatches
         return (rows.narrow(1, 0, lookback), rows.narrow(1, lookback, horizon));
     }
 
+    /// <summary>
+    /// As <see cref="Batch"/> for windows whose horizon may be cut short: window b has only its first available[b] target rows
+    /// (rows past them repeat the last one) and the mask [B, H, 1] is 1 on those rows and 0 on the rest.
+    /// </summary>
+    public static (Tensor X, Tensor Y, Tensor Mask) Batch(Tensor series, ReadOnlySpan<int> starts, ReadOnlySpan<int> available, int lookback, int horizon)
+    {
+        var span = lookback + horizon;
+        var index = new long[starts.Length * span];
+        var mask = new float[starts.Length * horizon];
+        for (var b = 0; b < starts.Length; b++)
+        {
+            var last = starts[b] + lookback + available[b] - 1;
+            for (var j = 0; j < span; j++) index[b * span + j] = Math.Min(starts[b] + j, last);
+            for (var j = 0; j < available[b]; j++) mask[b * horizon + j] = 1;
+        }
+        var rows = series.index_select(0, tensor(index)).view(starts.Length, span, series.shape[1]);
+        return (rows.narrow(1, 0, lookback), rows.narrow(1, lookback, horizon), tensor(mask, [starts.Length, horizon, 1]));
+    }
+
     public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, RowRange rows, int batchSize) =>
         Evaluate(network, series, [rows], batchSize);
 

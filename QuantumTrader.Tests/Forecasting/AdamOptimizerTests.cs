@@ -44,4 +44,20 @@ public class AdamOptimizerTests
         adam.Step();
         Assert.Equal(new[] { 0.9f, -1.9f, 2.9f }, w.data<float>().ToArray().Select(v => MathF.Round(v, 5)).ToArray());
     }
+
+    [Fact]
+    public void A_lowered_learning_rate_shortens_the_next_step()
+    {
+        using var scope = NewDisposeScope();
+        var w = new TorchSharp.Modules.Parameter(tensor(new float[] { 1f }));
+        using var adam = new AdamOptimizer([w], 0.1);
+        (w * 2f).sum().backward();
+        adam.Step();
+        // a constant gradient keeps Adam's bias-corrected step at exactly lr
+        adam.LearningRate = 0.025;
+        adam.ZeroGrad();
+        (w * 2f).sum().backward();
+        adam.Step();
+        Assert.Equal(0.875f, MathF.Round(w.data<float>()[0], 5));
+    }
 }

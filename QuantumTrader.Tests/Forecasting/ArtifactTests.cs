@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using QuantumTrader.Models.Forecasting;
 
 using QuantumTrader.Tests.Support;
@@ -134,8 +135,70 @@ public class ArtifactTests
         Assert.Equal(nhits, JsonSerializer.Deserialize<ForecastModelConfig>(JsonSerializer.Serialize(nhits, Forecaster.JsonOptions), Forecaster.JsonOptions));
         Assert.Equal(patch, JsonSerializer.Deserialize<ForecastModelConfig>(JsonSerializer.Serialize(patch, Forecaster.JsonOptions), Forecaster.JsonOptions));
         Assert.NotEqual(nhits, NhitsConfig.Default(480, 96) with { HiddenUnits = [512, 256] });
+        ForecastModelConfig longHorizon = NhitsConfig.LongHorizon(336);
+        Assert.Equal(longHorizon, JsonSerializer.Deserialize<ForecastModelConfig>(JsonSerializer.Serialize(longHorizon, Forecaster.JsonOptions), Forecaster.JsonOptions));
+        Assert.NotEqual(longHorizon, NhitsConfig.LongHorizon(336) with { ScalerType = WindowScaler.Standard });
+        Assert.NotEqual(longHorizon, NhitsConfig.LongHorizon(336) with { Loss = ForecastLoss.Mse });
+        Assert.NotEqual(longHorizon, NhitsConfig.LongHorizon(336) with { HuberDelta = 1.0 });
         var scaling = new ChannelScaling([1.5, -2.25], [0.1, 3]);
         Assert.Equal(scaling, JsonSerializer.Deserialize<ChannelScaling>(JsonSerializer.Serialize(scaling)));
+    }
+
+    [Fact]
+    public void Nhits_window_scaler_and_loss_survive_save_and_load()
+    {
+        var series = SyntheticSeries.Sines(200, 2, 10);
+        var config = new NhitsConfig(16, 4, [2, 2, 1], [4, 2, 1], [16, 16], Dropout: 0.5, ScalerType: WindowScaler.Robust, Loss: ForecastLoss.Huber, HuberDelta: 0.5);
+        var dir = SyntheticSeries.TempDirectory();
+        try
+        {
+            using var trained = ForecasterTrainer.Train(config, series, new RowRange(0, 160), new RowRange(160 - 16, 200),
+                new ForecastTrainingOptions(Epochs: 2, BatchSize: 16, LearningRate: 1e-3, MaxSteps: 12, ValidationInterval: 5, LearningRateDecays: 2));
+            trained.Save(dir);
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, Forecaster.ManifestFileName))))
+            {
+                var c = doc.RootElement.GetProperty("Config");
+                Assert.Equal("robust", c.GetProperty("ScalerType").GetString());
+                Assert.Equal("huber", c.GetProperty("Loss").GetString());
+                Assert.Equal(0.5, c.GetProperty("HuberDelta").GetDouble());
+                var t = doc.RootElement.GetProperty("Training");
+                Assert.Equal(12, t.GetProperty("Steps").GetInt32());
+                Assert.Equal(2, t.GetProperty("Options").GetProperty("LearningRateDecays").GetInt32());
+            }
+            using var loaded = Forecaster.Load(dir);
+            Assert.Equal<ForecastModelConfig>(config, loaded.Manifest.Config);
+            Assert.Equal(trained.Manifest.Training.Options, loaded.Manifest.Training.Options);
+            var window = Enumerable.Range(180, 16).Select(t => new[] { (double)series[t, 0] * 3 + 7, (double)series[t, 1] }).ToArray();
+            Assert.Equal(trained.Forecast(window), loaded.Forecast(window));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_nhits_manifest_written_before_the_window_scaler_existed_loads_with_the_old_behaviour()
+    {
+        var series = SyntheticSeries.Sines(200, 1, 10);
+        var dir = SyntheticSeries.TempDirectory();
+        try
+        {
+            using (var trained = TrainTiny(Tiny("nhits"), series)) trained.Save(dir);
+            var path = Path.Combine(dir, Forecaster.ManifestFileName);
+            var manifest = JsonNode.Parse(File.ReadAllText(path))!;
+            foreach (var field in new[] { "ScalerType", "Loss", "HuberDelta" }) Assert.True(manifest["Config"]!.AsObject().Remove(field), field);
+            foreach (var field in new[] { "Steps", "BestStep" }) Assert.True(manifest["Training"]!.AsObject().Remove(field), field);
+            File.WriteAllText(path, manifest.ToJsonString(Forecaster.JsonOptions));
+            using var loaded = Forecaster.Load(dir);
+            var config = Assert.IsType<NhitsConfig>(loaded.Manifest.Config);
+            Assert.Equal((WindowScaler.Identity, ForecastLoss.Mse, 1.0), (config.ScalerType, config.Loss, config.HuberDelta));
+            Assert.Equal(0, loaded.Manifest.Training.Steps);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

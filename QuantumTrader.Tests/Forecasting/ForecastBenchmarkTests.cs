@@ -40,10 +40,30 @@ public class ForecastBenchmarkTests
         Assert.Equal((336, 192, 16, 8, 3, 16, 4, 128, 0.3), (p.Lookback, p.Horizon, p.PatchLength, p.Stride, p.Layers, p.ModelDim, p.Heads, p.FeedForwardDim, p.Dropout));
         var n = Assert.IsType<NhitsConfig>(ForecastBenchmark.ProtocolConfig(ModelSlots.Nhits, 96));
         Assert.Equal(480, n.Lookback);
-        Assert.Equal([2, 2, 1], n.PoolKernels);
-        Assert.Equal([4, 2, 1], n.FreqDownsample);
+        Assert.Equal([2, 2, 2], n.PoolKernels);
+        Assert.Equal([84, 12, 1], n.FreqDownsample);
         Assert.Equal([512, 512], n.HiddenUnits);
+        Assert.Equal((0.5, WindowScaler.Identity, ForecastLoss.Huber, 0.5), (n.Dropout, n.ScalerType, n.Loss, n.HuberDelta));
+        // the first stack of the 720 run forecasts 8 knots, one per 3.5 days
+        Assert.Equal([8, 60, 720], ((NhitsConfig)ForecastBenchmark.ProtocolConfig(ModelSlots.Nhits, 720)).FreqDownsample.Select(d => NhitsBlock.KnotCount(720, d)));
         Assert.Equal(0.375, ForecastBenchmark.PublishedFor("ETTh1", ModelSlots.PatchTst, 96)!.Mse);
+    }
+
+    [Fact]
+    public void Nhits_trains_by_steps_with_a_step_decay_and_patchtst_by_epochs_unless_the_options_say_otherwise()
+    {
+        Assert.Equal(new TrainingSchedule(1000, 100, 3, true, 3e-4, Patience: 10), ForecastBenchmark.ProtocolSchedule(ModelSlots.Nhits));
+        Assert.Equal(new TrainingSchedule(null, null, 0, false, Patience: 3), ForecastBenchmark.ProtocolSchedule(ModelSlots.PatchTst));
+        var defaults = new ForecastBenchmark().TrainingOptionsFor(ModelSlots.Nhits);
+        Assert.Equal((1000, 100, 3, true, 3e-4, 2021L), (defaults.MaxSteps, defaults.ValidationInterval, defaults.LearningRateDecays, defaults.PartialHorizons, defaults.LearningRate, defaults.Seed));
+        Assert.Null(new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).LearningRate);
+        Assert.Equal((10, 3), (defaults.Patience, new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).Patience));
+        Assert.Equal(2, new ForecastBenchmark(new ForecastBenchmarkOptions(Patience: 2)).TrainingOptionsFor(ModelSlots.Nhits).Patience);
+        Assert.Equal(1e-3, new ForecastBenchmark(new ForecastBenchmarkOptions(LearningRate: 1e-3)).TrainingOptionsFor(ModelSlots.Nhits).LearningRate);
+        var patch = new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst);
+        Assert.Equal((null, null, 0, false), (patch.MaxSteps, patch.ValidationInterval, patch.LearningRateDecays, patch.PartialHorizons));
+        var set = new ForecastBenchmark(new ForecastBenchmarkOptions(MaxSteps: 50, ValidationInterval: 10, LearningRateDecays: 0, PartialHorizons: false)).TrainingOptionsFor(ModelSlots.Nhits);
+        Assert.Equal((50, 10, 0, false), (set.MaxSteps, set.ValidationInterval, set.LearningRateDecays, set.PartialHorizons));
     }
 
     [Fact]

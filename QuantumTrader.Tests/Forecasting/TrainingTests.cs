@@ -88,6 +88,100 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Max_steps_caps_training_and_validation_runs_every_interval_and_after_the_last_step()
+    {
+        var lines = new List<string>();
+        // 281 windows in batches of 16 make 18 steps per epoch; 7 steps end inside the first epoch
+        using var f = ForecasterTrainer.Train(new NhitsConfig(32, 8, [2, 1], [2, 1], [16]), Sine, Train, Validation,
+            new ForecastTrainingOptions(Epochs: 10, BatchSize: 16, LearningRate: 1e-3, Patience: 5, MaxSteps: 7, ValidationInterval: 3), lines.Add);
+        var t = f.Manifest.Training;
+        Assert.Equal((7, 1), (t.Steps, t.Epochs));
+        Assert.Equal(3, lines.Count);
+        Assert.Contains("step 3/7", lines[0]);
+        Assert.Contains("step 6/7", lines[1]);
+        Assert.Contains("step 7/7", lines[2]);
+        Assert.Contains(t.BestStep, new[] { 3, 6, 7 });
+    }
+
+    [Fact]
+    public void Step_decay_halves_the_learning_rate_evenly_over_the_planned_steps()
+    {
+        var options = new ForecastTrainingOptions(Epochs: 10, MaxSteps: 1000, LearningRateDecays: 3);
+        Assert.Equal(1000, options.PlannedSteps(stepsPerEpoch: 250));
+        Assert.Equal(333, options.DecayInterval(1000));
+        // without a step cap the plan is every batch of every epoch
+        Assert.Equal(150, (options with { MaxSteps = null }).PlannedSteps(stepsPerEpoch: 15));
+        Assert.Equal(int.MaxValue, (options with { LearningRateDecays = 0 }).DecayInterval(1000));
+        Assert.Equal(1, (options with { LearningRateDecays = 5 }).DecayInterval(3));
+    }
+
+    [Fact]
+    public void Partial_horizons_add_the_windows_cut_short_by_the_end_of_the_training_rows()
+    {
+        // rows [0, 44) with lookback 32 and horizon 8: 5 whole windows, and 12 whose look-back fits and whose horizon has at least one row
+        var rows = new RowRange(0, 44);
+        Assert.Equal((5, 12), (rows.WindowCount(32, 8), rows.PartialWindowCount(32)));
+        var config = new NhitsConfig(32, 8, [2, 1], [2, 1], [16]);
+        int StepsOfOneEpoch(bool partial)
+        {
+            using var f = ForecasterTrainer.Train(config, Sine, rows, Validation,
+                new ForecastTrainingOptions(Epochs: 1, BatchSize: 1, LearningRate: 1e-3, PartialHorizons: partial));
+            Assert.True(double.IsFinite(f.Manifest.Training.TrainMse));
+            return f.Manifest.Training.Steps;
+        }
+        Assert.Equal(5, StepsOfOneEpoch(false));
+        Assert.Equal(12, StepsOfOneEpoch(true));
+        // rows [0, 36) hold no whole window but 4 partial ones
+        Assert.Contains("hold no window", Assert.Throws<ArgumentException>(() => ForecasterTrainer.Train(config, Sine, new RowRange(0, 36), Validation,
+            new ForecastTrainingOptions(Epochs: 1, BatchSize: 4))).Message);
+        using var shortRows = ForecasterTrainer.Train(config, Sine, new RowRange(0, 36), Validation,
+            new ForecastTrainingOptions(Epochs: 1, BatchSize: 4, PartialHorizons: true));
+        Assert.Equal(1, shortRows.Manifest.Training.Steps);
+    }
+
+    [Fact]
+    public void A_masked_loss_scores_only_the_rows_the_mask_keeps()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        // two windows of horizon 2, one channel: errors (1, 5) and (2, 3); the mask drops the second row of the first window
+        var forecast = TorchSharp.torch.tensor(new float[] { 1, 5, 2, 3 }, [2, 2, 1]);
+        var target = TorchSharp.torch.zeros(2, 2, 1);
+        var mask = TorchSharp.torch.tensor(new float[] { 1, 0, 1, 1 }, [2, 2, 1]);
+        Assert.Equal((1 + 4 + 9) / 3.0, ForecastLoss.Compute(ForecastLoss.Mse, 1, forecast, target, mask).item<float>(), 5);
+        Assert.Equal((1 + 2 + 3) / 3.0, ForecastLoss.Compute(ForecastLoss.Mae, 1, forecast, target, mask).item<float>(), 5);
+        // Huber with delta 1: 0.5 * 1, then 1 * (2 - 0.5) and 1 * (3 - 0.5)
+        Assert.Equal((0.5 + 1.5 + 2.5) / 3, ForecastLoss.Compute(ForecastLoss.Huber, 1, forecast, target, mask).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Schedule_options_are_validated_with_their_names()
+    {
+        Assert.Contains("max steps must be at least 1", Assert.Throws<ArgumentException>(() => new ForecastTrainingOptions(MaxSteps: 0).Validate()).Message);
+        Assert.Contains("validation interval must be at least 1", Assert.Throws<ArgumentException>(() => new ForecastTrainingOptions(ValidationInterval: 0).Validate()).Message);
+        Assert.Contains("learning rate decays must be zero or more", Assert.Throws<ArgumentException>(() => new ForecastTrainingOptions(LearningRateDecays: -1).Validate()).Message);
+    }
+
+    [Fact]
+    public void The_trainer_minimises_the_loss_the_nhits_config_names()
+    {
+        // one step from the same seed: same initial weights and first batch, so the recorded losses are three views of the same errors e
+        double FirstLoss(string loss)
+        {
+            using var f = ForecasterTrainer.Train(new NhitsConfig(32, 8, [2, 1], [2, 1], [16], Loss: loss, HuberDelta: 0.5), Sine, Train, Validation,
+                new ForecastTrainingOptions(Epochs: 1, BatchSize: 16, LearningRate: 1e-3, MaxSteps: 1));
+            return f.Manifest.Training.TrainMse;
+        }
+        var mse = FirstLoss(ForecastLoss.Mse);
+        var mae = FirstLoss(ForecastLoss.Mae);
+        var huber = FirstLoss(ForecastLoss.Huber);
+        Assert.True(mae * mae <= mse + 1e-9, $"mean |e| = {mae} squared exceeds mean e^2 = {mse}");
+        Assert.True(huber <= mse / 2 + 1e-9, $"huber {huber} above mean e^2 / 2 = {mse / 2}");
+        // with delta 0.5 the Huber loss of any non-zero error is below |e| / 2
+        Assert.True(huber < mae / 2, $"huber {huber} not below mean |e| / 2 = {mae / 2}");
+        Assert.Equal(3, new[] { mse, mae, huber }.Distinct().Count());
+    }
+
+    [Fact]
     public void A_diverging_training_fails_instead_of_keeping_broken_weights()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => ForecasterTrainer.Train(new NhitsConfig(32, 8, [2, 1], [2, 1], [16]), Sine, Train, Validation,
