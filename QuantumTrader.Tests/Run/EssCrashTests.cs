@@ -45,6 +45,13 @@ public sealed class EssCrashTests : IAsyncLifetime
     private void Inject(int bar, double pnl) =>
         _driver.Record(Sample with { TradeId = BrokerState.TradeIdFor(Hedge, T(bar)), Symbol = Hedge, EntryTime = T(bar), ExitTime = T(bar), Pnl = pnl });
 
+    /// <summary>The symbol's journal once its background writes landed (a bar is answered before its events are durable).</summary>
+    private async Task<List<object>> Journaled()
+    {
+        await _node.Symbols.Ask<SymbolFlushed>(new FlushSymbol(Symbol), Timeout);
+        return await JournalReader.Events(_node.System, EntityIds.Symbol(Symbol));
+    }
+
     private async Task Send(int bar)
     {
         var view = await _driver.ViewBeforeAsync(T(bar));
@@ -77,7 +84,7 @@ public sealed class EssCrashTests : IAsyncLifetime
         var closed = _driver.Book.Ledger.Trades.Where(t => t.Symbol == Symbol).ToList();
         Assert.Equal((T(41), T(42), FillReasons.EmergencyStop), (closed[0].EntryTime, closed[0].ExitTime, closed[0].ExitReason));
 
-        var journal = await JournalReader.Events(_node.System, EntityIds.Symbol(Symbol));
+        var journal = await Journaled();
         var refused = Assert.Single(journal.OfType<SignalRejected>());
         Assert.Equal((T(50), RejectionStages.RiskGate), (refused.Time, refused.Stage));
         Assert.StartsWith("EMERGENCY mode blocks every new entry", refused.Reason);
@@ -105,7 +112,7 @@ public sealed class EssCrashTests : IAsyncLifetime
 
         Assert.All(_modes.Skip(45).Take(10), m => Assert.Equal("EMERGENCY", m));
         Assert.All(_modes.Skip(55), m => Assert.Equal("NORMAL", m));
-        var journal = await JournalReader.Events(_node.System, EntityIds.Symbol(Symbol));
+        var journal = await Journaled();
         var refused = Assert.Single(journal.OfType<SignalRejected>());
         Assert.Equal(T(50), refused.Time);
         Assert.StartsWith("EMERGENCY mode blocks every new entry", refused.Reason);
