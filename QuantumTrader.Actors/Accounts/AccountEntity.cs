@@ -3,6 +3,7 @@ using Akka.Persistence;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Accounts;
 
@@ -71,12 +72,11 @@ public sealed partial class AccountEntity : ReceivePersistentActor
     {
         if (state.SettledTradeIds.Contains(e.TradeId)) return state;
         var peak = Math.Max(state.PeakEquity, e.EquityAfter);
-        var drawdown = peak > 0 ? (e.EquityAfter - peak) / peak * 100 : 0;
         return state with
         {
             Equity = e.EquityAfter,
             PeakEquity = peak,
-            MaxDrawdownPercent = Math.Min(state.MaxDrawdownPercent, drawdown),
+            MaxDrawdownPercent = Math.Min(state.MaxDrawdownPercent, Drawdown.Percent(e.EquityAfter, peak)),
             SettledTradeIds = [.. state.SettledTradeIds, e.TradeId],
         };
     }

@@ -21,7 +21,7 @@ public sealed record PortfolioView(double Equity, double PeakEquity, string EssM
 
     public static PortfolioView Of(double equity) => new(equity, equity, NormalMode, new Dictionary<string, double>());
 
-    public double DrawdownPercent => PeakEquity > 0 ? Math.Min(0, (Equity - PeakEquity) / PeakEquity * 100) : 0;
+    public double DrawdownPercent => Drawdown.Percent(Equity, PeakEquity);
 }
 
 /// <summary>What a sizing policy sees when the cascade decided to open a position.</summary>

@@ -74,7 +74,7 @@ public sealed class TradeLedger(double startingEquity)
             returns.Add(equity > 0 ? t.Pnl / equity : 0);
             equity += t.Pnl;
             peak = Math.Max(peak, equity);
-            maxDrawdown = Math.Min(maxDrawdown, peak > 0 ? (equity - peak) / peak * 100 : 0);
+            maxDrawdown = Math.Min(maxDrawdown, Drawdown.Percent(equity, peak));
         }
         var n = _trades.Count;
         var wins = _trades.Count(t => t.Pnl > 0);
