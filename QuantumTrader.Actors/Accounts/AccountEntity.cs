@@ -27,9 +27,10 @@ public sealed partial class AccountEntity : ReceivePersistentActor
         _state = new AccountSnapshot(startingEquity, startingEquity, startingEquity, 0, []);
         _ess = AccountEss.Start(accountId, startingEquity);
         Recover<SnapshotOffer>(o => RecoverSnapshot(o.Snapshot));
+        Recover<TradesSettled>(e => _state = e.Trades.Aggregate(_state, Applied));
         Recover<TradeSettled>(e => _state = Applied(_state, e));
         RegisterEss();
-        Command<SettleTrade>(Handle);
+        Command<SettleTrades>(Handle);
         Command<GetAccountStatus>(_ => Sender.Tell(new AccountStatus(
             _accountId, _state.StartingEquity, _state.Equity, _state.PeakEquity, _state.MaxDrawdownPercent, _state.SettledTradeIds.Count)));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -44,26 +45,35 @@ public sealed partial class AccountEntity : ReceivePersistentActor
         Props.Create(() => new AccountEntity(accountId, startingEquity, snapshotEvery));
 
     /// <summary>
-    /// Acknowledged once durable (the feed advances its offset on the ack), without holding up the other commands
-    /// meanwhile: the replay's emergency-stop settlements must not queue behind the feed's writes.
+    /// A delivery's new settlements are one event, acknowledged once durable (the feed advances its offset on the ack),
+    /// without holding up the other commands meanwhile: the replay's emergency-stop settlements must not queue behind
+    /// the feed's writes.
     /// </summary>
-    private void Handle(SettleTrade cmd)
+    private void Handle(SettleTrades cmd)
     {
         var basis = _ahead ?? _state;
         var sender = Sender;
-        if (basis.SettledTradeIds.Contains(cmd.TradeId))
+        var settled = new List<TradeSettled>();
+        foreach (var t in cmd.Trades)
         {
-            DeferAsync(cmd.TradeId, id => sender.Tell(new SettleAck(_accountId, id, true)));
+            if (basis.SettledTradeIds.Contains(t.TradeId)) continue;
+            var trade = new TradeSettled(_accountId, t.TradeId, t.Symbol, t.Time, t.Pnl, basis.Equity + t.Pnl);
+            basis = Applied(basis, trade);
+            settled.Add(trade);
+        }
+        var duplicates = cmd.Trades.Count - settled.Count;
+        if (settled.Count == 0)
+        {
+            DeferAsync(duplicates, n => sender.Tell(new SettleAck(_accountId, 0, n)));
             return;
         }
-        var settled = new TradeSettled(_accountId, cmd.TradeId, cmd.Symbol, cmd.Time, cmd.Pnl, basis.Equity + cmd.Pnl);
-        _ahead = Applied(basis, settled);
+        _ahead = basis;
         _writing++;
-        PersistAsync(settled, e =>
+        PersistAsync(new TradesSettled(_accountId, settled), e =>
         {
-            _state = Applied(_state, e);
+            _state = e.Trades.Aggregate(_state, Applied);
             if (--_writing == 0) _ahead = null;
-            sender.Tell(new SettleAck(_accountId, e.TradeId, false));
+            sender.Tell(new SettleAck(_accountId, e.Trades.Count, duplicates));
             if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0) SaveSnapshot(Snapshot());
         });
     }

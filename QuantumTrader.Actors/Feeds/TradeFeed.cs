@@ -7,6 +7,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Trading;
 
@@ -16,10 +17,12 @@ namespace QuantumTrader.Actors.Feeds;
 /// Reads every <see cref="TradeClosed"/> from the journal by tag and delivers it to the model entities, the account,
 /// the model supervisor, the registry's circuit breakers and the sizing learner (when the node has one), persisting its
 /// offset only after they acknowledged. A feed or entity that was down catches up from the offset: no closed trade is
-/// ever skipped, and the entities' trade-id check makes redelivery harmless.
+/// ever skipped, and the entities' trade-id check makes redelivery harmless. Trades that arrive while a delivery is
+/// under way go out together in the next one: one message to each receiver and one journal event each, whatever the count.
 /// </summary>
 public sealed class TradeFeed : ReceivePersistentActor
 {
+    private sealed record Delivery(long Offset, IReadOnlyList<TradeClosed> Trades);
     private sealed record StreamStarted;
     private sealed record StreamAck;
     private sealed record StreamEnded(Exception? Cause);
@@ -46,10 +49,11 @@ public sealed class TradeFeed : ReceivePersistentActor
         _modelRegistry = modelRegistry;
         _sizingLearner = sizingLearner;
 
+        Recover<TradesDelivered>(e => { _offset = e.Offset; _delivered += e.TradeIds.Count; });
         Recover<TradeFeedAdvanced>(e => { _offset = e.Offset; _delivered++; });
         Recover<SnapshotOffer>(o => (_offset, _delivered) = ((TradeFeedStatus)o.Snapshot) switch { var s => (s.Offset, s.TradesDelivered) });
         Command<StreamStarted>(_ => Sender.Tell(new StreamAck()));
-        Command<EventEnvelope>(Handle);
+        Command<Delivery>(Handle);
         Command<StreamEnded>(e =>
         {
             _log.Warning("trade feed stream ended at offset {0}: {1}; restarting", _offset, e.Cause?.Message ?? "completed");
@@ -57,10 +61,9 @@ public sealed class TradeFeed : ReceivePersistentActor
         });
         Command<Restart>(_ => StartStream());
         Command<GetTradeFeedStatus>(_ => Sender.Tell(new TradeFeedStatus(_offset, _delivered)));
-        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
+        // The offset log is kept: the run summary counts every event the node journaled, and a count must not depend on when a deletion ran.
+        Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(_ => { });
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(_ => { });
     }
 
     public override string PersistenceId => EntityIds.TradeFeed;
@@ -84,40 +87,49 @@ public sealed class TradeFeed : ReceivePersistentActor
         var self = Self;
         _killSwitch = journal.EventsByTag(EventTags.TradeClosed, Offset.Sequence(_offset))
             .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
-            .SelectAsync(1, async env =>
+            .Select(env => new Delivery(((Sequence)env.Offset).Value, SymbolEventsCommitted.Unpack(env.Event).OfType<TradeClosed>().ToArray()))
+            .Batch(MaxTradesPerDelivery, d => d, (d, next) => new Delivery(next.Offset, [.. d.Trades, .. next.Trades]))
+            .SelectAsync(1, async delivery =>
             {
-                await Deliver((TradeClosed)env.Event);
-                return env;
+                if (delivery.Trades.Count > 0) await Deliver(delivery.Trades.Select(t => t.Trade).ToArray());
+                return delivery;
             })
-            .ToMaterialized(Sink.ActorRefWithAck<EventEnvelope>(self, new StreamStarted(), new StreamAck(),
+            .ToMaterialized(Sink.ActorRefWithAck<Delivery>(self, new StreamStarted(), new StreamAck(),
                 new StreamEnded(null), ex => new StreamEnded(ex)), Keep.Left)
             .Run(Context.Materializer());
     }
 
-    private async Task Deliver(TradeClosed closed)
+    private const int MaxTradesPerDelivery = 512;
+
+    private async Task Deliver(IReadOnlyList<ClosedTrade> trades)
     {
-        var trade = closed.Trade;
-        var asks = ModelAttribution.Outcomes(trade)
-            .Select(o => _models.Ask<OutcomeAck>(new RecordModelOutcome(o.ModelId, trade.TradeId, trade.Symbol, trade.ExitTime, o.RMultiple), _askTimeout))
+        var outcomes = trades.SelectMany(t => ModelAttribution.Outcomes(t).Select(o => (o.ModelId, Outcome: new ModelOutcome(t.TradeId, t.Symbol, t.ExitTime, o.RMultiple))))
+            .GroupBy(x => x.ModelId, StringComparer.Ordinal);
+        var asks = outcomes
+            .Select(g => _models.Ask<OutcomesAck>(new RecordModelOutcomes(g.Key, g.Select(x => x.Outcome).ToArray()), _askTimeout))
             .Cast<Task>()
-            .Append(_accounts.Ask<SettleAck>(new SettleTrade(_accountId, trade.TradeId, trade.Symbol, trade.ExitTime, trade.Pnl), _askTimeout))
-            .Append(_supervisor.Ask<SupervisionResult>(new SuperviseClosedTrades([trade]), _askTimeout))
-            .Append(_modelRegistry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers([trade]), _askTimeout));
-        if (_sizingLearner is not null) asks = asks.Append(_sizingLearner.Ask<SizingOutcomesAck>(new RecordSizingOutcomes([trade]), _askTimeout));
+            .Append(_accounts.Ask<SettleAck>(new SettleTrades(_accountId, trades.Select(t => new TradeToSettle(t.TradeId, t.Symbol, t.ExitTime, t.Pnl)).ToArray()), _askTimeout))
+            .Append(_supervisor.Ask<SupervisionResult>(new SuperviseClosedTrades(trades), _askTimeout))
+            .Append(_modelRegistry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers(trades), _askTimeout));
+        if (_sizingLearner is not null) asks = asks.Append(_sizingLearner.Ask<SizingOutcomesAck>(new RecordSizingOutcomes(trades), _askTimeout));
         await Task.WhenAll(asks);
     }
 
-    private void Handle(EventEnvelope env)
+    private void Handle(Delivery delivery)
     {
-        var offset = ((Sequence)env.Offset).Value;
-        var tradeId = ((TradeClosed)env.Event).Trade.TradeId;
         var sender = Sender;
-        Persist(new TradeFeedAdvanced(offset, tradeId), e =>
+        if (delivery.Trades.Count == 0)
         {
-            _offset = e.Offset;
-            _delivered++;
             sender.Tell(new StreamAck());
-            if (_delivered % 200 == 0) SaveSnapshot(new TradeFeedStatus(_offset, _delivered));
+            return;
+        }
+        Persist(new TradesDelivered(delivery.Offset, delivery.Trades.Select(t => t.Trade.TradeId).ToArray()), e =>
+        {
+            var before = _delivered;
+            _offset = e.Offset;
+            _delivered += e.TradeIds.Count;
+            sender.Tell(new StreamAck());
+            if (_delivered / 200 > before / 200) SaveSnapshot(new TradeFeedStatus(_offset, _delivered));
         });
     }
 }

@@ -8,7 +8,7 @@ namespace QuantumTrader.Actors.ModelPerformance;
 
 /// <summary>
 /// One model slot's live record: every closed trade its vote took part in, as an R-multiple. Delivery is at least once;
-/// the trade id makes applying exactly once.
+/// the trade id makes applying exactly once. A delivery's new outcomes are one journal event.
 /// </summary>
 public sealed class ModelEntity : ReceivePersistentActor
 {
@@ -27,8 +27,12 @@ public sealed class ModelEntity : ReceivePersistentActor
             _performance = s.Performance;
             _applied = new HashSet<string>(s.AppliedTradeIds, StringComparer.Ordinal);
         });
-        Recover<ModelOutcomeRecorded>(Apply);
-        Command<RecordModelOutcome>(Handle);
+        Recover<ModelOutcomesRecorded>(e =>
+        {
+            foreach (var o in e.Outcomes) Apply(o);
+        });
+        Recover<ModelOutcomeRecorded>(e => Apply(new ModelOutcome(e.TradeId, e.Symbol, e.Time, e.RMultiple)));
+        Command<RecordModelOutcomes>(Handle);
         Command<GetModelPerformance>(_ => Sender.Tell(ModelPerformanceReport.From(_modelId, _performance)));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
@@ -40,25 +44,28 @@ public sealed class ModelEntity : ReceivePersistentActor
 
     public static Props PropsFor(string modelId, int snapshotEvery) => Props.Create(() => new ModelEntity(modelId, snapshotEvery));
 
-    private void Handle(RecordModelOutcome cmd)
+    private void Handle(RecordModelOutcomes cmd)
     {
-        if (_applied.Contains(cmd.TradeId))
+        var batch = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = cmd.Outcomes.Where(o => !_applied.Contains(o.TradeId) && batch.Add(o.TradeId)).ToArray();
+        var duplicates = cmd.Outcomes.Count - fresh.Length;
+        if (fresh.Length == 0)
         {
-            Sender.Tell(new OutcomeAck(_modelId, cmd.TradeId, true));
+            Sender.Tell(new OutcomesAck(_modelId, 0, duplicates));
             return;
         }
-        Persist(new ModelOutcomeRecorded(_modelId, cmd.TradeId, cmd.Symbol, cmd.Time, cmd.RMultiple), e =>
+        Persist(new ModelOutcomesRecorded(_modelId, fresh), e =>
         {
-            Apply(e);
-            Sender.Tell(new OutcomeAck(_modelId, cmd.TradeId, false));
+            foreach (var o in e.Outcomes) Apply(o);
+            Sender.Tell(new OutcomesAck(_modelId, fresh.Length, duplicates));
             if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0)
                 SaveSnapshot(new ModelPerformanceSnapshot(_performance, _applied.ToArray()));
         });
     }
 
-    private void Apply(ModelOutcomeRecorded e)
+    private void Apply(ModelOutcome o)
     {
-        if (!_applied.Add(e.TradeId)) return;
-        _performance = _performance.Apply(e.RMultiple);
+        if (!_applied.Add(o.TradeId)) return;
+        _performance = _performance.Apply(o.RMultiple);
     }
 }

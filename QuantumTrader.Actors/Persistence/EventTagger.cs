@@ -11,16 +11,18 @@ public static class EventTags
 
 /// <summary>
 /// Tags journaled events for the read side, so actors never deal with tags themselves. Only what a projection reads is
-/// tagged: a tagged row costs the SQL journal a second insert.
+/// tagged; a symbol's commit row carries the tags of the events in it.
 /// </summary>
 public sealed class EventTagger : IWriteEventAdapter
 {
     public string Manifest(object evt) => string.Empty;
 
-    public object ToJournal(object evt) => evt switch
+    public object ToJournal(object evt)
     {
-        TradeClosed => new Tagged(evt, [EventTags.TradeClosed]),
-        SignalRejected => new Tagged(evt, [EventTags.SignalRejected]),
-        _ => evt,
-    };
+        var events = SymbolEventsCommitted.Unpack(evt);
+        var tags = new List<string>(2);
+        if (events.Any(e => e is TradeClosed)) tags.Add(EventTags.TradeClosed);
+        if (events.Any(e => e is SignalRejected)) tags.Add(EventTags.SignalRejected);
+        return tags.Count == 0 ? evt : new Tagged(evt, tags);
+    }
 }

@@ -3,12 +3,19 @@ using QuantumTrader.Models.Learning;
 
 namespace QuantumTrader.Actors.Protocol;
 
-/// <summary>A closed trade's outcome as this model's vote earned it; delivered at least once, applied once per trade id.</summary>
-public sealed record RecordModelOutcome(string ModelId, string TradeId, string Symbol, DateTimeOffset Time, double RMultiple) : IWithModelId, IProtocolMessage;
+/// <summary>A closed trade's outcome as one model's vote earned it.</summary>
+public sealed record ModelOutcome(string TradeId, string Symbol, DateTimeOffset Time, double RMultiple) : IProtocolMessage;
 
+/// <summary>Closed trades' outcomes for one model, in ledger order; delivered at least once, applied once per trade id.</summary>
+public sealed record RecordModelOutcomes(string ModelId, IReadOnlyList<ModelOutcome> Outcomes) : IWithModelId, IProtocolMessage;
+
+/// <summary>The outcomes a delivery added, journaled as one event.</summary>
+public sealed record ModelOutcomesRecorded(string ModelId, IReadOnlyList<ModelOutcome> Outcomes) : IDomainEvent, IProtocolMessage;
+
+/// <summary>One outcome per event, as journals of earlier versions hold them; still read on recovery.</summary>
 public sealed record ModelOutcomeRecorded(string ModelId, string TradeId, string Symbol, DateTimeOffset Time, double RMultiple) : IDomainEvent, IProtocolMessage;
 
-public sealed record OutcomeAck(string ModelId, string TradeId, bool Duplicate) : IProtocolMessage;
+public sealed record OutcomesAck(string ModelId, int Recorded, int Duplicates) : IProtocolMessage;
 
 public sealed record GetModelPerformance(string ModelId) : IWithModelId, IProtocolMessage;
 

@@ -7,13 +7,40 @@ using QuantumTrader.Models.Trading;
 namespace QuantumTrader.Actors.Replay;
 
 /// <summary>Counts of one replay, reported when the stream completes.</summary>
-public sealed record ReplayCounts(long Bars, long Replayed, long AlreadyProcessed);
+public sealed record ReplayCounts(long Bars, long Replayed, long AlreadyProcessed, int Divergences, long Batches, long DecidedAgain);
+
+/// <summary>What the replay driver needs from the run around it: the account, the learning cascade and progress.</summary>
+public interface IReplayHost
+{
+    /// <summary>Runs before a batch goes out, with its bars in data order (the risk board observes them, the weights are set).</summary>
+    void BeforeBatch(IReadOnlyList<Bar> bars);
+
+    /// <summary>The earliest time at or after <paramref name="time"/> when something already known (from a resumed journal) changes the portfolio.</summary>
+    DateTimeOffset? NextKnownChange(DateTimeOffset time);
+
+    /// <summary>The portfolio a bar at <paramref name="time"/> is decided under.</summary>
+    Task<PortfolioView> ViewBefore(DateTimeOffset time);
+
+    /// <summary>Books positions opened and trades closed by kept bars; returns the trades it had not booked before.</summary>
+    IReadOnlyList<ClosedTrade> Record(IReadOnlyList<PositionOpened> opened, IReadOnlyList<ClosedTrade> closed);
+
+    /// <summary>True when the trades' events must be in the journal before <see cref="AfterTrades"/> takes them.</summary>
+    bool DurableBeforeTrades { get; }
+
+    /// <summary>Takes the trades closed at one time, in the order of their bars; the next batch waits for it.</summary>
+    Task AfterTrades(IReadOnlyList<ClosedTrade> closed);
+
+    void Progress(long bars);
+}
 
 /// <summary>
-/// Feeds bars from the stream into the symbol entities one timestamp at a time. All bars of a timestamp go out together
-/// (a decision sees only trades that exited strictly earlier, so they cannot influence each other); the next timestamp
-/// waits until every reply is in and the listeners have taken the closed trades, which keeps a replay deterministic.
-/// Plain messages instead of asks keep the per-bar cost to the hops to the entity and back.
+/// Feeds bars from the stream into the symbol entities in batches of timestamps (<see cref="DecideBars"/>). Every symbol
+/// decides its bars of the batch under the portfolio as of the batch's first time and stops after the first bar that
+/// changes the portfolio (<see cref="PortfolioEvents"/>). The batch is kept up to the earliest such stop: until then the
+/// portfolio every bar saw is the one it would have seen one timestamp at a time. The next batch tells each entity what
+/// to commit (journal) and starts after the kept part; what was decided after it is dropped and decided again under the
+/// new portfolio, after the trades closed at the stop have reached the learning cascade and the account.
+/// So a replay is deterministic and equal to deciding one timestamp at a time, with far fewer round trips.
 /// </summary>
 public sealed class ReplayDriver : ReceiveActor
 {
@@ -21,133 +48,231 @@ public sealed class ReplayDriver : ReceiveActor
     public sealed record Ack;
     public sealed record Completed;
     public sealed record Failed(Exception Cause);
-    private sealed record ListenersDone;
+    /// <summary>The trades reached the host; <paramref name="View"/> is the next batch's portfolio when it was fetched meanwhile.</summary>
+    private sealed record Continue((DateTimeOffset Time, PortfolioView View)? View = null);
     private sealed record ViewReady(PortfolioView View);
 
-    private readonly IActorRef _symbols;
-    private readonly Func<DateTimeOffset, Task<PortfolioView>> _viewBefore;
-    private readonly Func<BarProcessed, IReadOnlyList<ClosedTrade>> _record;
-    private readonly Action<IReadOnlyList<Bar>> _beforeGroup;
-    private readonly Func<IReadOnlyList<ClosedTrade>, Task> _afterTrades;
-    private readonly Action<long> _progress;
-    private readonly TaskCompletionSource<ReplayCounts> _done;
-    private readonly Queue<ProcessBar[]> _groups = new();
-    private IActorRef? _stream;
-    private ProcessBar[] _group = [];
-    private BarProcessed?[] _replies = [];
-    private int _awaiting;
-    private bool _inFlight;
-    private long _bars, _replayed, _already;
-    private bool _streamEnded;
+    /// <summary>One timestamp of the data: the bars of every symbol at that time, in data order.</summary>
+    public sealed record Group(DateTimeOffset Time, IReadOnlyList<BarToDecide> Bars);
 
-    /// <param name="viewBefore">The portfolio the bars of a timestamp are decided under.</param>
-    /// <param name="record">Books a reply (positions opened, trades closed) and returns the trades it newly closed.</param>
-    /// <param name="beforeGroup">Runs before the bars of a timestamp go out, with those bars in data order.</param>
-    /// <param name="afterTrades">Takes the trades a timestamp closed, in the order of its bars; the next timestamp waits for it.</param>
-    public ReplayDriver(
-        IActorRef symbols, Func<DateTimeOffset, Task<PortfolioView>> viewBefore, Func<BarProcessed, IReadOnlyList<ClosedTrade>> record,
-        Action<IReadOnlyList<Bar>> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
-        Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout)
+    private readonly IActorRef _symbols;
+    private readonly IReplayHost _host;
+    private readonly TaskCompletionSource<ReplayCounts> _done;
+    private readonly DecisionWindow _window;
+    private readonly List<Group> _buffer = [];
+    private readonly Dictionary<string, long> _commitThrough = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _uncommitted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BarsDecided> _replies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SymbolReplayCounts> _counts = new(StringComparer.Ordinal);
+    private IActorRef? _stream;
+    private bool _streamEnded, _requested, _inFlight;
+    private Group[] _batch = [];
+    private int _awaiting;
+    private IReadOnlyList<ClosedTrade>? _tradesAfterCommit;
+    private (DateTimeOffset Time, PortfolioView View)? _prefetched;
+    private long _bars, _batches, _decidedAgain;
+
+    public ReplayDriver(IActorRef symbols, IReplayHost host, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout, int maxBatch)
     {
         _symbols = symbols;
-        _viewBefore = viewBefore;
-        _record = record;
-        _beforeGroup = beforeGroup;
-        _afterTrades = afterTrades;
-        _progress = progress;
+        _host = host;
         _done = done;
+        _window = new DecisionWindow(maxBatch);
         SetReceiveTimeout(replyTimeout);
 
-        Receive<Started>(_ => Sender.Tell(new Ack()));
-        Receive<ProcessBar[][]>(batch =>
+        Receive<Started>(_ =>
         {
             _stream = Sender;
-            foreach (var group in batch) _groups.Enqueue(group);
+            _requested = true;
+            Sender.Tell(new Ack());
+        });
+        Receive<Group[]>(groups =>
+        {
+            _stream = Sender;
+            _requested = false;
+            _buffer.AddRange(groups);
             if (!_inFlight) Next();
         });
-        Receive<BarProcessed>(OnReply);
+        Receive<BarsDecided>(OnReply);
         Receive<ViewReady>(ready => Send(ready.View));
-        Receive<ListenersDone>(_ => Next());
-        Receive<Status.Failure>(f => Fail(f.Cause));
+        Receive<Continue>(c =>
+        {
+            _prefetched = c.View;
+            Next();
+        });
         Receive<Completed>(_ =>
         {
             _streamEnded = true;
-            if (!_inFlight && _groups.Count == 0) Finish();
+            if (!_inFlight) Next();
         });
+        Receive<Status.Failure>(f => Fail(f.Cause));
         Receive<Failed>(f => Fail(f.Cause));
         Receive<ReceiveTimeout>(_ =>
         {
-            if (_inFlight) Fail(new TimeoutException($"{_awaiting} symbol entit(ies) did not answer within {replyTimeout}"));
+            if (_inFlight) Fail(new TimeoutException($"{_replies.Count} of the symbol entities answered within {replyTimeout}; the others did not"));
         });
     }
 
-    public static Props PropsFor(
-        IActorRef symbols, Func<DateTimeOffset, Task<PortfolioView>> viewBefore, Func<BarProcessed, IReadOnlyList<ClosedTrade>> record,
-        Action<IReadOnlyList<Bar>> beforeGroup, Func<IReadOnlyList<ClosedTrade>, Task> afterTrades,
-        Action<long> progress, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout) =>
-        Props.Create(() => new ReplayDriver(symbols, viewBefore, record, beforeGroup, afterTrades, progress, done, replyTimeout));
+    public static Props PropsFor(IActorRef symbols, IReplayHost host, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout, int maxBatch) =>
+        Props.Create(() => new ReplayDriver(symbols, host, done, replyTimeout, maxBatch));
 
     private void Next()
     {
         _inFlight = false;
-        if (_groups.Count == 0)
+        if (_buffer.Count < _window.Size && !_streamEnded)
         {
-            if (_streamEnded) Finish();
-            else _stream?.Tell(new Ack());
+            if (!_requested && _stream is not null)
+            {
+                _requested = true;
+                _stream.Tell(new Ack());
+            }
+            if (_buffer.Count == 0 || _requested) return;
+        }
+        if (_buffer.Count == 0)
+        {
+            if (_uncommitted.Count > 0) CommitOnly();
+            else Finish();
             return;
         }
+
+        var start = _buffer[0].Time;
+        var limit = _host.NextKnownChange(start);
+        var take = 1;
+        while (take < Math.Min(_window.Size, _buffer.Count) && (limit is null || _buffer[take].Time <= limit)) take++;
+        _batch = _buffer.GetRange(0, take).ToArray();
         _inFlight = true;
-        _group = _groups.Dequeue();
-        _replies = new BarProcessed?[_group.Length];
-        var time = _group[0].Bar.Time;
+        Task<PortfolioView> view;
         try
         {
-            _beforeGroup(Array.ConvertAll(_group, c => c.Bar));
+            _host.BeforeBatch(_batch.SelectMany(g => g.Bars).Select(b => b.Bar).ToArray());
+            view = _prefetched is { } p && p.Time == start ? Task.FromResult(p.View) : _host.ViewBefore(start);
+            _prefetched = null;
         }
         catch (Exception ex)
         {
             Fail(ex);
             return;
         }
-        var view = _viewBefore(time);
-        // Most bars need no exchange with the account: their view is ready at once and goes out without a hop through the mailbox.
+        // Most batches need no exchange with the account: their view is ready at once and goes out without a hop through the mailbox.
         if (view.IsCompletedSuccessfully) Send(view.Result);
         else view.PipeTo(Self, success: v => new ViewReady(v), failure: ex => new Failed(ex));
     }
 
     private void Send(PortfolioView view)
     {
-        _awaiting = _group.Length;
-        foreach (var cmd in _group) _symbols.Tell(cmd with { Portfolio = view });
+        _replies.Clear();
+        var bySymbol = new Dictionary<string, List<BarToDecide>>(StringComparer.Ordinal);
+        foreach (var bar in _batch.SelectMany(g => g.Bars))
+        {
+            if (!bySymbol.TryGetValue(bar.Bar.Symbol, out var list)) bySymbol[bar.Bar.Symbol] = list = [];
+            list.Add(bar);
+        }
+        foreach (var symbol in _uncommitted.Where(s => !bySymbol.ContainsKey(s)).ToArray()) bySymbol[symbol] = [];
+        _awaiting = bySymbol.Count;
+        foreach (var (symbol, bars) in bySymbol)
+            _symbols.Tell(new DecideBars(symbol, _commitThrough.GetValueOrDefault(symbol), bars, view));
+        _uncommitted.Clear();
+        _batches++;
     }
 
-    private void OnReply(BarProcessed reply)
+    /// <summary>After the last batch: commits what the last replies kept, then finishes.</summary>
+    private void CommitOnly()
     {
-        var slot = Array.FindIndex(_group, c => c.Symbol == reply.Symbol && c.Seq == reply.Seq);
-        if (slot < 0 || _replies[slot] is not null) return;
-        _replies[slot] = reply;
-        _progress(++_bars);
-        if (--_awaiting > 0) return;
+        _batch = [];
+        _inFlight = true;
+        Send(PortfolioView.Of(0));
+    }
 
-        // Replies arrive in any order; the ledger and the listeners take them in the order of the group's bars.
-        var closed = new List<ClosedTrade>();
-        foreach (var r in _replies)
+    private void OnReply(BarsDecided reply)
+    {
+        if (!_inFlight || !_replies.TryAdd(reply.Symbol, reply)) return;
+        _counts[reply.Symbol] = reply.Counts;
+        if (--_awaiting > 0) return;
+        if (_batch.Length == 0)
         {
-            closed.AddRange(_record(r!));
-            if (r.Replayed) _replayed++;
-            if (r.AlreadyProcessed) _already++;
+            if (_tradesAfterCommit is { } trades)
+            {
+                _tradesAfterCommit = null;
+                AfterTrades(trades);
+            }
+            else Next();
+            return;
+        }
+
+        // The batch is kept up to the first time any symbol's portfolio-changing bar happened.
+        var timeOf = _batch.SelectMany(g => g.Bars.Select(b => (b.Bar.Symbol, b.Seq, g.Time)))
+            .ToDictionary(x => (x.Symbol, x.Seq), x => x.Time);
+        var stops = _replies.Values.Where(r => r.Stopped).ToArray();
+        var keptThrough = stops.Length == 0 ? _batch[^1].Time : stops.Min(r => timeOf[(r.Symbol, r.DecidedThrough)]);
+        var kept = _batch.TakeWhile(g => g.Time <= keptThrough).ToArray();
+        foreach (var bar in kept.SelectMany(g => g.Bars))
+        {
+            _commitThrough[bar.Bar.Symbol] = bar.Seq;
+            _uncommitted.Add(bar.Bar.Symbol);
+        }
+        foreach (var r in _replies.Values)
+            _decidedAgain += Math.Max(0, r.DecidedThrough - Math.Max(r.CommittedThrough, _commitThrough.GetValueOrDefault(r.Symbol)));
+        _buffer.RemoveRange(0, kept.Length);
+        _window.Observe(_batch.Length, kept.Length);
+        _bars += kept.Sum(g => g.Bars.Count);
+        _host.Progress(_bars);
+
+        // Positions and trades of the stopping bars, in the order of the data.
+        var order = kept[^1].Bars.Select((b, i) => (b.Bar.Symbol, i)).ToDictionary(x => x.Symbol, x => x.i);
+        var atStop = stops.Where(r => timeOf[(r.Symbol, r.DecidedThrough)] == keptThrough).OrderBy(r => order[r.Symbol]).ToArray();
+        IReadOnlyList<ClosedTrade> closed;
+        try
+        {
+            closed = _host.Record(atStop.SelectMany(r => r.PositionsOpened).ToArray(), atStop.SelectMany(r => r.ClosedTrades).ToArray());
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            return;
         }
         if (closed.Count == 0)
         {
             Next();
             return;
         }
-        _afterTrades(closed).PipeTo(Self, success: () => new ListenersDone(), failure: ex => new Failed(ex));
+        if (_host.DurableBeforeTrades)
+        {
+            _tradesAfterCommit = closed;
+            CommitOnly();
+            return;
+        }
+        AfterTrades(closed);
+    }
+
+    /// <summary>
+    /// Hands the trades to the host and meanwhile asks for the portfolio the next batch starts under: it follows from the
+    /// trades and the account, not from the learning cascade, so the two exchanges overlap.
+    /// </summary>
+    private void AfterTrades(IReadOnlyList<ClosedTrade> closed)
+    {
+        try
+        {
+            var taken = _host.AfterTrades(closed);
+            if (_buffer.Count == 0)
+            {
+                taken.PipeTo(Self, success: () => new Continue(), failure: ex => new Failed(ex));
+                return;
+            }
+            var next = _buffer[0].Time;
+            var view = _host.ViewBefore(next);
+            Task.WhenAll(taken, view).PipeTo(Self, success: () => new Continue((next, view.Result)), failure: ex => new Failed(ex));
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
     }
 
     private void Finish()
     {
-        _done.TrySetResult(new ReplayCounts(_bars, _replayed, _already));
+        var totals = _counts.Values;
+        _done.TrySetResult(new ReplayCounts(_bars, totals.Sum(c => c.Replayed), totals.Sum(c => c.AlreadyProcessed), totals.Sum(c => c.Divergences),
+            _batches, _decidedAgain));
         Context.Stop(Self);
     }
 

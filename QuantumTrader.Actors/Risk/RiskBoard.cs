@@ -9,10 +9,10 @@ namespace QuantumTrader.Actors.Risk;
 /// <summary>
 /// What the risk gate of this node reads, in process: the policy replicated from the policy store, the regime
 /// overlays the regime coordinator put in force, and the return correlation of the symbols.
-/// The correlation is fed with every bar before it is decided: by the replay, which observes all bars of a timestamp in
-/// data order before sending any of them (and re-sends all of them on a resume), and by the symbol entity itself, so the
-/// correlation a decision sees is a function of the data alone. Bars at or before a symbol's last observed time (a
-/// repeat) are ignored.
+/// The correlation is fed with every bar before it is decided: by the replay, which observes the bars of a batch in
+/// data order before sending any of them (and re-sends all of them on a resume), and by the symbol entity itself. A
+/// decision reads it as of its bar's time (<see cref="CorrelationAt"/>), so what it sees is a function of the data alone,
+/// however far ahead the replay observed. Bars at or before a symbol's last observed time (a repeat) are ignored.
 /// </summary>
 public sealed class RiskBoard(KnownSymbols? market = null, int correlationWindow = 60, int correlationMinOverlap = 20)
 {
@@ -20,7 +20,7 @@ public sealed class RiskBoard(KnownSymbols? market = null, int correlationWindow
     private readonly Dictionary<string, (long Seq, long Timestamp)> _applied = new(StringComparer.Ordinal);
     private RiskPolicyState _policy = RiskPolicyState.Default;
     private RegimeBook _regimes = RegimeBook.Empty;
-    private ReturnCorrelation _correlation = ReturnCorrelation.Empty(correlationWindow, correlationMinOverlap);
+    private readonly CorrelationHistory _correlation = new(correlationWindow, correlationMinOverlap);
 
     /// <summary>The symbols the market lists; null when the node was not told (then any well-formed symbol is accepted).</summary>
     public KnownSymbols? Market { get; } = market;
@@ -29,7 +29,17 @@ public sealed class RiskBoard(KnownSymbols? market = null, int correlationWindow
 
     public RegimeBook Regimes => Volatile.Read(ref _regimes);
 
-    public ReturnCorrelation Correlation => Volatile.Read(ref _correlation);
+    /// <summary>The correlation after every bar observed so far.</summary>
+    public ReturnCorrelation Correlation
+    {
+        get { lock (_correlationLock) return _correlation.Latest; }
+    }
+
+    /// <summary>The correlation a decision at <paramref name="time"/> sees: the returns through that time.</summary>
+    public ReturnCorrelation CorrelationAt(DateTimeOffset time)
+    {
+        lock (_correlationLock) return _correlation.At(time);
+    }
 
     /// <summary>Takes <paramref name="state"/> when it is newer than the policy held; true when it did. Version 0 is the default policy.</summary>
     public bool TryUpdatePolicy(RiskPolicyState state)
@@ -61,11 +71,6 @@ public sealed class RiskBoard(KnownSymbols? market = null, int correlationWindow
     public void ObserveBar(Bar bar)
     {
         Guard.NotNull(nameof(RiskBoard), "bar", bar);
-        lock (_correlationLock)
-        {
-            var series = _correlation.Series.FirstOrDefault(s => string.Equals(s.Symbol, bar.Symbol, StringComparison.Ordinal));
-            if (series is not null && bar.Time <= series.LastTime) return;
-            Volatile.Write(ref _correlation, _correlation.Observe(bar));
-        }
+        lock (_correlationLock) _correlation.Observe(bar);
     }
 }

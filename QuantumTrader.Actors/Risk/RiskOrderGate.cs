@@ -51,7 +51,7 @@ public sealed class RiskOrderGate(RiskBoard board) : IOrderGate
         var exposure = Exposure(proposal);
         var policy = EffectivePolicy(proposal);
         var regime = proposal.Regime.ToString();
-        var correlation = Board.Correlation;
+        var correlation = Board.CorrelationAt(proposal.Time);
 
         var verdict = RiskGate.Check(request, exposure, mode, policy, regime, correlation);
         if (!verdict.Approved && proposal.Opening && Room(request, exposure, policy.LimitsFor(mode), policy.OverlayFor(regime), correlation) is { } room && room < notional)

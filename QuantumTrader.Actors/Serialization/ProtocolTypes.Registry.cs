@@ -22,11 +22,16 @@ public static partial class ProtocolTypes
         Add<TradeClosed>("symbol.trade-closed.v1");
         Add<SignalRejected>("symbol.signal-rejected.v1");
         Add<RegimeChanged>("symbol.regime-changed.v1");
+        Add<SymbolEventsCommitted>("symbol.events-committed.v1");
         Add<SymbolSnapshot>("symbol.snapshot.v1");
 
         // Symbol commands and replies.
         Add<ProcessBar>("symbol.process-bar.v1");
         Add<BarProcessed>("symbol.bar-processed.v1");
+        Add<BarToDecide>("symbol.bar-to-decide.v1");
+        Add<DecideBars>("symbol.decide-bars.v1");
+        Add<SymbolReplayCounts>("symbol.replay-counts.v1");
+        Add<BarsDecided>("symbol.bars-decided.v1");
         Add<GetSymbolStatus>("symbol.get-status.v1");
         Add<SymbolStatus>("symbol.status.v1");
         Add<FlushSymbol>("symbol.flush.v1");
@@ -34,22 +39,27 @@ public static partial class ProtocolTypes
         Add<StopSymbol>("symbol.stop.v1");
 
         // Model entity.
-        Add<RecordModelOutcome>("model.record-outcome.v1");
+        Add<ModelOutcome>("model.outcome.v1");
+        Add<RecordModelOutcomes>("model.record-outcomes.v1");
+        Add<ModelOutcomesRecorded>("model.outcomes-recorded.v1");
         Add<ModelOutcomeRecorded>("model.outcome-recorded.v1");
-        Add<OutcomeAck>("model.outcome-ack.v1");
+        Add<OutcomesAck>("model.outcomes-ack.v1");
         Add<GetModelPerformance>("model.get-performance.v1");
         Add<ModelPerformanceReport>("model.performance.v1");
         Add<ModelPerformanceSnapshot>("model.snapshot.v1");
 
         // Account entity.
-        Add<SettleTrade>("account.settle-trade.v1");
+        Add<TradeToSettle>("account.trade-to-settle.v1");
+        Add<SettleTrades>("account.settle-trades.v1");
         Add<TradeSettled>("account.trade-settled.v1");
-        Add<SettleAck>("account.settle-ack.v1");
+        Add<TradesSettled>("account.trades-settled.v1");
+        Add<SettleAck>("account.settle-ack.v2");
         Add<GetAccountStatus>("account.get-status.v1");
         Add<AccountStatus>("account.status.v1");
         Add<AccountSnapshot>("account.snapshot.v1");
 
         // Trade feed projection.
+        Add<TradesDelivered>("feed.delivered.v1");
         Add<TradeFeedAdvanced>("feed.advanced.v1");
         Add<GetTradeFeedStatus>("feed.get-status.v1");
         Add<TradeFeedStatus>("feed.status.v1");

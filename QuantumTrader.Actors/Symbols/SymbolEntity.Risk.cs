@@ -11,15 +11,17 @@ public sealed partial class SymbolEntity
 {
     private static readonly TimeSpan RegimeAckTimeout = TimeSpan.FromSeconds(10);
     private IActorRef? _coordinator;
-    private readonly Dictionary<long, (BarProcessed Reply, IActorRef To)> _awaitingRegime = [];
+    private readonly HashSet<long> _regimeUnconfirmed = [];
+    private readonly List<(object Reply, IActorRef To)> _repliesWaiting = [];
+    private long _regimeAnnouncedThrough;
 
     /// <summary>A bar of a symbol the market does not list is refused before anything is decided or journaled.</summary>
-    private DomainValidationException? UnknownSymbol(ProcessBar cmd)
+    private DomainValidationException? UnknownSymbol(string symbol)
     {
-        if (_services.Risk.Market is not { } market || market.Contains(cmd.Symbol)) return null;
+        if (_services.Risk.Market is not { } market || market.Contains(symbol)) return null;
         try
         {
-            market.Require(nameof(ProcessBar), nameof(ProcessBar.Symbol), cmd.Symbol);
+            market.Require(nameof(ProcessBar), nameof(ProcessBar.Symbol), symbol);
             return null;
         }
         catch (DomainValidationException ex)
@@ -29,21 +31,27 @@ public sealed partial class SymbolEntity
     }
 
     /// <summary>
-    /// A bar that changed the regime (decided now or re-aligned from the journal) is answered only once the regime
-    /// coordinator has put the new overlay in force, so the next decision anywhere already runs under it. The reply
-    /// waits here, keyed by bar, rather than in an ask: no temporary actor and no continuation per change.
+    /// Sends the regime coordinator the change a bar made, the first time the bar is decided (a regime follows from the
+    /// bars alone, so deciding the bar again after a dropped batch gives the same change).
     /// </summary>
-    private void ReplyAfterRegime(IReadOnlyList<SymbolEvent> events, BarProcessed reply, IActorRef to)
+    private void AnnounceRegime(DecidedBar decided)
     {
-        var change = events.OfType<RegimeChanged>().LastOrDefault();
-        if (change is null || Coordinator() is not { } coordinator)
-        {
-            to.Tell(reply);
-            return;
-        }
-        _awaitingRegime[change.BarSeq] = (reply, to);
+        if (decided.Seq <= _regimeAnnouncedThrough) return;
+        _regimeAnnouncedThrough = decided.Seq;
+        if (decided.Events.OfType<RegimeChanged>().LastOrDefault() is not { } change || Coordinator() is not { } coordinator) return;
+        _regimeUnconfirmed.Add(change.BarSeq);
         Timers.StartSingleTimer(RegimeTimerKey(change.BarSeq), new RegimeAckOverdue(change.BarSeq), RegimeAckTimeout);
         coordinator.Tell(change, Self);
+    }
+
+    /// <summary>
+    /// Answers once the regime coordinator has put every announced regime in force, so the next decision anywhere
+    /// already runs under it. The reply waits here, keyed by bar, rather than in an ask: no temporary actor per change.
+    /// </summary>
+    private void ReplyOnceRegimesApplied(object reply, IActorRef to)
+    {
+        if (_regimeUnconfirmed.Count == 0) to.Tell(reply);
+        else _repliesWaiting.Add((reply, to));
     }
 
     private void RegisterRegimeReplies()
@@ -51,13 +59,19 @@ public sealed partial class SymbolEntity
         Command<RegimeApplied>(applied =>
         {
             Timers.Cancel(RegimeTimerKey(applied.BarSeq));
-            if (_awaitingRegime.Remove(applied.BarSeq, out var waiting)) waiting.To.Tell(waiting.Reply);
+            if (!_regimeUnconfirmed.Remove(applied.BarSeq) || _regimeUnconfirmed.Count > 0) return;
+            foreach (var (reply, to) in _repliesWaiting) to.Tell(reply);
+            _repliesWaiting.Clear();
         });
         Command<RegimeAckOverdue>(overdue =>
         {
-            if (_awaitingRegime.Remove(overdue.BarSeq, out var waiting))
-                waiting.To.Tell(new Status.Failure(new TimeoutException(
-                    $"{PersistenceId} bar #{overdue.BarSeq}: the regime coordinator did not confirm the new regime within {RegimeAckTimeout}")));
+            if (!_regimeUnconfirmed.Contains(overdue.BarSeq)) return;
+            var failure = new Status.Failure(new TimeoutException(
+                $"{PersistenceId} bar #{overdue.BarSeq}: the regime coordinator did not confirm the new regime within {RegimeAckTimeout}"));
+            foreach (var seq in _regimeUnconfirmed) Timers.Cancel(RegimeTimerKey(seq));
+            _regimeUnconfirmed.Clear();
+            foreach (var (_, to) in _repliesWaiting) to.Tell(failure);
+            _repliesWaiting.Clear();
         });
     }
 

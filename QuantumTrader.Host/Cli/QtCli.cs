@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Market;
 
@@ -30,7 +31,7 @@ public static class QtCli
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (Unwrap(ex) is UsageException or BadInputException or MarketDataException)
+        catch (Exception ex) when (Unwrap(ex) is UsageException or BadInputException or MarketDataException or JournalFormatException)
         {
             Console.Error.WriteLine($"error: {Unwrap(ex).Message}");
             return ExitCodes.BadInput;

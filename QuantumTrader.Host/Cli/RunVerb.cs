@@ -21,10 +21,15 @@ public static class RunVerb
         var slippageBps = new Option<double>("--slippage-bps") { Description = "Slippage per market fill in basis points", DefaultValueFactory = _ => 5 };
         var equity = new Option<double>("--equity") { Description = "Starting paper equity", DefaultValueFactory = _ => 10_000 };
         var models = new Option<string>("--models") { Description = "Models to serve: all, or a comma list of xgb, lgbm, nhits, patchtst", DefaultValueFactory = _ => "all" };
+        var maxBatch = new Option<int>("--max-batch")
+        {
+            Description = "Most timestamps the replay decides in one batch; 1 decides one timestamp at a time (the trades are the same)",
+            DefaultValueFactory = _ => new RunSettings { Data = [] }.MaxBatch,
+        };
 
         var command = new Command("run", "Replay market data through the node and paper-trade it")
         {
-            data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models,
+            data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch,
         };
         var sizing = new SizingOptions();
         sizing.AddTo(command);
@@ -44,6 +49,7 @@ public static class RunVerb
                 SlippageBps = parse.GetValue(slippageBps),
                 StartingEquity = parse.GetValue(equity),
                 Models = [parse.GetValue(models)!],
+                MaxBatch = parse.GetValue(maxBatch),
             };
             settings = sizing.Apply(parse, settings);
             Validate(settings);
@@ -65,6 +71,7 @@ public static class RunVerb
         if (s.FeeBps < 0) throw new UsageException($"--fee-bps must be >= 0, got {s.FeeBps}");
         if (s.SlippageBps < 0) throw new UsageException($"--slippage-bps must be >= 0, got {s.SlippageBps}");
         if (s.StartingEquity <= 0) throw new UsageException($"--equity must be > 0, got {s.StartingEquity}");
+        if (s.MaxBatch < 1) throw new UsageException($"--max-batch must be at least 1, got {s.MaxBatch}");
         ModelBootstrap.Slots(s.Models);
     }
 }

@@ -72,7 +72,7 @@ public sealed class AccountDriver
             var opened = await journal.CurrentEventsByPersistenceId(EntityIds.Symbol(symbol), 0, long.MaxValue)
                 .RunAggregate(new List<PositionOpened>(), (list, env) =>
                 {
-                    if (env.Event is FillExecuted f && PositionOpened.From(f) is { } p) list.Add(p);
+                    list.AddRange(SymbolEventsCommitted.Unpack(env.Event).OfType<FillExecuted>().Select(PositionOpened.From).OfType<PositionOpened>());
                     return list;
                 }, materializer);
             foreach (var p in opened) book.Open(p);
@@ -89,6 +89,15 @@ public sealed class AccountDriver
         else if (noticed)
             _status = await _accounts.Ask<EssStatus>(new GetEssStatus(_accountId), AskTimeout, cancel);
         return Book.ViewBefore(time, AccountEss.ModeBefore(_status.Transitions, time).Label());
+    }
+
+    /// <summary>The earliest change at or after <paramref name="time"/> already known: an entry or exit in the book, or a mode change of the account.</summary>
+    public DateTimeOffset? NextKnownChange(DateTimeOffset time)
+    {
+        var next = Book.NextChangeAt(time);
+        foreach (var t in _status.Transitions)
+            if (t.Time >= time && (next is null || t.Time < next)) next = t.Time;
+        return next;
     }
 
     /// <summary>What a bar reply reports: positions opened and trades closed on that bar.</summary>

@@ -65,6 +65,14 @@ public sealed class LearningDriver
         return _initial;
     }
 
+    /// <summary>The earliest weight change at or after <paramref name="time"/> already decided (a resumed run knows them from the journal).</summary>
+    public DateTimeOffset? NextWeightChange(DateTimeOffset time)
+    {
+        foreach (var at in _changes.Keys)
+            if (at >= time) return at;
+        return null;
+    }
+
     public void BeforeBar(DateTimeOffset time)
     {
         var weights = WeightsBefore(time);

@@ -17,8 +17,8 @@ public static class RiskReport
         var stages = await journal.CurrentEventsByTag(EventTags.SignalRejected, Offset.NoOffset())
             .RunAggregate(new SortedDictionary<string, int>(StringComparer.Ordinal), (counts, env) =>
             {
-                var stage = ((SignalRejected)env.Event).Stage;
-                counts[stage] = counts.GetValueOrDefault(stage) + 1;
+                foreach (var rejected in SymbolEventsCommitted.Unpack(env.Event).OfType<SignalRejected>())
+                    counts[rejected.Stage] = counts.GetValueOrDefault(rejected.Stage) + 1;
                 return counts;
             }, materializer);
         return summary with

@@ -64,7 +64,11 @@ public static class RunJob
 
             var ledger = new TradeLedger(settings.StartingEquity);
             var known = await journal.CurrentEventsByTag(EventTags.TradeClosed, Offset.NoOffset())
-                .RunAggregate(new List<ClosedTrade>(), (list, env) => { list.Add(((TradeClosed)env.Event).Trade); return list; }, system.Materializer());
+                .RunAggregate(new List<ClosedTrade>(), (list, env) =>
+                {
+                    list.AddRange(SymbolEventsCommitted.Unpack(env.Event).OfType<TradeClosed>().Select(t => t.Trade));
+                    return list;
+                }, system.Materializer());
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
             var book = new AccountBook(ledger);
@@ -75,13 +79,17 @@ public static class RunJob
 
             var replayClock = Stopwatch.StartNew();
             var replayCpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var counters = await Replay(data, plan, symbols, account, learning, sizing, services.Risk, observer, system, cancel);
+            var replayGcPause = GC.GetTotalPauseDuration();
+            var replayAllocated = GC.GetTotalAllocatedBytes();
+            var counters = await Replay(data, plan, settings.MaxBatch, symbols, account, learning, sizing, services.Risk, observer, system, cancel);
             learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             var replayCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - replayCpu).TotalSeconds;
+            replayGcPause = GC.GetTotalPauseDuration() - replayGcPause;
+            replayAllocated = GC.GetTotalAllocatedBytes() - replayAllocated;
             cancel.ThrowIfCancellationRequested();
 
             var feed = await registry.GetAsync<TradeFeedSingleton>(cancel);
@@ -89,7 +97,12 @@ public static class RunJob
             var summary = await RiskReport.AttachAsync(
                 await learning.SummarizeAsync(
                     await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel)
-                with { Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds },
+                with
+                {
+                    Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds,
+                    ReplayGcPauseSeconds = replayGcPause.TotalSeconds, ReplayAllocatedMegabytes = replayAllocated / 1e6,
+                    ReplayBatches = counters.Batches, BarsDecidedAgain = counters.DecidedAgain,
+                },
                 ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
@@ -111,41 +124,34 @@ public static class RunJob
             }))
             .Build();
 
-    private sealed record Counters(long Replayed, long AlreadyProcessed);
+    private sealed record Counters(long Replayed, long AlreadyProcessed, long Batches, long DecidedAgain);
 
     private static async Task<Counters> Replay(
-        ReplayData data, TradingPlan plan, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing, RiskBoard risk,
-        IRunObserver observer, ActorSystem system, CancellationToken cancel)
+        ReplayData data, TradingPlan plan, int maxBatch, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing,
+        RiskBoard risk, IRunObserver observer, ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         var total = data.Bars.Count;
-        var commands = data.Bars.Select(bar =>
+        var bars = data.Bars.Select(bar =>
         {
             var seq = seqs[bar.Symbol] = seqs.GetValueOrDefault(bar.Symbol) + 1;
-            return new ProcessBar(bar.Symbol, seq, bar, PortfolioView.Of(0), plan.TradesAt(bar));
+            return new BarToDecide(seq, bar, plan.TradesAt(bar));
         });
 
+        var reported = 0L;
+        var host = new ReplayHost(account, learning, sizing, risk, n =>
+        {
+            if (n - reported < 250 && n != total) return;
+            reported = n;
+            observer.Progress(n, total);
+        }, cancel);
         var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols,
-            time => account.ViewBeforeAsync(time, cancel),
-            reply =>
-            {
-                foreach (var p in reply.PositionsOpened) account.Book.Open(p);
-                return reply.ClosedTrades.Where(account.Book.Close).ToArray();
-            },
-            bars =>
-            {
-                // Every bar of the timestamp is in the correlation before any of them is decided, whichever entity runs first.
-                foreach (var bar in bars) risk.ObserveBar(bar);
-                learning.BeforeBar(bars[0].Time);
-            },
-            trades => Task.WhenAll(learning.AfterBarAsync(trades, cancel), sizing.AfterTrades(trades, cancel)),
-            n => { if (n % 250 == 0 || n == total) observer.Progress(n, total); }, done, AskTimeout));
-        var killSwitch = Source.From(SameTime(commands))
-            .Grouped(64)
+        var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, host, done, AskTimeout, maxBatch));
+        var killSwitch = Source.From(SameTime(bars))
+            .Grouped(256)
             .Select(batch => batch.ToArray())
-            .ViaMaterialized(KillSwitches.Single<ProcessBar[][]>(), Keep.Right)
-            .To(Sink.ActorRefWithAck<ProcessBar[][]>(driver, new ReplayDriver.Started(), new ReplayDriver.Ack(),
+            .ViaMaterialized(KillSwitches.Single<ReplayDriver.Group[]>(), Keep.Right)
+            .To(Sink.ActorRefWithAck<ReplayDriver.Group[]>(driver, new ReplayDriver.Started(), new ReplayDriver.Ack(),
                 new ReplayDriver.Completed(), ex => new ReplayDriver.Failed(ex)))
             .Run(system.Materializer());
         ReplayCounts counts;
@@ -153,22 +159,22 @@ public static class RunJob
             counts = await done.Task;
         if (counts.AlreadyProcessed > 0)
             observer.Info($"{counts.AlreadyProcessed} bar(s) were already processed before this start; {counts.Replayed} re-aligned with the journal");
-        return new Counters(counts.Replayed, counts.AlreadyProcessed);
+        return new Counters(counts.Replayed, counts.AlreadyProcessed, counts.Batches, counts.DecidedAgain);
     }
 
-    private static IEnumerable<ProcessBar[]> SameTime(IEnumerable<ProcessBar> commands)
+    private static IEnumerable<ReplayDriver.Group> SameTime(IEnumerable<BarToDecide> bars)
     {
-        var group = new List<ProcessBar>();
-        foreach (var cmd in commands)
+        var group = new List<BarToDecide>();
+        foreach (var bar in bars)
         {
-            if (group.Count > 0 && group[0].Bar.Time != cmd.Bar.Time)
+            if (group.Count > 0 && group[0].Bar.Time != bar.Bar.Time)
             {
-                yield return group.ToArray();
+                yield return new ReplayDriver.Group(group[0].Bar.Time, group.ToArray());
                 group.Clear();
             }
-            group.Add(cmd);
+            group.Add(bar);
         }
-        if (group.Count > 0) yield return group.ToArray();
+        if (group.Count > 0) yield return new ReplayDriver.Group(group[0].Bar.Time, group.ToArray());
     }
 
     private static async Task WaitForFeed(IActorRef feed, int trades, IRunObserver observer, CancellationToken cancel)
@@ -211,7 +217,8 @@ public static class RunJob
         var ids = await journal.CurrentPersistenceIds().RunAggregate(new List<string>(), (l, id) => { l.Add(id); return l; }, materializer);
         long events = 0;
         foreach (var id in ids)
-            events += await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue).RunAggregate(0L, (n, _) => n + 1, materializer);
+            events += await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue)
+                .RunAggregate(0L, (n, env) => n + JournalEvents.Count(env.Event), materializer);
 
         var s = ledger.Summarize();
         var barsPerSymbol = data.Bars.GroupBy(b => b.Symbol).ToDictionary(g => g.Key, g => (long)g.Count());

@@ -21,6 +21,9 @@ public sealed record RunSettings
     public double StartingEquity { get; init; } = 10_000;
     public int SnapshotEvery { get; init; } = 500;
 
+    /// <summary>The most timestamps the replay sends the symbols in one batch; 1 decides one timestamp at a time. The trades do not depend on it.</summary>
+    public int MaxBatch { get; init; } = 256;
+
     /// <summary>The model slots to serve: "all" or slot names (see <see cref="ModelBootstrap.Slots"/>).</summary>
     public IReadOnlyList<string> Models { get; init; } = ["all"];
     /// <summary>The fixed-fraction sizer, or PPO sizing (in shadow mode unless <see cref="SizingShadow"/> is false).</summary>

@@ -36,6 +36,16 @@ public sealed partial record RunSummary(
     /// <summary>CPU time the whole process spent during the replay (every thread): on a shared machine a steadier cost than the wall clock.</summary>
     public double ReplayCpuSeconds { get; init; }
 
+    /// <summary>Time the garbage collector paused the process during the replay, and the memory the replay allocated.</summary>
+    public double ReplayGcPauseSeconds { get; init; }
+    public double ReplayAllocatedMegabytes { get; init; }
+
+    /// <summary>Round trips of the replay to the symbols: batches of timestamps sent (<see cref="RunSettings.MaxBatch"/>).</summary>
+    public long ReplayBatches { get; init; }
+
+    /// <summary>Bars a symbol decided past the point where another symbol's bar changed the portfolio: dropped and decided again.</summary>
+    public long BarsDecidedAgain { get; init; }
+
     /// <summary>The account's emergency-stop mode after the run (EMERGENCY, PROTECTIVE, CAUTIOUS or NORMAL).</summary>
     public string EssMode { get; init; } = "NORMAL";
 

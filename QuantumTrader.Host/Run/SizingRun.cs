@@ -63,6 +63,9 @@ public sealed class SizingRun
         return new SizingRun(services, learner, symbols, symbolNames);
     }
 
+    /// <summary>PPO sizing learns only from trades already in the journal, so a resumed run replays what the policy learned from.</summary>
+    public bool NeedsDurableTrades => _learner is not null;
+
     public async Task AfterTrades(IReadOnlyList<ClosedTrade> closed, CancellationToken cancel)
     {
         if (_learner is null || closed.Count == 0) return;

@@ -107,6 +107,20 @@ public sealed class AccountBook
     public PortfolioView ViewBefore(DateTimeOffset time, string essMode) =>
         Ledger.ViewBefore(time) with { EssMode = essMode, OpenNotional = OpenNotionalBefore(time) };
 
+    /// <summary>
+    /// The earliest entry or exit at or after <paramref name="time"/> the book already knows (a resumed run loads them from
+    /// the journal ahead of the replay): views of bars after it differ from the view at <paramref name="time"/>. Null when none.
+    /// </summary>
+    public DateTimeOffset? NextChangeAt(DateTimeOffset time)
+    {
+        DateTimeOffset? next = null;
+        foreach (var p in _positions)
+            if (p.EntryTime >= time && (next is null || p.EntryTime < next)) next = p.EntryTime;
+        foreach (var exit in _exits.Values)
+            if (exit >= time && (next is null || exit < next)) next = exit;
+        return next;
+    }
+
     /// <summary>Closed trades that exited strictly before <paramref name="time"/> and were not handed out yet, in ledger order.</summary>
     public IReadOnlyList<ClosedTrade> TakeSettledBefore(DateTimeOffset time)
     {

@@ -78,7 +78,7 @@ public static class SymbolEventRules
         foreach (var (symbol, notional) in open)
         {
             Guard.Symbol(nameof(PortfolioView), nameof(PortfolioView.OpenNotional), symbol);
-            Guard.Finite(nameof(PortfolioView), $"{nameof(PortfolioView.OpenNotional)}[{symbol}]", notional);
+            if (!double.IsFinite(notional)) Guard.Finite(nameof(PortfolioView), $"{nameof(PortfolioView.OpenNotional)}[{symbol}]", notional);
         }
         return open;
     }

@@ -34,7 +34,7 @@ public sealed record SymbolState(
     string Symbol,
     long LastSeq,
     FeatureCalculatorState Features,
-    double[] RecentCloses,
+    CloseWindow RecentCloses,
     MarketRegime? Regime,
     BiasGuardState Bias,
     BrokerState Broker,
@@ -44,7 +44,7 @@ public sealed record SymbolState(
     double RealizedPnl)
 {
     public static SymbolState Start(string symbol, SymbolRules rules, BiasGuardOptions? bias = null, double brokerEquity = 10_000) => new(
-        symbol, 0, FeatureCalculator.InitialState(symbol), [], null, BiasGuardState.Start(bias),
+        symbol, 0, FeatureCalculator.InitialState(symbol), CloseWindow.Empty, null, BiasGuardState.Start(bias),
         BrokerState.Start(symbol, brokerEquity, rules.Execution), 0, 0, 0, 0);
 
     /// <summary>
@@ -62,7 +62,7 @@ public sealed record SymbolState(
         broker = EmergencyClose(broker, bar, seq, context.Portfolio, events);
 
         var (features, row) = FeatureCalculator.Step(Features, bar);
-        var closes = AppendClose(RecentCloses, bar.Close, rules.RecentCloses);
+        var closes = RecentCloses.Append(bar.Close, rules.RecentCloses);
         var observed = this with { LastSeq = seq, Features = features, RecentCloses = closes };
         if (!row.IsWarm) return (observed, events);
 
@@ -165,13 +165,4 @@ public sealed record SymbolState(
 
     private SignalRejected Rejected(long seq, FeatureVector row, EnsembleDecision decision, FilterResult filter, BiasCheck bias, string stage, string reason) =>
         new(Symbol, seq, row.Time, decision.Action, stage, reason, TradeDecisionRecord.From(Symbol, row, decision, filter, bias, null));
-
-    private static double[] AppendClose(double[] closes, double close, int keep)
-    {
-        var skip = Math.Max(0, closes.Length + 1 - keep);
-        var next = new double[closes.Length - skip + 1];
-        Array.Copy(closes, skip, next, 0, closes.Length - skip);
-        next[^1] = close;
-        return next;
-    }
 }

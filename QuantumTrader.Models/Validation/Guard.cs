@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace QuantumTrader.Models.Validation;
 
@@ -78,4 +79,32 @@ public static class Guard
         if (!condition)
             throw new DomainValidationException(type, field, reason, value);
     }
+
+    /// <summary>As <see cref="That(bool, string, string, string, object?)"/>; an interpolated reason is formatted only when the check fails.</summary>
+    public static void That(bool condition, string type, string field, [InterpolatedStringHandlerArgument(nameof(condition))] ref FailureReason reason, object? value)
+    {
+        if (!condition)
+            throw new DomainValidationException(type, field, reason.ToStringAndClear(), value);
+    }
+}
+
+/// <summary>Builds a guard's reason only when its condition is false: checks run on every message, failures are rare.</summary>
+[InterpolatedStringHandler]
+public ref struct FailureReason
+{
+    private DefaultInterpolatedStringHandler _text;
+
+    public FailureReason(int literalLength, int formattedCount, bool condition, out bool shouldAppend)
+    {
+        shouldAppend = !condition;
+        _text = shouldAppend ? new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture) : default;
+    }
+
+    public void AppendLiteral(string value) => _text.AppendLiteral(value);
+
+    public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+    public void AppendFormatted<T>(T value, string? format) => _text.AppendFormatted(value, format);
+
+    public string ToStringAndClear() => _text.ToStringAndClear();
 }

@@ -25,6 +25,26 @@ public sealed class HoconTests
         Assert.Equal("Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql", config.GetString("akka.persistence.journal.sql.class"));
         Assert.Equal("QuantumTrader.Actors.Persistence.EventTagger, QuantumTrader.Actors",
             config.GetString("akka.persistence.journal.sql.event-adapters.tagger"));
+        // Tags live in the journal row, where the tag queries look for them.
+        Assert.Equal("Csv", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
+        Assert.Equal("Csv", config.GetString("akka.persistence.query.journal.sql.tag-read-mode"));
+    }
+
+    [Fact]
+    public void A_journal_that_keeps_tags_in_a_table_of_their_own_is_refused_with_the_way_out()
+    {
+        using var dir = new TempDir();
+        var settings = new NodeSettings { StateDirectory = dir.Path };
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(settings.ResolvedConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE journal (ordering INTEGER PRIMARY KEY, persistence_id TEXT, message BLOB)";
+            command.ExecuteNonQuery();
+        }
+        var ex = Assert.Throws<QuantumTrader.Actors.Persistence.JournalFormatException>(() => QuantumTrader.Actors.Persistence.SqliteJournal.Prepare(settings));
+        Assert.Contains("start with a new --state directory", ex.Message);
+        Assert.Contains(settings.JournalPath, ex.Message);
     }
 
     [Fact]

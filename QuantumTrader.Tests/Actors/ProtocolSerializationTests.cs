@@ -31,26 +31,36 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             .. events.OfType<TradeClosed>().Take(1),
             .. events.OfType<SignalRejected>().Take(1),
             .. events.OfType<RegimeChanged>().Take(1),
+            new SymbolEventsCommitted("TEST", events),
             new SymbolSnapshot(state),
             new ProcessBar("TEST", 7, SyntheticBars.Make("TEST", 1)[0], PortfolioView.Of(10_000), true),
             new BarProcessed("TEST", 7, false, true, 2, [trade]),
+            new BarToDecide(7, SyntheticBars.Make("TEST", 1)[0], true),
+            new DecideBars("TEST", 6, [new BarToDecide(7, SyntheticBars.Make("TEST", 1)[0], true)], PortfolioView.Of(10_000)),
+            new SymbolReplayCounts(3, 2, 1, 40),
+            new BarsDecided("TEST", 6, 7, true, [trade], [new PositionOpened(trade.TradeId, "TEST", trade.EntryTime, 512.5)], new SymbolReplayCounts(3, 2, 0, 40)),
             new GetSymbolStatus("TEST"),
             new SymbolStatus("TEST", 7, 1, 1, 0, 12.5, "Ranging", null, 0),
             new FlushSymbol("TEST"),
             new SymbolFlushed("TEST", 7),
             StopSymbol.Instance,
-            new RecordModelOutcome(ModelSlots.Xgb, trade.TradeId, "TEST", time, -1.2),
+            new ModelOutcome(trade.TradeId, "TEST", time, -1.2),
+            new RecordModelOutcomes(ModelSlots.Xgb, [new ModelOutcome(trade.TradeId, "TEST", time, -1.2)]),
+            new ModelOutcomesRecorded(ModelSlots.Xgb, [new ModelOutcome(trade.TradeId, "TEST", time, -1.2)]),
             new ModelOutcomeRecorded(ModelSlots.Xgb, trade.TradeId, "TEST", time, -1.2),
-            new OutcomeAck(ModelSlots.Xgb, trade.TradeId, false),
+            new OutcomesAck(ModelSlots.Xgb, 1, 0),
             new GetModelPerformance(ModelSlots.Lgbm),
             new ModelPerformanceReport(ModelSlots.Lgbm, 3, 3, 0.66, 0.4, 0.3, 1.1, 0),
             new ModelPerformanceSnapshot(LivePerformance.Start().Apply(1.5).Apply(-1), [trade.TradeId]),
-            new SettleTrade("paper", trade.TradeId, "TEST", time, -15),
+            new TradeToSettle(trade.TradeId, "TEST", time, -15),
+            new SettleTrades("paper", [new TradeToSettle(trade.TradeId, "TEST", time, -15)]),
             new TradeSettled("paper", trade.TradeId, "TEST", time, -15, 9_985),
-            new SettleAck("paper", trade.TradeId, true),
+            new TradesSettled("paper", [new TradeSettled("paper", trade.TradeId, "TEST", time, -15, 9_985)]),
+            new SettleAck("paper", 1, 1),
             new GetAccountStatus("paper"),
             new AccountStatus("paper", 10_000, 9_985, 10_000, -0.15, 1),
             new AccountSnapshot(10_000, 9_985, 10_000, -0.15, [trade.TradeId]),
+            new TradesDelivered(42, [trade.TradeId]),
             new TradeFeedAdvanced(42, trade.TradeId),
             GetTradeFeedStatus.Instance,
             new TradeFeedStatus(42, 1),
@@ -136,6 +146,23 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             Assert.Equal(sample.GetType(), back.GetType());
             Assert.Equal(ProtocolSerializer.ToJson(sample), ProtocolSerializer.ToJson(back));
         }
+    }
+
+    [Fact]
+    public void A_commit_row_reads_back_as_the_same_events_of_every_kind_in_order()
+    {
+        var events = SymbolTimeline.Run().Events;
+        Assert.Equal(5, events.Select(e => e.GetType()).Distinct().Count());
+        var serializer = Sys.Serialization.FindSerializerForType(typeof(SymbolEventsCommitted));
+        var back = (SymbolEventsCommitted)Sys.Serialization.Deserialize(serializer.ToBinary(new SymbolEventsCommitted("TEST", events)), serializer.Identifier,
+            Serialization.ManifestFor(serializer, new SymbolEventsCommitted("TEST", events)));
+        Assert.Equal(events.Select(ProtocolSerializer.ToJson), back.Events.Select(ProtocolSerializer.ToJson));
+        Assert.Equal(events.Select(e => e.GetType()), back.Events.Select(e => e.GetType()));
+
+        // A row written one event at a time (an earlier journal) still reads as that event.
+        Assert.Equal([events[0]], SymbolEventsCommitted.Unpack(events[0]));
+        Assert.Throws<QuantumTrader.Models.Validation.DomainValidationException>(() => new SymbolEventsCommitted("OTHER", events));
+        Assert.Throws<QuantumTrader.Models.Validation.DomainValidationException>(() => new SymbolEventsCommitted("TEST", []));
     }
 
     [Fact]

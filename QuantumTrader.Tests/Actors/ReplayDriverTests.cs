@@ -1,59 +1,94 @@
-using Akka.Actor;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Replay;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
+using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Actors;
 
-/// <summary>The replay driver's ordering contract, with a probe standing in for the symbol entities.</summary>
+/// <summary>The replay driver's batching contract, with a probe standing in for the symbol entities.</summary>
 public sealed class ReplayDriverTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly DateTimeOffset T0 = new(2021, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static ProcessBar Cmd(string symbol, long seq, double hours) =>
-        new(symbol, seq, new Bar(symbol, T0.AddHours(hours), 100, 101, 99, 100, 1), PortfolioView.Of(10_000), true);
+    private static ReplayDriver.Group Group(int hour) => new(T0.AddHours(hour),
+    [
+        new BarToDecide(hour + 1, new Bar("BTCUSDT", T0.AddHours(hour), 100, 101, 99, 100, 1), true),
+        new BarToDecide(hour + 1, new Bar("ETHUSDT", T0.AddHours(hour), 100, 101, 99, 100, 1), true),
+    ]);
+
+    private static BarsDecided Decided(string symbol, long committed, long decided, bool stopped = false, ClosedTrade? trade = null) =>
+        new(symbol, committed, decided, stopped, trade is null ? [] : [trade], [], new SymbolReplayCounts(0, 0, 0, 0));
+
+    private sealed class Host : IReplayHost
+    {
+        public readonly List<string> Calls = [];
+        public void BeforeBatch(IReadOnlyList<Bar> bars) { lock (Calls) Calls.Add($"before {bars[0].Time.Hour}..{bars[^1].Time.Hour} ({bars.Count})"); }
+        public DateTimeOffset? NextKnownChange(DateTimeOffset time) => null;
+        public Task<PortfolioView> ViewBefore(DateTimeOffset time) => Task.FromResult(PortfolioView.Of(10_000));
+        public IReadOnlyList<ClosedTrade> Record(IReadOnlyList<PositionOpened> opened, IReadOnlyList<ClosedTrade> closed) => closed;
+        public bool DurableBeforeTrades => false;
+        public Task AfterTrades(IReadOnlyList<ClosedTrade> closed)
+        {
+            lock (Calls) Calls.Add("after " + string.Join(",", closed.Select(t => t.TradeId)));
+            return Task.CompletedTask;
+        }
+        public void Progress(long bars) { lock (Calls) Calls.Add($"progress {bars}"); }
+    }
+
+    private static IReadOnlyList<DecideBars> Expect(Akka.TestKit.TestProbe symbols, int count) =>
+        Enumerable.Range(0, count).Select(_ => symbols.ExpectMsg<DecideBars>(Timeout)).OrderBy(d => d.Symbol, StringComparer.Ordinal).ToArray();
 
     [Fact]
-    public async Task Every_bar_of_a_timestamp_is_seen_before_any_goes_out_and_the_next_timestamp_waits_for_all_replies()
+    public async Task A_batch_is_kept_up_to_the_first_portfolio_change_and_the_rest_is_decided_again_after_the_trades_reached_the_host()
     {
         var symbols = CreateTestProbe();
-        var seen = new List<(string Symbol, DateTimeOffset Time, int SentBefore)>();
-        var sent = 0;
+        var host = new Host();
         var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = Sys.ActorOf(ReplayDriver.PropsFor(
-            symbols.Ref,
-            _ => Task.FromResult(PortfolioView.Of(10_000)),
-            _ => Array.Empty<ClosedTrade>(),
-            bars => seen.AddRange(bars.Select(b => (b.Symbol, b.Time, Volatile.Read(ref sent)))),
-            _ => Task.CompletedTask,
-            _ => { }, done, Timeout));
-
+        var driver = Sys.ActorOf(ReplayDriver.PropsFor(symbols.Ref, host, done, Timeout, maxBatch: 8));
         var stream = CreateTestProbe();
         driver.Tell(new ReplayDriver.Started(), stream.Ref);
         stream.ExpectMsg<ReplayDriver.Ack>(Timeout);
-        driver.Tell(new[] { new[] { Cmd("BTCUSDT", 1, 0), Cmd("ETHUSDT", 1, 0) }, new[] { Cmd("BTCUSDT", 2, 1), Cmd("ETHUSDT", 2, 1) } }, stream.Ref);
+        driver.Tell(Enumerable.Range(0, 4).Select(Group).ToArray(), stream.Ref);
 
-        symbols.ExpectMsg<ProcessBar>(Timeout);
-        symbols.ExpectMsg<ProcessBar>(Timeout);
-        Interlocked.Add(ref sent, 2);
-        Assert.Equal([("BTCUSDT", T0, 0), ("ETHUSDT", T0, 0)], seen);
+        // The window starts at two timestamps: both symbols get hours 0 and 1, nothing to commit yet.
+        var first = Expect(symbols, 2);
+        Assert.All(first, d => Assert.Equal([1L, 2L], d.Bars.Select(b => b.Seq)));
+        Assert.All(first, d => Assert.Equal(0, d.CommitThrough));
+        Assert.Equal("before 0..1 (4)", host.Calls[0]);
+
+        // ETH closes a trade on hour 0: the batch is kept through hour 0 only; BTC's hour 1 is dropped.
+        var trade = LearningTrades.BothBuy(1, 1.5) with { TradeId = "ETHUSDT-1", Symbol = "ETHUSDT", ExitTime = T0 };
+        driver.Tell(Decided("BTCUSDT", 0, 2), symbols.Ref);
         symbols.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        driver.Tell(Decided("ETHUSDT", 0, 1, stopped: true, trade), symbols.Ref);
 
-        // Replies in either order; the next timestamp goes out only after both.
-        driver.Tell(new BarProcessed("ETHUSDT", 1, false, false, 0, []), symbols.Ref);
-        symbols.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        driver.Tell(new BarProcessed("BTCUSDT", 1, false, false, 0, []), symbols.Ref);
-        var second = new[] { symbols.ExpectMsg<ProcessBar>(Timeout), symbols.ExpectMsg<ProcessBar>(Timeout) };
-        Assert.Equal([("BTCUSDT", T0.AddHours(1), 2), ("ETHUSDT", T0.AddHours(1), 2)], seen.Skip(2));
-        Assert.All(second, c => Assert.Equal(2, c.Seq));
+        var second = Expect(symbols, 2);
+        Assert.All(second, d => Assert.Equal(1, d.CommitThrough));
+        Assert.All(second, d => Assert.Equal(2, d.Bars[0].Seq));
+        Assert.Equal(["before 0..1 (4)", "progress 2", "after " + trade.TradeId], host.Calls.Take(3));
 
-        foreach (var c in second) driver.Tell(new BarProcessed(c.Symbol, c.Seq, false, false, 0, []), symbols.Ref);
+        // No stop: the whole batch is kept; the window grows, so the driver asks the stream for more before the last hour goes out.
+        Assert.All(second, d => Assert.Equal([2L, 3L], d.Bars.Select(b => b.Seq)));
+        foreach (var d in second) driver.Tell(Decided(d.Symbol, 1, d.Bars[^1].Seq), symbols.Ref);
         stream.ExpectMsg<ReplayDriver.Ack>(Timeout);
+        symbols.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         driver.Tell(new ReplayDriver.Completed(), stream.Ref);
+        var third = Expect(symbols, 2);
+        Assert.All(third, d => Assert.Equal(3, d.CommitThrough));
+        Assert.All(third, d => Assert.Equal([4L], d.Bars.Select(b => b.Seq)));
+        foreach (var d in third) driver.Tell(Decided(d.Symbol, 3, 4), symbols.Ref);
+
+        // Every kept bar is committed before the replay ends.
+        var last = Expect(symbols, 2);
+        Assert.All(last, d => Assert.Empty(d.Bars));
+        Assert.All(last, d => Assert.Equal(4, d.CommitThrough));
+        foreach (var d in last) driver.Tell(Decided(d.Symbol, d.CommitThrough, d.CommitThrough), symbols.Ref);
+
         var counts = await done.Task.WaitAsync(Timeout);
-        Assert.Equal(4, counts.Bars);
+        Assert.Equal(8, counts.Bars);
+        Assert.Equal(1, counts.DecidedAgain);
     }
 }

@@ -23,6 +23,22 @@ public class AccountBookTests
         new(BrokerState.TradeIdFor(symbol, H(entryHour)), symbol, H(entryHour), notional);
 
     [Fact]
+    public void The_next_known_change_is_the_earliest_entry_or_exit_at_or_after_a_time()
+    {
+        var book = new AccountBook(new TradeLedger(10_000));
+        Assert.Null(book.NextChangeAt(H(0)));
+        book.Open(Opened("BTCUSDT", 5, 500));
+        book.Close(Closed("BTCUSDT", 5, 9, 12));
+        book.Open(Opened("ETHUSDT", 7, -300));
+
+        Assert.Equal(H(5), book.NextChangeAt(H(0)));
+        Assert.Equal(H(5), book.NextChangeAt(H(5)));
+        Assert.Equal(H(7), book.NextChangeAt(H(5.5)));
+        Assert.Equal(H(9), book.NextChangeAt(H(8)));
+        Assert.Null(book.NextChangeAt(H(9.5)));
+    }
+
+    [Fact]
     public void A_position_counts_from_just_after_its_entry_until_just_after_its_exit()
     {
         var book = new AccountBook(new TradeLedger(10_000));

@@ -58,8 +58,8 @@ public class RiskOrderGateTests
         for (var i = 0; i < 30; i++)
         {
             var close = 100 * (1 + 0.01 * Math.Sin(i));
-            correlated.ObserveBar(new Bar("BTCUSDT", T0.AddHours(i), close, close, close, close, 1));
-            correlated.ObserveBar(new Bar("ETHUSDT", T0.AddHours(i), close * 20, close * 20, close * 20, close * 20, 1));
+            correlated.ObserveBar(new Bar("BTCUSDT", T0.AddHours(i - 29), close, close, close, close, 1));
+            correlated.ObserveBar(new Bar("ETHUSDT", T0.AddHours(i - 29), close * 20, close * 20, close * 20, close * 20, 1));
         }
         Assert.Equal(1.0, correlated.Correlation.Correlation("BTCUSDT", "ETHUSDT")!.Value, 9);
         var open = new Dictionary<string, double> { ["ETHUSDT"] = 600 };
@@ -72,6 +72,11 @@ public class RiskOrderGateTests
         var unrelated = new RiskOrderGate(new RiskBoard(Market)).Check(Proposal("CAUTIOUS", 40, open: open));
         Assert.True(unrelated.Approved);
         Assert.Equal(3.0, unrelated.Quantity, 6);
+
+        // A decision sees the returns through its own time only: ten hours earlier there were too few to correlate.
+        var earlier = new RiskOrderGate(correlated).Check(Proposal("CAUTIOUS", 40, open: open) with { Time = T0.AddHours(-10) });
+        Assert.True(earlier.Approved);
+        Assert.Equal(3.0, earlier.Quantity, 6);
     }
 
     [Fact]

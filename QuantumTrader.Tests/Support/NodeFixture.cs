@@ -23,8 +23,11 @@ public sealed class NodeFixture : IAsyncDisposable
     private IHost _host;
 
     /// <param name="services">Adjusts the node's services at every start (for example to put the risk gate in).</param>
-    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<NodeServices, NodeServices>? services = null)
+    /// <param name="config">HOCON put in front of the node's configuration at the first start; <see cref="Config"/> changes it for later ones.</param>
+    public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<NodeServices, NodeServices>? services = null,
+        string config = "")
     {
+        Config = config;
         _ownsDir = dir is null;
         _services = services;
         _dir = dir ?? new TempDir();
@@ -36,6 +39,9 @@ public sealed class NodeFixture : IAsyncDisposable
     }
 
     public EnsembleServing Serving { get; }
+
+    /// <summary>HOCON put in front of the node's configuration at the next start.</summary>
+    public string Config { get; set; }
 
     /// <summary>The services of the running node (a new risk board at every start, like a new process).</summary>
     public NodeServices Services { get; private set; } = null!;
@@ -75,7 +81,7 @@ public sealed class NodeFixture : IAsyncDisposable
         var defaults = NodeServices.Default(Serving, new SymbolRules());
         Services = _services?.Invoke(defaults) ?? defaults;
         var host = RunJob.BuildHost(Settings, Services,
-            b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off", HoconAddMode.Prepend));
+            b => b.AddHocon("akka.coordinated-shutdown.run-by-actor-system-terminate = off\n" + Config, HoconAddMode.Prepend));
         host.StartAsync().GetAwaiter().GetResult();
         return host;
     }
