@@ -64,6 +64,7 @@ public sealed class ReplayDriver : ReceiveActor
     private readonly HashSet<string> _uncommitted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BarsDecided> _replies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SymbolReplayCounts> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _entities = new(StringComparer.Ordinal);
     private IActorRef? _stream;
     private bool _streamEnded, _requested, _inFlight;
     private Group[] _batch = [];
@@ -93,7 +94,12 @@ public sealed class ReplayDriver : ReceiveActor
             _buffer.AddRange(groups);
             if (!_inFlight) Next();
         });
-        Receive<BarsDecided>(OnReply);
+        Receive<BarsDecided>(reply =>
+        {
+            Remember(reply.Symbol, Sender);
+            OnReply(reply);
+        });
+        Receive<Terminated>(t => Forget(t.ActorRef));
         Receive<ViewReady>(ready => Send(ready.View));
         Receive<Continue>(c =>
         {
@@ -170,9 +176,31 @@ public sealed class ReplayDriver : ReceiveActor
         foreach (var symbol in _uncommitted.Where(s => !bySymbol.ContainsKey(s)).ToArray()) bySymbol[symbol] = [];
         _awaiting = bySymbol.Count;
         foreach (var (symbol, bars) in bySymbol)
-            _symbols.Tell(new DecideBars(symbol, _commitThrough.GetValueOrDefault(symbol), bars, view));
+            (_entities.GetValueOrDefault(symbol) ?? _symbols).Tell(new DecideBars(symbol, _commitThrough.GetValueOrDefault(symbol), bars, view));
         _uncommitted.Clear();
         _batches++;
+    }
+
+    /// <summary>
+    /// After its first answer a symbol's entity is addressed directly, which saves every batch the hops through the shard
+    /// region and the shard. The entity is watched: one that stops mid-replay loses what it decided but did not commit,
+    /// so the replay fails at once with the way out instead of waiting for a reply that cannot come.
+    /// </summary>
+    private void Remember(string symbol, IActorRef entity)
+    {
+        if (entity.IsNobody() || _entities.TryGetValue(symbol, out var known) && known.Equals(entity)) return;
+        _entities[symbol] = entity;
+        Context.Watch(entity);
+    }
+
+    private void Forget(IActorRef entity)
+    {
+        var symbol = _entities.FirstOrDefault(e => e.Value.Equals(entity)).Key;
+        if (symbol is null) return;
+        _entities.Remove(symbol);
+        if (_inFlight || _uncommitted.Contains(symbol))
+            Fail(new InvalidOperationException(
+                $"the {symbol} entity stopped during the replay and lost the bars it had not committed; run the same command again to resume from the journal"));
     }
 
     /// <summary>After the last batch: commits what the last replies kept, then finishes.</summary>
