@@ -20,21 +20,24 @@ public sealed record PipelineRun(
     int TradesClosed, double NetPnl);
 
 public sealed record PipelineBenchResult(
-    IReadOnlyList<string> ServedSlots, long Bars, int MaxBatch, PipelineRun FirstRun, IReadOnlyList<PipelineRun> WarmRuns, double BarsPerSecond,
+    IReadOnlyList<string> ServedSlots, long Bars, int MaxBatch, PipelineRun FirstRun, IReadOnlyList<PipelineRun> WarmupRuns,
+    IReadOnlyList<PipelineRun> MeasuredRuns, double BarsPerSecond,
     double ReplayCpuSeconds, double BarsPerCpuSecond, bool SameTradesEveryRun, double PureCascadeBarsPerSecond, int TradesClosed, long EventsInJournal,
     int JournalBatchEvents, double EventsPerSecondBatched, int JournalSequentialEvents, double EventsPerSecondSequential,
     IReadOnlyList<ModelLatency> Models);
 
 /// <summary>
 /// Throughput of the whole cascade: full runs of the data, each on a fresh SQLite journal, in one process. The first run
-/// trains the models and pays for loading and compiling the code (reported apart); the runs after it reuse the trained
-/// models and measure the steady state a running node has. Then the journal's write rate, and the ONNX Runtime latency
+/// trains the models and pays for loading and compiling the code; the warm-up runs after it reuse the trained models
+/// while the runtime recompiles the hot code with its profile (all three reported apart); the measured runs after those
+/// give the steady state a running node has. Then the journal's write rate, and the ONNX Runtime latency
 /// of one single-row prediction per tree model.
 /// </summary>
 public static class PipelineBench
 {
     public static async Task<PipelineBenchResult> RunAsync(
-        IReadOnlyList<string> data, IReadOnlySet<string> slots, int samples, int warmRuns, int maxBatch, Action<string> progress, CancellationToken cancel)
+        IReadOnlyList<string> data, IReadOnlySet<string> slots, int samples, int warmupRuns, int measuredRuns, int maxBatch, Action<string> progress,
+        CancellationToken cancel)
     {
         var states = new List<string>();
         string NewState()
@@ -50,14 +53,16 @@ public static class PipelineBench
             progress("first run on a fresh journal (trains the models) ...");
             var first = await RunAsync(settings, progress, cancel);
             var runs = new List<(PipelineRun Run, RunSummary Summary)>();
-            for (var i = 1; i <= warmRuns; i++)
+            var total = warmupRuns + measuredRuns;
+            for (var i = 1; i <= total; i++)
             {
-                progress($"run {i} of {warmRuns} on a fresh journal with the trained models ...");
+                progress($"{(i <= warmupRuns ? "warm-up" : "measured")} run {i} of {total} on a fresh journal with the trained models ...");
                 var next = settings with { StateDirectory = NewState() };
                 CopyDirectory(Path.Combine(settings.StateDirectory, "models"), Path.Combine(next.StateDirectory, "models"));
                 runs.Add(await RunAsync(next, progress, cancel));
+                Directory.Delete(next.StateDirectory, true);
             }
-            var measured = runs.Count > 0 ? runs : [first];
+            var measured = runs.Count > warmupRuns ? runs.Skip(warmupRuns).ToList() : [first];
             var median = measured.OrderBy(r => r.Run.BarsPerSecond).ElementAt(measured.Count / 2);
             var same = runs.All(r => r.Run.TradesClosed == first.Run.TradesClosed && r.Run.NetPnl.Equals(first.Run.NetPnl));
 
@@ -80,7 +85,8 @@ public static class PipelineBench
                 models.Add(new ModelLatency(predictor.ModelId, predictor.Version, figures.Samples, figures.P50Micros, figures.P99Micros, figures.MeanMicros));
             }
             var summary = median.Summary;
-            return new PipelineBenchResult(served, summary.Bars, maxBatch, first.Run, runs.Select(r => r.Run).ToArray(), median.Run.BarsPerSecond,
+            return new PipelineBenchResult(served, summary.Bars, maxBatch, first.Run, runs.Take(warmupRuns).Select(r => r.Run).ToArray(),
+                runs.Skip(warmupRuns).Select(r => r.Run).ToArray(), median.Run.BarsPerSecond,
                 median.Run.ReplayCpuSeconds, summary.Bars / Math.Max(median.Run.ReplayCpuSeconds, 1e-9), same, pure, summary.TradesClosed,
                 summary.EventsPersisted, batched, batchedRate, sequential, sequentialRate, models);
         }
