@@ -88,7 +88,7 @@ public sealed class TradeFeed : ReceivePersistentActor
         _killSwitch = journal.EventsByTag(EventTags.TradeClosed, Offset.Sequence(_offset))
             .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
             .Select(env => new Delivery(((Sequence)env.Offset).Value, SymbolEventsCommitted.Unpack(env.Event).OfType<TradeClosed>().ToArray()))
-            .Batch(MaxTradesPerDelivery, d => d, (d, next) => new Delivery(next.Offset, [.. d.Trades, .. next.Trades]))
+            .Batch(MaxRowsPerDelivery, d => d, (d, next) => new Delivery(next.Offset, [.. d.Trades, .. next.Trades]))
             .SelectAsync(1, async delivery =>
             {
                 if (delivery.Trades.Count > 0) await Deliver(delivery.Trades.Select(t => t.Trade).ToArray());
@@ -99,7 +99,7 @@ public sealed class TradeFeed : ReceivePersistentActor
             .Run(Context.Materializer());
     }
 
-    private const int MaxTradesPerDelivery = 512;
+    private const int MaxRowsPerDelivery = 512;
 
     private async Task Deliver(IReadOnlyList<ClosedTrade> trades)
     {

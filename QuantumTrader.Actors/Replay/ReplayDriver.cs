@@ -7,7 +7,7 @@ using QuantumTrader.Models.Trading;
 namespace QuantumTrader.Actors.Replay;
 
 /// <summary>Counts of one replay, reported when the stream completes.</summary>
-public sealed record ReplayCounts(long Bars, long Replayed, long AlreadyProcessed, int Divergences, long Batches, long DecidedAgain);
+public sealed record ReplayCounts(long Bars, long Replayed, long AlreadyProcessed, int Divergences, long Batches, long DecidedAgain, long BatchesDecidedAgain);
 
 /// <summary>What the replay driver needs from the run around it: the account, the learning cascade and progress.</summary>
 public interface IReplayHost
@@ -20,6 +20,15 @@ public interface IReplayHost
 
     /// <summary>The portfolio a bar at <paramref name="time"/> is decided under.</summary>
     Task<PortfolioView> ViewBefore(DateTimeOffset time);
+
+    /// <summary>
+    /// The same portfolio from what the host holds already: the account's emergency-stop mode as last heard, without handing
+    /// it the trades that just closed. Equal to <see cref="ViewBefore"/> unless those trades change the mode.
+    /// </summary>
+    PortfolioView ViewFromBook(DateTimeOffset time);
+
+    /// <summary>What a decision at <paramref name="time"/> depends on besides its bars and the portfolio (the ensemble's weights, the served models), comparable as text.</summary>
+    string DecisionInputs(DateTimeOffset time);
 
     /// <summary>Books positions opened and trades closed by kept bars; returns the trades it had not booked before.</summary>
     IReadOnlyList<ClosedTrade> Record(IReadOnlyList<PositionOpened> opened, IReadOnlyList<ClosedTrade> closed);
@@ -39,8 +48,10 @@ public interface IReplayHost
 /// changes the portfolio (<see cref="PortfolioEvents"/>). The batch is kept up to the earliest such stop: until then the
 /// portfolio every bar saw is the one it would have seen one timestamp at a time. The next batch tells each entity what
 /// to commit (journal) and starts after the kept part; what was decided after it is dropped and decided again under the
-/// new portfolio, after the trades closed at the stop have reached the learning cascade and the account.
-/// So a replay is deterministic and equal to deciding one timestamp at a time, with far fewer round trips.
+/// new portfolio. Meanwhile the trades closed at the stop go to the learning cascade and the account; the next batch goes
+/// out at once with the weights, models and emergency-stop mode of before, and is kept only if the trades changed none of
+/// them (they seldom do), else decided again once they are known. So a replay is deterministic and equal to deciding one
+/// timestamp at a time, with far fewer round trips.
 /// </summary>
 public sealed class ReplayDriver : ReceiveActor
 {
@@ -51,6 +62,19 @@ public sealed class ReplayDriver : ReceiveActor
     /// <summary>The trades reached the host; <paramref name="View"/> is the next batch's portfolio when it was fetched meanwhile.</summary>
     private sealed record Continue((DateTimeOffset Time, PortfolioView View)? View = null);
     private sealed record ViewReady(PortfolioView View);
+
+    /// <summary>The learning cascade and the account took the trades; <paramref name="View"/> is the portfolio the batch sent meanwhile must have seen.</summary>
+    private sealed record TradesTaken(PortfolioView View);
+
+    /// <summary>A batch sent before the trades that preceded it reached the host, with what its decisions assumed.</summary>
+    private sealed class Speculation(DateTimeOffset start, string inputs, string essMode)
+    {
+        public DateTimeOffset Start { get; } = start;
+        public string Inputs { get; } = inputs;
+        public string EssMode { get; } = essMode;
+        public bool RepliesIn { get; set; }
+        public PortfolioView? Actual { get; set; }
+    }
 
     /// <summary>One timestamp of the data: the bars of every symbol at that time, in data order.</summary>
     public sealed record Group(DateTimeOffset Time, IReadOnlyList<BarToDecide> Bars);
@@ -71,7 +95,8 @@ public sealed class ReplayDriver : ReceiveActor
     private int _awaiting;
     private IReadOnlyList<ClosedTrade>? _tradesAfterCommit;
     private (DateTimeOffset Time, PortfolioView View)? _prefetched;
-    private long _bars, _batches, _decidedAgain;
+    private Speculation? _speculation;
+    private long _bars, _batches, _decidedAgain, _batchesDecidedAgain;
 
     public ReplayDriver(IActorRef symbols, IReplayHost host, TaskCompletionSource<ReplayCounts> done, TimeSpan replyTimeout, int maxBatch)
     {
@@ -105,6 +130,12 @@ public sealed class ReplayDriver : ReceiveActor
         {
             _prefetched = c.View;
             Next();
+        });
+        Receive<TradesTaken>(taken =>
+        {
+            if (_speculation is not { } speculation) return;
+            speculation.Actual = taken.View;
+            if (speculation.RepliesIn) Verify();
         });
         Receive<Completed>(_ =>
         {
@@ -142,15 +173,10 @@ public sealed class ReplayDriver : ReceiveActor
         }
 
         var start = _buffer[0].Time;
-        var limit = _host.NextKnownChange(start);
-        var take = 1;
-        while (take < Math.Min(_window.Size, _buffer.Count) && (limit is null || _buffer[take].Time <= limit)) take++;
-        _batch = _buffer.GetRange(0, take).ToArray();
-        _inFlight = true;
         Task<PortfolioView> view;
         try
         {
-            _host.BeforeBatch(_batch.SelectMany(g => g.Bars).Select(b => b.Bar).ToArray());
+            TakeBatch(start);
             view = _prefetched is { } p && p.Time == start ? Task.FromResult(p.View) : _host.ViewBefore(start);
             _prefetched = null;
         }
@@ -162,6 +188,17 @@ public sealed class ReplayDriver : ReceiveActor
         // Most batches need no exchange with the account: their view is ready at once and goes out without a hop through the mailbox.
         if (view.IsCompletedSuccessfully) Send(view.Result);
         else view.PipeTo(Self, success: v => new ViewReady(v), failure: ex => new Failed(ex));
+    }
+
+    /// <summary>The next batch: up to the window's length, never past a change already known; the host observes its bars.</summary>
+    private void TakeBatch(DateTimeOffset start)
+    {
+        var limit = _host.NextKnownChange(start);
+        var take = 1;
+        while (take < Math.Min(_window.Size, _buffer.Count) && (limit is null || _buffer[take].Time <= limit)) take++;
+        _batch = _buffer.GetRange(0, take).ToArray();
+        _inFlight = true;
+        _host.BeforeBatch(_batch.SelectMany(g => g.Bars).Select(b => b.Bar).ToArray());
     }
 
     private void Send(PortfolioView view)
@@ -216,12 +253,52 @@ public sealed class ReplayDriver : ReceiveActor
         if (!_inFlight || !_replies.TryAdd(reply.Symbol, reply)) return;
         _counts[reply.Symbol] = reply.Counts;
         if (--_awaiting > 0) return;
+        if (_speculation is { } speculation)
+        {
+            speculation.RepliesIn = true;
+            if (speculation.Actual is not null) Verify();
+            return;
+        }
+        Settle();
+    }
+
+    /// <summary>
+    /// Every reply of a speculative batch and the trades before it are in: the batch is kept when the trades changed nothing
+    /// its decisions read, else its decisions are dropped and the same bars go out again under what the trades decided.
+    /// </summary>
+    private void Verify()
+    {
+        var speculation = _speculation!;
+        _speculation = null;
+        var actual = speculation.Actual!;
+        if (actual.EssMode == speculation.EssMode && _host.DecisionInputs(speculation.Start) == speculation.Inputs)
+        {
+            Settle();
+            return;
+        }
+        _batchesDecidedAgain++;
+        foreach (var r in _replies.Values) _decidedAgain += Math.Max(0, r.DecidedThrough - r.CommittedThrough);
+        try
+        {
+            _host.BeforeBatch(_batch.SelectMany(g => g.Bars).Select(b => b.Bar).ToArray());
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            return;
+        }
+        Send(actual);
+    }
+
+    /// <summary>Every reply of the batch is in: keeps it up to the first portfolio change, books what changed and goes on.</summary>
+    private void Settle()
+    {
         if (_batch.Length == 0)
         {
             if (_tradesAfterCommit is { } trades)
             {
                 _tradesAfterCommit = null;
-                AfterTrades(trades);
+                AfterTrades(trades, speculate: false);
             }
             else Next();
             return;
@@ -273,22 +350,30 @@ public sealed class ReplayDriver : ReceiveActor
     }
 
     /// <summary>
-    /// Hands the trades to the host and meanwhile asks for the portfolio the next batch starts under: it follows from the
-    /// trades and the account, not from the learning cascade, so the two exchanges overlap.
+    /// Hands the trades to the host. When more bars are at hand the next batch goes out first, under the weights, models and
+    /// emergency-stop mode as they stood (<see cref="Verify"/> checks them once the trades are taken); the account settles
+    /// the trades for that batch's portfolio meanwhile. Trades that must be durable first are taken before anything else
+    /// goes out.
     /// </summary>
-    private void AfterTrades(IReadOnlyList<ClosedTrade> closed)
+    private void AfterTrades(IReadOnlyList<ClosedTrade> closed, bool speculate = true)
     {
         try
         {
-            var taken = _host.AfterTrades(closed);
-            if (_buffer.Count == 0)
+            if (_buffer.Count == 0 || !speculate)
             {
-                taken.PipeTo(Self, success: () => new Continue(), failure: ex => new Failed(ex));
+                _host.AfterTrades(closed).PipeTo(Self, success: () => new Continue(), failure: ex => new Failed(ex));
                 return;
             }
-            var next = _buffer[0].Time;
-            var view = _host.ViewBefore(next);
-            Task.WhenAll(taken, view).PipeTo(Self, success: () => new Continue((next, view.Result)), failure: ex => new Failed(ex));
+            var start = _buffer[0].Time;
+            TakeBatch(start);
+            var assumed = _host.ViewFromBook(start);
+            _speculation = new Speculation(start, _host.DecisionInputs(start), assumed.EssMode);
+            Send(assumed);
+            RequestMoreIfShort();
+            // Started only now: until this point the host's book and weights are read on this thread alone.
+            var taken = _host.AfterTrades(closed);
+            var view = _host.ViewBefore(start);
+            Task.WhenAll(taken, view).PipeTo(Self, success: () => new TradesTaken(view.Result), failure: ex => new Failed(ex));
         }
         catch (Exception ex)
         {
@@ -296,11 +381,18 @@ public sealed class ReplayDriver : ReceiveActor
         }
     }
 
+    private void RequestMoreIfShort()
+    {
+        if (_buffer.Count >= 2 * _window.Size || _streamEnded || _requested || _stream is null) return;
+        _requested = true;
+        _stream.Tell(new Ack());
+    }
+
     private void Finish()
     {
         var totals = _counts.Values;
         _done.TrySetResult(new ReplayCounts(_bars, totals.Sum(c => c.Replayed), totals.Sum(c => c.AlreadyProcessed), totals.Sum(c => c.Divergences),
-            _batches, _decidedAgain));
+            _batches, _decidedAgain, _batchesDecidedAgain));
         Context.Stop(Self);
     }
 

@@ -23,7 +23,7 @@ public static class SummaryTable
         Row("events in journal", s.EventsPersisted.ToString(CultureInfo.InvariantCulture));
         Row("bars re-aligned / already done", $"{s.BarsReplayedFromJournal} / {s.BarsAlreadyProcessed}");
         Row("replay bars/s", s.BarsPerSecond.ToString("F0", CultureInfo.InvariantCulture));
-        Row("replay batches / bars decided again", $"{s.ReplayBatches} / {s.BarsDecidedAgain}");
+        Row("replay batches / bars decided again / batches decided again", $"{s.ReplayBatches} / {s.BarsDecidedAgain} / {s.BatchesDecidedAgain}");
         Row("elapsed s", s.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture));
         AnsiConsole.Write(totals);
 

@@ -88,7 +88,7 @@ public sealed class AccountDriver
             await SettleAsync(time, settled, cancel);
         else if (noticed)
             _status = await _accounts.Ask<EssStatus>(new GetEssStatus(_accountId), AskTimeout, cancel);
-        return Book.ViewBefore(time, AccountEss.ModeBefore(_status.Transitions, time).Label());
+        return ViewAsKnown(time);
     }
 
     /// <summary>The earliest change at or after <paramref name="time"/> already known: an entry or exit in the book, or a mode change of the account.</summary>
@@ -99,6 +99,9 @@ public sealed class AccountDriver
             if (t.Time >= time && (next is null || t.Time < next)) next = t.Time;
         return next;
     }
+
+    /// <summary>The portfolio before <paramref name="time"/> with the emergency-stop mode as the account last reported it, without asking it.</summary>
+    public PortfolioView ViewAsKnown(DateTimeOffset time) => Book.ViewBefore(time, AccountEss.ModeBefore(_status.Transitions, time).Label());
 
     /// <summary>What a bar reply reports: positions opened and trades closed on that bar.</summary>
     public void Record(BarProcessed reply)

@@ -73,6 +73,10 @@ public sealed class LearningDriver
         return null;
     }
 
+    /// <summary>The weights a bar at <paramref name="time"/> votes with and the versions serving, as text to compare.</summary>
+    public string DecisionInputs(DateTimeOffset time) =>
+        Format(WeightsBefore(time).Values) + " | " + string.Join(", ", _serving.ModelIds.Select(id => id + " " + _serving.PredictorOf(id)?.Version));
+
     public void BeforeBar(DateTimeOffset time)
     {
         var weights = WeightsBefore(time);

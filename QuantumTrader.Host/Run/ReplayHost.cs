@@ -21,6 +21,10 @@ public sealed class ReplayHost(
 
     public Task<PortfolioView> ViewBefore(DateTimeOffset time) => account.ViewBeforeAsync(time, cancel);
 
+    public PortfolioView ViewFromBook(DateTimeOffset time) => account.ViewAsKnown(time);
+
+    public string DecisionInputs(DateTimeOffset time) => learning.DecisionInputs(time);
+
     public IReadOnlyList<ClosedTrade> Record(IReadOnlyList<PositionOpened> opened, IReadOnlyList<ClosedTrade> closed)
     {
         foreach (var p in opened) account.Book.Open(p);

@@ -101,7 +101,7 @@ public static class RunJob
                 {
                     Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds,
                     ReplayGcPauseSeconds = replayGcPause.TotalSeconds, ReplayAllocatedMegabytes = replayAllocated / 1e6,
-                    ReplayBatches = counters.Batches, BarsDecidedAgain = counters.DecidedAgain,
+                    ReplayBatches = counters.Batches, BarsDecidedAgain = counters.DecidedAgain, BatchesDecidedAgain = counters.BatchesDecidedAgain,
                 },
                 ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
@@ -124,7 +124,7 @@ public static class RunJob
             }))
             .Build();
 
-    private sealed record Counters(long Replayed, long AlreadyProcessed, long Batches, long DecidedAgain);
+    private sealed record Counters(long Replayed, long AlreadyProcessed, long Batches, long DecidedAgain, long BatchesDecidedAgain);
 
     private static async Task<Counters> Replay(
         ReplayData data, TradingPlan plan, int maxBatch, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing,
@@ -159,7 +159,7 @@ public static class RunJob
             counts = await done.Task;
         if (counts.AlreadyProcessed > 0)
             observer.Info($"{counts.AlreadyProcessed} bar(s) were already processed before this start; {counts.Replayed} re-aligned with the journal");
-        return new Counters(counts.Replayed, counts.AlreadyProcessed, counts.Batches, counts.DecidedAgain);
+        return new Counters(counts.Replayed, counts.AlreadyProcessed, counts.Batches, counts.DecidedAgain, counts.BatchesDecidedAgain);
     }
 
     private static IEnumerable<ReplayDriver.Group> SameTime(IEnumerable<BarToDecide> bars)

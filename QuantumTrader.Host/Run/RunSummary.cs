@@ -46,6 +46,9 @@ public sealed partial record RunSummary(
     /// <summary>Bars a symbol decided past the point where another symbol's bar changed the portfolio: dropped and decided again.</summary>
     public long BarsDecidedAgain { get; init; }
 
+    /// <summary>Batches sent while the trades before them were still with the learning cascade, and decided again because those trades changed the weights, the served models or the emergency-stop mode.</summary>
+    public long BatchesDecidedAgain { get; init; }
+
     /// <summary>The account's emergency-stop mode after the run (EMERGENCY, PROTECTIVE, CAUTIOUS or NORMAL).</summary>
     public string EssMode { get; init; } = "NORMAL";
 

@@ -22,17 +22,21 @@ public sealed class ReplayDriverTests : Akka.TestKit.Xunit2.TestKit
     private static BarsDecided Decided(string symbol, long committed, long decided, bool stopped = false, ClosedTrade? trade = null) =>
         new(symbol, committed, decided, stopped, trade is null ? [] : [trade], [], new SymbolReplayCounts(0, 0, 0, 0));
 
-    private sealed class Host : IReplayHost
+    private sealed class Host(bool tradesChangeWeights = false) : IReplayHost
     {
         public readonly List<string> Calls = [];
+        private int _weights;
         public void BeforeBatch(IReadOnlyList<Bar> bars) { lock (Calls) Calls.Add($"before {bars[0].Time.Hour}..{bars[^1].Time.Hour} ({bars.Count})"); }
         public DateTimeOffset? NextKnownChange(DateTimeOffset time) => null;
         public Task<PortfolioView> ViewBefore(DateTimeOffset time) => Task.FromResult(PortfolioView.Of(10_000));
+        public PortfolioView ViewFromBook(DateTimeOffset time) => PortfolioView.Of(10_000);
+        public string DecisionInputs(DateTimeOffset time) => "weights v" + Volatile.Read(ref _weights);
         public IReadOnlyList<ClosedTrade> Record(IReadOnlyList<PositionOpened> opened, IReadOnlyList<ClosedTrade> closed) => closed;
         public bool DurableBeforeTrades => false;
         public Task AfterTrades(IReadOnlyList<ClosedTrade> closed)
         {
             lock (Calls) Calls.Add("after " + string.Join(",", closed.Select(t => t.TradeId)));
+            if (tradesChangeWeights) Interlocked.Increment(ref _weights);
             return Task.CompletedTask;
         }
         public void Progress(long bars) { lock (Calls) Calls.Add($"progress {bars}"); }
@@ -65,10 +69,12 @@ public sealed class ReplayDriverTests : Akka.TestKit.Xunit2.TestKit
         symbols.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         driver.Tell(Decided("ETHUSDT", 0, 1, stopped: true, trade), symbols.Ref);
 
+        // The next batch goes out before the trade reaches the host; it is kept because the trade changed nothing it read.
         var second = Expect(symbols, 2);
         Assert.All(second, d => Assert.Equal(1, d.CommitThrough));
         Assert.All(second, d => Assert.Equal(2, d.Bars[0].Seq));
-        Assert.Equal(["before 0..1 (4)", "progress 2", "after " + trade.TradeId], host.Calls.Take(3));
+        AwaitCondition(() => host.Calls.Count >= 4, Timeout);
+        Assert.Equal(["before 0..1 (4)", "progress 2", "before 1..2 (4)", "after " + trade.TradeId], host.Calls.Take(4));
 
         // No stop: the whole batch is kept; the window grows, so the driver asks the stream for more before the last hour goes out.
         Assert.All(second, d => Assert.Equal([2L, 3L], d.Bars.Select(b => b.Seq)));
@@ -90,5 +96,42 @@ public sealed class ReplayDriverTests : Akka.TestKit.Xunit2.TestKit
         var counts = await done.Task.WaitAsync(Timeout);
         Assert.Equal(8, counts.Bars);
         Assert.Equal(1, counts.DecidedAgain);
+        Assert.Equal(0, counts.BatchesDecidedAgain);
+    }
+
+    [Fact]
+    public async Task A_batch_sent_while_trades_changed_the_weights_is_decided_again_under_the_new_ones()
+    {
+        var symbols = CreateTestProbe();
+        var host = new Host(tradesChangeWeights: true);
+        var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var driver = Sys.ActorOf(ReplayDriver.PropsFor(symbols.Ref, host, done, Timeout, maxBatch: 8));
+        var stream = CreateTestProbe();
+        driver.Tell(new ReplayDriver.Started(), stream.Ref);
+        stream.ExpectMsg<ReplayDriver.Ack>(Timeout);
+        driver.Tell(Enumerable.Range(0, 3).Select(Group).ToArray(), stream.Ref);
+        driver.Tell(new ReplayDriver.Completed(), stream.Ref);
+
+        var trade = LearningTrades.BothBuy(1, 1.5) with { TradeId = "ETHUSDT-1", Symbol = "ETHUSDT", ExitTime = T0 };
+        var first = Expect(symbols, 2);
+        driver.Tell(Decided("BTCUSDT", 0, 2), symbols.Ref);
+        driver.Tell(Decided("ETHUSDT", 0, 1, stopped: true, trade), symbols.Ref);
+
+        // Sent at once under the old weights ...
+        var speculative = Expect(symbols, 2);
+        foreach (var d in speculative) driver.Tell(Decided(d.Symbol, 1, d.Bars[^1].Seq), symbols.Ref);
+
+        // ... and decided again: same bars, same commit, after the host took the trade.
+        var again = Expect(symbols, 2);
+        Assert.Equal(speculative.Select(d => (d.Symbol, d.CommitThrough, d.Bars[0].Seq, d.Bars.Count)), again.Select(d => (d.Symbol, d.CommitThrough, d.Bars[0].Seq, d.Bars.Count)));
+        Assert.Equal(["before 0..1 (4)", "progress 2", "before 1..2 (4)", "after " + trade.TradeId, "before 1..2 (4)"], host.Calls.Take(5));
+        foreach (var d in again) driver.Tell(Decided(d.Symbol, 1, d.Bars[^1].Seq), symbols.Ref);
+
+        var last = Expect(symbols, 2);
+        Assert.All(last, d => Assert.Empty(d.Bars));
+        foreach (var d in last) driver.Tell(Decided(d.Symbol, d.CommitThrough, d.CommitThrough), symbols.Ref);
+        var counts = await done.Task.WaitAsync(Timeout);
+        Assert.Equal(6, counts.Bars);
+        Assert.Equal(1, counts.BatchesDecidedAgain);
     }
 }
