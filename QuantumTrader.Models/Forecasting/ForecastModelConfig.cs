@@ -32,9 +32,10 @@ public abstract record ForecastModelConfig(int Lookback, int Horizon)
 /// <summary>
 /// N-HiTS (Challu et al., AAAI 2023). One entry of <see cref="PoolKernels"/> and <see cref="FreqDownsample"/> per stack:
 /// a stack max-pools its input with its kernel and predicts max(Horizon / downsample, 1) knots that are linearly interpolated to the horizon.
-/// <see cref="ScalerType"/> normalises each input window on its own (<see cref="WindowScaler"/>); <see cref="Loss"/> is the training loss
-/// (<see cref="ForecastLoss"/>), with <see cref="HuberDelta"/> for the Huber loss. Manifests written before these fields existed load with
-/// the defaults, which are the behaviour of that time (no window scaling, MSE).
+/// Each block's MLP has one ReLU layer (with <see cref="Dropout"/>) per entry of <see cref="HiddenUnits"/>, after a linear projection without
+/// activation when <see cref="InputProjection"/> is set. <see cref="ScalerType"/> normalises each input window on its own (<see cref="WindowScaler"/>);
+/// <see cref="Loss"/> is the training loss (<see cref="ForecastLoss"/>), with <see cref="HuberDelta"/> for the Huber loss. Manifests written before
+/// these fields existed load with the defaults, which are the behaviour of that time (no window scaling, MSE, no projection).
 /// </summary>
 public sealed record NhitsConfig(
     int Lookback,
@@ -46,7 +47,8 @@ public sealed record NhitsConfig(
     double Dropout = 0.0,
     string ScalerType = WindowScaler.Identity,
     string Loss = ForecastLoss.Mse,
-    double HuberDelta = 1.0) : ForecastModelConfig(Lookback, Horizon)
+    double HuberDelta = 1.0,
+    bool InputProjection = false) : ForecastModelConfig(Lookback, Horizon)
 {
     public override string ModelId => ModelSlots.Nhits;
     public override double DefaultLearningRate => 1e-3;
@@ -102,10 +104,10 @@ public sealed record NhitsConfig(
     public bool Equals(NhitsConfig? other) =>
         other is not null && base.Equals(other) && PoolKernels.SequenceEqual(other.PoolKernels) && FreqDownsample.SequenceEqual(other.FreqDownsample)
         && HiddenUnits.SequenceEqual(other.HiddenUnits) && BlocksPerStack == other.BlocksPerStack && Dropout.Equals(other.Dropout)
-        && ScalerType == other.ScalerType && Loss == other.Loss && HuberDelta.Equals(other.HuberDelta);
+        && ScalerType == other.ScalerType && Loss == other.Loss && HuberDelta.Equals(other.HuberDelta) && InputProjection == other.InputProjection;
 
     public override int GetHashCode() =>
-        HashCode.Combine(base.GetHashCode(), PoolKernels.Length, FreqDownsample.Length, HiddenUnits.Length, BlocksPerStack, Dropout, ScalerType, Loss);
+        HashCode.Combine(base.GetHashCode(), PoolKernels.Length, FreqDownsample.Length, HiddenUnits.Length, BlocksPerStack, Dropout, ScalerType, HashCode.Combine(Loss, InputProjection));
 }
 
 /// <summary>
