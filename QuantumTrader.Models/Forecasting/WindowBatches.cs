@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace QuantumTrader.Models.Forecasting;
 
 /// <summary>Cuts training and evaluation batches out of a [T, C] series tensor: window i covers rows start_i .. start_i + L + H - 1.</summary>
-internal static class WindowBatches
+public static class WindowBatches
 {
     /// <summary>Inputs [B, L, C] and targets [B, H, C] for the windows starting at the given rows.</summary>
     public static (Tensor X, Tensor Y) Batch(Tensor series, ReadOnlySpan<int> starts, int lookback, int horizon)
@@ -34,6 +34,27 @@ internal static class WindowBatches
         }
         var rows = series.index_select(0, tensor(index)).view(starts.Length, span, series.shape[1]);
         return (rows.narrow(1, 0, lookback), rows.narrow(1, lookback, horizon), tensor(mask, [starts.Length, horizon, 1]));
+    }
+
+    /// <summary>
+    /// Single-channel windows: window b is channel channels[b] of rows starts[b] .. starts[b] + L + H - 1, as inputs [B, L], targets [B, H] and a
+    /// 0/1 mask [B, H] that keeps the first available[b] target rows (rows past them repeat the last one).
+    /// </summary>
+    public static (Tensor X, Tensor Y, Tensor Mask) SeriesBatch(
+        Tensor series, ReadOnlySpan<int> starts, ReadOnlySpan<int> channels, ReadOnlySpan<int> available, int lookback, int horizon)
+    {
+        var span = lookback + horizon;
+        var width = (int)series.shape[1];
+        var index = new long[starts.Length * span];
+        var mask = new float[starts.Length * horizon];
+        for (var b = 0; b < starts.Length; b++)
+        {
+            var last = starts[b] + lookback + available[b] - 1;
+            for (var j = 0; j < span; j++) index[b * span + j] = (long)Math.Min(starts[b] + j, last) * width + channels[b];
+            for (var j = 0; j < available[b]; j++) mask[b * horizon + j] = 1;
+        }
+        var values = series.reshape(-1).index_select(0, tensor(index)).view(starts.Length, span);
+        return (values.narrow(1, 0, lookback), values.narrow(1, lookback, horizon), tensor(mask, [starts.Length, horizon]));
     }
 
     public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, RowRange rows, int batchSize) =>
