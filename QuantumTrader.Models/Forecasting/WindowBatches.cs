@@ -70,17 +70,25 @@ public static class WindowBatches
             throw new ArgumentException($"rows {string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})"))} hold no window of {network.Lookback} + {network.Horizon} rows");
         network.eval();
         using var noGrad = no_grad();
-        double squared = 0, absolute = 0;
+        var squared = new double[network.Channels];
+        var absolute = new double[network.Channels];
         for (var first = 0; first < windows; first += batchSize)
         {
             using var scope = NewDisposeScope();
             var n = Math.Min(batchSize, windows - first);
             var (x, y) = Batch(series, allStarts.AsSpan(first, n), network.Lookback, network.Horizon);
-            var error = network.call(x) - y;
-            squared += error.square().sum(ScalarType.Float64).item<double>();
-            absolute += error.abs().sum(ScalarType.Float64).item<double>();
+            var error = (network.call(x) - y).to_type(ScalarType.Float64);
+            var sq = error.square().sum([0L, 1L]).data<double>().ToArray();
+            var ab = error.abs().sum([0L, 1L]).data<double>().ToArray();
+            for (var c = 0; c < squared.Length; c++)
+            {
+                squared[c] += sq[c];
+                absolute[c] += ab[c];
+            }
         }
-        var count = (double)windows * network.Horizon * network.Channels;
-        return new ForecastMetrics(squared / count, absolute / count, windows);
+        var perChannel = (double)windows * network.Horizon;
+        var channelMse = squared.Select(v => v / perChannel).ToArray();
+        var channelMae = absolute.Select(v => v / perChannel).ToArray();
+        return new ForecastMetrics(channelMse.Average(), channelMae.Average(), windows, channelMse, channelMae);
     }
 }
