@@ -14,7 +14,7 @@ public sealed record ForecastBenchRow(
 
 /// <summary>The settings a benchmark ran with, so a reduced run is never mistaken for the full protocol.</summary>
 public sealed record ForecastBenchConfiguration(
-    string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int Epochs, int? Patience, int? MaxTrainWindows,
+    string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int? Epochs, int? Patience, int? MaxTrainWindows,
     int? BatchSize, double? LearningRate, int Threads, long Seed,
     int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null, int? SearchTrials = null);
 
@@ -35,7 +35,7 @@ public static class ForecastBenchCommand
         var horizons = new Option<string>("--horizons") { Description = "Comma list of horizons", DefaultValueFactory = _ => "96,192,336,720" };
         var models = new Option<string>("--models") { Description = "Comma list of patchtst, nhits", DefaultValueFactory = _ => string.Join(',', ForecastBenchmark.AllModels) };
         var defaults = new ForecastBenchmarkOptions();
-        var epochs = new Option<int>("--epochs") { Description = "Most epochs per model (early stopping may end sooner)", DefaultValueFactory = _ => defaults.Epochs };
+        var epochs = new Option<int?>("--epochs") { Description = "Most epochs per model (default: the model's protocol, 10 PatchTST, as many as the steps N-HiTS)" };
         var patience = new Option<int?>("--patience") { Description = "Validations without improvement before stopping (default: the model's protocol, 3 PatchTST, 10 N-HiTS)" };
         var maxWindows = new Option<int?>("--max-train-windows") { Description = "Reduced run: at most this many shuffled training windows per epoch (default: all)" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Training batch size (default: the model's, 128 windows PatchTST, 256 single-channel windows N-HiTS)" };
@@ -79,7 +79,7 @@ public static class ForecastBenchCommand
         try
         {
             options.Validate();
-            new ForecastTrainingOptions(options.Epochs, options.BatchSize, options.LearningRate, options.Patience ?? 1, options.MaxTrainWindows, options.Threads,
+            new ForecastTrainingOptions(options.Epochs ?? 1, options.BatchSize, options.LearningRate, options.Patience ?? 1, options.MaxTrainWindows, options.Threads,
                 MaxSteps: options.MaxSteps, ValidationInterval: options.ValidationInterval, LearningRateDecays: options.LearningRateDecays ?? 0).Validate();
         }
         catch (ArgumentException ex)
@@ -154,7 +154,7 @@ public static class ForecastBenchCommand
     private static void Print(ForecastBenchReport report)
     {
         var c = report.Configuration;
-        AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, at most {c.Epochs} epochs, " +
+        AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, epochs {(c.Epochs is { } e ? $"at most {e.ToString(CultureInfo.InvariantCulture)}" : "per model")}, " +
             $"steps {(c.MaxSteps is { } s ? s.ToString(CultureInfo.InvariantCulture) : "per model")}, patience {(c.Patience is { } p ? p.ToString(CultureInfo.InvariantCulture) : "per model")}, " +
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}" +
             (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials" : "")));

@@ -7,12 +7,12 @@ namespace QuantumTrader.Models.Forecasting;
 /// (fewer epochs, <see cref="MaxTrainWindows"/>) trades accuracy for time. Null batch size means each model's default (for N-HiTS the batch is
 /// the number of single-channel windows drawn per step); null learning rate,
 /// <see cref="Patience"/>, <see cref="MaxSteps"/>, <see cref="ValidationInterval"/>, <see cref="LearningRateDecays"/> and <see cref="PartialHorizons"/> mean the
-/// model's protocol schedule (<see cref="ForecastBenchmark.ProtocolSchedule"/>). <see cref="SearchTrials"/> = n runs a random search of n trials
+/// model's protocol schedule (<see cref="ForecastBenchmark.ProtocolSchedule"/>), and so do null <see cref="Epochs"/>. <see cref="SearchTrials"/> = n runs a random search of n trials
 /// for N-HiTS at each horizon (<see cref="NhitsSearchSpace.LongHorizon"/>, drawn with <see cref="Seed"/>) and keeps the trial with the lowest
 /// validation MSE; the search sets the learning rate, steps, kernels, downsampling and weight seed itself.
 /// </summary>
 public sealed record ForecastBenchmarkOptions(
-    int Epochs = 10,
+    int? Epochs = null,
     int? BatchSize = null,
     double? LearningRate = null,
     int? Patience = null,
@@ -37,13 +37,13 @@ public sealed record ForecastBenchmarkOptions(
 /// <summary>
 /// How long a model trains in the protocol, at what learning rate (null: the model's default) and how it falls, how many validations without
 /// improvement stop it, and whether windows cut short by the end of the training months count (<see cref="ForecastTrainingOptions.PartialHorizons"/>);
-/// null steps and interval mean whole epochs. <see cref="WindowsPerStep"/> draws single-channel windows per step
+/// null steps and interval mean whole epochs; <see cref="Epochs"/> caps the epochs. <see cref="WindowsPerStep"/> draws single-channel windows per step
 /// (<see cref="ForecastTrainingOptions.WindowsPerStep"/>). <see cref="ScaleOnValidationMonths"/> standardises the channels with the statistics of the
 /// training and validation months together instead of the training months alone.
 /// </summary>
 public sealed record TrainingSchedule(
     int? MaxSteps, int? ValidationInterval, int LearningRateDecays, bool PartialHorizons, double? LearningRate = null, int Patience = 3,
-    int? WindowsPerStep = null, bool ScaleOnValidationMonths = false);
+    int? WindowsPerStep = null, bool ScaleOnValidationMonths = false, int Epochs = 10);
 
 /// <summary>
 /// Test-set MSE and MAE on standardised values, over every window with stride 1, and the same errors in units of the training months' standard
@@ -107,7 +107,8 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
     public static TrainingSchedule ProtocolSchedule(string model) => model switch
     {
         ModelSlots.PatchTst => new TrainingSchedule(null, null, 0, false, Patience: 3),
-        ModelSlots.Nhits => new TrainingSchedule(1000, 100, 3, true, 1e-3, Patience: 10, WindowsPerStep: 256, ScaleOnValidationMonths: true),
+        // every epoch holds at least one step, so with as many epochs as steps the steps alone end training, as in neuralforecast
+        ModelSlots.Nhits => new TrainingSchedule(1000, 100, 3, true, 1e-3, Patience: 10, WindowsPerStep: 256, ScaleOnValidationMonths: true, Epochs: 1000),
         _ => throw new ArgumentException($"unknown forecasting model '{model}'; expected one of {string.Join(", ", AllModels)}", nameof(model)),
     };
 
@@ -228,7 +229,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
     {
         var schedule = ProtocolSchedule(model);
         return new ForecastTrainingOptions(
-            Options.Epochs, Options.BatchSize, Options.LearningRate ?? schedule.LearningRate, Options.Patience ?? schedule.Patience, Options.MaxTrainWindows,
+            Options.Epochs ?? schedule.Epochs, Options.BatchSize, Options.LearningRate ?? schedule.LearningRate, Options.Patience ?? schedule.Patience, Options.MaxTrainWindows,
             Options.Threads, Options.Seed, Standardize: false, Options.EvaluationBatchSize,
             Options.MaxSteps ?? schedule.MaxSteps, Options.ValidationInterval ?? schedule.ValidationInterval,
             Options.LearningRateDecays ?? schedule.LearningRateDecays, Options.PartialHorizons ?? schedule.PartialHorizons,

@@ -53,12 +53,16 @@ public class ForecastBenchmarkTests
     [Fact]
     public void Nhits_trains_by_steps_on_drawn_windows_and_patchtst_by_epochs_unless_the_options_say_otherwise()
     {
-        Assert.Equal(new TrainingSchedule(1000, 100, 3, true, 1e-3, Patience: 10, WindowsPerStep: 256, ScaleOnValidationMonths: true),
+        Assert.Equal(new TrainingSchedule(1000, 100, 3, true, 1e-3, Patience: 10, WindowsPerStep: 256, ScaleOnValidationMonths: true, Epochs: 1000),
             ForecastBenchmark.ProtocolSchedule(ModelSlots.Nhits));
         Assert.Equal(new TrainingSchedule(null, null, 0, false, Patience: 3), ForecastBenchmark.ProtocolSchedule(ModelSlots.PatchTst));
         var defaults = new ForecastBenchmark().TrainingOptionsFor(ModelSlots.Nhits);
         Assert.Equal((1000, 100, 3, true, 1e-3, 2021L, 256), (defaults.MaxSteps, defaults.ValidationInterval, defaults.LearningRateDecays, defaults.PartialHorizons,
             defaults.LearningRate, defaults.Seed, defaults.WindowsPerStep));
+        // 7 channels x 3600 windows at horizon 720 make 99 steps of 256 an epoch: ten epochs would stop N-HiTS at 990 of its 1000 steps
+        Assert.Equal(1000, defaults.PlannedSteps(stepsPerEpoch: 99));
+        Assert.Equal(10, new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).Epochs);
+        Assert.Equal(3, new ForecastBenchmark(new ForecastBenchmarkOptions(Epochs: 3)).TrainingOptionsFor(ModelSlots.Nhits).Epochs);
         // the benchmark standardises the series itself (on the months the protocol names), so the trainer must not again
         Assert.False(defaults.Standardize);
         Assert.Null(new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).LearningRate);
