@@ -17,8 +17,6 @@ public sealed class WindowSampler
         _random = random;
     }
 
-    public int Population => _pool.Length;
-
     public int[] Draw(int count)
     {
         if (count < 1) throw new ArgumentException($"window sampler: draw at least one window, got {count}");
