@@ -21,6 +21,9 @@ public sealed record EttSplit(int TrainEnd, int ValidationEnd, int TestEnd)
     }
 
     public RowRange Train => new(0, TrainEnd);
+
+    /// <summary>Every row before the test months: training and validation.</summary>
+    public RowRange BeforeTest => new(0, ValidationEnd);
     public RowRange Validation(int lookback) => new(TrainEnd - lookback, ValidationEnd);
     public RowRange Test(int lookback) => new(ValidationEnd - lookback, TestEnd);
 }

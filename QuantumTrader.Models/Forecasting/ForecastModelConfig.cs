@@ -32,9 +32,10 @@ public abstract record ForecastModelConfig(int Lookback, int Horizon)
 /// <summary>
 /// N-HiTS (Challu et al., AAAI 2023). One entry of <see cref="PoolKernels"/> and <see cref="FreqDownsample"/> per stack:
 /// a stack max-pools its input with its kernel and predicts max(Horizon / downsample, 1) knots that are linearly interpolated to the horizon.
-/// <see cref="ScalerType"/> normalises each input window on its own (<see cref="WindowScaler"/>); <see cref="Loss"/> is the training loss
-/// (<see cref="ForecastLoss"/>), with <see cref="HuberDelta"/> for the Huber loss. Manifests written before these fields existed load with
-/// the defaults, which are the behaviour of that time (no window scaling, MSE).
+/// Each block's MLP has one ReLU layer (with <see cref="Dropout"/>) per entry of <see cref="HiddenUnits"/>, after a linear projection without
+/// activation when <see cref="InputProjection"/> is set. <see cref="ScalerType"/> normalises each input window on its own (<see cref="WindowScaler"/>);
+/// <see cref="Loss"/> is the training loss (<see cref="ForecastLoss"/>), with <see cref="HuberDelta"/> for the Huber loss. Manifests written before
+/// these fields existed load with the defaults, which are the behaviour of that time (no window scaling, MSE, no projection).
 /// </summary>
 public sealed record NhitsConfig(
     int Lookback,
@@ -46,7 +47,8 @@ public sealed record NhitsConfig(
     double Dropout = 0.0,
     string ScalerType = WindowScaler.Identity,
     string Loss = ForecastLoss.Mse,
-    double HuberDelta = 1.0) : ForecastModelConfig(Lookback, Horizon)
+    double HuberDelta = 1.0,
+    bool InputProjection = false) : ForecastModelConfig(Lookback, Horizon)
 {
     public override string ModelId => ModelSlots.Nhits;
     public override double DefaultLearningRate => 1e-3;
@@ -56,19 +58,19 @@ public sealed record NhitsConfig(
     public static NhitsConfig Default(int lookback, int horizon) =>
         new(lookback, horizon, [2, 2, 1], [4, 2, 1], [512, 512]);
 
-    /// <summary>How many horizons of look-back the long-horizon runs give N-HiTS.</summary>
-    public const int LongHorizonLookbackFactor = 5;
+    /// <summary>How many horizons of look-back the long-horizon runs give N-HiTS (neuralforecast's ETT experiment; the paper's search also tried 2, 3 and 5).</summary>
+    public const int LongHorizonLookbackFactor = 7;
 
     /// <summary>
-    /// N-HiTS for long horizons on hourly data, after neuralforecast's long-horizon ETT experiment: look-back
-    /// <see cref="LongHorizonLookbackFactor"/> x horizon (the paper's; neuralforecast's script uses 7), 3 stacks of one 512x512 block,
-    /// pooling kernels [2, 2, 2] and downsampling [84, 12, 1] (half a week and half a day of hours, so the first stack draws a weekly-scale
-    /// trend through a few knots and the second a daily one), dropout 0.5 on the MLPs, Huber loss with delta 0.5, no window scaling
-    /// (the series are standardised on the training months already; per-window standardising scored worse here at horizons 96 and 720).
+    /// N-HiTS for long horizons on hourly data, as neuralforecast's long-horizon ETT experiment (experiments/long_horizon/run_nhits.py) builds it:
+    /// look-back <see cref="LongHorizonLookbackFactor"/> x horizon, 3 stacks of one block, each block's MLP a 512-wide linear projection and three
+    /// 512-wide ReLU layers with dropout 0.5 (the experiment passes three [512, 512] layer pairs to every block), Huber loss with delta 0.5,
+    /// no window scaling. Pooling kernels [2, 2, 2] and downsampling [84, 12, 1] (half a week and half a day of hours) are one point of the
+    /// experiment's search space (<see cref="NhitsSearchSpace"/>), used when no search runs.
     /// </summary>
     public static NhitsConfig LongHorizon(int horizon) =>
-        new(LongHorizonLookbackFactor * horizon, horizon, [2, 2, 2], [84, 12, 1], [512, 512],
-            Dropout: 0.5, ScalerType: WindowScaler.Identity, Loss: ForecastLoss.Huber, HuberDelta: 0.5);
+        new(LongHorizonLookbackFactor * horizon, horizon, [2, 2, 2], [84, 12, 1], [512, 512, 512],
+            Dropout: 0.5, ScalerType: WindowScaler.Identity, Loss: ForecastLoss.Huber, HuberDelta: 0.5, InputProjection: true);
 
     [JsonIgnore] public int Stacks => PoolKernels.Length;
 
@@ -102,10 +104,10 @@ public sealed record NhitsConfig(
     public bool Equals(NhitsConfig? other) =>
         other is not null && base.Equals(other) && PoolKernels.SequenceEqual(other.PoolKernels) && FreqDownsample.SequenceEqual(other.FreqDownsample)
         && HiddenUnits.SequenceEqual(other.HiddenUnits) && BlocksPerStack == other.BlocksPerStack && Dropout.Equals(other.Dropout)
-        && ScalerType == other.ScalerType && Loss == other.Loss && HuberDelta.Equals(other.HuberDelta);
+        && ScalerType == other.ScalerType && Loss == other.Loss && HuberDelta.Equals(other.HuberDelta) && InputProjection == other.InputProjection;
 
     public override int GetHashCode() =>
-        HashCode.Combine(base.GetHashCode(), PoolKernels.Length, FreqDownsample.Length, HiddenUnits.Length, BlocksPerStack, Dropout, ScalerType, Loss);
+        HashCode.Combine(base.GetHashCode(), PoolKernels.Length, FreqDownsample.Length, HiddenUnits.Length, BlocksPerStack, Dropout, ScalerType, HashCode.Combine(Loss, InputProjection));
 }
 
 /// <summary>

@@ -37,3 +37,12 @@ public abstract class ForecastNetwork : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"{GetName()}: expected input [batch, {Lookback}, {Channels}], got [{string.Join(", ", x.shape)}]");
     }
 }
+
+/// <summary>
+/// A channel-independent network that forecasts single series: [rows, Lookback] to [rows, Horizon] with the weights every channel shares,
+/// so training can draw windows of single channels (<see cref="ForecastTrainingOptions.WindowsPerStep"/>).
+/// </summary>
+public interface ISeriesForecaster
+{
+    Tensor ForecastSeries(Tensor series);
+}

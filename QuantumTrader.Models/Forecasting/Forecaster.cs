@@ -12,7 +12,8 @@ public static class SeriesTransforms
 }
 
 /// <summary>Mean squared and mean absolute error over every value of every window (all horizon steps, all channels) in model (standardised) space.</summary>
-public sealed record ForecastMetrics(double Mse, double Mae, int Windows);
+/// <summary>MSE and MAE over every value of every window; <see cref="ChannelMse"/> and <see cref="ChannelMae"/> hold them per channel.</summary>
+public sealed record ForecastMetrics(double Mse, double Mae, int Windows, IReadOnlyList<double> ChannelMse, IReadOnlyList<double> ChannelMae);
 
 /// <summary>
 /// Where and how a forecaster was trained, and how it scored on its validation rows. Trained on several ranges (pooled series),

@@ -14,6 +14,9 @@ namespace QuantumTrader.Models.Forecasting;
 /// With <see cref="LearningRateDecays"/> = n the learning rate halves n times, evenly spaced over the planned steps (a step decay).
 /// With <see cref="PartialHorizons"/> the training windows also include those whose horizon runs past the end of their range, scored on the
 /// rows that exist (neuralforecast pads each training series by the horizon): the last months of training data then also serve as recent inputs.
+/// With <see cref="WindowsPerStep"/> = k every step instead draws k single-channel windows at random from all channels' training windows (distinct
+/// within a step), as neuralforecast's <c>windows_batch_size</c> does; the network must be channel independent (<see cref="ISeriesForecaster"/>),
+/// the batch size is then ignored and an epoch is as many steps as see the channel windows once on average.
 /// Null batch size and learning rate mean the model's own defaults. <see cref="Seed"/> seeds torch (initial weights, dropout) and the shuffling.
 /// </summary>
 public sealed record ForecastTrainingOptions(
@@ -29,7 +32,8 @@ public sealed record ForecastTrainingOptions(
     int? MaxSteps = null,
     int? ValidationInterval = null,
     int LearningRateDecays = 0,
-    bool PartialHorizons = false)
+    bool PartialHorizons = false,
+    int? WindowsPerStep = null)
 {
     public void Validate()
     {
@@ -43,6 +47,7 @@ public sealed record ForecastTrainingOptions(
         if (MaxSteps is < 1) throw new ArgumentException($"max steps must be at least 1, got {MaxSteps}");
         if (ValidationInterval is < 1) throw new ArgumentException($"validation interval must be at least 1 step, got {ValidationInterval}");
         if (LearningRateDecays < 0) throw new ArgumentException($"learning rate decays must be zero or more, got {LearningRateDecays}");
+        if (WindowsPerStep is < 1) throw new ArgumentException($"windows per step must be at least 1, got {WindowsPerStep}");
     }
 
     /// <summary>The planned number of optimiser steps: every epoch's batches, capped by <see cref="MaxSteps"/>.</summary>
@@ -133,17 +138,23 @@ public static class ForecasterTrainer
         torch.manual_seed(options.Seed);
         var scaling = options.Standardize ? ChannelScaling.Fit(series, train) : ChannelScaling.Identity(series.ChannelCount);
         var windows = TrainingWindows(train, lookback, horizon, options.PartialHorizons);
+        var channels = series.ChannelCount;
+        var sampled = options.WindowsPerStep is not null;
         var order = Enumerable.Range(0, windows.Length).ToArray();
-        var trainWindows = order.Length;
-        var batchSize = options.BatchSize ?? config.DefaultBatchSize;
+        var trainWindows = sampled ? windows.Length * channels : windows.Length;
+        var batchSize = options.WindowsPerStep ?? options.BatchSize ?? config.DefaultBatchSize;
         var learningRate = options.LearningRate ?? config.DefaultLearningRate;
         var perEpoch = Math.Min(trainWindows, options.MaxTrainWindows ?? int.MaxValue);
         var shuffle = new Random(unchecked((int)options.Seed));
+        var sampler = sampled ? new WindowSampler(trainWindows, shuffle) : null;
 
         var network = config.Build(series.ChannelCount);
         Dictionary<string, Tensor>? best = null;
         try
         {
+            var seriesNetwork = network as ISeriesForecaster;
+            if (sampled && seriesNetwork is null)
+                throw new ArgumentException($"{config.ModelId}: drawing single-channel windows needs a channel-independent network that forecasts single series");
             using var data = tensor(scaling.Apply(series).Values, [series.Length, series.ChannelCount]);
             using var optimizer = new AdamOptimizer(network.parameters(), learningRate);
             var stepsPerEpoch = (perEpoch + batchSize - 1) / batchSize;
@@ -157,28 +168,45 @@ public static class ForecasterTrainer
             while (step < plannedSteps && stale < options.Patience)
             {
                 epoch++;
-                shuffle.Shuffle(order);
+                if (!sampled) shuffle.Shuffle(order);
                 for (var first = 0; first < perEpoch && step < plannedSteps && stale < options.Patience; first += batchSize)
                 {
                     network.train();
-                    var n = Math.Min(batchSize, perEpoch - first);
+                    var n = sampled ? batchSize : Math.Min(batchSize, perEpoch - first);
                     using (var scope = NewDisposeScope())
                     {
-                        var picked = order.AsSpan(first, n);
-                        var starts = new int[n];
-                        var available = new int[n];
-                        for (var i = 0; i < n; i++) (starts[i], available[i]) = windows[picked[i]];
                         optimizer.ZeroGrad();
                         Tensor loss;
-                        if (available.All(a => a == horizon))
+                        if (sampled)
                         {
-                            var (x, y) = WindowBatches.Batch(data, starts, lookback, horizon);
-                            loss = config.TrainingLoss(network.call(x), y);
+                            var picked = sampler!.Draw(n);
+                            var starts = new int[n];
+                            var channelOf = new int[n];
+                            var available = new int[n];
+                            for (var i = 0; i < n; i++)
+                            {
+                                (starts[i], available[i]) = windows[picked[i] / channels];
+                                channelOf[i] = picked[i] % channels;
+                            }
+                            var (x, y, mask) = WindowBatches.SeriesBatch(data, starts, channelOf, available, lookback, horizon);
+                            loss = config.TrainingLoss(seriesNetwork!.ForecastSeries(x), y, mask);
                         }
                         else
                         {
-                            var (x, y, mask) = WindowBatches.Batch(data, starts, available, lookback, horizon);
-                            loss = config.TrainingLoss(network.call(x), y, mask);
+                            var picked = order.AsSpan(first, n);
+                            var starts = new int[n];
+                            var available = new int[n];
+                            for (var i = 0; i < n; i++) (starts[i], available[i]) = windows[picked[i]];
+                            if (available.All(a => a == horizon))
+                            {
+                                var (x, y) = WindowBatches.Batch(data, starts, lookback, horizon);
+                                loss = config.TrainingLoss(network.call(x), y);
+                            }
+                            else
+                            {
+                                var (x, y, mask) = WindowBatches.Batch(data, starts, available, lookback, horizon);
+                                loss = config.TrainingLoss(network.call(x), y, mask);
+                            }
                         }
                         loss.backward();
                         optimizer.Step();

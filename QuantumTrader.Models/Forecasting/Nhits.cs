@@ -8,6 +8,8 @@ namespace QuantumTrader.Models.Forecasting;
 /// <summary>
 /// One N-HiTS block: max-pool the residual input (multi-rate sampling), an MLP with ReLU produces a full-resolution backcast
 /// and a few forecast knots, and the knots are linearly interpolated to the horizon (hierarchical interpolation).
+/// With an input projection the pooled input first passes a linear layer of the first hidden width without activation,
+/// as neuralforecast's NHITSBlock builds its MLP.
 /// </summary>
 public sealed class NhitsBlock : Module<Tensor, (Tensor Backcast, Tensor Forecast)>
 {
@@ -16,7 +18,8 @@ public sealed class NhitsBlock : Module<Tensor, (Tensor Backcast, Tensor Forecas
     private readonly int _horizon;
     private readonly int _poolKernel;
 
-    public NhitsBlock(string name, int lookback, int horizon, int poolKernel, int freqDownsample, IReadOnlyList<int> hiddenUnits, double dropout)
+    public NhitsBlock(string name, int lookback, int horizon, int poolKernel, int freqDownsample, IReadOnlyList<int> hiddenUnits, double dropout,
+        bool inputProjection = false)
         : base(name)
     {
         _lookback = lookback;
@@ -25,6 +28,11 @@ public sealed class NhitsBlock : Module<Tensor, (Tensor Backcast, Tensor Forecas
         Knots = KnotCount(horizon, freqDownsample);
         var layers = new List<Module<Tensor, Tensor>>();
         var width = PooledLength(lookback, poolKernel);
+        if (inputProjection)
+        {
+            layers.Add(Linear(width, hiddenUnits[0]));
+            width = hiddenUnits[0];
+        }
         foreach (var units in hiddenUnits)
         {
             layers.Add(Linear(width, units));
@@ -72,7 +80,7 @@ public sealed class NhitsBlock : Module<Tensor, (Tensor Backcast, Tensor Forecas
 /// and the input is reversed in time so the most recent value comes first and an incomplete pooling window falls on the oldest values.
 /// With a window scaler each series' window is normalised before the blocks and the forecast mapped back after them.
 /// </summary>
-public sealed class NhitsNetwork : ForecastNetwork
+public sealed class NhitsNetwork : ForecastNetwork, ISeriesForecaster
 {
     private readonly ModuleList<NhitsBlock> blocks;
     private readonly string _scalerType;
@@ -83,7 +91,7 @@ public sealed class NhitsNetwork : ForecastNetwork
         blocks = new ModuleList<NhitsBlock>();
         for (var s = 0; s < config.Stacks; s++)
             for (var b = 0; b < config.BlocksPerStack; b++)
-                blocks.Add(new NhitsBlock($"stack{s}_block{b}", config.Lookback, config.Horizon, config.PoolKernels[s], config.FreqDownsample[s], config.HiddenUnits, config.Dropout));
+                blocks.Add(new NhitsBlock($"stack{s}_block{b}", config.Lookback, config.Horizon, config.PoolKernels[s], config.FreqDownsample[s], config.HiddenUnits, config.Dropout, config.InputProjection));
         RegisterComponents();
     }
 
@@ -114,15 +122,17 @@ public sealed class NhitsNetwork : ForecastNetwork
     {
         EnsureInputShape(x);
         var batch = x.shape[0];
-        var series = x.permute(0, 2, 1).reshape(batch * Channels, Lookback);
-        Tensor forecast;
-        if (_scalerType == WindowScaler.Identity) forecast = Decompose(series).Forecast; // no statistics to compute on the serving path
-        else
-        {
-            var (normalized, statistics) = WindowScaler.Normalize(_scalerType, series);
-            forecast = WindowScaler.Denormalize(Decompose(normalized).Forecast, statistics);
-        }
+        var forecast = ForecastSeries(x.permute(0, 2, 1).reshape(batch * Channels, Lookback));
         return forecast.reshape(batch, Channels, Horizon).permute(0, 2, 1);
+    }
+
+    public Tensor ForecastSeries(Tensor series)
+    {
+        if (series.dim() != 2 || series.shape[1] != Lookback)
+            throw new ArgumentException($"{GetName()}: expected series [rows, {Lookback}], got [{string.Join(", ", series.shape)}]");
+        if (_scalerType == WindowScaler.Identity) return Decompose(series).Forecast; // no statistics to compute on the serving path
+        var (normalized, statistics) = WindowScaler.Normalize(_scalerType, series);
+        return WindowScaler.Denormalize(Decompose(normalized).Forecast, statistics);
     }
 }
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace QuantumTrader.Models.Forecasting;
 
 /// <summary>Cuts training and evaluation batches out of a [T, C] series tensor: window i covers rows start_i .. start_i + L + H - 1.</summary>
-internal static class WindowBatches
+public static class WindowBatches
 {
     /// <summary>Inputs [B, L, C] and targets [B, H, C] for the windows starting at the given rows.</summary>
     public static (Tensor X, Tensor Y) Batch(Tensor series, ReadOnlySpan<int> starts, int lookback, int horizon)
@@ -36,6 +36,27 @@ internal static class WindowBatches
         return (rows.narrow(1, 0, lookback), rows.narrow(1, lookback, horizon), tensor(mask, [starts.Length, horizon, 1]));
     }
 
+    /// <summary>
+    /// Single-channel windows: window b is channel channels[b] of rows starts[b] .. starts[b] + L + H - 1, as inputs [B, L], targets [B, H] and a
+    /// 0/1 mask [B, H] that keeps the first available[b] target rows (rows past them repeat the last one).
+    /// </summary>
+    public static (Tensor X, Tensor Y, Tensor Mask) SeriesBatch(
+        Tensor series, ReadOnlySpan<int> starts, ReadOnlySpan<int> channels, ReadOnlySpan<int> available, int lookback, int horizon)
+    {
+        var span = lookback + horizon;
+        var width = (int)series.shape[1];
+        var index = new long[starts.Length * span];
+        var mask = new float[starts.Length * horizon];
+        for (var b = 0; b < starts.Length; b++)
+        {
+            var last = starts[b] + lookback + available[b] - 1;
+            for (var j = 0; j < span; j++) index[b * span + j] = (long)Math.Min(starts[b] + j, last) * width + channels[b];
+            for (var j = 0; j < available[b]; j++) mask[b * horizon + j] = 1;
+        }
+        var values = series.reshape(-1).index_select(0, tensor(index)).view(starts.Length, span);
+        return (values.narrow(1, 0, lookback), values.narrow(1, lookback, horizon), tensor(mask, [starts.Length, horizon]));
+    }
+
     public static ForecastMetrics Evaluate(ForecastNetwork network, Tensor series, RowRange rows, int batchSize) =>
         Evaluate(network, series, [rows], batchSize);
 
@@ -49,17 +70,25 @@ internal static class WindowBatches
             throw new ArgumentException($"rows {string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})"))} hold no window of {network.Lookback} + {network.Horizon} rows");
         network.eval();
         using var noGrad = no_grad();
-        double squared = 0, absolute = 0;
+        var squared = new double[network.Channels];
+        var absolute = new double[network.Channels];
         for (var first = 0; first < windows; first += batchSize)
         {
             using var scope = NewDisposeScope();
             var n = Math.Min(batchSize, windows - first);
             var (x, y) = Batch(series, allStarts.AsSpan(first, n), network.Lookback, network.Horizon);
-            var error = network.call(x) - y;
-            squared += error.square().sum(ScalarType.Float64).item<double>();
-            absolute += error.abs().sum(ScalarType.Float64).item<double>();
+            var error = (network.call(x) - y).to_type(ScalarType.Float64);
+            var sq = error.square().sum([0L, 1L]).data<double>().ToArray();
+            var ab = error.abs().sum([0L, 1L]).data<double>().ToArray();
+            for (var c = 0; c < squared.Length; c++)
+            {
+                squared[c] += sq[c];
+                absolute[c] += ab[c];
+            }
         }
-        var count = (double)windows * network.Horizon * network.Channels;
-        return new ForecastMetrics(squared / count, absolute / count, windows);
+        var perChannel = (double)windows * network.Horizon;
+        var channelMse = squared.Select(v => v / perChannel).ToArray();
+        var channelMae = absolute.Select(v => v / perChannel).ToArray();
+        return new ForecastMetrics(channelMse.Average(), channelMae.Average(), windows, channelMse, channelMae);
     }
 }

@@ -140,6 +140,9 @@ public class ArtifactTests
         Assert.NotEqual(longHorizon, NhitsConfig.LongHorizon(336) with { ScalerType = WindowScaler.Standard });
         Assert.NotEqual(longHorizon, NhitsConfig.LongHorizon(336) with { Loss = ForecastLoss.Mse });
         Assert.NotEqual(longHorizon, NhitsConfig.LongHorizon(336) with { HuberDelta = 1.0 });
+        ForecastModelConfig projected = NhitsConfig.Default(480, 96) with { InputProjection = true };
+        Assert.NotEqual(nhits, projected);
+        Assert.Equal(projected, JsonSerializer.Deserialize<ForecastModelConfig>(JsonSerializer.Serialize(projected, Forecaster.JsonOptions), Forecaster.JsonOptions));
         var scaling = new ChannelScaling([1.5, -2.25], [0.1, 3]);
         Assert.Equal(scaling, JsonSerializer.Deserialize<ChannelScaling>(JsonSerializer.Serialize(scaling)));
     }

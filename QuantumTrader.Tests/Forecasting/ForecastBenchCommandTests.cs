@@ -55,6 +55,23 @@ public class ForecastBenchCommandTests
     }
 
     [Fact]
+    public async Task A_search_reports_the_selected_trial_and_every_trial_in_the_json()
+    {
+        using var dir = new TempDir();
+        var json = dir.File("search.json");
+        var code = await QtCli.RunAsync(["bench", "forecast", "--data", SyntheticEtt(dir), "--horizons", "3", "--models", "nhits",
+            "--epochs", "1", "--max-train-windows", "32", "--batch-size", "16", "--search", "2", "--json", json]);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var r = Assert.Single(doc.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal(2, r.GetProperty("search").GetArrayLength());
+        Assert.True(r.GetProperty("selected").GetProperty("learningRate").GetDouble() > 0);
+        Assert.True(r.GetProperty("searchSeconds").GetDouble() > 0);
+        Assert.True(r.GetProperty("trainingUnitsMse").GetDouble() > 0);
+        Assert.Equal(2, doc.RootElement.GetProperty("configuration").GetProperty("searchTrials").GetInt32());
+    }
+
+    [Fact]
     public async Task A_missing_or_malformed_file_or_a_bad_option_exits_with_code_2()
     {
         using var dir = new TempDir();
@@ -65,6 +82,9 @@ public class ForecastBenchCommandTests
         Assert.Contains("'x' is not a positive whole number", ex.Message);
         Assert.Contains("unknown model 'arima'", Assert.Throws<UsageException>(() => ForecastBenchCommand.ParseModels("nhits,arima")).Message);
         Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", dir.File("missing.csv"), "--epochs", "0"]));
+        var data = SyntheticEtt(dir);
+        Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--search", "0"]));
+        Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--search", "3", "--learning-rate", "1e-3"]));
     }
 
     [Theory]

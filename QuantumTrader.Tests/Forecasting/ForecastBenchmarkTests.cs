@@ -34,15 +34,16 @@ public class ForecastBenchmarkTests
     }
 
     [Fact]
-    public void Protocol_configs_are_patchtst42_and_nhits_with_five_horizons_of_lookback()
+    public void Protocol_configs_are_patchtst42_and_nhits_as_neuralforecasts_experiment()
     {
         var p = Assert.IsType<PatchTstConfig>(ForecastBenchmark.ProtocolConfig(ModelSlots.PatchTst, 192));
         Assert.Equal((336, 192, 16, 8, 3, 16, 4, 128, 0.3), (p.Lookback, p.Horizon, p.PatchLength, p.Stride, p.Layers, p.ModelDim, p.Heads, p.FeedForwardDim, p.Dropout));
         var n = Assert.IsType<NhitsConfig>(ForecastBenchmark.ProtocolConfig(ModelSlots.Nhits, 96));
-        Assert.Equal(480, n.Lookback);
+        Assert.Equal(672, n.Lookback);
         Assert.Equal([2, 2, 2], n.PoolKernels);
         Assert.Equal([84, 12, 1], n.FreqDownsample);
-        Assert.Equal([512, 512], n.HiddenUnits);
+        Assert.Equal([512, 512, 512], n.HiddenUnits);
+        Assert.True(n.InputProjection);
         Assert.Equal((0.5, WindowScaler.Identity, ForecastLoss.Huber, 0.5), (n.Dropout, n.ScalerType, n.Loss, n.HuberDelta));
         // the first stack of the 720 run forecasts 8 knots, one per 3.5 days
         Assert.Equal([8, 60, 720], ((NhitsConfig)ForecastBenchmark.ProtocolConfig(ModelSlots.Nhits, 720)).FreqDownsample.Select(d => NhitsBlock.KnotCount(720, d)));
@@ -50,20 +51,93 @@ public class ForecastBenchmarkTests
     }
 
     [Fact]
-    public void Nhits_trains_by_steps_with_a_step_decay_and_patchtst_by_epochs_unless_the_options_say_otherwise()
+    public void Nhits_trains_by_steps_on_drawn_windows_and_patchtst_by_epochs_unless_the_options_say_otherwise()
     {
-        Assert.Equal(new TrainingSchedule(1000, 100, 3, true, 3e-4, Patience: 10), ForecastBenchmark.ProtocolSchedule(ModelSlots.Nhits));
+        Assert.Equal(new TrainingSchedule(1000, 100, 3, true, 1e-3, Patience: 10, WindowsPerStep: 256, ScaleOnValidationMonths: true, Epochs: 1000),
+            ForecastBenchmark.ProtocolSchedule(ModelSlots.Nhits));
         Assert.Equal(new TrainingSchedule(null, null, 0, false, Patience: 3), ForecastBenchmark.ProtocolSchedule(ModelSlots.PatchTst));
         var defaults = new ForecastBenchmark().TrainingOptionsFor(ModelSlots.Nhits);
-        Assert.Equal((1000, 100, 3, true, 3e-4, 2021L), (defaults.MaxSteps, defaults.ValidationInterval, defaults.LearningRateDecays, defaults.PartialHorizons, defaults.LearningRate, defaults.Seed));
+        Assert.Equal((1000, 100, 3, true, 1e-3, 2021L, 256), (defaults.MaxSteps, defaults.ValidationInterval, defaults.LearningRateDecays, defaults.PartialHorizons,
+            defaults.LearningRate, defaults.Seed, defaults.WindowsPerStep));
+        // 7 channels x 3600 windows at horizon 720 make 99 steps of 256 an epoch: ten epochs would stop N-HiTS at 990 of its 1000 steps
+        Assert.Equal(1000, defaults.PlannedSteps(stepsPerEpoch: 99));
+        Assert.Equal(10, new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).Epochs);
+        Assert.Equal(3, new ForecastBenchmark(new ForecastBenchmarkOptions(Epochs: 3)).TrainingOptionsFor(ModelSlots.Nhits).Epochs);
+        // the benchmark standardises the series itself (on the months the protocol names), so the trainer must not again
+        Assert.False(defaults.Standardize);
         Assert.Null(new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).LearningRate);
+        Assert.Null(new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).WindowsPerStep);
         Assert.Equal((10, 3), (defaults.Patience, new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst).Patience));
         Assert.Equal(2, new ForecastBenchmark(new ForecastBenchmarkOptions(Patience: 2)).TrainingOptionsFor(ModelSlots.Nhits).Patience);
-        Assert.Equal(1e-3, new ForecastBenchmark(new ForecastBenchmarkOptions(LearningRate: 1e-3)).TrainingOptionsFor(ModelSlots.Nhits).LearningRate);
+        Assert.Equal(1e-4, new ForecastBenchmark(new ForecastBenchmarkOptions(LearningRate: 1e-4)).TrainingOptionsFor(ModelSlots.Nhits).LearningRate);
+        Assert.Equal(64, new ForecastBenchmark(new ForecastBenchmarkOptions(BatchSize: 64)).TrainingOptionsFor(ModelSlots.Nhits).WindowsPerStep);
         var patch = new ForecastBenchmark().TrainingOptionsFor(ModelSlots.PatchTst);
         Assert.Equal((null, null, 0, false), (patch.MaxSteps, patch.ValidationInterval, patch.LearningRateDecays, patch.PartialHorizons));
         var set = new ForecastBenchmark(new ForecastBenchmarkOptions(MaxSteps: 50, ValidationInterval: 10, LearningRateDecays: 0, PartialHorizons: false)).TrainingOptionsFor(ModelSlots.Nhits);
         Assert.Equal((50, 10, 0, false), (set.MaxSteps, set.ValidationInterval, set.LearningRateDecays, set.PartialHorizons));
+    }
+
+    [Fact]
+    public void Nhits_errors_are_also_given_in_units_of_the_training_months()
+    {
+        // channels standardised on rows [0, 480) for N-HiTS, [0, 360) for the conversion: the ratio of the two variances per channel
+        var data = Synthetic();
+        var split = EttSplit.Standard(data.Interval);
+        Assert.Equal(new RowRange(0, 480), split.BeforeTest);
+        var result = new ForecastBenchmark(new ForecastBenchmarkOptions(Epochs: 1, BatchSize: 16, MaxTrainWindows: 64)).Run(data, [2], [ModelSlots.Nhits]);
+        var r = Assert.Single(result.Results);
+        var before = ChannelScaling.Fit(data.Series, split.BeforeTest);
+        var training = ChannelScaling.Fit(data.Series, split.Train);
+        var ratios = before.Std.Select((s, c) => Math.Pow(s / training.Std[c], 2)).ToArray();
+        Assert.InRange(r.TrainingUnitsMse, r.Mse * ratios.Min() - 1e-12, r.Mse * ratios.Max() + 1e-12);
+        Assert.True(double.IsFinite(r.ValidationMse));
+        Assert.Null(r.Search);
+    }
+
+    [Fact]
+    public void The_search_draws_trials_from_neuralforecasts_space_reproducibly()
+    {
+        var space = NhitsSearchSpace.LongHorizon;
+        var trials = space.Sample(200, new Random(5));
+        Assert.All(trials, t =>
+        {
+            Assert.InRange(t.LearningRate, 1e-5, 5e-3);
+            Assert.Contains(t.MaxSteps, new[] { 200, 1000 });
+            Assert.Contains(space.PoolKernels, k => k.SequenceEqual(t.PoolKernels));
+            Assert.Contains(space.FreqDownsample, d => d.SequenceEqual(t.FreqDownsample));
+            Assert.InRange(t.Seed, 1, 9);
+        });
+        // log-uniform: about as many draws below the geometric middle of the range as above it
+        Assert.InRange(trials.Count(t => t.LearningRate < Math.Sqrt(1e-5 * 5e-3)), 70, 130);
+        Assert.Equal(space.Sample(6, new Random(5)), trials.Take(6));
+        Assert.Throws<ArgumentException>(() => space.Sample(0, new Random(5)));
+    }
+
+    [Fact]
+    public void The_search_keeps_the_trial_with_the_lowest_validation_error()
+    {
+        var log = new List<string>();
+        // one epoch of 64 drawn windows caps every trial at 4 steps, whatever steps the trial asks for
+        var bench = new ForecastBenchmark(new ForecastBenchmarkOptions(Epochs: 1, BatchSize: 16, MaxTrainWindows: 64, SearchTrials: 3), log.Add);
+        var r = Assert.Single(bench.Run(Synthetic(), [3], [ModelSlots.Nhits]).Results); // look-back 21 fits the longest kernel, 16
+        Assert.Equal(3, r.Search!.Count);
+        var best = r.Search.MinBy(t => t.ValidationMse)!;
+        Assert.Equal(best.Trial, r.Selected);
+        Assert.Equal(best.ValidationMse, r.ValidationMse);
+        Assert.Equal(NhitsSearchSpace.LongHorizon.Sample(3, new Random(2021)), r.Search.Select(t => t.Trial));
+        Assert.True(r.SearchSeconds >= r.Search.Sum(t => t.TrainSeconds) - 1e-9);
+        // only the selected model meets the test months
+        Assert.Single(log, l => l.Contains("test mse"));
+        Assert.Equal(3, log.Count(l => l.Contains("trial") && l.Contains("validation mse")));
+    }
+
+    [Fact]
+    public void A_search_leaves_the_learning_rate_and_steps_to_itself()
+    {
+        Assert.Contains("leave them unset", Assert.Throws<ArgumentException>(() =>
+            new ForecastBenchmark(new ForecastBenchmarkOptions(SearchTrials: 2, LearningRate: 1e-3)).Run(Synthetic(), [2], [ModelSlots.Nhits])).Message);
+        Assert.Contains("at least one trial", Assert.Throws<ArgumentException>(() =>
+            new ForecastBenchmark(new ForecastBenchmarkOptions(SearchTrials: 0)).Run(Synthetic(), [2], [ModelSlots.Nhits])).Message);
     }
 
     [Fact]

@@ -88,6 +88,39 @@ public class NhitsTests
     }
 
     [Fact]
+    public void An_input_projection_adds_a_linear_layer_without_activation_before_the_hidden_layers()
+    {
+        using var scope = NewDisposeScope();
+        // pooled input 20, hidden [16, 16], 20 backcast values + 5 knots
+        long Parameters(bool projection)
+        {
+            using var block = new NhitsBlock("b", 40, 10, 2, 2, [16, 16], 0.0, projection);
+            return block.parameters().Sum(p => p.numel());
+        }
+        Assert.Equal((20 * 16 + 16) + (16 * 16 + 16) + (16 * 45 + 45), Parameters(false));
+        Assert.Equal((20 * 16 + 16) + 2 * (16 * 16 + 16) + (16 * 45 + 45), Parameters(true));
+        // linear, linear + ReLU, linear + ReLU, linear: a negative pre-activation of the projection passes through
+        using var projected = new NhitsBlock("p", 40, 10, 2, 2, [16, 16], 0.0, inputProjection: true);
+        var layers = projected.named_modules().Select(m => m.module.GetType().Name).Where(n => n is "Linear" or "ReLU").ToArray();
+        Assert.Equal(new[] { "Linear", "Linear", "ReLU", "Linear", "ReLU", "Linear" }, layers);
+    }
+
+    [Fact]
+    public void Single_series_forecasts_match_the_channels_of_the_multichannel_forward()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(6);
+        using var net = (NhitsNetwork)NhitsConfig.Default(20, 4).Build(channels: 3);
+        net.eval();
+        using var noGrad = no_grad();
+        var x = randn(2, 20, 3);
+        var y = net.call(x);
+        var single = net.ForecastSeries(x.permute(0, 2, 1).reshape(6, 20));
+        Assert.True(allclose(y.permute(0, 2, 1).reshape(6, 4), single, atol: 1e-5));
+        Assert.Throws<ArgumentException>(() => net.ForecastSeries(randn(2, 19)));
+    }
+
+    [Fact]
     public void Config_needs_one_kernel_and_one_ratio_per_stack()
     {
         var ex = Assert.Throws<ArgumentException>(() => new NhitsConfig(20, 4, [2, 2], [4, 2, 1], [8]).Validate());
