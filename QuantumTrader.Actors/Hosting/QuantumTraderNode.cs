@@ -50,6 +50,7 @@ public static class QuantumTraderNode
             PassivateIdleEntityAfter = TimeSpan.FromMinutes(10),
         };
         var extractor = new RoutingExtractor(EntityIds.ShardCount);
+        if (SqliteJournal.Connections(settings) is { } connections) builder.AddSetup(connections);
 
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)

@@ -1,3 +1,5 @@
+using Akka.Persistence.Sql.Config;
+using LinqToDB;
 using Microsoft.Data.Sqlite;
 using QuantumTrader.Actors.Hosting;
 
@@ -8,6 +10,33 @@ public sealed class JournalFormatException(string message) : Exception(message);
 
 public static class SqliteJournal
 {
+    /// <summary>
+    /// The connections of the journal, the snapshot store and the queries, each told to wait for a held write lock
+    /// (busy_timeout) instead of handing SQLITE_BUSY back: Microsoft.Data.Sqlite retries a busy statement only after
+    /// sleeping 150 ms, so a journal write that met a snapshot write stalled every symbol's decisions for that long.
+    /// </summary>
+    public static MultiDataOptionsSetup? Connections(NodeSettings settings)
+    {
+        if (settings.Persistence != PersistenceBackend.Sqlite) return null;
+        var options = new DataOptions()
+            .UseConnectionString(ProviderName.SQLiteMS, settings.ResolvedConnectionString)
+            .UseAfterConnectionOpened(BusyTimeout, (c, _) => { BusyTimeout(c); return Task.CompletedTask; });
+        var setup = new MultiDataOptionsSetup();
+        foreach (var plugin in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
+            setup.AddDataOptions(plugin, options);
+        return setup;
+    }
+
+    /// <summary>As long as the connection string's command timeout (Default Timeout=60).</summary>
+    public const int BusyTimeoutMs = 60_000;
+
+    private static void BusyTimeout(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs};";
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>
     /// Creates the journal file and switches it to write-ahead logging before Akka opens it: readers (the trade feed,
     /// queries) then never block the writer, and a kill -9 loses no committed write. A journal of an earlier version,

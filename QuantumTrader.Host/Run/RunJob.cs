@@ -76,6 +76,8 @@ public static class RunJob
             var account = await AccountDriver.StartAsync(system, await registry.GetAsync<AccountRegion>(cancel), services.AccountId, book, cancel);
             var learning = await LearningDriver.StartAsync(registry, serving, settings, plan, data.Bars, ledger.Trades.ToArray(), observer, cancel);
             var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
+            // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
+            await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
 
             var replayClock = Stopwatch.StartNew();
             var replayCpu = Process.GetCurrentProcess().TotalProcessorTime;

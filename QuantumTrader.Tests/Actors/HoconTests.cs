@@ -31,6 +31,31 @@ public sealed class HoconTests
     }
 
     [Fact]
+    public void Sqlite_connections_wait_for_a_held_write_lock_and_reads_never_take_it()
+    {
+        using var dir = new TempDir();
+        var settings = new NodeSettings { StateDirectory = dir.Path };
+        QuantumTrader.Actors.Persistence.SqliteJournal.Prepare(settings);
+        var setup = QuantumTrader.Actors.Persistence.SqliteJournal.Connections(settings);
+        Assert.NotNull(setup);
+        foreach (var plugin in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
+        {
+            Assert.True(setup.TryGetDataOptionsFor(plugin, out var options), plugin);
+            using var connection = new LinqToDB.Data.DataConnection(options);
+            var opened = connection.OpenDbConnection();
+            using var command = opened.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+            Assert.Equal(QuantumTrader.Actors.Persistence.SqliteJournal.BusyTimeoutMs, Convert.ToInt64(command.ExecuteScalar()));
+            Assert.Equal(Path.GetFullPath(settings.JournalPath), opened.DataSource);
+        }
+
+        var config = HoconFiles.Node(settings);
+        foreach (var path in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
+            Assert.Equal("read-uncommitted", config.GetString(path + ".read-isolation-level"));
+        Assert.Null(QuantumTrader.Actors.Persistence.SqliteJournal.Connections(settings with { Persistence = PersistenceBackend.Postgres, ConnectionString = "Host=x" }));
+    }
+
+    [Fact]
     public void A_journal_that_keeps_tags_in_a_table_of_their_own_is_refused_with_the_way_out()
     {
         using var dir = new TempDir();
