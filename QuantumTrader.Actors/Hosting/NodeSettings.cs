@@ -1,3 +1,5 @@
+using QuantumTrader.Actors.Persistence;
+
 namespace QuantumTrader.Actors.Hosting;
 
 public enum PersistenceBackend { Sqlite, Postgres }
@@ -23,7 +25,7 @@ public sealed record NodeSettings
 
     public string ResolvedConnectionString => Persistence switch
     {
-        PersistenceBackend.Sqlite => $"Data Source={Path.GetFullPath(JournalPath)};Default Timeout=60",
+        PersistenceBackend.Sqlite => $"Data Source={Path.GetFullPath(JournalPath)};Default Timeout={SqliteJournal.TimeoutSeconds}",
         _ => ConnectionString ?? throw new InvalidOperationException("PostgreSQL persistence needs a connection string (--connection)"),
     };
 }

@@ -22,18 +22,21 @@ public static class SqliteJournal
             .UseConnectionString(ProviderName.SQLiteMS, settings.ResolvedConnectionString)
             .UseAfterConnectionOpened(BusyTimeout, (c, _) => { BusyTimeout(c); return Task.CompletedTask; });
         var setup = new MultiDataOptionsSetup();
-        foreach (var plugin in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
-            setup.AddDataOptions(plugin, options);
+        foreach (var plugin in PluginIds) setup.AddDataOptions(plugin, options);
         return setup;
     }
 
-    /// <summary>As long as the connection string's command timeout (Default Timeout=60).</summary>
-    public const int BusyTimeoutMs = 60_000;
+    /// <summary>The Akka.Persistence.Sql plugins that open connections to the journal's file.</summary>
+    public static readonly IReadOnlyList<string> PluginIds =
+        ["akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql"];
+
+    /// <summary>How long a statement waits for a lock, in SQLite (busy_timeout) and in Microsoft.Data.Sqlite (Default Timeout).</summary>
+    public const int TimeoutSeconds = 60;
 
     private static void BusyTimeout(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs};";
+        command.CommandText = $"PRAGMA busy_timeout = {TimeoutSeconds * 1000};";
         command.ExecuteNonQuery();
     }
 

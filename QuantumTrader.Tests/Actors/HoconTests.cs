@@ -38,20 +38,20 @@ public sealed class HoconTests
         QuantumTrader.Actors.Persistence.SqliteJournal.Prepare(settings);
         var setup = QuantumTrader.Actors.Persistence.SqliteJournal.Connections(settings);
         Assert.NotNull(setup);
-        foreach (var plugin in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
+        foreach (var plugin in QuantumTrader.Actors.Persistence.SqliteJournal.PluginIds)
         {
             Assert.True(setup.TryGetDataOptionsFor(plugin, out var options), plugin);
             using var connection = new LinqToDB.Data.DataConnection(options);
             var opened = connection.OpenDbConnection();
             using var command = opened.CreateCommand();
             command.CommandText = "PRAGMA busy_timeout";
-            Assert.Equal(QuantumTrader.Actors.Persistence.SqliteJournal.BusyTimeoutMs, Convert.ToInt64(command.ExecuteScalar()));
+            Assert.Equal(QuantumTrader.Actors.Persistence.SqliteJournal.TimeoutSeconds * 1000, Convert.ToInt64(command.ExecuteScalar()));
             Assert.Equal(Path.GetFullPath(settings.JournalPath), opened.DataSource);
         }
 
         var config = HoconFiles.Node(settings);
-        foreach (var path in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
-            Assert.Equal("read-uncommitted", config.GetString(path + ".read-isolation-level"));
+        foreach (var plugin in QuantumTrader.Actors.Persistence.SqliteJournal.PluginIds)
+            Assert.Equal("read-uncommitted", config.GetString(plugin + ".read-isolation-level"));
         Assert.Null(QuantumTrader.Actors.Persistence.SqliteJournal.Connections(settings with { Persistence = PersistenceBackend.Postgres, ConnectionString = "Host=x" }));
     }
 

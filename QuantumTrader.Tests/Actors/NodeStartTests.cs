@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using QuantumTrader.Actors.Hosting;
@@ -49,14 +50,14 @@ public sealed class NodeStartTests
 /// <summary>A logger that keeps every event of its actor system, so a test can read what an operator would see.</summary>
 public sealed class WarningCollector : ReceiveActor
 {
-    private static readonly ConcurrentDictionary<ActorSystem, ConcurrentQueue<LogEvent>> Logs = new();
+    private static readonly ConditionalWeakTable<ActorSystem, ConcurrentQueue<LogEvent>> Logs = new();
 
     public WarningCollector()
     {
-        var log = Logs.GetOrAdd(Context.System, _ => new ConcurrentQueue<LogEvent>());
+        var log = For(Context.System);
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(log.Enqueue);
     }
 
-    public static IReadOnlyCollection<LogEvent> For(ActorSystem system) => Logs.GetOrAdd(system, _ => new ConcurrentQueue<LogEvent>());
+    public static ConcurrentQueue<LogEvent> For(ActorSystem system) => Logs.GetValue(system, _ => new ConcurrentQueue<LogEvent>());
 }
