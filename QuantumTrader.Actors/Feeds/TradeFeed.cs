@@ -20,7 +20,7 @@ namespace QuantumTrader.Actors.Feeds;
 /// ever skipped, and the entities' trade-id check makes redelivery harmless. Trades that arrive while a delivery is
 /// under way go out together in the next one: one message to each receiver and one journal event each, whatever the count.
 /// </summary>
-public sealed class TradeFeed : ReceivePersistentActor
+public sealed class TradeFeed : ReceivePersistentActor, IWithTimers
 {
     private sealed record Delivery(long Offset, IReadOnlyList<TradeClosed> Trades);
     private sealed record StreamStarted;
@@ -57,7 +57,7 @@ public sealed class TradeFeed : ReceivePersistentActor
         Command<StreamEnded>(e =>
         {
             _log.Warning("trade feed stream ended at offset {0}: {1}; restarting", _offset, e.Cause?.Message ?? "completed");
-            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(1), Self, new Restart(), Self);
+            Timers.StartSingleTimer(nameof(Restart), new Restart(), TimeSpan.FromSeconds(1));
         });
         Command<Restart>(_ => StartStream());
         Command<GetTradeFeedStatus>(_ => Sender.Tell(new TradeFeedStatus(_offset, _delivered)));
@@ -67,6 +67,8 @@ public sealed class TradeFeed : ReceivePersistentActor
     }
 
     public override string PersistenceId => EntityIds.TradeFeed;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(
         IActorRef models, IActorRef accounts, string accountId, IActorRef supervisor, IActorRef modelRegistry, IActorRef? sizingLearner = null) =>

@@ -11,7 +11,6 @@ public sealed class RoutingExtractor(int shardCount) : HashCodeMessageExtractor(
         IWithSymbol s => s.Symbol,
         IWithModelId m => m.ModelId,
         IWithAccountId a => a.AccountId,
-        ShardRegion.StartEntity start => start.EntityId,
         _ => null!,
     };
 }

@@ -15,9 +15,10 @@ namespace QuantumTrader.Host.Bench;
 public sealed record ModelLatency(string Id, string Version, int Samples, double P50Micros, double P99Micros, double MeanMicros);
 
 /// <summary>One replay of the data on a fresh journal.</summary>
+/// <param name="JitSettleSeconds">How long the run waited, before its replay clock started, for the runtime to stop compiling the node's start-up code.</param>
 public sealed record PipelineRun(
     double ReplaySeconds, double BarsPerSecond, double ReplayCpuSeconds, double GcPauseSeconds, double AllocatedMegabytes, long Batches, long BarsDecidedAgain,
-    int TradesClosed, double NetPnl);
+    int TradesClosed, double NetPnl, double JitSettleSeconds);
 
 public sealed record PipelineBenchResult(
     IReadOnlyList<string> ServedSlots, long Bars, int MaxBatch, PipelineRun FirstRun, IReadOnlyList<PipelineRun> WarmupRuns,
@@ -30,7 +31,9 @@ public sealed record PipelineBenchResult(
 /// Throughput of the whole cascade: full runs of the data, each on a fresh SQLite journal, in one process. The first run
 /// trains the models and pays for loading and compiling the code; the warm-up runs after it reuse the trained models
 /// while the runtime recompiles the hot code with its profile (all three reported apart); the measured runs after those
-/// give the steady state a running node has. Then the journal's write rate, and the ONNX Runtime latency
+/// give the steady state a running node has. Every run's replay clock starts once the runtime has stopped compiling (no
+/// method compiled for 200 ms, at most 10 s): a new actor system per run brings start-up code that would otherwise be
+/// compiled on the CPUs the replay runs on, which a node that keeps running pays once. Then the journal's write rate, and the ONNX Runtime latency
 /// of one single-row prediction per tree model.
 /// </summary>
 public static class PipelineBench
@@ -99,9 +102,10 @@ public static class PipelineBench
 
     private static async Task<(PipelineRun Run, RunSummary Summary)> RunAsync(RunSettings settings, Action<string> progress, CancellationToken cancel)
     {
-        var s = await RunJob.ExecuteAsync(settings, new QuietObserver(progress), cancel);
+        var observer = new QuietObserver(progress) { SettleJit = true };
+        var s = await RunJob.ExecuteAsync(settings, observer, cancel);
         return (new PipelineRun(s.ReplaySeconds, s.BarsPerSecond, s.ReplayCpuSeconds, s.ReplayGcPauseSeconds, s.ReplayAllocatedMegabytes,
-            s.ReplayBatches, s.BarsDecidedAgain, s.TradesClosed, s.NetPnl), s);
+            s.ReplayBatches, s.BarsDecidedAgain, s.TradesClosed, s.NetPnl, observer.JitSettleSeconds), s);
     }
 
     private static void CopyDirectory(string from, string to)
@@ -177,6 +181,24 @@ public static class PipelineBench
 
     private sealed class QuietObserver(Action<string> progress) : IRunObserver
     {
+        public bool SettleJit { get; init; }
+        public double JitSettleSeconds { get; private set; }
+
+        public async Task BeforeReplayAsync(CancellationToken cancel)
+        {
+            if (!SettleJit) return;
+            var clock = Stopwatch.StartNew();
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(200, cancel);
+                var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+                if (now == compiled) break;
+                compiled = now;
+            }
+            JitSettleSeconds = clock.Elapsed.TotalSeconds;
+        }
+
         public void Info(string message) => progress(message);
         public void BadRow(Models.Market.BadRow row) { }
         public void Progress(long done, long total)

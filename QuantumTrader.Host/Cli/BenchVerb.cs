@@ -58,6 +58,8 @@ public static class BenchVerb
             table.AddRow("warm-up runs: bars/s", string.Join(" / ", result.WarmupRuns.Select(r => F(r.BarsPerSecond, "F0"))));
             table.AddRow($"bars/s, SQLite journal on (median of {result.MeasuredRuns.Count} measured runs)", F(result.BarsPerSecond, "F0"));
             table.AddRow("measured runs: bars/s", string.Join(" / ", result.MeasuredRuns.Select(r => F(r.BarsPerSecond, "F0"))));
+            table.AddRow("measured runs: replay CPU seconds (all threads)", string.Join(" / ", result.MeasuredRuns.Select(r => F(r.ReplayCpuSeconds, "F2"))));
+            table.AddRow("measured runs: seconds waited before the replay for the JIT to go quiet", string.Join(" / ", result.MeasuredRuns.Select(r => F(r.JitSettleSeconds, "F1"))));
             table.AddRow("replay CPU seconds (all threads), median run", F(result.ReplayCpuSeconds, "F2"));
             table.AddRow("bars per CPU second", F(result.BarsPerCpuSecond, "F0"));
             table.AddRow("measured runs: GC pause s / MB allocated during the replay",

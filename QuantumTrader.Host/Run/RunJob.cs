@@ -27,6 +27,9 @@ public interface IRunObserver
     void Info(string message);
     void BadRow(BadRow row);
     void Progress(long done, long total);
+
+    /// <summary>Runs once the node is up and every symbol has recovered; the replay (and its clock) starts when it completes.</summary>
+    Task BeforeReplayAsync(CancellationToken cancel) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -78,6 +81,7 @@ public static class RunJob
             var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
             // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
             await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
+            await observer.BeforeReplayAsync(cancel);
 
             var replayClock = Stopwatch.StartNew();
             var replayCpu = Process.GetCurrentProcess().TotalProcessorTime;

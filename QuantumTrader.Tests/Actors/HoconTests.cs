@@ -28,6 +28,9 @@ public sealed class HoconTests
         // Tags live in the journal row, where the tag queries look for them.
         Assert.Equal("Csv", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
         Assert.Equal("Csv", config.GetString("akka.persistence.query.journal.sql.tag-read-mode"));
+        // Parameters, at most 20 rows per INSERT: SQLite's named-parameter search makes bigger statements cost quadratic CPU.
+        Assert.True(config.GetBoolean("akka.persistence.journal.sql.prefer-parameters-on-multirow-insert"));
+        Assert.Equal(20, config.GetInt("akka.persistence.journal.sql.db-round-trip-max-batch-size"));
     }
 
     [Fact]
@@ -41,7 +44,7 @@ public sealed class HoconTests
         foreach (var plugin in QuantumTrader.Actors.Persistence.SqliteJournal.PluginIds)
         {
             Assert.True(setup.TryGetDataOptionsFor(plugin, out var options), plugin);
-            using var connection = new LinqToDB.Data.DataConnection(options);
+            using var connection = new LinqToDB.Data.DataConnection(options!);
             var opened = connection.OpenDbConnection();
             using var command = opened.CreateCommand();
             command.CommandText = "PRAGMA busy_timeout";
