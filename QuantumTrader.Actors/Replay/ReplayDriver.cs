@@ -305,10 +305,8 @@ public sealed class ReplayDriver : ReceiveActor
         }
 
         // The batch is kept up to the first time any symbol's portfolio-changing bar happened.
-        var timeOf = _batch.SelectMany(g => g.Bars.Select(b => (b.Bar.Symbol, b.Seq, g.Time)))
-            .ToDictionary(x => (x.Symbol, x.Seq), x => x.Time);
         var stops = _replies.Values.Where(r => r.Stopped).ToArray();
-        var keptThrough = stops.Length == 0 ? _batch[^1].Time : stops.Min(r => timeOf[(r.Symbol, r.DecidedThrough)]);
+        var keptThrough = stops.Length == 0 ? _batch[^1].Time : stops.Min(r => TimeOf(r.Symbol, r.DecidedThrough));
         var kept = _batch.TakeWhile(g => g.Time <= keptThrough).ToArray();
         foreach (var bar in kept.SelectMany(g => g.Bars))
         {
@@ -324,7 +322,7 @@ public sealed class ReplayDriver : ReceiveActor
 
         // Positions and trades of the stopping bars, in the order of the data.
         var order = kept[^1].Bars.Select((b, i) => (b.Bar.Symbol, i)).ToDictionary(x => x.Symbol, x => x.i);
-        var atStop = stops.Where(r => timeOf[(r.Symbol, r.DecidedThrough)] == keptThrough).OrderBy(r => order[r.Symbol]).ToArray();
+        var atStop = stops.Where(r => TimeOf(r.Symbol, r.DecidedThrough) == keptThrough).OrderBy(r => order[r.Symbol]).ToArray();
         IReadOnlyList<ClosedTrade> closed;
         try
         {
@@ -347,6 +345,19 @@ public sealed class ReplayDriver : ReceiveActor
             return;
         }
         AfterTrades(closed);
+    }
+
+    /// <summary>The time of the batch's bar <paramref name="seq"/> of <paramref name="symbol"/> (a stop is early in the batch, so a scan is short).</summary>
+    private DateTimeOffset TimeOf(string symbol, long seq)
+    {
+        foreach (var group in _batch)
+        {
+            foreach (var bar in group.Bars)
+            {
+                if (bar.Seq == seq && string.Equals(bar.Bar.Symbol, symbol, StringComparison.Ordinal)) return group.Time;
+            }
+        }
+        throw new InvalidOperationException($"{symbol} stopped at bar #{seq}, which is not in the batch");
     }
 
     /// <summary>

@@ -17,14 +17,15 @@ public sealed class CorrelationHistory(int window = 60, int minOverlap = 20, int
 
     private readonly Dictionary<string, Closes> _symbols = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
-    private ReturnCorrelation? _latest;
+    // The last correlation taken and its time: the two symbols of one timestamp, and a bar decided again, ask for the same one.
+    private (DateTimeOffset Time, ReturnCorrelation Value)? _last;
 
     public int Window { get; } = window;
     public int MinOverlap { get; } = minOverlap;
     public int Capacity { get; } = capacity > window ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "Must keep more closes than the window.");
 
     /// <summary>The correlation after every bar observed so far.</summary>
-    public ReturnCorrelation Latest => _latest ??= At(DateTimeOffset.MaxValue);
+    public ReturnCorrelation Latest => At(DateTimeOffset.MaxValue);
 
     /// <summary>Adds a close; a repeat (at or before the symbol's last observed time) changes nothing and returns false.</summary>
     public bool Observe(Bar bar)
@@ -43,13 +44,15 @@ public sealed class CorrelationHistory(int window = 60, int minOverlap = 20, int
             closes.Times.RemoveRange(0, Capacity);
             closes.Values.RemoveRange(0, Capacity);
         }
-        _latest = null;
+        // A close after the remembered time leaves the returns through that time as they were.
+        if (_last is { } last && bar.Time <= last.Time) _last = null;
         return true;
     }
 
     /// <summary>The correlation of the returns through <paramref name="time"/>: each symbol's last <see cref="Window"/> returns up to it.</summary>
     public ReturnCorrelation At(DateTimeOffset time)
     {
+        if (_last is { } remembered && remembered.Time == time) return remembered.Value;
         var series = new List<ReturnSeries>(_order.Count);
         foreach (var symbol in _order)
         {
@@ -67,7 +70,9 @@ public sealed class CorrelationHistory(int window = 60, int minOverlap = 20, int
             }
             series.Add(new ReturnSeries(symbol, closes.Times[last], closes.Values[last], times, returns));
         }
-        return new ReturnCorrelation(Window, MinOverlap, series);
+        var value = new ReturnCorrelation(Window, MinOverlap, series);
+        _last = (time, value);
+        return value;
     }
 
     private static int LastAtOrBefore(List<DateTimeOffset> times, DateTimeOffset time)

@@ -47,4 +47,22 @@ public sealed class CorrelationHistoryTests
         Assert.Equal(119.0 / 118 - 1, latest.Returns[^1], 12);
         Assert.Throws<ArgumentOutOfRangeException>(() => new CorrelationHistory(window: 60, capacity: 60));
     }
+
+    [Fact]
+    public void A_close_arriving_at_or_before_an_asked_time_changes_the_next_answer_and_a_later_one_does_not()
+    {
+        var history = new CorrelationHistory(window: 60, minOverlap: 2);
+        for (var h = 0; h < 6; h++) history.Observe(Bar("AAA", h, 100 + h * h));
+        var atFive = history.At(T0.AddHours(5));
+        Assert.Single(atFive.Series);
+
+        history.Observe(Bar("AAA", 6, 200));
+        Assert.Same(atFive, history.At(T0.AddHours(5)));
+
+        // Another symbol's bar at 5 o'clock arrives after the question was asked: the answer must include it.
+        history.Observe(Bar("BBB", 5, 50));
+        var again = history.At(T0.AddHours(5));
+        Assert.Equal(["AAA", "BBB"], again.Series.Select(s => s.Symbol));
+        Assert.Equal(6, history.Latest.Series[0].Returns.Length);
+    }
 }
