@@ -10,7 +10,8 @@ public sealed record ForecastBenchRow(
     string Model, int Horizon, double Mse, double Mae, double TrainSeconds, int Epochs,
     double? PublishedMse, double? PublishedMae, double? MseDifference, double? MaeDifference, double MseGoal, bool? WithinGoal,
     double ValidationMse, double TrainingUnitsMse, double TrainingUnitsMae,
-    NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null);
+    NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null,
+    IReadOnlyList<NaiveForecastScore>? Baselines = null);
 
 /// <summary>The settings a benchmark ran with, so a reduced run is never mistaken for the full protocol.</summary>
 public sealed record ForecastBenchConfiguration(
@@ -125,7 +126,7 @@ public static class ForecastBenchCommand
         return new ForecastBenchRow(r.Model, r.Horizon, r.Mse, r.Mae, r.TrainSeconds, r.Epochs,
             published?.Mse, published?.Mae, r.Mse - published?.Mse, r.Mae - published?.Mae, goal,
             published is null ? null : Math.Abs(r.Mse - published.Mse) <= goal,
-            r.ValidationMse, r.TrainingUnitsMse, r.TrainingUnitsMae, r.Selected, r.Search, r.SearchSeconds);
+            r.ValidationMse, r.TrainingUnitsMse, r.TrainingUnitsMae, r.Selected, r.Search, r.SearchSeconds, r.Baselines);
     }
 
     public static IReadOnlyList<int> ParseHorizons(string text)
@@ -171,5 +172,12 @@ public static class ForecastBenchCommand
         foreach (var r in report.Results.Where(r => r.Selected is not null))
             console.MarkupLine(Markup.Escape($"{r.Model} horizon {r.Horizon}: selected on validation MSE from {r.Search!.Count} trials: {r.Selected}"));
         console.MarkupLine("goal: |MSE diff| <= 0.01 at horizons up to 192, <= 0.03 beyond; train-unit errors are in standard deviations of the training months");
+        var naive = new Table().Border(TableBorder.Minimal).Title("naive forecasts on the same windows, in each model's units")
+            .AddColumns("model", "horizon", "forecast", "val MSE", "val MAE", "test MSE", "test MAE");
+        foreach (var r in report.Results)
+            foreach (var b in r.Baselines ?? [])
+                naive.AddRow(r.Model, r.Horizon.ToString(CultureInfo.InvariantCulture), b.Forecast, F(b.ValidationMse), F(b.ValidationMae), F(b.TestMse), F(b.TestMae));
+        console.Write(naive);
+        console.MarkupLine("zero: the scaling's mean; last: the last value repeated; mean-2w: the mean of the last two weeks; daily: the last day repeated");
     }
 }

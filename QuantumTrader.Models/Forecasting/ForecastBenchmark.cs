@@ -48,12 +48,14 @@ public sealed record TrainingSchedule(
 /// <summary>
 /// Test-set MSE and MAE on standardised values, over every window with stride 1, and the same errors in units of the training months' standard
 /// deviations (equal to them unless the protocol standardises on more months). <see cref="TrainSeconds"/> is the reported model's training;
-/// with a search, <see cref="Search"/> lists every trial and <see cref="SearchSeconds"/> is the time of all of them.
+/// with a search, <see cref="Search"/> lists every trial and <see cref="SearchSeconds"/> is the time of all of them. <see cref="Baselines"/>: the naive
+/// forecasts on the same windows in the same units (<see cref="NaiveForecasts"/>).
 /// </summary>
 public sealed record ForecastResult(
     string Model, int Horizon, double Mse, double Mae, double TrainSeconds, int Epochs,
     double ValidationMse = double.NaN, double TrainingUnitsMse = double.NaN, double TrainingUnitsMae = double.NaN,
-    NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null);
+    NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null,
+    IReadOnlyList<NaiveForecastScore>? Baselines = null);
 
 public sealed record ForecastBenchmarkResult(string Dataset, IReadOnlyList<ForecastResult> Results);
 
@@ -158,7 +160,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
                     var training = forecaster.Manifest.Training;
                     var result = new ForecastResult(model, horizon, test.Mse, test.Mae, training.Seconds, training.Epochs, training.ValidationMse,
                         test.ChannelMse.Select((v, c) => v * squaredRatio[c]).Average(), test.ChannelMae.Select((v, c) => v * absoluteRatio[c]).Average(),
-                        selected, trials, trials is null ? null : clock.Elapsed.TotalSeconds);
+                        selected, trials, trials is null ? null : clock.Elapsed.TotalSeconds, NaiveForecasts.Score(scaled, split, horizon, data.Interval));
                     var published = PublishedFor(data.Name, model, horizon);
                     progress?.Invoke($"{data.Name} {model} horizon {horizon}: test mse {test.Mse:F4} mae {test.Mae:F4} over {test.Windows} windows, " +
                                      $"{result.Epochs} epochs in {result.TrainSeconds:F0}s" +

@@ -31,6 +31,8 @@ public class ForecastBenchmarkTests
         Assert.InRange(r.Mae, 0, Math.Sqrt(naive) / 3);
         Assert.True(r.TrainSeconds > 0);
         Assert.Contains(log, l => l.Contains("test mse"));
+        Assert.Equal(NaiveForecasts.Names, r.Baselines!.Select(b => b.Forecast));
+        Assert.Equal(naive, r.Baselines.Single(b => b.Forecast == "last").TestMse, 2);
     }
 
     [Fact]
