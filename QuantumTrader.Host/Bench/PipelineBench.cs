@@ -15,13 +15,13 @@ namespace QuantumTrader.Host.Bench;
 public sealed record ModelLatency(string Id, string Version, int Samples, double P50Micros, double P99Micros, double MeanMicros);
 
 /// <summary>One replay of the data on a fresh journal.</summary>
-/// <param name="JitSettleSeconds">How long the run waited, before its replay clock started, for the runtime to stop compiling the node's start-up code.</param>
+/// <param name="JitWaitSeconds">How long the run waited, before its replay clock started, for the runtime to stop compiling the node's start-up code.</param>
 public sealed record PipelineRun(
     double ReplaySeconds, double BarsPerSecond, double ReplayCpuSeconds, double GcPauseSeconds, double AllocatedMegabytes, long Batches, long BarsDecidedAgain,
-    int TradesClosed, double NetPnl, double JitSettleSeconds);
+    int TradesClosed, double NetPnl, double JitWaitSeconds);
 
 public sealed record PipelineBenchResult(
-    IReadOnlyList<string> ServedSlots, long Bars, int MaxBatch, PipelineRun FirstRun, IReadOnlyList<PipelineRun> WarmupRuns,
+    IReadOnlyList<string> ServedSlots, long Bars, int MaxBatch, bool WaitedForJit, PipelineRun FirstRun, IReadOnlyList<PipelineRun> WarmupRuns,
     IReadOnlyList<PipelineRun> MeasuredRuns, double BarsPerSecond,
     double ReplayCpuSeconds, double BarsPerCpuSecond, bool SameTradesEveryRun, double PureCascadeBarsPerSecond, int TradesClosed, long EventsInJournal,
     int JournalBatchEvents, double EventsPerSecondBatched, int JournalSequentialEvents, double EventsPerSecondSequential,
@@ -31,16 +31,16 @@ public sealed record PipelineBenchResult(
 /// Throughput of the whole cascade: full runs of the data, each on a fresh SQLite journal, in one process. The first run
 /// trains the models and pays for loading and compiling the code; the warm-up runs after it reuse the trained models
 /// while the runtime recompiles the hot code with its profile (all three reported apart); the measured runs after those
-/// give the steady state a running node has. Every run's replay clock starts once the runtime has stopped compiling (no
-/// method compiled for 200 ms, at most 10 s): a new actor system per run brings start-up code that would otherwise be
-/// compiled on the CPUs the replay runs on, which a node that keeps running pays once. Then the journal's write rate, and the ONNX Runtime latency
-/// of one single-row prediction per tree model.
+/// give the steady state a running node has. Unless told otherwise, every run's replay clock starts once the runtime has
+/// stopped compiling (no method compiled for 200 ms, at most 10 s): a new actor system per run brings start-up code that
+/// would otherwise be compiled on the CPUs the replay runs on, which a node that keeps running pays once. Then the
+/// journal's write rate, and the ONNX Runtime latency of one single-row prediction per tree model.
 /// </summary>
 public static class PipelineBench
 {
     public static async Task<PipelineBenchResult> RunAsync(
-        IReadOnlyList<string> data, IReadOnlySet<string> slots, int samples, int warmupRuns, int measuredRuns, int maxBatch, Action<string> progress,
-        CancellationToken cancel)
+        IReadOnlyList<string> data, IReadOnlySet<string> slots, int samples, int warmupRuns, int measuredRuns, int maxBatch, bool waitForJit,
+        Action<string> progress, CancellationToken cancel)
     {
         var states = new List<string>();
         string NewState()
@@ -54,7 +54,7 @@ public static class PipelineBench
             var served = ModelSlots.All.Where(slots.Contains).ToArray();
             var settings = new RunSettings { Data = data, StateDirectory = NewState(), Models = [string.Join(',', served)], MaxBatch = maxBatch };
             progress("first run on a fresh journal (trains the models) ...");
-            var first = await RunAsync(settings, progress, cancel);
+            var first = await RunAsync(settings, waitForJit, progress, cancel);
             var runs = new List<(PipelineRun Run, RunSummary Summary)>();
             var total = warmupRuns + measuredRuns;
             for (var i = 1; i <= total; i++)
@@ -62,7 +62,7 @@ public static class PipelineBench
                 progress($"{(i <= warmupRuns ? "warm-up" : "measured")} run {i} of {total} on a fresh journal with the trained models ...");
                 var next = settings with { StateDirectory = NewState() };
                 CopyDirectory(Path.Combine(settings.StateDirectory, "models"), Path.Combine(next.StateDirectory, "models"));
-                runs.Add(await RunAsync(next, progress, cancel));
+                runs.Add(await RunAsync(next, waitForJit, progress, cancel));
                 Directory.Delete(next.StateDirectory, true);
             }
             var measured = runs.Count > warmupRuns ? runs.Skip(warmupRuns).ToList() : [first];
@@ -88,7 +88,7 @@ public static class PipelineBench
                 models.Add(new ModelLatency(predictor.ModelId, predictor.Version, figures.Samples, figures.P50Micros, figures.P99Micros, figures.MeanMicros));
             }
             var summary = median.Summary;
-            return new PipelineBenchResult(served, summary.Bars, maxBatch, first.Run, runs.Take(warmupRuns).Select(r => r.Run).ToArray(),
+            return new PipelineBenchResult(served, summary.Bars, maxBatch, waitForJit, first.Run, runs.Take(warmupRuns).Select(r => r.Run).ToArray(),
                 runs.Skip(warmupRuns).Select(r => r.Run).ToArray(), median.Run.BarsPerSecond,
                 median.Run.ReplayCpuSeconds, summary.Bars / Math.Max(median.Run.ReplayCpuSeconds, 1e-9), same, pure, summary.TradesClosed,
                 summary.EventsPersisted, batched, batchedRate, sequential, sequentialRate, models);
@@ -100,12 +100,12 @@ public static class PipelineBench
         }
     }
 
-    private static async Task<(PipelineRun Run, RunSummary Summary)> RunAsync(RunSettings settings, Action<string> progress, CancellationToken cancel)
+    private static async Task<(PipelineRun Run, RunSummary Summary)> RunAsync(RunSettings settings, bool waitForJit, Action<string> progress, CancellationToken cancel)
     {
-        var observer = new QuietObserver(progress) { SettleJit = true };
+        var observer = new QuietObserver(progress) { WaitForJit = waitForJit };
         var s = await RunJob.ExecuteAsync(settings, observer, cancel);
         return (new PipelineRun(s.ReplaySeconds, s.BarsPerSecond, s.ReplayCpuSeconds, s.ReplayGcPauseSeconds, s.ReplayAllocatedMegabytes,
-            s.ReplayBatches, s.BarsDecidedAgain, s.TradesClosed, s.NetPnl, observer.JitSettleSeconds), s);
+            s.ReplayBatches, s.BarsDecidedAgain, s.TradesClosed, s.NetPnl, observer.JitWaitSeconds), s);
     }
 
     private static void CopyDirectory(string from, string to)
@@ -181,12 +181,12 @@ public static class PipelineBench
 
     private sealed class QuietObserver(Action<string> progress) : IRunObserver
     {
-        public bool SettleJit { get; init; }
-        public double JitSettleSeconds { get; private set; }
+        public bool WaitForJit { get; init; }
+        public double JitWaitSeconds { get; private set; }
 
         public async Task BeforeReplayAsync(CancellationToken cancel)
         {
-            if (!SettleJit) return;
+            if (!WaitForJit) return;
             var clock = Stopwatch.StartNew();
             var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             while (clock.Elapsed < TimeSpan.FromSeconds(10))
@@ -196,7 +196,7 @@ public static class PipelineBench
                 if (now == compiled) break;
                 compiled = now;
             }
-            JitSettleSeconds = clock.Elapsed.TotalSeconds;
+            JitWaitSeconds = clock.Elapsed.TotalSeconds;
         }
 
         public void Info(string message) => progress(message);
