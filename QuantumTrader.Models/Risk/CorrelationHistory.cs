@@ -43,6 +43,7 @@ public sealed class CorrelationHistory(int window = 60, int minOverlap = 20, int
         {
             closes.Times.RemoveRange(0, Capacity);
             closes.Values.RemoveRange(0, Capacity);
+            _last = null;
         }
         // A close after the remembered time leaves the returns through that time as they were.
         if (_last is { } last && bar.Time <= last.Time) _last = null;

@@ -32,7 +32,7 @@ public class ForecastBenchmarkTests
         Assert.True(r.TrainSeconds > 0);
         Assert.Contains(log, l => l.Contains("test mse"));
         Assert.Equal(NaiveForecasts.Names, r.Baselines!.Select(b => b.Forecast));
-        Assert.Equal(naive, r.Baselines.Single(b => b.Forecast == "last").TestMse, 2);
+        Assert.Equal(naive, r.Baselines!.Single(b => b.Forecast == "last").TestMse, 2);
     }
 
     [Fact]

@@ -65,4 +65,17 @@ public sealed class CorrelationHistoryTests
         Assert.Equal(["AAA", "BBB"], again.Series.Select(s => s.Symbol));
         Assert.Equal(6, history.Latest.Series[0].Returns.Length);
     }
+
+    [Fact]
+    public void Closes_dropped_for_capacity_are_not_answered_from_memory()
+    {
+        var history = new CorrelationHistory(window: 3, minOverlap: 2, capacity: 4);
+        for (var h = 0; h < 6; h++) history.Observe(Bar("AAA", h, 100 + h));
+        Assert.Single(history.At(T0.AddHours(2)).Series);
+
+        // the eighth close drops the oldest four (hours 0 to 3): nothing at or before hour 2 is kept
+        history.Observe(Bar("AAA", 6, 106));
+        history.Observe(Bar("AAA", 7, 107));
+        Assert.Empty(history.At(T0.AddHours(2)).Series);
+    }
 }
