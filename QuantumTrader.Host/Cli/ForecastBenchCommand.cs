@@ -17,7 +17,8 @@ public sealed record ForecastBenchRow(
 public sealed record ForecastBenchConfiguration(
     string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int? Epochs, int? Patience, int? MaxTrainWindows,
     int? BatchSize, double? LearningRate, int Threads, long Seed,
-    int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null, int? SearchTrials = null);
+    int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null, int? SearchTrials = null,
+    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false);
 
 public sealed record ForecastBenchReport(string Dataset, IReadOnlyList<ForecastBenchRow> Results, ForecastBenchConfiguration Configuration);
 
@@ -49,12 +50,21 @@ public static class ForecastBenchCommand
         var search = new Option<int?>("--search")
         {
             Description = "N-HiTS: random search of this many trials per horizon over neuralforecast's long-horizon space (learning rate, steps, " +
-                          "kernels, downsampling, seed), keeping the lowest validation MSE; not with --learning-rate or --max-steps",
+                          "kernels, downsampling, seed), keeping the lowest validation error (--select-on); not with --learning-rate or --max-steps",
+        };
+        var selectOn = new Option<string>("--select-on")
+        {
+            Description = "The validation error the search keeps the lowest of: mse, or mae (neuralforecast's AutoNHITS)", DefaultValueFactory = _ => "mse",
+        };
+        var weights = new Option<string>("--weights")
+        {
+            Description = "Weights each training keeps: best (the best validation's) or final (after the last step, as neuralforecast)", DefaultValueFactory = _ => "best",
         };
         var json = new Option<string?>("--json") { Description = "Write {dataset, results: [{model, horizon, mse, mae, trainSeconds, ...}]} to this file" };
         var command = new Command("forecast", "Train and test N-HiTS and PatchTST on an ETT file with the papers' protocol; compare with the published MSE/MAE")
         {
-            data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, maxSteps, validationInterval, lrDecays, threads, seed, search, json,
+            data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, maxSteps, validationInterval, lrDecays, threads, seed, search,
+            selectOn, weights, json,
         };
         command.SetAction(parse =>
         {
@@ -62,7 +72,8 @@ public static class ForecastBenchCommand
                 parse.GetValue(data)!, ParseHorizons(parse.GetValue(horizons)!), ParseModels(parse.GetValue(models)!),
                 parse.GetValue(epochs), parse.GetValue(patience), parse.GetValue(maxWindows), parse.GetValue(batchSize),
                 parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed),
-                parse.GetValue(maxSteps), parse.GetValue(validationInterval), parse.GetValue(lrDecays), parse.GetValue(search));
+                parse.GetValue(maxSteps), parse.GetValue(validationInterval), parse.GetValue(lrDecays), parse.GetValue(search),
+                ParseMetric(parse.GetValue(selectOn)!), ParseKeepFinalWeights(parse.GetValue(weights)!));
             var report = Run(configuration, parse.GetValue(json), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)));
             Print(report);
             return ExitCodes.Ok;
@@ -76,7 +87,7 @@ public static class ForecastBenchCommand
             configuration.Epochs, configuration.BatchSize, configuration.LearningRate, configuration.Patience,
             configuration.MaxTrainWindows, configuration.Threads, configuration.Seed,
             MaxSteps: configuration.MaxSteps, ValidationInterval: configuration.ValidationInterval, LearningRateDecays: configuration.LearningRateDecays,
-            SearchTrials: configuration.SearchTrials);
+            SearchTrials: configuration.SearchTrials, SelectOn: configuration.SelectOn, KeepFinalWeights: configuration.KeepFinalWeights);
         try
         {
             options.Validate();
@@ -138,6 +149,20 @@ public static class ForecastBenchCommand
             : throw new UsageException($"--horizons: '{p}' is not a positive whole number")).ToArray();
     }
 
+    public static ValidationMetric ParseMetric(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "mse" => ValidationMetric.Mse,
+        "mae" => ValidationMetric.Mae,
+        _ => throw new UsageException($"--select-on: '{text}' is not a validation error; expected mse or mae"),
+    };
+
+    public static bool ParseKeepFinalWeights(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "best" => false,
+        "final" => true,
+        _ => throw new UsageException($"--weights: '{text}' names no weights; expected best or final"),
+    };
+
     public static IReadOnlyList<string> ParseModels(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => p.ToLowerInvariant()).ToArray();
@@ -158,7 +183,8 @@ public static class ForecastBenchCommand
         AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, epochs {(c.Epochs is { } e ? $"at most {e.ToString(CultureInfo.InvariantCulture)}" : "per model")}, " +
             $"steps {(c.MaxSteps is { } s ? s.ToString(CultureInfo.InvariantCulture) : "per model")}, patience {(c.Patience is { } p ? p.ToString(CultureInfo.InvariantCulture) : "per model")}, " +
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}" +
-            (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials" : "")));
+            (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials on validation {c.SelectOn.ToString().ToUpperInvariant()}" : "") +
+            $", {(c.KeepFinalWeights ? "final" : "best validation's")} weights kept"));
         var table = new Table().Border(TableBorder.Minimal)
             .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "val MSE", "train-unit MSE/MAE", "epochs", "train s", "search s");
         foreach (var r in report.Results)
@@ -170,7 +196,7 @@ public static class ForecastBenchCommand
         var console = WideConsole.ForTables();
         console.Write(table);
         foreach (var r in report.Results.Where(r => r.Selected is not null))
-            console.MarkupLine(Markup.Escape($"{r.Model} horizon {r.Horizon}: selected on validation MSE from {r.Search!.Count} trials: {r.Selected}"));
+            console.MarkupLine(Markup.Escape($"{r.Model} horizon {r.Horizon}: selected on validation {c.SelectOn.ToString().ToUpperInvariant()} from {r.Search!.Count} trials: {r.Selected}"));
         console.MarkupLine("goal: |MSE diff| <= 0.01 at horizons up to 192, <= 0.03 beyond; train-unit errors are in standard deviations of the training months");
         var naive = new Table().Border(TableBorder.Minimal).Title("naive forecasts on the same windows, in each model's units")
             .AddColumns("model", "horizon", "forecast", "val MSE", "val MAE", "test MSE", "test MAE");

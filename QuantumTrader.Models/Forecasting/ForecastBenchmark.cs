@@ -9,7 +9,9 @@ namespace QuantumTrader.Models.Forecasting;
 /// <see cref="Patience"/>, <see cref="MaxSteps"/>, <see cref="ValidationInterval"/>, <see cref="LearningRateDecays"/> and <see cref="PartialHorizons"/> mean the
 /// model's protocol schedule (<see cref="ForecastBenchmark.ProtocolSchedule"/>), and so do null <see cref="Epochs"/>. <see cref="SearchTrials"/> = n runs a random search of n trials
 /// for N-HiTS at each horizon (<see cref="NhitsSearchSpace.LongHorizon"/>, drawn with <see cref="Seed"/>) and keeps the trial with the lowest
-/// validation MSE; the search sets the learning rate, steps, kernels, downsampling and weight seed itself.
+/// validation error in <see cref="SelectOn"/>; the search sets the learning rate, steps, kernels, downsampling and weight seed itself.
+/// <see cref="KeepFinalWeights"/> keeps every training's weights after its last step instead of its best validation's
+/// (<see cref="ForecastTrainingOptions.KeepFinalWeights"/>); with <see cref="ValidationMetric.Mae"/> it is neuralforecast's AutoNHITS rule.
 /// </summary>
 public sealed record ForecastBenchmarkOptions(
     int? Epochs = null,
@@ -24,7 +26,9 @@ public sealed record ForecastBenchmarkOptions(
     int? ValidationInterval = null,
     int? LearningRateDecays = null,
     bool? PartialHorizons = null,
-    int? SearchTrials = null)
+    int? SearchTrials = null,
+    ValidationMetric SelectOn = ValidationMetric.Mse,
+    bool KeepFinalWeights = false)
 {
     public void Validate()
     {
@@ -32,6 +36,13 @@ public sealed record ForecastBenchmarkOptions(
         if (SearchTrials is not null && (LearningRate is not null || MaxSteps is not null))
             throw new ArgumentException("the search chooses the learning rate and the number of steps; leave them unset with a search");
     }
+}
+
+/// <summary>The validation error a search compares trials on.</summary>
+public enum ValidationMetric
+{
+    Mse,
+    Mae,
 }
 
 /// <summary>
@@ -173,7 +184,8 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
     }
 
     /// <summary>
-    /// Trains every trial on the training months and keeps the one with the lowest validation MSE; the test months are not looked at here.
+    /// Trains every trial on the training months and keeps the one with the lowest validation error in <see cref="ForecastBenchmarkOptions.SelectOn"/>;
+    /// the test months are not looked at here.
     /// A trial whose training diverges scores an infinite validation MSE.
     /// </summary>
     private (Forecaster Best, NhitsTrial Selected, IReadOnlyList<SearchTrialResult> Trials) Search(
@@ -205,7 +217,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
                 }
                 var t = forecaster.Manifest.Training;
                 outcomes.Add(new SearchTrialResult(trial, t.ValidationMse, t.ValidationMae, t.Seconds));
-                var better = best is null || t.ValidationMse < best.Manifest.Training.ValidationMse;
+                var better = best is null || SelectionError(t) < SelectionError(best.Manifest.Training);
                 progress?.Invoke($"nhits horizon {horizon} trial {i + 1}/{trials.Count}: validation mse {t.ValidationMse:F4} mae {t.ValidationMae:F4} " +
                                  $"in {t.Seconds:F0}s{(better ? ", best so far" : "")}");
                 if (better)
@@ -226,6 +238,8 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
         return (best, selected!, outcomes);
     }
 
+    private double SelectionError(TrainingSummary training) => Options.SelectOn == ValidationMetric.Mae ? training.ValidationMae : training.ValidationMse;
+
     /// <summary>The trainer's options for a model: the benchmark's settings, the model's protocol schedule where they leave it open.</summary>
     public ForecastTrainingOptions TrainingOptionsFor(string model)
     {
@@ -235,6 +249,6 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
             Options.Threads, Options.Seed, Standardize: false, Options.EvaluationBatchSize,
             Options.MaxSteps ?? schedule.MaxSteps, Options.ValidationInterval ?? schedule.ValidationInterval,
             Options.LearningRateDecays ?? schedule.LearningRateDecays, Options.PartialHorizons ?? schedule.PartialHorizons,
-            schedule.WindowsPerStep is null ? null : Options.BatchSize ?? schedule.WindowsPerStep);
+            schedule.WindowsPerStep is null ? null : Options.BatchSize ?? schedule.WindowsPerStep, Options.KeepFinalWeights);
     }
 }

@@ -11,7 +11,6 @@ public static class SeriesTransforms
     public const string LogReturn = "log-return";
 }
 
-/// <summary>Mean squared and mean absolute error over every value of every window (all horizon steps, all channels) in model (standardised) space.</summary>
 /// <summary>MSE and MAE over every value of every window; <see cref="ChannelMse"/> and <see cref="ChannelMae"/> hold them per channel.</summary>
 public sealed record ForecastMetrics(double Mse, double Mae, int Windows, IReadOnlyList<double> ChannelMse, IReadOnlyList<double> ChannelMae);
 

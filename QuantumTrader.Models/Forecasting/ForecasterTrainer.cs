@@ -10,7 +10,8 @@ namespace QuantumTrader.Models.Forecasting;
 /// How to train: Adam on the model's training loss (<see cref="ForecastModelConfig.TrainingLoss"/>), <see cref="Epochs"/> passes over the shuffled
 /// training windows (at most <see cref="MaxTrainWindows"/> of them per epoch when set) but no more than <see cref="MaxSteps"/> optimiser steps when set.
 /// The validation MSE is measured after every epoch, or every <see cref="ValidationInterval"/> steps when set (and after the last step); training stops
-/// once it has not improved for <see cref="Patience"/> measurements, and the best measurement's weights are kept.
+/// once it has not improved for <see cref="Patience"/> measurements, and the best measurement's weights are kept; with <see cref="KeepFinalWeights"/>
+/// the weights after the last step are kept instead and the last measurement is reported (neuralforecast keeps its final weights).
 /// With <see cref="LearningRateDecays"/> = n the learning rate halves n times, evenly spaced over the planned steps (a step decay).
 /// With <see cref="PartialHorizons"/> the training windows also include those whose horizon runs past the end of their range, scored on the
 /// rows that exist (neuralforecast pads each training series by the horizon): the last months of training data then also serve as recent inputs.
@@ -33,7 +34,8 @@ public sealed record ForecastTrainingOptions(
     int? ValidationInterval = null,
     int LearningRateDecays = 0,
     bool PartialHorizons = false,
-    int? WindowsPerStep = null)
+    int? WindowsPerStep = null,
+    bool KeepFinalWeights = false)
 {
     public void Validate()
     {
@@ -161,8 +163,9 @@ public static class ForecasterTrainer
             var plannedSteps = options.PlannedSteps(stepsPerEpoch);
             var decayInterval = options.DecayInterval(plannedSteps);
             var validationInterval = options.ValidationInterval ?? stepsPerEpoch;
-            double bestMse = double.PositiveInfinity, bestMae = double.NaN, bestTrain = double.NaN;
-            int bestEpoch = 0, bestStep = 0, epoch = 0, step = 0, stale = 0;
+            var bestMse = double.PositiveInfinity;
+            Measurement? kept = null;
+            int epoch = 0, step = 0, stale = 0;
             double lossSum = 0;
             var lossCount = 0;
             while (step < plannedSteps && stale < options.Patience)
@@ -221,29 +224,31 @@ public static class ForecasterTrainer
                     lossSum = 0;
                     lossCount = 0;
                     var val = WindowBatches.Evaluate(network, data, validation, options.EvaluationBatchSize);
+                    var measured = new Measurement(epoch, step, trainLoss, val.Mse, val.Mae);
                     var improved = val.Mse < bestMse;
                     if (improved)
                     {
                         bestMse = val.Mse;
-                        bestMae = val.Mae;
-                        bestTrain = trainLoss;
-                        bestEpoch = epoch;
-                        bestStep = step;
                         stale = 0;
-                        Release(best);
-                        best = Snapshot(network);
+                        if (!options.KeepFinalWeights)
+                        {
+                            kept = measured;
+                            Release(best);
+                            best = Snapshot(network);
+                        }
                     }
                     else stale++;
+                    if (options.KeepFinalWeights) kept = measured;
                     progress?.Invoke($"{config.ModelId} L={lookback} H={horizon} epoch {epoch}/{options.Epochs} step {step}/{plannedSteps}: " +
                                      $"train loss {trainLoss:F4}, val mse {val.Mse:F4} mae {val.Mae:F4}{(improved ? " *" : "")} ({clock.Elapsed.TotalSeconds:F1}s)");
                 }
             }
-            if (best is null)
-                throw new InvalidOperationException($"{config.ModelId}: training diverged, the validation error was never finite (learning rate {learningRate})");
-            network.load_state_dict(best);
+            if (kept is null || !double.IsFinite(kept.ValidationMse))
+                throw new InvalidOperationException($"{config.ModelId}: training diverged, the {(options.KeepFinalWeights ? "last" : "best")} validation error was not finite (learning rate {learningRate})");
+            if (best is not null) network.load_state_dict(best);
             network.eval();
-            var summary = new TrainingSummary(series.Length, Hull(train), Hull(validation), epoch, bestEpoch, bestTrain, bestMse, bestMae, clock.Elapsed.TotalSeconds, options,
-                train.Count > 1 ? train.ToArray() : null, validation.Count > 1 ? validation.ToArray() : null, step, bestStep);
+            var summary = new TrainingSummary(series.Length, Hull(train), Hull(validation), epoch, kept.Epoch, kept.TrainLoss, kept.ValidationMse, kept.ValidationMae,
+                clock.Elapsed.TotalSeconds, options, train.Count > 1 ? train.ToArray() : null, validation.Count > 1 ? validation.ToArray() : null, step, kept.Step);
             var manifest = new ForecasterManifest(
                 Forecaster.CurrentFormatVersion, config.ModelId, VersionOf(config.ModelId, network), config,
                 series.Channels.ToArray(), transform, scaling, summary);
@@ -321,6 +326,9 @@ public static class ForecasterTrainer
 
     /// <summary>Training defaults for bar returns: short, one thread, a higher learning rate than the ETT protocol.</summary>
     public static readonly ForecastTrainingOptions TradingTraining = new(Epochs: 15, BatchSize: 64, LearningRate: 1e-3, Patience: 3, Threads: 1);
+
+    /// <summary>One validation: when, the mean training loss since the previous one, and the validation errors.</summary>
+    private sealed record Measurement(int Epoch, int Step, double TrainLoss, double ValidationMse, double ValidationMae);
 
     private static RowRange Hull(IReadOnlyList<RowRange> ranges) => new(ranges.Min(r => r.Start), ranges.Max(r => r.End));
 

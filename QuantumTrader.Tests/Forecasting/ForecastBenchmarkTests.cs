@@ -134,6 +134,18 @@ public class ForecastBenchmarkTests
     }
 
     [Fact]
+    public void Neuralforecasts_rule_selects_on_validation_mae_and_keeps_the_final_weights()
+    {
+        var options = new ForecastBenchmarkOptions(Epochs: 1, BatchSize: 16, MaxTrainWindows: 64, SearchTrials: 4, SelectOn: ValidationMetric.Mae, KeepFinalWeights: true);
+        var r = Assert.Single(new ForecastBenchmark(options).Run(Synthetic(), [3], [ModelSlots.Nhits]).Results);
+        var byMae = r.Search!.MinBy(t => t.ValidationMae)!;
+        Assert.Equal(byMae.Trial, r.Selected);
+        Assert.Equal(byMae.ValidationMse, r.ValidationMse);
+        Assert.True(new ForecastBenchmark(options).TrainingOptionsFor(ModelSlots.Nhits).KeepFinalWeights);
+        Assert.False(new ForecastBenchmark().TrainingOptionsFor(ModelSlots.Nhits).KeepFinalWeights);
+    }
+
+    [Fact]
     public void A_search_leaves_the_learning_rate_and_steps_to_itself()
     {
         Assert.Contains("leave them unset", Assert.Throws<ArgumentException>(() =>

@@ -65,6 +65,28 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Final_weights_are_kept_when_asked_and_scored_by_the_last_validation()
+    {
+        var rng = new Random(7);
+        var noise = new ChannelSeries(["n"], Enumerable.Range(0, 300).Select(_ => (float)rng.NextDouble()).ToArray());
+        var validation = new RowRange(184, 300);
+        var options = new ForecastTrainingOptions(Epochs: 40, BatchSize: 8, LearningRate: 1e-2, Patience: 2);
+        var config = new NhitsConfig(16, 4, [2, 1], [2, 1], [64]);
+        using var best = ForecasterTrainer.Train(config, noise, new RowRange(0, 200), validation, options);
+        using var final = ForecasterTrainer.Train(config, noise, new RowRange(0, 200), validation, options with { KeepFinalWeights = true });
+        var t = final.Manifest.Training;
+        // the same seed runs the same epochs; only the kept weights differ: the last epoch's, two epochs past the best
+        Assert.Equal(best.Manifest.Training.Epochs, t.Epochs);
+        Assert.Equal(t.Epochs, t.BestEpoch);
+        Assert.Equal(t.Steps, t.BestStep);
+        Assert.True(t.ValidationMse > best.Manifest.Training.ValidationMse, $"final {t.ValidationMse}, best {best.Manifest.Training.ValidationMse}");
+        Assert.NotEqual(best.Version, final.Version);
+        var again = final.Evaluate(noise, validation);
+        Assert.Equal(t.ValidationMse, again.Mse, 5);
+        Assert.Equal(t.ValidationMae, again.Mae, 5);
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_weights_and_version_and_another_seed_does_not()
     {
         var config = new PatchTstConfig(16, 4, PatchLength: 8, Stride: 4, Layers: 1);
