@@ -15,16 +15,22 @@ public sealed record DecisionLatency(int Samples, double P50Ms, double P99Ms, do
 
 public sealed record DecisionModelLatency(string Id, string Version, double P50Ms, double P99Ms, double MeanMs);
 
+/// <summary>
+/// <see cref="Sequential"/>: <see cref="BatchSymbols"/> symbols decided one after the other; <see cref="Batched"/>: the same decisions with every
+/// model scoring all the symbols in one call.
+/// </summary>
 public sealed record DecisionBenchResult(
-    IReadOnlyList<string> Models, DecisionLatency OneSymbol, int BatchSymbols, DecisionLatency Batch, double BatchPerSymbolMeanMs,
-    IReadOnlyList<DecisionModelLatency> PerModel, double GoalP99Ms, bool OneSymbolMeetsGoal, int Trades, int ProcessorCount, double? LoadAverage);
+    IReadOnlyList<string> Models, DecisionLatency OneSymbol, int BatchSymbols, DecisionLatency Sequential, double SequentialPerSymbolMeanMs,
+    DecisionLatency Batched, double BatchedPerSymbolMeanMs, IReadOnlyList<DecisionModelLatency> PerModel, double GoalP99Ms, bool OneSymbolMeetsGoal, int Trades, int ProcessorCount, double? LoadAverage);
 
 /// <summary>
 /// Latency of one full decision as a symbol entity makes it, without the journal: <see cref="SymbolState.Process"/> on the next bar
 /// (features, the served models' predictions, the weighted vote, the signal filter, bias guard, sizing and the broker), then
-/// <see cref="SymbolState.ApplyAll"/> of its events. Measured for one symbol bar after bar, and for a batch of one bar of each of
-/// <see cref="BatchSymbols"/> symbols decided one after the other (symbols beyond the data's own are its series under other names,
-/// each starting at another bar). The models are the ones <c>run</c> serves, trained or loaded by <see cref="ModelBootstrap"/>.
+/// <see cref="SymbolState.ApplyAll"/> of its events. Measured for one symbol bar after bar, and for one bar of each of <see cref="BatchSymbols"/>
+/// symbols (symbols beyond the data's own are its series under other names, each starting at another bar): decided one after the other, and
+/// batched, where every symbol's model input is built first (<see cref="SymbolState.InputFor"/>, so the features are computed twice), each model
+/// scores them all in one call (<see cref="EnsembleServing.PredictAll(IReadOnlyList{ModelInput})"/>) and each symbol's cascade then runs on its
+/// predictions. The models are the ones <c>run</c> serves, trained or loaded by <see cref="ModelBootstrap"/>.
 /// </summary>
 public static class DecisionBench
 {
@@ -43,17 +49,22 @@ public static class DecisionBench
 
         var bySymbol = data.Bars.GroupBy(b => b.Symbol).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.ToArray()).ToArray();
         var warmup = Math.Min(200, samples);
-        var lanes = new Lane[BatchSymbols];
-        for (var i = 0; i < lanes.Length; i++)
+        Lane[] NewLanes()
         {
-            var source = bySymbol[i % bySymbol.Length];
-            var name = i < bySymbol.Length ? source[0].Symbol : $"{source[0].Symbol}-{i}";
-            var first = Array.FindIndex(source, b => plan.TradesAt(b)) + i / bySymbol.Length * 25;
-            // the first lane decides alone and then in the batch, so every lane keeps that many bars in hand
-            if (first < 0 || source.Length - first < warmup + 2 * samples)
-                throw new Cli.UsageException($"{source[0].Symbol}: {source.Length - Math.Max(first, 0)} bars after training are too few for {warmup} warm-up and 2 x {samples} timed decisions; lower --samples");
-            lanes[i] = new Lane(name, source, first, rules, services);
+            var lanes = new Lane[BatchSymbols];
+            for (var i = 0; i < lanes.Length; i++)
+            {
+                var source = bySymbol[i % bySymbol.Length];
+                var name = i < bySymbol.Length ? source[0].Symbol : $"{source[0].Symbol}-{i}";
+                var first = Array.FindIndex(source, b => plan.TradesAt(b)) + i / bySymbol.Length * 25;
+                // the first lane decides alone and then in the batch, so every lane keeps that many bars in hand
+                if (first < 0 || source.Length - first < 2 * (warmup + samples))
+                    throw new Cli.UsageException($"{source[0].Symbol}: {source.Length - Math.Max(first, 0)} bars after training are too few for 2 x ({warmup} warm-up and {samples} timed decisions); lower --samples");
+                lanes[i] = new Lane(name, source, first, rules, services);
+            }
+            return lanes;
         }
+        var lanes = NewLanes();
 
         // the JIT promotes hot methods to optimised code only after many calls: a throwaway lane runs the whole cascade first
         progress($"warming up: {WarmupDecisions} untimed decisions ...");
@@ -66,15 +77,37 @@ public static class DecisionBench
         for (var i = 0; i < warmup; i++) one.Next();
         var single = Measure(samples, () => one.Next());
 
-        progress($"{BatchSymbols} symbols: {samples} batches after {warmup} untimed ...");
+        progress($"{BatchSymbols} symbols one after the other: {samples} bars after {warmup} untimed ...");
         for (var i = 0; i < warmup; i++) foreach (var lane in lanes.Skip(1)) lane.Next();
-        var batch = Measure(samples, () => { foreach (var lane in lanes) lane.Next(); });
+        var sequential = Measure(samples, () => { foreach (var lane in lanes) lane.Next(); });
+
+        progress($"{BatchSymbols} symbols batched: {samples} bars after {warmup} untimed ...");
+        var batchLanes = NewLanes();
+        for (var i = 0; i < warmup; i++) DecideBatched(batchLanes, serving);
+        var batched = Measure(samples, () => DecideBatched(batchLanes, serving));
 
         progress("each model alone on the same inputs ...");
         var perModel = PerModel(serving, lanes[1].Inputs(samples));
         var trades = lanes.Sum(l => l.State.TradesOpened);
-        return new DecisionBenchResult(serving.ModelIds, single, BatchSymbols, batch, batch.MeanMs / BatchSymbols, perModel, GoalP99Ms,
-            single.P99Ms <= GoalP99Ms, trades, Environment.ProcessorCount, ThreadCpuClock.LoadAverage());
+        return new DecisionBenchResult(serving.ModelIds, single, BatchSymbols, sequential, sequential.MeanMs / BatchSymbols, batched, batched.MeanMs / BatchSymbols,
+            perModel, GoalP99Ms, single.P99Ms <= GoalP99Ms, trades, Environment.ProcessorCount, ThreadCpuClock.LoadAverage());
+    }
+
+    /// <summary>One bar of every lane: all the lanes' model inputs scored together, then each lane's cascade on its own predictions.</summary>
+    private static void DecideBatched(Lane[] lanes, EnsembleServing serving)
+    {
+        var inputs = new List<ModelInput>(lanes.Length);
+        var owners = new List<int>(lanes.Length);
+        for (var i = 0; i < lanes.Length; i++)
+            if (lanes[i].NextInput() is { } input)
+            {
+                inputs.Add(input);
+                owners.Add(i);
+            }
+        var predictions = serving.PredictAll(inputs);
+        var byLane = new IReadOnlyList<Prediction>?[lanes.Length];
+        for (var k = 0; k < owners.Count; k++) byLane[owners[k]] = predictions[k];
+        for (var i = 0; i < lanes.Length; i++) lanes[i].Next(byLane[i]);
     }
 
     private static DecisionLatency Measure(int samples, Action call)
@@ -130,6 +163,23 @@ public static class DecisionBench
         public SymbolState State { get; private set; }
 
         public void Next() => Step(trading: true);
+
+        /// <summary>The model input the next bar's decision will use; null while the features are not warm.</summary>
+        public ModelInput? NextInput() => State.InputFor(_bars[_next] with { Symbol = _symbol }, _rules);
+
+        /// <summary>The next bar's decision on predictions made beforehand for <see cref="NextInput"/>.</summary>
+        public void Next(IReadOnlyList<Prediction>? predictions)
+        {
+            var bar = _bars[_next++] with { Symbol = _symbol };
+            var context = Context(trading: true, null) with
+            {
+                Predict = input => input.Features.Time == bar.Time && predictions is not null
+                    ? predictions
+                    : throw new InvalidOperationException($"{_symbol} at {bar.Time:O}: the cascade asked for predictions the batch did not make"),
+            };
+            var (observed, events) = State.Process(bar, State.LastSeq + 1, context, _rules);
+            State = observed.ApplyAll(events);
+        }
 
         /// <summary>The model inputs of the next bars, for timing the models alone; the lane itself does not move.</summary>
         public IReadOnlyList<ModelInput> Inputs(int count)

@@ -71,6 +71,25 @@ public sealed class EnsembleServing
         return result;
     }
 
+    /// <summary>
+    /// <see cref="PredictAll"/> for several inputs at once (e.g. every symbol at one bar close): each model scores all of them in one call
+    /// (<see cref="IPredictor.PredictBatch"/>); result[i] holds input i's predictions in slot order. A batch over the time budget votes HOLD for
+    /// every input; a batch that throws or answers wrongly is scored again input by input, so only a bad input votes HOLD.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Prediction>> PredictAll(IReadOnlyList<ModelInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var slots = _slots;
+        var result = new Prediction[inputs.Count][];
+        for (var i = 0; i < result.Length; i++) result[i] = new Prediction[slots.Count];
+        for (var s = 0; s < slots.Count; s++)
+        {
+            var batch = PredictGuarded(slots[s], inputs);
+            for (var i = 0; i < result.Length; i++) result[i][s] = batch[i];
+        }
+        return result;
+    }
+
     public IReadOnlyList<PredictorHealth> Health() =>
         _slots.Select(s => new PredictorHealth(s.Predictor.ModelId, s.Predictor.Version,
             Interlocked.Read(ref s.Calls), Interlocked.Read(ref s.Failures), Interlocked.Read(ref s.Timeouts), s.LastError)).ToArray();
@@ -102,6 +121,38 @@ public sealed class EnsembleServing
             _log($"model {id} failed on {input.Symbol} at {input.Features.Time:O}: {ex.Message}; voting HOLD");
             return new Prediction(id, TradeAction.Hold, 0);
         }
+    }
+
+    private IReadOnlyList<Prediction> PredictGuarded(Slot slot, IReadOnlyList<ModelInput> inputs)
+    {
+        var id = slot.Predictor.ModelId;
+        var started = Stopwatch.GetTimestamp();
+        IReadOnlyList<Prediction> predictions;
+        try
+        {
+            predictions = slot.Predictor.PredictBatch(inputs);
+            if (predictions.Count != inputs.Count)
+                throw new InvalidOperationException($"answered {predictions.Count} predictions for {inputs.Count} inputs");
+            foreach (var p in predictions)
+                if (!double.IsFinite(p.Confidence) || p.Confidence is < 0 or > 1)
+                    throw new InvalidOperationException($"confidence {p.Confidence} outside [0, 1]");
+        }
+        catch (Exception ex)
+        {
+            slot.LastError = $"batch of {inputs.Count}: {ex.Message}";
+            _log($"model {id} failed on a batch of {inputs.Count} inputs: {ex.Message}; scoring them one at a time");
+            return inputs.Select(input => PredictGuarded(slot, input)).ToArray();
+        }
+        Interlocked.Add(ref slot.Calls, inputs.Count);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (elapsed > Timeout)
+        {
+            Interlocked.Add(ref slot.Timeouts, inputs.Count);
+            slot.LastError = $"a batch of {inputs.Count} took {elapsed.TotalMilliseconds:F1} ms, budget {Timeout.TotalMilliseconds:F0} ms";
+            _log($"model {id} timed out: {slot.LastError}; voting HOLD for {string.Join(", ", inputs.Select(i => i.Symbol))}");
+            return inputs.Select(_ => new Prediction(id, TradeAction.Hold, 0)).ToArray();
+        }
+        return predictions.Select(p => p with { ModelId = id }).ToArray();
     }
 
     private static int IndexOfSlot(string modelId)

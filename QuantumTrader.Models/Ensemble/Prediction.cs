@@ -16,6 +16,12 @@ public interface IPredictor
     string ModelId { get; }
     string Version { get; }
     Prediction Predict(ModelInput input);
+
+    /// <summary>
+    /// The predictions for several inputs (e.g. every symbol at one bar close), in input order, each equal to what <see cref="Predict"/> gives;
+    /// a model that can score many rows in one call does so.
+    /// </summary>
+    IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<ModelInput> inputs) => inputs.Select(Predict).ToArray();
 }
 
 /// <summary>The four ensemble slots of seed 001; FastTree serves the slot the seed calls XGBoost.</summary>

@@ -37,21 +37,47 @@ public abstract class ForecastPredictor : IPredictor, IDisposable
         return new Prediction(ModelId, decision.Action, decision.Confidence);
     }
 
-    public ForecastDecision Assess(ModelInput input)
+    public ForecastDecision Assess(ModelInput input) => Assess([input])[0];
+
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<ModelInput> inputs) =>
+        Assess(inputs).Select(d => new Prediction(ModelId, d.Action, d.Confidence)).ToArray();
+
+    /// <summary>The decisions for several inputs; the inputs with enough good closes are forecast together in one pass of the network.</summary>
+    public IReadOnlyList<ForecastDecision> Assess(IReadOnlyList<ModelInput> inputs)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var decisions = new ForecastDecision[inputs.Count];
+        var forecast = new List<int>(inputs.Count);
+        var windows = new List<double[]>(inputs.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var returns = RecentReturns(inputs[i] ?? throw new ArgumentException($"input {i} is null", nameof(inputs)));
+            if (returns is null) decisions[i] = ForecastDecision.NoSignal;
+            else
+            {
+                forecast.Add(i);
+                windows.Add(returns);
+            }
+        }
+        var forecasts = _forecaster.ForecastUnivariate(windows);
+        for (var k = 0; k < forecast.Count; k++)
+            decisions[forecast[k]] = ForecastSignal.Decide(forecasts[k].Sum(), ForecastSignal.Volatility(windows[k]), _forecaster.Horizon, _signal.Threshold);
+        return decisions;
+    }
+
+    /// <summary>The log returns of the last <see cref="RequiredCloses"/> closes; null when there are too few or one is not a positive finite price.</summary>
+    private double[]? RecentReturns(ModelInput input)
+    {
         var closes = input.RecentCloses;
-        if (closes is null || closes.Count < RequiredCloses) return ForecastDecision.NoSignal;
+        if (closes is null || closes.Count < RequiredCloses) return null;
         var recent = new double[RequiredCloses];
         for (var i = 0; i < recent.Length; i++)
         {
             var c = closes[closes.Count - RequiredCloses + i];
-            if (!double.IsFinite(c) || c <= 0) return ForecastDecision.NoSignal;
+            if (!double.IsFinite(c) || c <= 0) return null;
             recent[i] = c;
         }
-        var returns = ForecastSignal.LogReturns(recent);
-        var cumulative = _forecaster.ForecastUnivariate(returns).Sum();
-        return ForecastSignal.Decide(cumulative, ForecastSignal.Volatility(returns), _forecaster.Horizon, _signal.Threshold);
+        return ForecastSignal.LogReturns(recent);
     }
 
     public void Dispose()

@@ -111,13 +111,36 @@ public sealed class Forecaster : IDisposable
     }
 
     /// <summary>Forecast for a single-channel model: the next Horizon values from the last Lookback values.</summary>
-    public double[] ForecastUnivariate(IReadOnlyList<double> window)
+    public double[] ForecastUnivariate(IReadOnlyList<double> window) => ForecastUnivariate([window])[0];
+
+    /// <summary>Forecasts for several single-channel windows (each the last Lookback values of its series) in one pass of the network.</summary>
+    public double[][] ForecastUnivariate(IReadOnlyList<IReadOnlyList<double>> windows)
     {
-        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(windows);
         if (ChannelCount != 1) throw new InvalidOperationException($"{ModelId} forecasts {ChannelCount} channels; use Forecast with rows");
-        var rows = new double[window.Count][];
-        for (var i = 0; i < rows.Length; i++) rows[i] = [window[i]];
-        return Forecast(rows).Select(r => r[0]).ToArray();
+        if (windows.Count == 0) return [];
+        var input = new float[windows.Count * Lookback];
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var window = windows[w] ?? throw new ArgumentException($"{ModelId}: window {w} is null", nameof(windows));
+            if (window.Count != Lookback) throw new ArgumentException($"{ModelId}: window {w} must have {Lookback} values, got {window.Count}", nameof(windows));
+            for (var t = 0; t < Lookback; t++) input[w * Lookback + t] = (float)Manifest.Scaling.Scale(window[t], 0);
+        }
+        float[] output;
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = tensor(input, [windows.Count, Lookback, 1]);
+            output = _network.call(x).contiguous().data<float>().ToArray();
+        }
+        var result = new double[windows.Count][];
+        for (var w = 0; w < windows.Count; w++)
+        {
+            result[w] = new double[Horizon];
+            for (var h = 0; h < Horizon; h++) result[w][h] = Manifest.Scaling.Unscale(output[w * Horizon + h], 0);
+        }
+        return result;
     }
 
     /// <summary>Error over every window (stride 1) of the rows, after scaling the raw series with the training scaling.</summary>

@@ -124,6 +124,13 @@ public sealed record SymbolState(
         return (observed, events);
     }
 
+    /// <summary>The model input <see cref="Process"/> builds for <paramref name="bar"/>; null while the features are not warm.</summary>
+    public ModelInput? InputFor(Bar bar, SymbolRules rules)
+    {
+        var (_, row) = FeatureCalculator.Step(Features, bar);
+        return row.IsWarm ? new ModelInput(Symbol, row, RecentCloses.Append(bar.Close, rules.RecentCloses)) : null;
+    }
+
     public SymbolState Apply(SymbolEvent e) => e switch
     {
         OrderPlaced p => this with { Broker = Broker.Apply(new OrderAccepted(p.Order)) },

@@ -1,5 +1,7 @@
+using Google.Protobuf;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Ensemble.Onnx;
+using QuantumTrader.Models.Ensemble.Onnx.Proto;
 using QuantumTrader.Models.Features;
 
 namespace QuantumTrader.Tests.Ensemble;
@@ -62,6 +64,46 @@ public class OnnxTreePredictorTests
         Assert.Contains("hand-v2", Assert.Throws<ArgumentException>(() => predictor.Predict(Input(other))).Message);
         Assert.Contains("'b'", Assert.Throws<ArgumentException>(() => predictor.Predict(Input(TreeTestData.HandRow(1, double.PositiveInfinity)))).Message);
         Assert.Contains("takes 2 features, got 3", Assert.Throws<ArgumentException>(() => predictor.ProbabilityUp([1f, 2f, 3f])).Message);
+    }
+
+    private static readonly ModelInput[] Batch =
+    [
+        Input(TreeTestData.HandRow(1, 1)), Input(TreeTestData.HandRow(-1, 0)), Input(TreeTestData.HandRow(1, 1, warm: false)),
+        Input(TreeTestData.HandRow(1, 0)), Input(TreeTestData.HandRow(-1, 1)),
+    ];
+
+    [Fact]
+    public void A_batch_scores_every_row_as_one_row_at_a_time_does()
+    {
+        using var predictor = Stumps();
+        var batch = predictor.PredictBatch(Batch);
+        Assert.Equal(Batch.Length, batch.Count);
+        for (var i = 0; i < Batch.Length; i++)
+        {
+            var one = predictor.Predict(Batch[i]);
+            Assert.Equal(one.Action, batch[i].Action);
+            Assert.Equal(one.Confidence, batch[i].Confidence, 1e-6);
+        }
+        Assert.Equal(new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0), batch[2]);
+        Assert.Equal([TradeAction.Buy, TradeAction.Sell, TradeAction.Hold, TradeAction.Hold, TradeAction.Hold], batch.Select(p => p.Action));
+    }
+
+    [Fact]
+    public void A_model_whose_batch_dimension_is_fixed_at_one_scores_a_batch_row_by_row()
+    {
+        var model = ModelProto.Parser.ParseFrom(TreeTestData.HandOnnx(TreeTestData.StumpModel()));
+        model.Graph.Input[0].Type.TensorType.Shape.Dim[0] = OnnxTreeExporter.Dim(1);
+        using var fixedBatch = new OnnxTreePredictor(ModelSlots.Xgb, "xgb-1", TreeTestData.HandSet, model.ToByteArray());
+        using var free = Stumps();
+        Assert.Equal(free.PredictBatch(Batch).Select(p => p.Action), fixedBatch.PredictBatch(Batch).Select(p => p.Action));
+    }
+
+    [Fact]
+    public void A_batch_with_a_bad_row_is_refused_naming_the_row()
+    {
+        using var predictor = Stumps();
+        var ex = Assert.Throws<ArgumentException>(() => predictor.PredictBatch([Batch[0], Input(TreeTestData.HandRow(1, double.NaN))]));
+        Assert.Contains("'b'", ex.Message);
     }
 
     [Fact]

@@ -67,6 +67,28 @@ public class PredictorTests
     }
 
     [Fact]
+    public void A_batch_is_forecast_in_one_pass_and_decides_as_each_input_alone()
+    {
+        var rising = SyntheticSeries.Closes(500, 0.003, 0.002, 12);
+        var falling = SyntheticSeries.Closes(500, -0.003, 0.002, 12);
+        using var p = new NhitsPredictor(ForecasterTrainer.TrainOnPooledCloses([rising, falling], ModelSlots.Nhits, Small));
+        ModelInput[] inputs = [Input(rising), Input(falling[..24]), Input(falling), Input(rising[..300])];
+        var batch = p.Assess(inputs);
+        Assert.Equal(inputs.Length, batch.Count);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var alone = p.Assess(inputs[i]);
+            Assert.Equal(alone.Action, batch[i].Action);
+            Assert.Equal(alone.Confidence, batch[i].Confidence, 1e-5);
+            Assert.Equal(alone.CumulativeReturn, batch[i].CumulativeReturn, 1e-6);
+        }
+        Assert.Equal(ForecastDecision.NoSignal, batch[1]);
+        Assert.Equal(TradeAction.Buy, batch[0].Action);
+        Assert.Equal(TradeAction.Sell, batch[2].Action);
+        Assert.Equal(batch.Select(d => d.Action), p.PredictBatch(inputs).Select(x => x.Action));
+    }
+
+    [Fact]
     public void A_predictor_refuses_a_forecaster_of_another_slot()
     {
         using var f = ForecasterTrainer.TrainOnCloses(SyntheticSeries.Closes(300, 0.0, 0.01, 24), ModelSlots.Nhits,

@@ -49,6 +49,59 @@ public sealed class EnsembleServingTests
         Assert.Equal(1, serving.Health()[0].Failures);
     }
 
+    private static ModelInput InputOf(string symbol) => Input with { Symbol = symbol };
+
+    [Fact]
+    public void A_batch_gives_each_input_the_votes_it_gets_alone_in_slot_order()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, i => new Prediction(ModelSlots.Lgbm, i.Symbol == "A" ? TradeAction.Buy : TradeAction.Sell, 0.7)));
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, i => new Prediction(ModelSlots.Xgb, TradeAction.Hold, i.Symbol == "A" ? 0.1 : 0.2)));
+        ModelInput[] inputs = [InputOf("A"), InputOf("B"), InputOf("C")];
+
+        var batch = serving.PredictAll(inputs);
+
+        Assert.Equal(3, batch.Count);
+        for (var i = 0; i < inputs.Length; i++) Assert.Equal(serving.PredictAll(inputs[i]), batch[i]);
+        Assert.Equal([ModelSlots.Xgb, ModelSlots.Lgbm], batch[1].Select(p => p.ModelId));
+        Assert.Equal(TradeAction.Buy, batch[0][1].Action);
+        Assert.Equal(6, serving.Health().Single(h => h.ModelId == ModelSlots.Lgbm).Calls);
+    }
+
+    [Fact]
+    public void One_bad_input_in_a_batch_votes_hold_alone_and_is_counted()
+    {
+        var log = new List<string>();
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), log.Add);
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, i => i.Symbol == "BAD"
+            ? throw new ArgumentException("feature 'rsi_14' is NaN")
+            : new Prediction(ModelSlots.Xgb, TradeAction.Buy, 0.8)));
+
+        var batch = serving.PredictAll([InputOf("A"), InputOf("BAD"), InputOf("C")]);
+
+        Assert.Equal([TradeAction.Buy, TradeAction.Hold, TradeAction.Buy], batch.Select(p => p[0].Action));
+        Assert.Equal(0, batch[1][0].Confidence);
+        var health = serving.Health()[0];
+        Assert.Equal(1, health.Failures);
+        Assert.Equal(3, health.Calls);
+        Assert.Contains(log, l => l.Contains("failed on a batch of 3") && l.Contains("one at a time"));
+        Assert.Contains(log, l => l.Contains("xgb failed on BAD") && l.Contains("HOLD"));
+    }
+
+    [Fact]
+    public void A_batch_over_its_budget_votes_hold_for_every_input()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromMilliseconds(20), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ =>
+        {
+            Thread.Sleep(15);
+            return new Prediction(ModelSlots.Xgb, TradeAction.Sell, 0.9);
+        }));
+        var batch = serving.PredictAll([InputOf("A"), InputOf("B")]);
+        Assert.All(batch, p => Assert.Equal(new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0), p[0]));
+        Assert.Equal(2, serving.Health()[0].Timeouts);
+    }
+
     [Fact]
     public void An_invalid_weight_set_is_refused_and_the_last_good_one_stays()
     {

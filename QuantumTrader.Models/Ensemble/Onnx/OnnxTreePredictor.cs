@@ -8,7 +8,8 @@ namespace QuantumTrader.Models.Ensemble.Onnx;
 /// Serves a binary ONNX classifier through ONNX Runtime: P(up) = probabilities[0, 1] for one feature row.
 /// BUY when P(up) &gt;= BuyThreshold, SELL when P(up) &lt;= 1 - BuyThreshold, HOLD otherwise; confidence = max(p, 1 - p).
 /// One row is scored in place through preallocated input and output buffers; a lock serialises callers because those
-/// buffers are shared, so the predictor is thread-safe but scores one row at a time.
+/// buffers are shared, so the predictor is thread-safe but scores one call at a time. A batch is scored in one call when the
+/// model's batch dimension is free (an imported model may fix it at 1; its batch is then scored row by row).
 /// </summary>
 public sealed class OnnxTreePredictor : IPredictor, IDisposable
 {
@@ -22,6 +23,9 @@ public sealed class OnnxTreePredictor : IPredictor, IDisposable
     private readonly OrtValue _inputValue;
     private readonly OrtValue _outputValue;
     private readonly OrtIoBinding _binding;
+    private readonly string _inputName;
+    private readonly string _probabilitiesOutput;
+    private readonly bool _batchable;
     private bool _disposed;
 
     /// <param name="onnxModel">The model bytes; its single float input takes [1, F] and the named output yields [1, 2].</param>
@@ -42,6 +46,8 @@ public sealed class OnnxTreePredictor : IPredictor, IDisposable
         Version = version;
         Features = features;
         BuyThreshold = buyThreshold;
+        _inputName = inputName;
+        _probabilitiesOutput = probabilitiesOutput;
 
         using var options = new SessionOptions
         {
@@ -59,6 +65,7 @@ public sealed class OnnxTreePredictor : IPredictor, IDisposable
             _binding = _session.CreateIoBinding();
             _binding.BindInput(inputName, _inputValue);
             _binding.BindOutput(probabilitiesOutput, _outputValue);
+            _batchable = _session.InputMetadata[inputName].Dimensions[0] < 0;
         }
         catch
         {
@@ -108,23 +115,57 @@ public sealed class OnnxTreePredictor : IPredictor, IDisposable
     /// </summary>
     public Prediction Predict(ModelInput input)
     {
+        Span<float> values = _input.Length <= 256 ? stackalloc float[_input.Length] : new float[_input.Length];
+        return ReadRow(input, values) ? PredictionFor(ProbabilityUp(values)) : new Prediction(ModelId, TradeAction.Hold, 0);
+    }
+
+    /// <summary>Every warm row of the batch scored in one call of the model; the rows are checked as <see cref="Predict"/> checks one.</summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<ModelInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!_batchable || inputs.Count <= 1) return inputs.Select(Predict).ToArray();
+        var width = _input.Length;
+        var result = new Prediction[inputs.Count];
+        var scored = new List<int>(inputs.Count);
+        var values = new float[inputs.Count * width];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (ReadRow(inputs[i], values.AsSpan(scored.Count * width, width))) scored.Add(i);
+            else result[i] = new Prediction(ModelId, TradeAction.Hold, 0);
+        }
+        if (scored.Count == 0) return result;
+        var probabilities = new float[scored.Count * 2];
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, values.AsMemory(0, scored.Count * width), [scored.Count, width]);
+            using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, probabilities.AsMemory(), [scored.Count, 2]);
+            _session.Run(_runOptions, [_inputName], [input], [_probabilitiesOutput], [output]);
+        }
+        for (var k = 0; k < scored.Count; k++) result[scored[k]] = PredictionFor(probabilities[k * 2 + 1]);
+        return result;
+    }
+
+    private Prediction PredictionFor(double probabilityUp) =>
+        new(ModelId, ActionFor(probabilityUp, BuyThreshold), Math.Max(probabilityUp, 1 - probabilityUp));
+
+    /// <summary>Copies the input's feature row into <paramref name="values"/>; false when the row is not warm yet.</summary>
+    private bool ReadRow(ModelInput input, Span<float> values)
+    {
         ArgumentNullException.ThrowIfNull(input);
         var row = input.Features;
         if (!TreeTrainingSet.SameFeatureSet(row.Set, Features))
             throw new ArgumentException($"{ModelId} {Version} was trained on feature set {Features.Version}, the row for {input.Symbol} uses {row.Set.Version}", nameof(input));
-        if (!row.IsWarm) return new Prediction(ModelId, TradeAction.Hold, 0);
-        if (row.Values.Length != _input.Length)
-            throw new ArgumentException($"the row for {input.Symbol} at {row.Time:O} has {row.Values.Length} values, feature set {Features.Version} has {_input.Length}", nameof(input));
-
-        Span<float> values = _input.Length <= 256 ? stackalloc float[_input.Length] : new float[_input.Length];
+        if (!row.IsWarm) return false;
+        if (row.Values.Length != values.Length)
+            throw new ArgumentException($"the row for {input.Symbol} at {row.Time:O} has {row.Values.Length} values, feature set {Features.Version} has {values.Length}", nameof(input));
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = (float)row.Values[i];
             if (!float.IsFinite(values[i]))
                 throw new ArgumentException($"the row for {input.Symbol} at {row.Time:O}: feature '{Features.Names[i]}' is {row.Values[i]}", nameof(input));
         }
-        var p = ProbabilityUp(values);
-        return new Prediction(ModelId, ActionFor(p, BuyThreshold), Math.Max(p, 1 - p));
+        return true;
     }
 
     /// <summary>SELL is tested as P(down) &gt;= threshold so that, e.g., p = 0.45 sells at 0.55 despite 1 - 0.55 rounding below 0.45.</summary>
