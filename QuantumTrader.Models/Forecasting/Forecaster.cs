@@ -93,14 +93,7 @@ public sealed class Forecaster : IDisposable
             if (window[t].Length != c) throw new ArgumentException($"{ModelId}: window row {t} has {window[t].Length} values, expected {c} channels");
             for (var ch = 0; ch < c; ch++) input[t * c + ch] = (float)Manifest.Scaling.Scale(window[t][ch], ch);
         }
-        float[] output;
-        lock (_gate)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var x = tensor(input, [1, Lookback, c]);
-            output = _network.call(x).contiguous().data<float>().ToArray();
-        }
+        var output = Infer(input, 1);
         var result = new double[Horizon][];
         for (var h = 0; h < Horizon; h++)
         {
@@ -126,14 +119,7 @@ public sealed class Forecaster : IDisposable
             if (window.Count != Lookback) throw new ArgumentException($"{ModelId}: window {w} must have {Lookback} values, got {window.Count}", nameof(windows));
             for (var t = 0; t < Lookback; t++) input[w * Lookback + t] = (float)Manifest.Scaling.Scale(window[t], 0);
         }
-        float[] output;
-        lock (_gate)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var x = tensor(input, [windows.Count, Lookback, 1]);
-            output = _network.call(x).contiguous().data<float>().ToArray();
-        }
+        var output = Infer(input, windows.Count);
         var result = new double[windows.Count][];
         for (var w = 0; w < windows.Count; w++)
         {
@@ -141,6 +127,18 @@ public sealed class Forecaster : IDisposable
             for (var h = 0; h < Horizon; h++) result[w][h] = Manifest.Scaling.Unscale(output[w * Horizon + h], 0);
         }
         return result;
+    }
+
+    /// <summary>The network's scaled forecasts, [batch, Horizon, channels] flattened, for scaled inputs [batch, Lookback, channels] flattened.</summary>
+    private float[] Infer(float[] input, int batch)
+    {
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = tensor(input, [batch, Lookback, ChannelCount]);
+            return _network.call(x).contiguous().data<float>().ToArray();
+        }
     }
 
     /// <summary>Error over every window (stride 1) of the rows, after scaling the raw series with the training scaling.</summary>
