@@ -18,7 +18,7 @@ public sealed record ForecastBenchConfiguration(
     string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int? Epochs, int? Patience, int? MaxTrainWindows,
     int? BatchSize, double? LearningRate, int Threads, long Seed,
     int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null, int? SearchTrials = null,
-    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false);
+    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false, int SearchFirstTrial = 1);
 
 public sealed record ForecastBenchReport(string Dataset, IReadOnlyList<ForecastBenchRow> Results, ForecastBenchConfiguration Configuration);
 
@@ -52,6 +52,11 @@ public static class ForecastBenchCommand
             Description = "N-HiTS: random search of this many trials per horizon over neuralforecast's long-horizon space (learning rate, steps, " +
                           "kernels, downsampling, seed), keeping the lowest validation error (--select-on); not with --learning-rate or --max-steps",
         };
+        var firstTrial = new Option<int>("--search-from")
+        {
+            Description = "Run the search's draws from this one on (1-based), to split a long search across processes; the draws are the same",
+            DefaultValueFactory = _ => 1,
+        };
         var selectOn = new Option<string>("--select-on")
         {
             Description = "The validation error the search keeps the lowest of: mse, or mae (neuralforecast's AutoNHITS)", DefaultValueFactory = _ => "mse",
@@ -64,7 +69,7 @@ public static class ForecastBenchCommand
         var command = new Command("forecast", "Train and test N-HiTS and PatchTST on an ETT file with the papers' protocol; compare with the published MSE/MAE")
         {
             data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, maxSteps, validationInterval, lrDecays, threads, seed, search,
-            selectOn, weights, json,
+            firstTrial, selectOn, weights, json,
         };
         command.SetAction(parse =>
         {
@@ -73,7 +78,7 @@ public static class ForecastBenchCommand
                 parse.GetValue(epochs), parse.GetValue(patience), parse.GetValue(maxWindows), parse.GetValue(batchSize),
                 parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed),
                 parse.GetValue(maxSteps), parse.GetValue(validationInterval), parse.GetValue(lrDecays), parse.GetValue(search),
-                ParseMetric(parse.GetValue(selectOn)!), ParseKeepFinalWeights(parse.GetValue(weights)!));
+                ParseMetric(parse.GetValue(selectOn)!), ParseKeepFinalWeights(parse.GetValue(weights)!), parse.GetValue(firstTrial));
             var report = Run(configuration, parse.GetValue(json), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)));
             Print(report);
             return ExitCodes.Ok;
@@ -87,7 +92,8 @@ public static class ForecastBenchCommand
             configuration.Epochs, configuration.BatchSize, configuration.LearningRate, configuration.Patience,
             configuration.MaxTrainWindows, configuration.Threads, configuration.Seed,
             MaxSteps: configuration.MaxSteps, ValidationInterval: configuration.ValidationInterval, LearningRateDecays: configuration.LearningRateDecays,
-            SearchTrials: configuration.SearchTrials, SelectOn: configuration.SelectOn, KeepFinalWeights: configuration.KeepFinalWeights);
+            SearchTrials: configuration.SearchTrials, SelectOn: configuration.SelectOn, KeepFinalWeights: configuration.KeepFinalWeights,
+            SearchFirstTrial: configuration.SearchFirstTrial);
         try
         {
             options.Validate();
@@ -183,7 +189,7 @@ public static class ForecastBenchCommand
         AnsiConsole.MarkupLine(Markup.Escape($"bench forecast: {report.Dataset}, epochs {(c.Epochs is { } e ? $"at most {e.ToString(CultureInfo.InvariantCulture)}" : "per model")}, " +
             $"steps {(c.MaxSteps is { } s ? s.ToString(CultureInfo.InvariantCulture) : "per model")}, patience {(c.Patience is { } p ? p.ToString(CultureInfo.InvariantCulture) : "per model")}, " +
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}" +
-            (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials on validation {c.SelectOn.ToString().ToUpperInvariant()}" : "") +
+            (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials{(c.SearchFirstTrial > 1 ? $" from trial {c.SearchFirstTrial}" : "")} on validation {c.SelectOn.ToString().ToUpperInvariant()}" : "") +
             $", {(c.KeepFinalWeights ? "final" : "best validation's")} weights kept"));
         var table = new Table().Border(TableBorder.Minimal)
             .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "val MSE", "train-unit MSE/MAE", "epochs", "train s", "search s");

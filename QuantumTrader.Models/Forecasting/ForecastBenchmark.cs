@@ -10,6 +10,8 @@ namespace QuantumTrader.Models.Forecasting;
 /// model's protocol schedule (<see cref="ForecastBenchmark.ProtocolSchedule"/>), and so do null <see cref="Epochs"/>. <see cref="SearchTrials"/> = n runs a random search of n trials
 /// for N-HiTS at each horizon (<see cref="NhitsSearchSpace.LongHorizon"/>, drawn with <see cref="Seed"/>) and keeps the trial with the lowest
 /// validation error in <see cref="SelectOn"/>; the search sets the learning rate, steps, kernels, downsampling and weight seed itself.
+/// <see cref="SearchFirstTrial"/> (1-based) runs only the draws from that one on, so a long search can be split across processes: each
+/// part keeps the best of its own trials, and the best of the parts is the search's selection.
 /// <see cref="KeepFinalWeights"/> keeps every training's weights after its last step instead of its best validation's
 /// (<see cref="ForecastTrainingOptions.KeepFinalWeights"/>); with <see cref="ValidationMetric.Mae"/> it is neuralforecast's AutoNHITS rule.
 /// </summary>
@@ -28,11 +30,14 @@ public sealed record ForecastBenchmarkOptions(
     bool? PartialHorizons = null,
     int? SearchTrials = null,
     ValidationMetric SelectOn = ValidationMetric.Mse,
-    bool KeepFinalWeights = false)
+    bool KeepFinalWeights = false,
+    int SearchFirstTrial = 1)
 {
     public void Validate()
     {
         if (SearchTrials is < 1) throw new ArgumentException($"a search needs at least one trial, got {SearchTrials}");
+        if (SearchFirstTrial < 1 || SearchFirstTrial > (SearchTrials ?? 1))
+            throw new ArgumentException($"the first trial to run must be one of the search's 1 to {SearchTrials ?? 1}, got {SearchFirstTrial}");
         if (SearchTrials is not null && (LearningRate is not null || MaxSteps is not null))
             throw new ArgumentException("the search chooses the learning rate and the number of steps; leave them unset with a search");
     }
@@ -197,7 +202,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
         NhitsTrial? selected = null;
         try
         {
-            for (var i = 0; i < trials.Count; i++)
+            for (var i = Options.SearchFirstTrial - 1; i < trials.Count; i++)
             {
                 var trial = trials[i];
                 var config = baseConfig with { PoolKernels = trial.PoolKernels, FreqDownsample = trial.FreqDownsample };

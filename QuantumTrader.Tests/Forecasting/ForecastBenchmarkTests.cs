@@ -146,6 +146,19 @@ public class ForecastBenchmarkTests
     }
 
     [Fact]
+    public void A_search_split_across_processes_runs_the_same_draws_in_parts()
+    {
+        // the draws are a prefix-stable sequence: the first 3 of a 5-trial search are a 3-trial search
+        Assert.Equal(NhitsSearchSpace.LongHorizon.Sample(3, new Random(2021)), NhitsSearchSpace.LongHorizon.Sample(5, new Random(2021)).Take(3));
+        var options = new ForecastBenchmarkOptions(Epochs: 1, BatchSize: 16, MaxTrainWindows: 64, SearchTrials: 3, SearchFirstTrial: 2);
+        var r = Assert.Single(new ForecastBenchmark(options).Run(Synthetic(), [3], [ModelSlots.Nhits]).Results);
+        Assert.Equal(NhitsSearchSpace.LongHorizon.Sample(3, new Random(2021)).Skip(1), r.Search!.Select(t => t.Trial));
+        Assert.Equal(r.Search!.MinBy(t => t.ValidationMse)!.Trial, r.Selected);
+        Assert.Contains("1 to 3, got 4", Assert.Throws<ArgumentException>(() => (options with { SearchFirstTrial = 4 }).Validate()).Message);
+        Assert.Contains("got 0", Assert.Throws<ArgumentException>(() => (options with { SearchFirstTrial = 0 }).Validate()).Message);
+    }
+
+    [Fact]
     public void A_search_leaves_the_learning_rate_and_steps_to_itself()
     {
         Assert.Contains("leave them unset", Assert.Throws<ArgumentException>(() =>
