@@ -57,7 +57,7 @@ public static class DecisionBench
                 var source = bySymbol[i % bySymbol.Length];
                 var name = i < bySymbol.Length ? source[0].Symbol : $"{source[0].Symbol}-{i}";
                 var first = Array.FindIndex(source, b => plan.TradesAt(b)) + i / bySymbol.Length * 25;
-                // the first lane decides alone and then in the batch, so every lane keeps that many bars in hand
+                // the first lane decides alone and then with the others, so every lane keeps that many bars in hand
                 if (first < 0 || source.Length - first < 2 * (warmup + samples))
                     throw new Cli.UsageException($"{source[0].Symbol}: {source.Length - Math.Max(first, 0)} bars after training are too few for 2 x ({warmup} warm-up and {samples} timed decisions); lower --samples");
                 lanes[i] = new Lane(name, source, first, rules, services);
