@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Validation;
@@ -77,6 +78,15 @@ public sealed record AccountEss
 {
     public AccountEss(string accountId, double startingEquity, double equity, EssState state, DateTimeOffset? clock,
         IReadOnlyList<string> appliedTradeIds, IReadOnlyList<EssTransition> transitions)
+        : this(accountId, startingEquity, equity, state, clock, ImmutableList.CreateRange(Guard.NotNull(nameof(AccountEss), nameof(AppliedTradeIds), appliedTradeIds)),
+            null, transitions)
+    {
+    }
+
+    /// <summary>Settling shares the applied ids with the previous state instead of copying them: a long-lived account settles in time
+    /// that does not grow with its number of trades.</summary>
+    private AccountEss(string accountId, double startingEquity, double equity, EssState state, DateTimeOffset? clock,
+        ImmutableList<string> appliedTradeIds, ImmutableHashSet<string>? appliedSet, IReadOnlyList<EssTransition> transitions)
     {
         const string T = nameof(AccountEss);
         AccountId = Guard.NotEmpty(T, nameof(AccountId), accountId);
@@ -84,11 +94,15 @@ public sealed record AccountEss
         Equity = Guard.Finite(T, nameof(Equity), equity);
         State = Guard.NotNull(T, nameof(State), state);
         Clock = clock;
-        AppliedTradeIds = Guard.NotNull(T, nameof(AppliedTradeIds), appliedTradeIds).ToArray();
+        _appliedIds = appliedTradeIds;
+        _appliedSet = appliedSet ?? ImmutableHashSet.CreateRange(StringComparer.Ordinal, appliedTradeIds);
         Transitions = Guard.NotNull(T, nameof(Transitions), transitions).ToArray();
         for (var i = 1; i < Transitions.Count; i++)
             Guard.That(Transitions[i].Time >= Transitions[i - 1].Time, T, nameof(Transitions), "must be in time order", Transitions[i].Time);
     }
+
+    private readonly ImmutableList<string> _appliedIds;
+    private readonly ImmutableHashSet<string> _appliedSet;
 
     public static AccountEss Start(string accountId, double startingEquity, EssOptions? options = null) =>
         new(accountId, startingEquity, startingEquity, EssState.Initial(options), null, [], []);
@@ -101,13 +115,13 @@ public sealed record AccountEss
     /// <summary>The latest market time the account has been told about (a settled batch's AsOf or an ESS input); null before any.</summary>
     public DateTimeOffset? Clock { get; }
 
-    public IReadOnlyList<string> AppliedTradeIds { get; }
+    public IReadOnlyList<string> AppliedTradeIds => _appliedIds;
     public IReadOnlyList<EssTransition> Transitions { get; }
 
     [JsonIgnore]
     public EssMode Mode => State.Mode;
 
-    public bool HasApplied(string tradeId) => AppliedTradeIds.Contains(tradeId, StringComparer.Ordinal);
+    public bool HasApplied(string tradeId) => _appliedSet.Contains(tradeId);
 
     /// <summary>The mode in force just before <paramref name="time"/>: the last transition strictly earlier, or NORMAL.</summary>
     public EssMode ModeBefore(DateTimeOffset time) => ModeBefore(Transitions, time);
@@ -151,8 +165,8 @@ public sealed record AccountEss
         Guard.That(batch.AccountId == AccountId, nameof(AccountEss), nameof(batch.AccountId), $"batch of another account (this is {AccountId})", batch.AccountId);
         var state = State;
         var equity = Equity;
-        var applied = new List<string>(AppliedTradeIds);
-        var seen = new HashSet<string>(AppliedTradeIds, StringComparer.Ordinal);
+        var applied = _appliedIds.ToBuilder();
+        var seen = _appliedSet.ToBuilder();
         var produced = new List<EssTransition>();
         foreach (var trade in batch.Trades)
         {
@@ -166,13 +180,14 @@ public sealed record AccountEss
             applied.Add(trade.TradeId);
         }
         var clock = Later(Later(Clock, batch.AsOf), state.LastTime);
-        return (new AccountEss(AccountId, StartingEquity, equity, state, clock, applied, [.. Transitions, .. produced]), produced);
+        return (new AccountEss(AccountId, StartingEquity, equity, state, clock, applied.ToImmutable(), seen.ToImmutable(), [.. Transitions, .. produced]), produced);
     }
 
     private (AccountEss, IReadOnlyList<EssTransition>) Step((EssState Next, EssTransition? Transition) step, DateTimeOffset time)
     {
         IReadOnlyList<EssTransition> produced = step.Transition is { } t ? [t] : [];
-        return (new AccountEss(AccountId, StartingEquity, Equity, step.Next, Later(Clock, time), AppliedTradeIds, [.. Transitions, .. produced]), produced);
+        return (new AccountEss(AccountId, StartingEquity, Equity, step.Next, Later(Clock, time), _appliedIds, _appliedSet,
+            [.. Transitions, .. produced]), produced);
     }
 
     /// <summary>The ESS clock never runs backwards: an input older than the last one (possible only after an operator's

@@ -55,6 +55,23 @@ public class AccountEssTests
     }
 
     [Fact]
+    public void A_long_lived_account_applies_thousands_of_trades_each_once_and_in_ledger_order()
+    {
+        var trades = Enumerable.Range(0, 5_000).Select(i => Trade($"t{i:D5}", i, i + 0.5, i % 3 == 0 ? -1 : 1)).ToArray();
+        var ess = AccountEss.Start("paper", 10_000);
+        foreach (var t in trades) ess = ess.Apply(Batch(t.ExitTime.Subtract(T0).TotalHours, t)).Next;
+        var again = ess.Apply(Batch(6_000, trades)).Next;
+
+        Assert.Equal(10_000 + trades.Sum(t => t.Pnl), again.Equity);
+        Assert.Equal(trades.Select(t => t.TradeId), again.AppliedTradeIds);
+        Assert.All(trades, t => Assert.True(again.HasApplied(t.TradeId)));
+        Assert.Empty(again.WithoutApplied(Batch(6_001, trades)).Trades);
+        // the state before the re-send is unchanged by it
+        Assert.Equal(5_000, ess.AppliedTradeIds.Count);
+        Assert.False(AccountEss.Start("paper", 10_000).HasApplied("t00000"));
+    }
+
+    [Fact]
     public void Equity_walks_into_emergency_and_back_to_normal_one_confirmed_stage_at_a_time()
     {
         // -12% at hour 1, back to the peak at hour 2, then small wins every hour: each stage needs 6 hours held.
