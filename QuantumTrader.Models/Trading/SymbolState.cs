@@ -61,8 +61,7 @@ public sealed record SymbolState(
         events.AddRange(brokerEvents.Select(e => ToSymbolEvent(e, seq, bar.Time)).OfType<SymbolEvent>());
         broker = EmergencyClose(broker, bar, seq, context.Portfolio, events);
 
-        var (features, row) = FeatureCalculator.Step(Features, bar);
-        var closes = RecentCloses.Append(bar.Close, rules.RecentCloses);
+        var (features, row, closes) = Observe(bar, rules);
         var observed = this with { LastSeq = seq, Features = features, RecentCloses = closes };
         if (!row.IsWarm) return (observed, events);
 
@@ -127,8 +126,15 @@ public sealed record SymbolState(
     /// <summary>The model input <see cref="Process"/> builds for <paramref name="bar"/>; null while the features are not warm.</summary>
     public ModelInput? InputFor(Bar bar, SymbolRules rules)
     {
-        var (_, row) = FeatureCalculator.Step(Features, bar);
-        return row.IsWarm ? new ModelInput(Symbol, row, RecentCloses.Append(bar.Close, rules.RecentCloses)) : null;
+        var (_, row, closes) = Observe(bar, rules);
+        return row.IsWarm ? new ModelInput(Symbol, row, closes) : null;
+    }
+
+    /// <summary>What <paramref name="bar"/> does to the bar-derived state: the features after it, its feature row, the recent closes with it.</summary>
+    private (FeatureCalculatorState Features, FeatureVector Row, CloseWindow Closes) Observe(Bar bar, SymbolRules rules)
+    {
+        var (features, row) = FeatureCalculator.Step(Features, bar);
+        return (features, row, RecentCloses.Append(bar.Close, rules.RecentCloses));
     }
 
     public SymbolState Apply(SymbolEvent e) => e switch
