@@ -11,14 +11,14 @@ public sealed record ForecastBenchRow(
     double? PublishedMse, double? PublishedMae, double? MseDifference, double? MaeDifference, double MseGoal, bool? WithinGoal,
     double ValidationMse, double TrainingUnitsMse, double TrainingUnitsMae,
     NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null,
-    IReadOnlyList<NaiveForecastScore>? Baselines = null);
+    IReadOnlyList<NaiveForecastScore>? Baselines = null, RowRange? TrainRows = null);
 
 /// <summary>The settings a benchmark ran with, so a reduced run is never mistaken for the full protocol.</summary>
 public sealed record ForecastBenchConfiguration(
     string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int? Epochs, int? Patience, int? MaxTrainWindows,
     int? BatchSize, double? LearningRate, int Threads, long Seed,
     int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null, int? SearchTrials = null,
-    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false, int SearchFirstTrial = 1);
+    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false, int SearchFirstTrial = 1, bool RefitWithValidation = false);
 
 public sealed record ForecastBenchReport(string Dataset, IReadOnlyList<ForecastBenchRow> Results, ForecastBenchConfiguration Configuration);
 
@@ -65,11 +65,16 @@ public static class ForecastBenchCommand
         {
             Description = "Weights each training keeps: best (the best validation's) or final (after the last step, as neuralforecast)", DefaultValueFactory = _ => "best",
         };
+        var refit = new Option<bool>("--refit-with-validation")
+        {
+            Description = "N-HiTS with --search: train the selected trial again on the training and validation months, keep its final weights " +
+                          "and test that (neuralforecast's refit_with_val)",
+        };
         var json = new Option<string?>("--json") { Description = "Write {dataset, results: [{model, horizon, mse, mae, trainSeconds, ...}]} to this file" };
         var command = new Command("forecast", "Train and test N-HiTS and PatchTST on an ETT file with the papers' protocol; compare with the published MSE/MAE")
         {
             data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, maxSteps, validationInterval, lrDecays, threads, seed, search,
-            firstTrial, selectOn, weights, json,
+            firstTrial, selectOn, weights, refit, json,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +83,8 @@ public static class ForecastBenchCommand
                 parse.GetValue(epochs), parse.GetValue(patience), parse.GetValue(maxWindows), parse.GetValue(batchSize),
                 parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed),
                 parse.GetValue(maxSteps), parse.GetValue(validationInterval), parse.GetValue(lrDecays), parse.GetValue(search),
-                ParseMetric(parse.GetValue(selectOn)!), ParseKeepFinalWeights(parse.GetValue(weights)!), parse.GetValue(firstTrial));
+                ParseMetric(parse.GetValue(selectOn)!), ParseKeepFinalWeights(parse.GetValue(weights)!), parse.GetValue(firstTrial),
+                parse.GetValue(refit));
             var report = Run(configuration, parse.GetValue(json), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)));
             Print(report);
             return ExitCodes.Ok;
@@ -93,7 +99,7 @@ public static class ForecastBenchCommand
             configuration.MaxTrainWindows, configuration.Threads, configuration.Seed,
             MaxSteps: configuration.MaxSteps, ValidationInterval: configuration.ValidationInterval, LearningRateDecays: configuration.LearningRateDecays,
             SearchTrials: configuration.SearchTrials, SelectOn: configuration.SelectOn, KeepFinalWeights: configuration.KeepFinalWeights,
-            SearchFirstTrial: configuration.SearchFirstTrial);
+            SearchFirstTrial: configuration.SearchFirstTrial, RefitWithValidation: configuration.RefitWithValidation);
         try
         {
             options.Validate();
@@ -143,7 +149,7 @@ public static class ForecastBenchCommand
         return new ForecastBenchRow(r.Model, r.Horizon, r.Mse, r.Mae, r.TrainSeconds, r.Epochs,
             published?.Mse, published?.Mae, r.Mse - published?.Mse, r.Mae - published?.Mae, goal,
             published is null ? null : Math.Abs(r.Mse - published.Mse) <= goal,
-            r.ValidationMse, r.TrainingUnitsMse, r.TrainingUnitsMae, r.Selected, r.Search, r.SearchSeconds, r.Baselines);
+            r.ValidationMse, r.TrainingUnitsMse, r.TrainingUnitsMae, r.Selected, r.Search, r.SearchSeconds, r.Baselines, r.TrainRows);
     }
 
     public static IReadOnlyList<int> ParseHorizons(string text)
@@ -190,14 +196,16 @@ public static class ForecastBenchCommand
             $"steps {(c.MaxSteps is { } s ? s.ToString(CultureInfo.InvariantCulture) : "per model")}, patience {(c.Patience is { } p ? p.ToString(CultureInfo.InvariantCulture) : "per model")}, " +
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}" +
             (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials{(c.SearchFirstTrial > 1 ? $" from trial {c.SearchFirstTrial}" : "")} on validation {c.SelectOn.ToString().ToUpperInvariant()}" : "") +
-            $", {(c.KeepFinalWeights ? "final" : "best validation's")} weights kept"));
+            $", {(c.KeepFinalWeights ? "final" : "best validation's")} weights kept" +
+            (c.RefitWithValidation ? ", the selection refitted on the training and validation months" : "")));
         var table = new Table().Border(TableBorder.Minimal)
-            .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "val MSE", "train-unit MSE/MAE", "epochs", "train s", "search s");
+            .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "val MSE", "train-unit MSE/MAE", "trained on", "epochs",
+                "train s", "search s");
         foreach (var r in report.Results)
             table.AddRow(r.Model, r.Horizon.ToString(CultureInfo.InvariantCulture), F(r.Mse), F(r.Mae), F(r.PublishedMse), F(r.PublishedMae),
                 Signed(r.MseDifference), Signed(r.MaeDifference),
                 r.WithinGoal switch { true => "[green]met[/]", false => "[red]missed[/]", null => "-" },
-                F(r.ValidationMse), $"{F(r.TrainingUnitsMse)}/{F(r.TrainingUnitsMae)}",
+                F(r.ValidationMse), $"{F(r.TrainingUnitsMse)}/{F(r.TrainingUnitsMae)}", r.TrainRows is { } t ? Markup.Escape($"[{t.Start}, {t.End})") : "-",
                 r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.TrainSeconds, "F0"), F(r.SearchSeconds, "F0"));
         var console = WideConsole.ForTables();
         console.Write(table);

@@ -14,6 +14,9 @@ namespace QuantumTrader.Models.Forecasting;
 /// part keeps the best of its own trials, and the best of the parts is the search's selection.
 /// <see cref="KeepFinalWeights"/> keeps every training's weights after its last step instead of its best validation's
 /// (<see cref="ForecastTrainingOptions.KeepFinalWeights"/>); with <see cref="ValidationMetric.Mae"/> it is neuralforecast's AutoNHITS rule.
+/// <see cref="RefitWithValidation"/> trains the search's selected trial again on the training and validation months together, keeping its final
+/// weights, and tests that model (neuralforecast's <c>refit_with_val=True</c>: the refit gets no validation rows); with a split search each part
+/// refits its own selection.
 /// </summary>
 public sealed record ForecastBenchmarkOptions(
     int? Epochs = null,
@@ -31,7 +34,8 @@ public sealed record ForecastBenchmarkOptions(
     int? SearchTrials = null,
     ValidationMetric SelectOn = ValidationMetric.Mse,
     bool KeepFinalWeights = false,
-    int SearchFirstTrial = 1)
+    int SearchFirstTrial = 1,
+    bool RefitWithValidation = false)
 {
     public void Validate()
     {
@@ -40,6 +44,8 @@ public sealed record ForecastBenchmarkOptions(
             throw new ArgumentException($"the first trial to run must be one of the search's 1 to {SearchTrials ?? 1}, got {SearchFirstTrial}");
         if (SearchTrials is not null && (LearningRate is not null || MaxSteps is not null))
             throw new ArgumentException("the search chooses the learning rate and the number of steps; leave them unset with a search");
+        if (RefitWithValidation && SearchTrials is null)
+            throw new ArgumentException("a refit on the validation months retrains a search's selected trial; it needs a search");
     }
 }
 
@@ -63,15 +69,16 @@ public sealed record TrainingSchedule(
 
 /// <summary>
 /// Test-set MSE and MAE on standardised values, over every window with stride 1, and the same errors in units of the training months' standard
-/// deviations (equal to them unless the protocol standardises on more months). <see cref="TrainSeconds"/> is the reported model's training;
+/// deviations (equal to them unless the protocol standardises on more months). <see cref="ValidationMse"/> is the tested weights' or, after a refit
+/// on the validation months, the selected trial's. <see cref="TrainSeconds"/> is the reported model's training (the refit's after one);
 /// with a search, <see cref="Search"/> lists every trial and <see cref="SearchSeconds"/> is the time of all of them. <see cref="Baselines"/>: the naive
-/// forecasts on the same windows in the same units (<see cref="NaiveForecasts"/>).
+/// forecasts on the same windows in the same units (<see cref="NaiveForecasts"/>). <see cref="TrainRows"/>: the rows the tested model trained on.
 /// </summary>
 public sealed record ForecastResult(
     string Model, int Horizon, double Mse, double Mae, double TrainSeconds, int Epochs,
     double ValidationMse = double.NaN, double TrainingUnitsMse = double.NaN, double TrainingUnitsMae = double.NaN,
     NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null,
-    IReadOnlyList<NaiveForecastScore>? Baselines = null);
+    IReadOnlyList<NaiveForecastScore>? Baselines = null, RowRange? TrainRows = null);
 
 public sealed record ForecastBenchmarkResult(string Dataset, IReadOnlyList<ForecastResult> Results);
 
@@ -170,13 +177,20 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
                 var (forecaster, selected, trials) = model == ModelSlots.Nhits && Options.SearchTrials is { } n
                     ? Search(n, (NhitsConfig)config, scaled, split, horizon)
                     : (ForecasterTrainer.Train(config, scaled, split.Train, split.Validation(config.Lookback), TrainingOptionsFor(model), progress), null, null);
+                double? searchSeconds = trials is null ? null : clock.Elapsed.TotalSeconds;
+                var validationMse = forecaster.Manifest.Training.ValidationMse;
+                if (Options.RefitWithValidation && selected is not null)
+                {
+                    using var searched = forecaster;
+                    forecaster = Refit((NhitsConfig)searched.Manifest.Config, selected, scaled, split, horizon);
+                }
                 using (forecaster)
                 {
                     var test = forecaster.Evaluate(scaled, split.Test(forecaster.Lookback), Options.EvaluationBatchSize);
                     var training = forecaster.Manifest.Training;
-                    var result = new ForecastResult(model, horizon, test.Mse, test.Mae, training.Seconds, training.Epochs, training.ValidationMse,
+                    var result = new ForecastResult(model, horizon, test.Mse, test.Mae, training.Seconds, training.Epochs, validationMse,
                         test.ChannelMse.Select((v, c) => v * squaredRatio[c]).Average(), test.ChannelMae.Select((v, c) => v * absoluteRatio[c]).Average(),
-                        selected, trials, trials is null ? null : clock.Elapsed.TotalSeconds, NaiveForecasts.Score(scaled, split, horizon, data.Interval));
+                        selected, trials, searchSeconds, NaiveForecasts.Score(scaled, split, horizon, data.Interval), training.Train);
                     var published = PublishedFor(data.Name, model, horizon);
                     progress?.Invoke($"{data.Name} {model} horizon {horizon}: test mse {test.Mse:F4} mae {test.Mae:F4} over {test.Windows} windows, " +
                                      $"{result.Epochs} epochs in {result.TrainSeconds:F0}s" +
@@ -206,7 +220,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
             {
                 var trial = trials[i];
                 var config = baseConfig with { PoolKernels = trial.PoolKernels, FreqDownsample = trial.FreqDownsample };
-                var options = TrainingOptionsFor(ModelSlots.Nhits) with { LearningRate = trial.LearningRate, MaxSteps = trial.MaxSteps, Seed = trial.Seed };
+                var options = TrialOptions(trial);
                 progress?.Invoke($"nhits horizon {horizon} trial {i + 1}/{trials.Count}: {trial}");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 Forecaster forecaster;
@@ -241,6 +255,21 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
         }
         if (best is null) throw new InvalidOperationException($"nhits horizon {horizon}: every one of the {count} trials diverged");
         return (best, selected!, outcomes);
+    }
+
+    private ForecastTrainingOptions TrialOptions(NhitsTrial trial) =>
+        TrainingOptionsFor(ModelSlots.Nhits) with { LearningRate = trial.LearningRate, MaxSteps = trial.MaxSteps, Seed = trial.Seed };
+
+    /// <summary>
+    /// The selected trial trained again, with the same seed and steps, on the training and validation months, keeping its final weights: nothing
+    /// held out is left to choose a checkpoint on. The trainer still measures the validation months, which are now training rows.
+    /// </summary>
+    private Forecaster Refit(NhitsConfig config, NhitsTrial trial, ChannelSeries scaled, EttSplit split, int horizon)
+    {
+        progress?.Invoke($"nhits horizon {horizon}: refitting the selected trial on rows [0, {split.ValidationEnd}) (training and validation months; " +
+                         "its validation figures below are in-sample)");
+        return ForecasterTrainer.Train(config, scaled, split.BeforeTest, split.Validation(config.Lookback),
+            TrialOptions(trial) with { KeepFinalWeights = true }, progress);
     }
 
     private double SelectionError(TrainingSummary training) => Options.SelectOn == ValidationMetric.Mae ? training.ValidationMae : training.ValidationMse;

@@ -69,6 +69,8 @@ public class ForecastBenchCommandTests
         Assert.True(r.GetProperty("searchSeconds").GetDouble() > 0);
         Assert.True(r.GetProperty("trainingUnitsMse").GetDouble() > 0);
         Assert.Equal(2, doc.RootElement.GetProperty("configuration").GetProperty("searchTrials").GetInt32());
+        Assert.Equal(0, r.GetProperty("trainRows").GetProperty("start").GetInt32());
+        Assert.Equal(12 * 30, r.GetProperty("trainRows").GetProperty("end").GetInt32());
         Assert.Equal("Mse", doc.RootElement.GetProperty("configuration").GetProperty("selectOn").GetString());
         Assert.False(doc.RootElement.GetProperty("configuration").GetProperty("keepFinalWeights").GetBoolean());
     }
@@ -79,13 +81,18 @@ public class ForecastBenchCommandTests
         using var dir = new TempDir();
         var json = dir.File("search.json");
         var code = await QtCli.RunAsync(["bench", "forecast", "--data", SyntheticEtt(dir), "--horizons", "3", "--models", "nhits",
-            "--epochs", "1", "--max-train-windows", "32", "--batch-size", "16", "--search", "2", "--select-on", "MAE", "--weights", "final", "--json", json]);
+            "--epochs", "1", "--max-train-windows", "32", "--batch-size", "16", "--search", "2", "--select-on", "MAE", "--weights", "final",
+            "--refit-with-validation", "--json", json]);
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var configuration = doc.RootElement.GetProperty("configuration");
         Assert.Equal("Mae", configuration.GetProperty("selectOn").GetString());
         Assert.True(configuration.GetProperty("keepFinalWeights").GetBoolean());
+        Assert.True(configuration.GetProperty("refitWithValidation").GetBoolean());
         var r = Assert.Single(doc.RootElement.GetProperty("results").EnumerateArray());
+        // 20 months of days: the refit trains on the 16 before the test months
+        Assert.Equal(0, r.GetProperty("trainRows").GetProperty("start").GetInt32());
+        Assert.Equal(16 * 30, r.GetProperty("trainRows").GetProperty("end").GetInt32());
         var lowestMae = r.GetProperty("search").EnumerateArray().MinBy(t => t.GetProperty("validationMae").GetDouble());
         Assert.Equal(lowestMae.GetProperty("trial").GetProperty("seed").GetInt64(), r.GetProperty("selected").GetProperty("seed").GetInt64());
         Assert.Equal(lowestMae.GetProperty("trial").GetProperty("learningRate").GetDouble(), r.GetProperty("selected").GetProperty("learningRate").GetDouble());
@@ -105,6 +112,7 @@ public class ForecastBenchCommandTests
         var data = SyntheticEtt(dir);
         Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--search", "0"]));
         Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--search", "3", "--learning-rate", "1e-3"]));
+        Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--refit-with-validation"]));
         Assert.Contains("'rmse' is not a validation error", Assert.Throws<UsageException>(() => ForecastBenchCommand.ParseMetric("rmse")).Message);
         Assert.Contains("'last' names no weights", Assert.Throws<UsageException>(() => ForecastBenchCommand.ParseKeepFinalWeights("last")).Message);
     }

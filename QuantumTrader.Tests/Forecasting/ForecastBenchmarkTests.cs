@@ -146,6 +146,27 @@ public class ForecastBenchmarkTests
     }
 
     [Fact]
+    public void A_refit_trains_the_selected_trial_on_the_training_and_validation_months()
+    {
+        var log = new List<string>();
+        var data = Synthetic();
+        var split = EttSplit.Standard(data.Interval);
+        var options = new ForecastBenchmarkOptions(Epochs: 1, BatchSize: 16, MaxTrainWindows: 64, SearchTrials: 3, SelectOn: ValidationMetric.Mae, KeepFinalWeights: true);
+        var searched = Assert.Single(new ForecastBenchmark(options).Run(data, [3], [ModelSlots.Nhits]).Results);
+        var refitted = Assert.Single(new ForecastBenchmark(options with { RefitWithValidation = true }, log.Add).Run(data, [3], [ModelSlots.Nhits]).Results);
+
+        Assert.Equal(split.Train, searched.TrainRows);
+        Assert.Equal(split.BeforeTest, refitted.TrainRows);
+        // the same search selects the same trial; the validation error reported is the search's, not the refit's in-sample one
+        Assert.Equal(searched.Selected, refitted.Selected);
+        Assert.Equal(searched.ValidationMse, refitted.ValidationMse);
+        Assert.NotEqual(searched.Mse, refitted.Mse);
+        Assert.Single(log, l => l.Contains("refitting the selected trial on rows [0, " + split.ValidationEnd + ")"));
+        Assert.Contains("needs a search", Assert.Throws<ArgumentException>(() =>
+            new ForecastBenchmarkOptions(RefitWithValidation: true).Validate()).Message);
+    }
+
+    [Fact]
     public void A_search_split_across_processes_runs_the_same_draws_in_parts()
     {
         // the draws are a prefix-stable sequence: the first 3 of a 5-trial search are a 3-trial search
