@@ -7,7 +7,8 @@ namespace QuantumTrader.Host.Cli;
 /// Prints the run's messages; a progress bar on a terminal, a line every tenth of the way when the output is redirected.
 /// Bad rows go to standard error so a pipeline still sees them.
 /// </summary>
-public sealed class ConsoleObserver : IRunObserver
+/// <param name="serveAfterReplay">A node's observer: after the replay it prints the summary and keeps the node up until Ctrl-C.</param>
+public sealed class ConsoleObserver(bool serveAfterReplay = false) : IRunObserver
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
     private long _lastDecile = -1;
@@ -40,6 +41,26 @@ public sealed class ConsoleObserver : IRunObserver
         if (decile == _lastDecile) return;
         _lastDecile = decile;
         Console.WriteLine($"progress: {done}/{total} bars ({decile * 10}%)");
+    }
+
+    /// <summary>The replay finished, the summary was printed and the node served until it was stopped: a node's normal end.</summary>
+    public bool Served { get; private set; }
+
+    public async Task AfterReplayAsync(RunSummary summary, CancellationToken cancel)
+    {
+        if (!serveAfterReplay) return;
+        EndBar();
+        SummaryTable.Print(summary);
+        Console.WriteLine("the replay is done; the node keeps serving its ops API and dashboard until Ctrl-C");
+        Served = true;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("stopping the node");
+        }
     }
 
     private void EndBar()

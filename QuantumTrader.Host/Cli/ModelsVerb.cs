@@ -1,13 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Learning;
-using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
-using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Trading;
@@ -17,44 +11,40 @@ namespace QuantumTrader.Host.Cli;
 
 /// <summary>
 /// The model registry for operators: list versions and champions, promote, roll back, mark important, see cleanup
-/// recommendations and approve a deletion. Each subcommand starts a node on the state directory's journal (no data
-/// is replayed), sends one command to the registry and prints the outcome; run it while no other process uses that
-/// state directory. A refused command exits with code 2 and the registry's reason.
+/// recommendations and approve a deletion. Under 'models' each subcommand starts a node on the state directory's journal
+/// (no data is replayed), sends one command to the registry and prints the outcome; run it while no other process uses
+/// that state directory. Under 'ctl registry' the same subcommands go to a running node. A refused command exits with
+/// code 2 and the registry's reason.
 /// </summary>
 public static class ModelsVerb
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(60);
-
     public static Command Create()
     {
         var models = new Command("models", "The model registry: versions, champions, promotion, rollback and cleanup");
-        models.Subcommands.Add(List());
-        models.Subcommands.Add(Promote());
-        models.Subcommands.Add(RollBack());
-        models.Subcommands.Add(MarkImportant());
-        models.Subcommands.Add(Cleanup());
-        models.Subcommands.Add(ApproveCleanup());
+        foreach (var command in RegistryCommands(RegistryAccess.Journal)) models.Subcommands.Add(command);
         models.Subcommands.Add(ModelImportCommand.Create());
         return models;
     }
 
-    private static Option<string> State() => new("--state") { Description = "State directory of a run (holds journal.db)", Required = true };
+    /// <summary>The registry's subcommands, sent through <paramref name="access"/>: a state directory's journal, or a running node.</summary>
+    public static IEnumerable<Command> RegistryCommands(RegistryAccess access) =>
+        [List(access), Promote(access), RollBack(access), MarkImportant(access), Cleanup(access), ApproveCleanup(access)];
     private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
     private static Option<string> Slot() => new("--slot") { Description = $"Model slot: {string.Join(", ", ModelSlots.All)}", Required = true };
     private static Option<string> Version() => new("--version") { Description = "Model version, as 'models list' shows it", Required = true };
     private static Option<string> Reason(string fallback) => new("--reason") { DefaultValueFactory = _ => fallback, Description = "Why, kept in the history" };
     private static Option<string?> At(string what) => new("--at") { Description = $"Time of the {what}, ISO-8601 (default: now); a replay's market time for a paper run" };
 
-    private static Command List()
+    private static Command List(RegistryAccess access)
     {
-        var state = State();
+        var where = access.NewOption();
         var at = new Option<string?>("--at") { Description = "Also show each slot's champion at this ISO-8601 time and the event that made it champion" };
         var json = Json();
-        var command = new Command("list", "Every version with its status, training range, metrics and artifact; the champions; the circuit breakers") { state, at, json };
+        var command = new Command("list", "Every version with its status, training range, metrics and artifact; the champions; the circuit breakers") { where, at, json };
         command.SetAction(async (parse, cancel) =>
         {
             var when = parse.GetValue(at) is { } text ? ParseTime("--at", text) : (DateTimeOffset?)null;
-            var view = await AskAsync<ModelRegistryView>(parse.GetValue(state)!, GetModelRegistry.Instance, cancel);
+            var view = await access.AskAsync<ModelRegistryView>(parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
             var book = Book(view);
             var slots = view.Versions.Select(v => v.Slot).Distinct().ToArray();
 
@@ -90,44 +80,44 @@ public static class ModelsVerb
         return command;
     }
 
-    private static Command Promote()
+    private static Command Promote(RegistryAccess access)
     {
-        var (state, slot, version, reason, at, json) = (State(), Slot(), Version(), Reason("promoted by an operator"), At("promotion"), Json());
-        var command = new Command("promote", "Make a version its slot's champion and serve it; a circuit breaker watches it afterwards") { state, slot, version, reason, at, json };
-        command.SetAction(async (parse, cancel) => await Send(parse.GetValue(state)!, new PromoteModelVersion(
+        var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("promoted by an operator"), At("promotion"), Json());
+        var command = new Command("promote", "Make a version its slot's champion and serve it; a circuit breaker watches it afterwards") { where, slot, version, reason, at, json };
+        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new PromoteModelVersion(
             parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
-    private static Command RollBack()
+    private static Command RollBack(RegistryAccess access)
     {
-        var (state, slot, reason, at, json) = (State(), Slot(), Reason("rolled back by an operator"), At("rollback"), Json());
+        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("rolled back by an operator"), At("rollback"), Json());
         var to = new Option<string?>("--to") { Description = "Version to go back to (default: the last earlier champion still usable)" };
         var degraded = new Option<bool>("--degraded") { Description = "Mark the version rolled back from as degraded" };
-        var command = new Command("rollback", "Make an earlier version the champion again and serve it") { state, slot, to, reason, degraded, at, json };
-        command.SetAction(async (parse, cancel) => await Send(parse.GetValue(state)!, new RollBackModelVersion(
+        var command = new Command("rollback", "Make an earlier version the champion again and serve it") { where, slot, to, reason, degraded, at, json };
+        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new RollBackModelVersion(
             parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
-    private static Command MarkImportant()
+    private static Command MarkImportant(RegistryAccess access)
     {
-        var (state, slot, version, json) = (State(), Slot(), Version(), Json());
+        var (where, slot, version, json) = (access.NewOption(), Slot(), Version(), Json());
         var unmark = new Option<bool>("--unmark") { Description = "Remove the mark instead" };
-        var command = new Command("mark-important", "Keep a version whatever the cleanup rules say") { state, slot, version, unmark, json };
-        command.SetAction(async (parse, cancel) => await Send(parse.GetValue(state)!, new MarkModelImportant(
+        var command = new Command("mark-important", "Keep a version whatever the cleanup rules say") { where, slot, version, unmark, json };
+        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new MarkModelImportant(
             parse.GetValue(slot)!, parse.GetValue(version)!, !parse.GetValue(unmark), DateTimeOffset.UtcNow), parse.GetValue(json), cancel));
         return command;
     }
 
-    private static Command Cleanup()
+    private static Command Cleanup(RegistryAccess access)
     {
-        var (state, at, json) = (State(), new Option<string?>("--at") { Description = "Judge ages at this ISO-8601 time (default: now)" }, Json());
+        var (where, at, json) = (access.NewOption(), new Option<string?>("--at") { Description = "Judge ages at this ISO-8601 time (default: now)" }, Json());
         var metric = new Option<string>("--score-metric") { DefaultValueFactory = _ => "auc", Description = "Metric that ranks versions (higher is better)" };
-        var command = new Command("cleanup", "Recommend versions to delete and the space each frees; deletes nothing") { state, metric, at, json };
+        var command = new Command("cleanup", "Recommend versions to delete and the space each frees; deletes nothing") { where, metric, at, json };
         command.SetAction(async (parse, cancel) =>
         {
-            var view = await AskAsync<ModelRegistryView>(parse.GetValue(state)!, GetModelRegistry.Instance, cancel);
+            var view = await access.AskAsync<ModelRegistryView>(parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
             var report = CleanupAdvisor.Recommend(view.ToRegistry(), TimeOf(parse.GetValue(at)), new CleanupPolicy(ScoreMetric: parse.GetValue(metric)!));
             var candidates = new Table().Title($"cleanup recommendations: {report.Candidates.Count} version(s), {Bytes(report.TotalBytesFreed)} to free")
                 .AddColumns("slot", "version", "bytes freed", "why");
@@ -137,26 +127,26 @@ public static class ModelsVerb
             var kept = new Table().Title("kept").AddColumns("slot", "version", "why");
             foreach (var k in report.Kept) kept.AddRow(k.Slot, Markup.Escape(k.Version), Markup.Escape(string.Join("; ", k.Reasons)));
             AnsiConsole.Write(kept);
-            AnsiConsole.MarkupLine("nothing was deleted; delete one with [bold]qt models approve-cleanup --slot S --version V --by NAME[/]");
+            AnsiConsole.MarkupLine($"nothing was deleted; delete one with [bold]{access.CommandPrefix} approve-cleanup --slot S --version V --by NAME[/]");
             JsonOut.Write(parse.GetValue(json), new CleanupJson(report.Candidates, report.Kept, report.TotalBytesFreed));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static Command ApproveCleanup()
+    private static Command ApproveCleanup(RegistryAccess access)
     {
-        var (state, slot, version, json) = (State(), Slot(), Version(), Json());
+        var (where, slot, version, json) = (access.NewOption(), Slot(), Version(), Json());
         var by = new Option<string>("--by") { Description = "Who approves the deletion, kept in the history", Required = true };
-        var command = new Command("approve-cleanup", "Approve deleting a version's artifact files and delete them; never the champion") { state, slot, version, by, json };
-        command.SetAction(async (parse, cancel) => await Send(parse.GetValue(state)!, new ApproveModelCleanup(
+        var command = new Command("approve-cleanup", "Approve deleting a version's artifact files and delete them; never the champion") { where, slot, version, by, json };
+        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new ApproveModelCleanup(
             parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(by)!, DateTimeOffset.UtcNow), parse.GetValue(json), cancel));
         return command;
     }
 
-    private static async Task<int> Send(string state, IProtocolMessage command, string? json, CancellationToken cancel)
+    private static async Task<int> Send(RegistryAccess access, string where, IProtocolMessage command, string? json, CancellationToken cancel)
     {
-        var reply = await AskAsync<ModelRegistryReply>(state, command, cancel);
+        var reply = await access.AskAsync<ModelRegistryReply>(where, command, cancel);
         if (!reply.Succeeded) throw new UsageException($"the model registry refused: {reply.Error}");
         var table = new Table().Title(Markup.Escape(reply.Message)).AddColumns("event", "slot", "version", "time");
         foreach (var e in reply.Events)
@@ -164,26 +154,6 @@ public static class ModelsVerb
         AnsiConsole.Write(table);
         JsonOut.Write(json, reply);
         return ExitCodes.Ok;
-    }
-
-    /// <summary>Starts a node on the state directory's journal, asks the registry once, and stops the node.</summary>
-    private static async Task<T> AskAsync<T>(string state, IProtocolMessage message, CancellationToken cancel)
-    {
-        var node = new NodeSettings { StateDirectory = state };
-        if (!File.Exists(node.JournalPath)) throw new UsageException($"'{state}' holds no journal ({node.JournalPath} does not exist); run 'qt run --state {state}' first");
-        SqliteJournal.Prepare(node);
-        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
-        using var host = RunJob.BuildHost(node, NodeServices.Default(serving, new SymbolRules()));
-        await host.StartAsync(cancel);
-        try
-        {
-            var registry = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<ModelRegistrySingleton>(cancel);
-            return await registry.Ask<T>(message, AskTimeout, cancel);
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
     }
 
     private static ModelRegistryBook Book(ModelRegistryView view) => ModelRegistryBook.Empty with { Registry = view.ToRegistry() };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Host.Ops;
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Market;
 
@@ -11,6 +12,8 @@ public static class QtCli
     public static RootCommand Build() => new("QuantumTrader: an actor-model trading node with a self-governing ML ensemble")
     {
         RunVerb.Create(),
+        RunVerb.CreateNode(),
+        CtlVerb.Create(),
         FeaturesVerb.Create(),
         BenchVerb.Create(),
         EssVerb.Create(),
@@ -35,6 +38,11 @@ public static class QtCli
         {
             Console.Error.WriteLine($"error: {Unwrap(ex).Message}");
             return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (Unwrap(ex) is NodeCallException)
+        {
+            Console.Error.WriteLine($"error: {Unwrap(ex).Message}");
+            return ExitCodes.Failure;
         }
         catch (Exception ex)
         {

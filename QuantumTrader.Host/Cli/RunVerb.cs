@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QuantumTrader.Host.Ops;
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Market;
 using Spectre.Console;
@@ -7,7 +8,15 @@ namespace QuantumTrader.Host.Cli;
 
 public static class RunVerb
 {
-    public static Command Create()
+    public static Command Create() => Build(node: false);
+
+    /// <summary>
+    /// The node service: the run's replay with the ops API and dashboard served over HTTP from the start, and the node
+    /// kept up after the replay, for the ops console and the dashboard, until Ctrl-C.
+    /// </summary>
+    public static Command CreateNode() => Build(node: true);
+
+    private static Command Build(bool node)
     {
         var data = new Option<string[]>("--data") { Description = "Data file or folder (repeatable); default: the bundled Binance BTCUSDT and ETHUSDT 1h data", AllowMultipleArgumentsPerToken = false };
         var format = new Option<DataFormat>("--format") { Description = "Data format: Auto, BinanceKline, FreqtradeJson, OhlcvCsv, Ninjabot", DefaultValueFactory = _ => DataFormat.Auto };
@@ -27,10 +36,16 @@ public static class RunVerb
             DefaultValueFactory = _ => new RunSettings { Data = [] }.MaxBatch,
         };
 
-        var command = new Command("run", "Replay market data through the node and paper-trade it")
+        var http = new Option<string>("--http")
         {
-            data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch,
+            Description = $"Address of the ops API and dashboard (default {OpsClient.DefaultUrl}; port 0 picks a free one)",
+            DefaultValueFactory = _ => OpsClient.DefaultUrl,
         };
+        var command = node
+            ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C") { http }
+            : new Command("run", "Replay market data through the node and paper-trade it");
+        foreach (var option in new Option[] { data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch })
+            command.Options.Add(option);
         var sizing = new SizingOptions();
         sizing.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -50,10 +65,13 @@ public static class RunVerb
                 StartingEquity = parse.GetValue(equity),
                 Models = [parse.GetValue(models)!],
                 MaxBatch = parse.GetValue(maxBatch),
+                OpsUrl = node ? parse.GetValue(http) : null,
             };
             settings = sizing.Apply(parse, settings);
             Validate(settings);
-            var summary = await RunJob.ExecuteAsync(settings, new ConsoleObserver(), cancel);
+            var observer = new ConsoleObserver(serveAfterReplay: node);
+            var summary = await RunJob.ExecuteAsync(settings, observer, cancel);
+            if (observer.Served) return ExitCodes.Ok;
             if (cancel.IsCancellationRequested)
             {
                 AnsiConsole.MarkupLine("[yellow]interrupted: run the same command again to resume from the journal[/]");
@@ -72,6 +90,7 @@ public static class RunVerb
         if (s.SlippageBps < 0) throw new UsageException($"--slippage-bps must be >= 0, got {s.SlippageBps}");
         if (s.StartingEquity <= 0) throw new UsageException($"--equity must be > 0, got {s.StartingEquity}");
         if (s.MaxBatch < 1) throw new UsageException($"--max-batch must be at least 1, got {s.MaxBatch}");
+        if (s.OpsUrl is { } url) OpsApi.ParseUrl(url);
         ModelBootstrap.Slots(s.Models);
     }
 }

@@ -13,6 +13,7 @@ using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Replay;
 using QuantumTrader.Actors.Risk;
+using QuantumTrader.Host.Ops;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Market;
@@ -30,6 +31,9 @@ public interface IRunObserver
 
     /// <summary>Runs once the node is up and every symbol has recovered; the replay (and its clock) starts when it completes.</summary>
     Task BeforeReplayAsync(CancellationToken cancel) => Task.CompletedTask;
+
+    /// <summary>Runs after the replay with the node (and its ops API) still up; the node stops when it completes.</summary>
+    Task AfterReplayAsync(RunSummary summary, CancellationToken cancel) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -64,6 +68,8 @@ public static class RunJob
             var registry = host.Services.GetRequiredService<ActorRegistry>();
             var symbols = await registry.GetAsync<SymbolRegion>(cancel);
             var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, cancel) : null;
+            if (ops is not null) observer.Info($"ops API and dashboard at {ops.Url}");
 
             var ledger = new TradeLedger(settings.StartingEquity);
             var known = await journal.CurrentEventsByTag(EventTags.TradeClosed, Offset.NoOffset())
@@ -112,6 +118,7 @@ public static class RunJob
                 ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
+            await observer.AfterReplayAsync(summary, cancel);
             return summary;
         }
         finally

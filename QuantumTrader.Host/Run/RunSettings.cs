@@ -30,4 +30,7 @@ public sealed record RunSettings
     public SizingMode Sizing { get; init; } = SizingMode.Fixed;
     public bool SizingShadow { get; init; } = true;
     public int SizingUpdateEvery { get; init; } = 100;
+
+    /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
+    public string? OpsUrl { get; init; }
 }

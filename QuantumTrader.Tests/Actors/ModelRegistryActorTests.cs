@@ -38,19 +38,22 @@ public sealed class ModelRegistryActorTests : IAsyncLifetime
     private async Task<T> Ask<T>(object message) => await Registry.Ask<T>(message, Timeout);
 
     /// <summary>A servable xgb version: hand-made trees exported to ONNX with their sidecar, as training would leave them.</summary>
-    private string Artifact(string version)
+    private static string Artifact(string stateDirectory, string version)
     {
         var onnx = OnnxTreeExporter.Export(TreeTestData.HandModel(), TreeTestData.HandSet, ModelSlots.Xgb, version, "hand");
         var artifact = new TreeModelArtifact(ModelSlots.Xgb, version, "hand", TreeTestData.HandSet, T0.AddDays(-30), T0.AddDays(-3), 100, null,
             TreeModelArtifact.OnnxFileName(version), TreeModelArtifact.Sha256Of(onnx));
-        return artifact.Save(Path.Combine(_dir.Path, "models", ModelSlots.Xgb), onnx);
+        return artifact.Save(Path.Combine(stateDirectory, "models", ModelSlots.Xgb), onnx);
     }
 
-    private async Task Register(string version, DateTimeOffset at)
+    private Task Register(string version, DateTimeOffset at) => Register(Registry, _dir.Path, version, at);
+
+    /// <summary>Registers a servable xgb version with the registry of a node whose state is in <paramref name="stateDirectory"/>.</summary>
+    internal static async Task Register(IActorRef registry, string stateDirectory, string version, DateTimeOffset at)
     {
-        var sidecar = Artifact(version);
-        var reply = await Ask<ModelRegistryReply>(new RegisterModelVersion(ModelSlots.Xgb, version, new TrainingRange(T0.AddDays(-30), T0.AddDays(-3)),
-            new Dictionary<string, double> { ["auc"] = 0.55 }, sidecar, new FileInfo(sidecar).Length, at, PromoteIfFirst: true));
+        var sidecar = Artifact(stateDirectory, version);
+        var reply = await registry.Ask<ModelRegistryReply>(new RegisterModelVersion(ModelSlots.Xgb, version, new TrainingRange(T0.AddDays(-30), T0.AddDays(-3)),
+            new Dictionary<string, double> { ["auc"] = 0.55 }, sidecar, new FileInfo(sidecar).Length, at, PromoteIfFirst: true), Timeout);
         Assert.True(reply.Succeeded, reply.Error);
     }
 

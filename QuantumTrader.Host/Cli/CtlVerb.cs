@@ -1,0 +1,224 @@
+using System.CommandLine;
+using System.Globalization;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Validation;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>
+/// The ops console: talks to a running node ('qt node') over its HTTP API. Cluster members, shard regions and their
+/// entity counts, the served models and their weights, the emergency stop (status, manual trigger and reset), the risk
+/// limits per mode, and the model registry. Tables for people, --json for scripts; a node that cannot be reached exits
+/// with code 1 and says so, a request the node refuses exits with code 2 and its reason.
+/// </summary>
+public static class CtlVerb
+{
+    public static Option<string> NodeOption() => new("--node")
+    {
+        Description = $"Ops API address of a running node (default {OpsClient.DefaultUrl})", DefaultValueFactory = _ => OpsClient.DefaultUrl,
+    };
+
+    private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
+
+    private static Option<string> Account() => new("--account") { Description = "Account id (default: the node's paper account)", DefaultValueFactory = _ => "paper" };
+
+    public static Command Create()
+    {
+        var registry = new Command("registry", "The model registry of a running node: versions, champions, promotion, rollback and cleanup");
+        foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
+        return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
+        {
+            Members(), Shards(), Models(), Ess(), Risk(), registry,
+        };
+    }
+
+    private static Command Members()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var command = new Command("members", "Cluster members as the node sees them: address, status, roles, reachability, leader") { node, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<ClusterView>("/api/cluster", cancel);
+            var table = new Table().Title($"cluster members ({view.Members.Count}) seen from {Markup.Escape(view.Self)}")
+                .AddColumns("address", "status", "roles", "reachable", "leader");
+            foreach (var m in view.Members)
+                table.AddRow(Markup.Escape(m.Address), m.Status, Markup.Escape(string.Join(", ", m.Roles)), m.Reachable ? "yes" : "NO", m.Address == view.Leader ? "yes" : "");
+            Out.Write(table);
+            JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Shards()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var command = new Command("shards", "Shard regions per node: how many shards and entities of each entity type run where") { node, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<ShardsView>("/api/shards", cancel);
+            var table = new Table().Title("shard regions").AddColumns("region", "node").AddColumn(new TableColumn("shards").RightAligned())
+                .AddColumn(new TableColumn("entities").RightAligned());
+            foreach (var r in view.Regions)
+                table.AddRow(r.Region, Markup.Escape(r.Node), Int(r.Shards), Int(r.Entities));
+            Out.Write(table);
+            if (view.Unanswered.Count > 0)
+                Out.MarkupLine($"[yellow]no complete answer in time from: {Markup.Escape(string.Join(", ", view.Unanswered))}[/]");
+            JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Models()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var command = new Command("models", "Served models: version, ensemble weight now, live performance, drift alarms, serving failures") { node, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<ModelsView>("/api/models", cancel);
+            var table = new Table()
+                .Title($"served models ({view.Models.Count}); weights {(view.WeightsAsOf is { } t ? $"set by the supervisor at {t:O}" : "at their seed values")}")
+                .AddColumns("model", "version", "weight", "trades", "win rate", "avg R", "Sharpe", "drift alarms", "calls", "failures", "timeouts");
+            foreach (var m in view.Models)
+                table.AddRow(m.Id, Markup.Escape(m.Version), Num(m.Weight), Int(m.Trades), m.WinRate.ToString("P1", CultureInfo.InvariantCulture), Num(m.AverageR),
+                    Num(m.Sharpe), Int(m.DriftAlarms), Int(m.Calls), Int(m.Failures), Int(m.Timeouts));
+            Out.Write(table);
+            JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Ess()
+    {
+        var ess = new Command("ess", "The account's emergency stop: status, manual trigger, manual reset");
+
+        var (node, account, json) = (NodeOption(), Account(), Json());
+        var status = new Command("status", "Mode, drawdown, whether trading is on, and the last transitions") { node, account, json };
+        status.SetAction(async (parse, cancel) =>
+            await PrintEss(parse.GetValue(node)!, new GetEssStatus(parse.GetValue(account)!), parse.GetValue(json), cancel));
+        ess.Subcommands.Add(status);
+
+        ess.Subcommands.Add(EssCommand("trigger", "Force EMERGENCY: every position closes, nothing opens, until a reset",
+            (a, reason) => new TriggerEmergency(a, reason, DateTimeOffset.UtcNow)));
+        ess.Subcommands.Add(EssCommand("reset", "Release a manual trigger: the account moves to the mode its drawdown supports",
+            (a, reason) => new ResetEmergency(a, reason, DateTimeOffset.UtcNow)));
+        return ess;
+    }
+
+    private static Command EssCommand(string name, string description, Func<string, string, IProtocolMessage> message)
+    {
+        var (node, account, json) = (NodeOption(), Account(), Json());
+        var reason = new Option<string>("--reason") { Description = "Why, kept in the journal with the transition", Required = true };
+        var command = new Command(name, description) { node, account, reason, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var text = parse.GetValue(reason)!;
+            if (string.IsNullOrWhiteSpace(text)) throw new UsageException("--reason must say why");
+            return await PrintEss(parse.GetValue(node)!, message(parse.GetValue(account)!, text), parse.GetValue(json), cancel);
+        });
+        return command;
+    }
+
+    private static async Task<int> PrintEss(string url, IProtocolMessage message, string? json, CancellationToken cancel)
+    {
+        using var client = new OpsClient(url);
+        var s = await client.AskAsync<EssStatus>("account", message, cancel);
+        var grid = new Table().Title($"emergency stop of account {Markup.Escape(s.AccountId)}").AddColumns("mode", "trading", "manual trigger", "drawdown %", "equity", "peak equity", "market time");
+        grid.AddRow(s.Mode.Label(), s.TradingEnabled ? "on" : "off", s.ManualLatch ? "latched" : "no", s.Drawdown.ToString("F2", CultureInfo.InvariantCulture),
+            Num(s.Equity), Num(s.PeakEquity), s.Clock?.ToString("O", CultureInfo.InvariantCulture) ?? "-");
+        Out.Write(grid);
+        var transitions = new Table().Title($"last transitions (of {s.Transitions.Count})").AddColumns("time", "from", "to", "drawdown %", "trading", "reason");
+        foreach (var t in s.Transitions.TakeLast(10))
+            transitions.AddRow(t.Time.ToString("O", CultureInfo.InvariantCulture), t.From.Label(), t.To.Label(), t.Drawdown.ToString("F2", CultureInfo.InvariantCulture),
+                t.TradingEnabled ? "on" : "off", Markup.Escape(t.Reason));
+        Out.Write(transitions);
+        JsonOut.Write(json, s);
+        return ExitCodes.Ok;
+    }
+
+    private static Command Risk()
+    {
+        var risk = new Command("risk", "Risk limits per emergency-stop mode, held by the cluster's policy store");
+
+        var (node, json) = (NodeOption(), Json());
+        var show = new Command("show", "The limits of every mode and the policy's version") { node, json };
+        show.SetAction(async (parse, cancel) =>
+        {
+            using var client = new OpsClient(parse.GetValue(node)!);
+            return PrintRisk(await client.AskAsync<RiskPolicyState>("policy", GetRiskPolicy.Instance, cancel), parse.GetValue(json));
+        });
+        risk.Subcommands.Add(show);
+        risk.Subcommands.Add(SetRisk());
+        return risk;
+    }
+
+    /// <summary>Changes the limits of one mode; options left out keep the mode's current value.</summary>
+    private static Command SetRisk()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var mode = new Option<string>("--mode") { Description = "NORMAL, CAUTIOUS or PROTECTIVE (EMERGENCY allows nothing)", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why, kept in the policy store's journal", Required = true };
+        var maxPosition = new Option<double?>("--max-position") { Description = "Largest position, USD" };
+        var leverage = new Option<double?>("--max-leverage") { Description = "Largest leverage" };
+        var confidence = new Option<double?>("--min-confidence") { Description = "Smallest ensemble confidence that may open a position, in [0, 1]" };
+        var positions = new Option<int?>("--max-open-positions") { Description = "Most positions open at once" };
+        var gross = new Option<double?>("--max-gross") { Description = "Largest gross exposure, USD" };
+        var correlated = new Option<double?>("--max-correlated") { Description = "Largest exposure of correlated symbols together, USD" };
+        var threshold = new Option<double?>("--correlation-threshold") { Description = "Return correlation from which two symbols count together, in [0, 1]" };
+        var command = new Command("set", "Change one mode's limits on every node; options left out keep their value")
+        {
+            node, mode, reason, maxPosition, leverage, confidence, positions, gross, correlated, threshold, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var label = parse.GetValue(mode)!;
+            if (!EssModeExtensions.TryParseLabel(label, out var m)) throw new UsageException($"--mode: '{label}' is not a mode; use NORMAL, CAUTIOUS or PROTECTIVE");
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var current = (await client.AskAsync<RiskPolicyState>("policy", GetRiskPolicy.Instance, cancel)).Policy.LimitsFor(m);
+            ChangeRiskLimits change;
+            try
+            {
+                change = new ChangeRiskLimits(m, new RiskLimits(
+                    parse.GetValue(maxPosition) ?? current.MaxPositionUsd, parse.GetValue(leverage) ?? current.MaxLeverage,
+                    parse.GetValue(confidence) ?? current.MinConfidence, parse.GetValue(positions) ?? current.MaxOpenPositions,
+                    parse.GetValue(gross) ?? current.MaxGrossExposureUsd, parse.GetValue(correlated) ?? current.MaxCorrelatedExposureUsd,
+                    parse.GetValue(threshold) ?? current.CorrelationThreshold), parse.GetValue(reason)!);
+            }
+            catch (DomainValidationException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+            return PrintRisk(await client.AskAsync<RiskPolicyState>("policy", change, cancel), parse.GetValue(json));
+        });
+        return command;
+    }
+
+    private static int PrintRisk(RiskPolicyState state, string? json)
+    {
+        var table = new Table().Title($"risk limits per mode (policy version {state.Version})")
+            .AddColumns("mode", "max position $", "max leverage", "min confidence", "max open positions", "max gross $", "max correlated $", "correlation threshold");
+        foreach (var mode in new[] { EssMode.Normal, EssMode.Cautious, EssMode.Protective, EssMode.Emergency })
+        {
+            var l = state.Policy.LimitsFor(mode);
+            table.AddRow(mode.Label(), Num(l.MaxPositionUsd), Num(l.MaxLeverage), Num(l.MinConfidence), Int(l.MaxOpenPositions), Num(l.MaxGrossExposureUsd),
+                Num(l.MaxCorrelatedExposureUsd), Num(l.CorrelationThreshold));
+        }
+        Out.Write(table);
+        JsonOut.Write(json, state);
+        return ExitCodes.Ok;
+    }
+
+    private static IAnsiConsole Out => WideConsole.ForTables();
+
+    private static string Num(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Int(long x) => x.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,213 @@
+using System.Runtime.Serialization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Learning;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Actors.Risk;
+using QuantumTrader.Actors.Serialization;
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Validation;
+
+namespace QuantumTrader.Host.Ops;
+
+/// <summary>
+/// The node's HTTP API for operators: the dashboard at "/", read views under "/api/..." (camelCase JSON), and
+/// "/api/ask/{target}", which hands one protocol message (serialized as in the journal, its manifest in a header) to
+/// one of the node's actors and returns the actor's reply the same way. Each target takes only the messages listed
+/// for it, so the console can read and steer the node but cannot inject bars, trades or fills.
+/// </summary>
+public sealed class OpsApi : IAsyncDisposable
+{
+    public const string ManifestHeader = "X-Protocol-Manifest";
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly IReadOnlyDictionary<string, Target> Targets = new Dictionary<string, Target>(StringComparer.Ordinal)
+    {
+        ["registry"] = new(r => r.Get<ModelRegistrySingleton>(),
+            [typeof(GetModelRegistry), typeof(PromoteModelVersion), typeof(RollBackModelVersion), typeof(MarkModelImportant), typeof(ApproveModelCleanup)]),
+        ["account"] = new(r => r.Get<AccountRegion>(), [typeof(GetEssStatus), typeof(TriggerEmergency), typeof(ResetEmergency), typeof(GetAccountStatus)]),
+        ["policy"] = new(r => r.Get<PolicyStoreSingleton>(), [typeof(GetRiskPolicy), typeof(ChangeRiskLimits)]),
+        ["supervisor"] = new(r => r.Get<ModelSupervisorSingleton>(), [typeof(GetSupervisorStatus)]),
+    };
+
+    private readonly WebApplication _app;
+    private readonly ActorSystem _system;
+    private readonly ActorRegistry _registry;
+    private readonly NodeServices _services;
+
+    private OpsApi(WebApplication app, ActorSystem system, ActorRegistry registry, NodeServices services)
+    {
+        _app = app;
+        _system = system;
+        _registry = registry;
+        _services = services;
+    }
+
+    /// <summary>The address the API listens on (with the port the system chose when the URL asked for port 0).</summary>
+    public string Url { get; private set; } = "";
+
+    public static async Task<OpsApi> StartAsync(string url, ActorSystem system, ActorRegistry registry, NodeServices services, CancellationToken cancel)
+    {
+        var uri = ParseUrl(url);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(uri.GetLeftPart(UriPartial.Authority));
+        var api = new OpsApi(builder.Build(), system, registry, services);
+        api.Map();
+        try
+        {
+            await api._app.StartAsync(cancel);
+        }
+        catch (IOException ex)
+        {
+            await api._app.DisposeAsync();
+            throw new UsageException($"--http {url}: cannot listen there ({ex.Message})");
+        }
+        api.Url = api._app.Urls.First();
+        return api;
+    }
+
+    /// <summary>An absolute http URL with a host and a port, or a message naming what is wrong with it.</summary>
+    public static Uri ParseUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.AbsolutePath == "/"
+            ? uri
+            : throw new UsageException($"'{url}' is not a node address; expected http://HOST:PORT, for example http://127.0.0.1:5080");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void Map()
+    {
+        _app.MapGet("/", () => Results.Text(Dashboard.Html, "text/html; charset=utf-8"));
+        _app.MapGet("/api/cluster", () => View(Cluster()));
+        _app.MapGet("/api/shards", async (CancellationToken cancel) => View(await ShardsAsync(cancel)));
+        _app.MapGet("/api/models", async (CancellationToken cancel) => View(await ModelsAsync(cancel)));
+        _app.MapGet("/api/ess", async (CancellationToken cancel) =>
+            View(await _registry.Get<AccountRegion>().Ask<EssStatus>(new GetEssStatus(_services.AccountId), AskTimeout, cancel)));
+        _app.MapGet("/api/risk", async (CancellationToken cancel) =>
+            View(await _registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel)));
+        _app.MapGet("/api/registry", async (CancellationToken cancel) =>
+            View(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)));
+        _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
+    }
+
+    private static IResult View(object value) => Results.Json(value, JsonOut.Options);
+
+    private static IResult Refuse(int status, string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: status);
+
+    private ClusterView Cluster()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_system);
+        var state = cluster.State;
+        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
+        return new ClusterView(cluster.SelfAddress.ToString(), state.Leader?.ToString(),
+            state.Members.Select(m => new MemberView(m.Address.ToString(), m.Status.ToString(), m.Roles.Order(StringComparer.Ordinal).ToArray(),
+                !unreachable.Contains(m.Address))).ToArray());
+    }
+
+    private async Task<ShardsView> ShardsAsync(CancellationToken cancel)
+    {
+        var regions = new List<RegionView>();
+        var unanswered = new List<string>();
+        foreach (var (name, region) in new[]
+                 {
+                     (EntityIds.SymbolType, _registry.Get<SymbolRegion>()), (EntityIds.ModelType, _registry.Get<ModelRegion>()),
+                     (EntityIds.AccountType, _registry.Get<AccountRegion>()),
+                 })
+        {
+            try
+            {
+                var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), AskTimeout, cancel);
+                foreach (var (address, s) in stats.Regions.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal))
+                    regions.Add(new RegionView(name, address.ToString(), s.Stats.Count, s.Stats.Values.Sum()));
+                if (stats.Regions.Values.Any(s => s.Failed.Count > 0)) unanswered.Add(name);
+            }
+            catch (AskTimeoutException)
+            {
+                unanswered.Add(name);
+            }
+        }
+        return new ShardsView(regions, unanswered);
+    }
+
+    private async Task<ModelsView> ModelsAsync(CancellationToken cancel)
+    {
+        var supervisor = await _registry.Get<ModelSupervisorSingleton>().Ask<SupervisorStatus>(GetSupervisorStatus.Instance, AskTimeout, cancel);
+        var serving = _services.Serving;
+        var servedWeight = serving.ModelIds.Sum(serving.Weights.WeightOf);
+        var models = new List<ModelView>();
+        foreach (var h in serving.Health())
+        {
+            var p = await _registry.Get<ModelRegion>().Ask<ModelPerformanceReport>(new GetModelPerformance(h.ModelId), AskTimeout, cancel);
+            models.Add(new ModelView(h.ModelId, h.Version, servedWeight > 0 ? serving.Weights.WeightOf(h.ModelId) / servedWeight : 0, p.Trades,
+                p.WinRate, p.AverageR, p.Sharpe, p.MaxDrawdown, p.ConsecutiveLosses, supervisor.Alarms.Count(a => a.ModelId == h.ModelId),
+                h.Calls, h.Failures, h.Timeouts, h.LastError));
+        }
+        return new ModelsView(models, supervisor.WeightsAsOf);
+    }
+
+    private async Task<IResult> AskAsync(string target, HttpContext context)
+    {
+        if (!Targets.TryGetValue(target, out var t))
+            return Refuse(StatusCodes.Status404NotFound, $"no target '{target}'; the targets are {string.Join(", ", Targets.Keys)}");
+        var manifest = context.Request.Headers[ManifestHeader].ToString();
+        Type type;
+        try
+        {
+            type = ProtocolTypes.TypeOf(manifest);
+        }
+        catch (SerializationException)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"header {ManifestHeader}: '{manifest}' is not a protocol message");
+        }
+        if (!t.Accepts.Contains(type))
+            return Refuse(StatusCodes.Status400BadRequest, $"{target} does not take {type.Name}; it takes {string.Join(", ", t.Accepts.Select(a => a.Name))}");
+
+        object message;
+        try
+        {
+            message = await JsonSerializer.DeserializeAsync(context.Request.Body, type, ProtocolSerializer.JsonOptions, context.RequestAborted)
+                      ?? throw new JsonException("the body is null");
+        }
+        catch (Exception ex) when (Invalid(ex) is { } reason)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"{type.Name}: {reason}");
+        }
+
+        object reply;
+        try
+        {
+            reply = await t.Actor(_registry).Ask<object>(message, AskTimeout, context.RequestAborted);
+        }
+        catch (AskTimeoutException)
+        {
+            return Refuse(StatusCodes.Status504GatewayTimeout, $"{target} did not answer {type.Name} within {AskTimeout.TotalSeconds:0} s");
+        }
+        if (reply is Status.Failure failure)
+            return Refuse(StatusCodes.Status500InternalServerError, $"{target} failed {type.Name}: {failure.Cause.Message}");
+        context.Response.Headers[ManifestHeader] = ProtocolTypes.ManifestOf(reply.GetType());
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(reply, reply.GetType(), ProtocolSerializer.JsonOptions), "application/json");
+    }
+
+    /// <summary>Why a body could not become the message (a validation rule it breaks, or malformed JSON); null for any other failure.</summary>
+    private static string? Invalid(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is DomainValidationException) return e.Message;
+        return ex is JsonException ? ex.Message : null;
+    }
+
+    private sealed record Target(Func<ActorRegistry, IActorRef> Actor, IReadOnlyList<Type> Accepts);
+}

@@ -1,0 +1,21 @@
+namespace QuantumTrader.Host.Ops;
+
+/// <summary>One cluster member as this node sees it.</summary>
+public sealed record MemberView(string Address, string Status, IReadOnlyList<string> Roles, bool Reachable);
+
+/// <summary>The cluster as this node sees it: itself, the leader, every member.</summary>
+public sealed record ClusterView(string Self, string? Leader, IReadOnlyList<MemberView> Members);
+
+/// <summary>One shard region's part on one node: how many shards it hosts there and how many entities run in them.</summary>
+public sealed record RegionView(string Region, string Node, int Shards, int Entities);
+
+/// <summary>Every shard region of the node's entity types across the cluster; a region that did not answer in time is named in <see cref="Unanswered"/>.</summary>
+public sealed record ShardsView(IReadOnlyList<RegionView> Regions, IReadOnlyList<string> Unanswered);
+
+/// <summary>A served model: its version and ensemble weight now, its serving health, and its live performance from its model entity.</summary>
+public sealed record ModelView(
+    string Id, string Version, double Weight, int Trades, double WinRate, double AverageR, double Sharpe, double MaxDrawdown,
+    int ConsecutiveLosses, int DriftAlarms, long Calls, long Failures, long Timeouts, string? LastError);
+
+/// <summary>The served models and when the supervisor last set the weights (null: the seed weights still apply).</summary>
+public sealed record ModelsView(IReadOnlyList<ModelView> Models, DateTimeOffset? WeightsAsOf);
