@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -76,7 +74,7 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
     {
         var connection = await postgres.CreateDatabaseAsync();
         // The split-brain resolver keeps the half with the lowest address when two nodes lose each other: the survivor gets the lower port.
-        var ports = new[] { FreePort(), FreePort() }.Order().ToArray();
+        var ports = new[] { FreePort.Next(), FreePort.Next() }.Order().ToArray();
         var survivor = await Start(connection, ports[0]);
         var crashing = await Start(connection, ports[1], survivor.Cluster.SelfAddress.ToString());
         try
@@ -128,12 +126,5 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
             survivor.Host.Dispose();
             crashing.Host.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

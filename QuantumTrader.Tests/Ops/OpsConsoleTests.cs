@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -165,7 +164,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     [Fact]
     public async Task The_console_says_when_no_node_answers_at_the_address_and_when_the_address_is_not_one()
     {
-        var closed = ClosedPort();
+        var closed = $"http://127.0.0.1:{FreePort.Next()}";
         using var client = new OpsClient(closed);
         var error = await Assert.ThrowsAsync<NodeCallException>(() => client.GetAsync<ClusterView>("/api/cluster", CancellationToken.None));
         Assert.Contains($"cannot reach the node at {closed}", error.Message);
@@ -221,15 +220,5 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/ask/{target}") { Content = new ByteArrayContent(body) };
         request.Headers.Add(OpsApi.ManifestHeader, manifest);
         return http.SendAsync(request);
-    }
-
-    /// <summary>An address where nothing listens: a port the system handed out and that was closed again.</summary>
-    private static string ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}";
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace QuantumTrader.Tests.Support;
@@ -27,7 +25,7 @@ public sealed class PostgresServer : IAsyncLifetime
             : "";
         if (_bin == "")
             throw new InvalidOperationException($"no PostgreSQL server binaries under {Root}: install Debian's postgresql package (.ci/run does)");
-        _port = FreePort();
+        _port = FreePort.Next();
         if (Environment.IsPrivilegedProcess) await Run("chown", ["-R", "postgres:postgres", _dir.Path]);
         await Server("initdb", ["-D", DataDirectory, "-U", "qt", "--auth=trust", "-E", "UTF8", "--no-sync"]);
         await Server("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_dir.Path, "server.log"), "-w", "-o",
@@ -70,12 +68,5 @@ public sealed class PostgresServer : IAsyncLifetime
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {await error}{await output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
