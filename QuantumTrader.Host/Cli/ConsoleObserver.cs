@@ -51,7 +51,7 @@ public sealed class ConsoleObserver(bool serveAfterReplay = false) : IRunObserve
         if (!serveAfterReplay) return;
         EndBar();
         SummaryTable.Print(summary);
-        Console.WriteLine("the replay is done; the node keeps serving its ops API and dashboard until Ctrl-C");
+        Console.WriteLine("the replay is done; the node keeps serving its ops API and dashboard until Ctrl-C or SIGTERM");
         Served = true;
         try
         {

@@ -32,7 +32,8 @@ public static class QtCli
         }
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Ctrl-C or SIGTERM cancels the verb; the wait lets a node stop gracefully (sharding hands entities off and they snapshot).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
         }
         catch (Exception ex) when (Unwrap(ex) is UsageException or BadInputException or MarketDataException or JournalFormatException)
         {
