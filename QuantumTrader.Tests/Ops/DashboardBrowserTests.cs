@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Ops;
+
+/// <summary>
+/// The dashboard as an operator sees it: Debian's Chromium, headless, loads the page from a real node, runs its script
+/// against the node's API and the test reads the rendered page (package chromium; .ci/run installs it when missing).
+/// </summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly DateTimeOffset T0 = LearningTrades.Start;
+    private readonly TempDir _dir = new();
+    private NodeFixture _node = null!;
+    private OpsApi _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: _dir);
+        _api = await OpsApi.StartAsync("http://127.0.0.1:0", _node.System, _node.Registry, _node.Services, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _node.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task The_rendered_dashboard_shows_the_emergency_stop_the_models_and_the_cluster_of_the_node()
+    {
+        await _node.Models.Ask<OutcomesAck>(new RecordModelOutcomes(ModelSlots.Xgb,
+            [new ModelOutcome("t1", "BTCUSDT", T0, 2.0), new ModelOutcome("t2", "BTCUSDT", T0.AddHours(1), -1.0), new ModelOutcome("t3", "ETHUSDT", T0.AddHours(2), 1.0)]), Timeout);
+        await _node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", T0), Timeout);
+
+        var page = await RenderedPage(_api.Url);
+
+        Assert.Matches("<span id=\"error\"></span>", page);
+        Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);
+        Assert.Contains("<td>manual trigger: exchange outage</td>", page);
+        // Model rows: id, version, weight, trades.
+        Assert.Matches("<tr><td>xgb</td><td>scripted-1</td><td class=\"n\">0.5000</td><td class=\"n\">3</td>", page);
+        Assert.Matches("<tr><td>lgbm</td><td>scripted-1</td><td class=\"n\">0.5000</td><td class=\"n\">0</td>", page);
+        Assert.Matches(new Regex("<td>akka\\.tcp://quantumtrader@127\\.0\\.0\\.1:\\d+ \\(this node\\)</td><td>Up</td>"), page);
+        Assert.Matches("<tr><td>account</td><td>[^<]+</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>", page);
+        Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
+    }
+
+    /// <summary>The page's DOM after its script ran, as headless Chromium dumps it.</summary>
+    private static async Task<string> RenderedPage(string url)
+    {
+        if (!File.Exists(Chromium)) throw new InvalidOperationException($"{Chromium} not found: install Debian's chromium package (.ci/run does)");
+        var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url + "/" })
+            start.ArgumentList.Add(a);
+        using var browser = Process.Start(start)!;
+        var dom = browser.StandardOutput.ReadToEndAsync();
+        var log = browser.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await browser.WaitForExitAsync(cancel.Token);
+        Assert.True(browser.ExitCode == 0, $"chromium exited with {browser.ExitCode}: {await log}");
+        return await dom;
+    }
+}
