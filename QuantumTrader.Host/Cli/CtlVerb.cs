@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Validation;
 using Spectre.Console;
@@ -10,8 +11,8 @@ namespace QuantumTrader.Host.Cli;
 
 /// <summary>
 /// The ops console: talks to a running node ('qt node') over its HTTP API. Cluster members, shard regions and their
-/// entity counts, the served models and their weights, the emergency stop (status, manual trigger and reset), the risk
-/// limits per mode, and the model registry. Tables for people, --json for scripts; a node that cannot be reached exits
+/// entity counts, the served models and their weights, the supervisor's weight decisions and drift alarms, the emergency
+/// stop (status, manual trigger and reset), the risk limits per mode, and the model registry. Tables for people, --json for scripts; a node that cannot be reached exits
 /// with code 1 and says so, a request the node refuses exits with code 2 and its reason.
 /// </summary>
 public static class CtlVerb
@@ -31,7 +32,7 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
-            Members(), Shards(), Models(), Ess(), Risk(), registry,
+            Members(), Shards(), Models(), Learning(), Ess(), Risk(), registry,
         };
     }
 
@@ -91,6 +92,49 @@ public static class CtlVerb
                     Num(m.Sharpe), Int(m.DriftAlarms), Int(m.Calls), Int(m.Failures), Int(m.Timeouts));
             Out.Write(table);
             JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Learning()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var last = new Option<int>("--last") { Description = "How many of the latest weight decisions and drift alarms to show", DefaultValueFactory = _ => 10 };
+        var command = new Command("learning", "The model supervisor's record: weights now, the latest weight decisions and drift alarms, with their reasons")
+        {
+            node, last, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var n = parse.GetValue(last);
+            if (n < 1) throw new UsageException($"--last must be at least 1, got {n}");
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var s = await client.AskAsync<SupervisorStatus>("supervisor", GetSupervisorStatus.Instance, cancel);
+
+            var weights = new Table().Title($"ensemble weights after {Int(s.TradesSupervised)} supervised trades").AddColumns("model", "seed weight", "weight now");
+            foreach (var (model, weight) in s.Weights)
+                weights.AddRow(model, Num(s.InitialWeights.GetValueOrDefault(model)), Num(weight));
+            Out.Write(weights);
+
+            var decisions = new Table().Title($"latest weight decisions (of {s.WeightHistory.Count})").AddColumns("time", "decision", "weights", "reason");
+            foreach (var e in s.WeightHistory.TakeLast(n))
+            {
+                var (kind, set, reason) = e switch
+                {
+                    WeightsRebalanced r => ("rebalanced", string.Join(", ", r.Overall.Select(w => $"{w.Key} {Num(w.Value)}")), r.Reason),
+                    WeightsRefused r => ("refused", "", $"{r.Reason} (proposed: {r.ProposalReason})"),
+                    _ => (e.GetType().Name, "", ""),
+                };
+                decisions.AddRow(e.Time.ToString("O", CultureInfo.InvariantCulture), kind, Markup.Escape(set), Markup.Escape(reason));
+            }
+            Out.Write(decisions);
+
+            var alarms = new Table().Title($"latest drift alarms (of {s.Alarms.Count})").AddColumns("time", "model", "severity", "at its trade", "evidence");
+            foreach (var a in s.Alarms.TakeLast(n))
+                alarms.AddRow(a.Time.ToString("O", CultureInfo.InvariantCulture), a.ModelId, a.Severity.ToString(), Int(a.TradeIndex), Markup.Escape(a.Alarm.Describe()));
+            Out.Write(alarms);
+            JsonOut.Write(parse.GetValue(json), s);
             return ExitCodes.Ok;
         });
         return command;

@@ -96,6 +96,24 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_console_shows_the_drift_alarms_the_supervisor_raised_with_their_evidence()
+    {
+        var trades = Enumerable.Range(0, 3).Select(i => LearningTrades.BothBuy(i, -1)).ToArray();
+        var supervised = await _node.Registry.Get<ModelSupervisorSingleton>().Ask<SupervisionResult>(new SuperviseClosedTrades(trades), Timeout);
+        Assert.NotEmpty(supervised.Alarms);
+
+        var (code, status) = await Ctl("learning", "--last", "5");
+        Assert.Equal(0, code);
+        Assert.Equal(3, status.GetProperty("tradesSupervised").GetInt64());
+        var alarms = status.GetProperty("alarms").EnumerateArray().ToArray();
+        Assert.Equal(supervised.Alarms.Count, alarms.Length);
+        // Both models voted with three losing trades: the three-loss warning fired for each, on its third trade.
+        Assert.Equal([ModelSlots.Lgbm, ModelSlots.Xgb], alarms.Select(a => a.GetProperty("modelId").GetString()).Distinct().Order());
+        Assert.All(alarms, a => Assert.Equal(2, a.GetProperty("tradeIndex").GetInt64()));
+        Assert.Equal(ExitCodes.BadInput, (await Ctl("learning", "--last", "0")).Code);
+    }
+
+    [Fact]
     public async Task A_manual_trigger_from_the_console_stops_trading_survives_a_restart_and_a_reset_releases_it()
     {
         var (code, triggered) = await Ctl("ess", "trigger", "--reason", "exchange outage");
