@@ -7,7 +7,7 @@ namespace QuantumTrader.Host.Cli;
 /// Prints the run's messages; a progress bar on a terminal, a line every tenth of the way when the output is redirected.
 /// Bad rows go to standard error so a pipeline still sees them.
 /// </summary>
-/// <param name="serveAfterReplay">A node's observer: after the replay it prints the summary and keeps the node up until Ctrl-C.</param>
+/// <param name="serveAfterReplay">A node's observer: after the replay it prints the summary and keeps the node up until Ctrl-C or SIGTERM.</param>
 public sealed class ConsoleObserver(bool serveAfterReplay = false) : IRunObserver
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
