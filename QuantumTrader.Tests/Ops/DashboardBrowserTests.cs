@@ -16,32 +16,21 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly DateTimeOffset T0 = LearningTrades.Start;
-    private readonly TempDir _dir = new();
-    private NodeFixture _node = null!;
-    private OpsApi _api = null!;
+    private static readonly DateTimeOffset T0 = ServedNode.T0;
+    private ServedNode _served = null!;
 
-    public async Task InitializeAsync()
-    {
-        _node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: _dir);
-        _api = await OpsApi.StartAsync("http://127.0.0.1:0", _node.System, _node.Registry, _node.Services, CancellationToken.None);
-    }
+    public async Task InitializeAsync() => _served = await ServedNode.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _node.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task The_rendered_dashboard_shows_the_emergency_stop_the_models_and_the_cluster_of_the_node()
     {
-        await _node.Models.Ask<OutcomesAck>(new RecordModelOutcomes(ModelSlots.Xgb,
+        await _served.Node.Models.Ask<OutcomesAck>(new RecordModelOutcomes(ModelSlots.Xgb,
             [new ModelOutcome("t1", "BTCUSDT", T0, 2.0), new ModelOutcome("t2", "BTCUSDT", T0.AddHours(1), -1.0), new ModelOutcome("t3", "ETHUSDT", T0.AddHours(2), 1.0)]), Timeout);
-        await _node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", T0), Timeout);
+        await _served.Node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", T0), Timeout);
 
-        var page = await RenderedPage(_api.Url);
+        var page = await RenderedPage(_served.Api.Url);
 
         Assert.Matches("<span id=\"error\"></span>", page);
         Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);

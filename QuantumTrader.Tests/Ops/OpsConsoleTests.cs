@@ -24,44 +24,31 @@ namespace QuantumTrader.Tests.Ops;
 public sealed class OpsConsoleTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly DateTimeOffset T0 = LearningTrades.Start;
-    private readonly TempDir _dir = new();
-    private NodeFixture _node = null!;
-    private OpsApi _api = null!;
+    private static readonly DateTimeOffset T0 = ServedNode.T0;
+    private ServedNode _served = null!;
 
-    public async Task InitializeAsync()
-    {
-        _node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: _dir);
-        _api = await StartApi();
-    }
+    public async Task InitializeAsync() => _served = await ServedNode.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _node.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private Task<OpsApi> StartApi() => OpsApi.StartAsync("http://127.0.0.1:0", _node.System, _node.Registry, _node.Services, CancellationToken.None);
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     /// <summary>Runs 'qt ctl ARGS --node URL --json FILE' and returns its exit code and the JSON it wrote.</summary>
     private async Task<(int Code, JsonElement Json)> Ctl(params string[] args)
     {
-        var file = _dir.File($"ctl-{Guid.NewGuid():N}.json");
-        var code = await QtCli.RunAsync(["ctl", .. args, "--node", _api.Url, "--json", file]);
+        var file = _served.Dir.File($"ctl-{Guid.NewGuid():N}.json");
+        var code = await QtCli.RunAsync(["ctl", .. args, "--node", _served.Api.Url, "--json", file]);
         return (code, File.Exists(file) ? JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone() : default);
     }
 
     [Fact]
     public async Task The_console_lists_the_cluster_member_and_how_many_entities_each_region_runs()
     {
-        await _node.Accounts.Ask<EssStatus>(new GetEssStatus("paper"), Timeout);
-        await _node.Models.Ask<ModelPerformanceReport>(new GetModelPerformance(ModelSlots.Xgb), Timeout);
-        await _node.Models.Ask<ModelPerformanceReport>(new GetModelPerformance(ModelSlots.Lgbm), Timeout);
+        await _served.Node.Accounts.Ask<EssStatus>(new GetEssStatus("paper"), Timeout);
+        await _served.Node.Models.Ask<ModelPerformanceReport>(new GetModelPerformance(ModelSlots.Xgb), Timeout);
+        await _served.Node.Models.Ask<ModelPerformanceReport>(new GetModelPerformance(ModelSlots.Lgbm), Timeout);
 
         var (code, members) = await Ctl("members");
         Assert.Equal(0, code);
-        var self = Cluster.Get(_node.System).SelfAddress.ToString();
+        var self = Cluster.Get(_served.Node.System).SelfAddress.ToString();
         Assert.Equal(self, members.GetProperty("self").GetString());
         Assert.Equal(self, members.GetProperty("leader").GetString());
         var member = Assert.Single(members.GetProperty("members").EnumerateArray());
@@ -80,7 +67,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     [Fact]
     public async Task The_console_shows_each_served_model_with_its_weight_and_the_live_performance_its_entity_keeps()
     {
-        await _node.Models.Ask<OutcomesAck>(new RecordModelOutcomes(ModelSlots.Xgb,
+        await _served.Node.Models.Ask<OutcomesAck>(new RecordModelOutcomes(ModelSlots.Xgb,
             [new ModelOutcome("t1", "BTCUSDT", T0, 2.0), new ModelOutcome("t2", "BTCUSDT", T0.AddHours(1), -1.0)]), Timeout);
 
         var (code, view) = await Ctl("models");
@@ -99,7 +86,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     public async Task The_console_shows_the_drift_alarms_the_supervisor_raised_with_their_evidence()
     {
         var trades = Enumerable.Range(0, 3).Select(i => LearningTrades.BothBuy(i, -1)).ToArray();
-        var supervised = await _node.Registry.Get<ModelSupervisorSingleton>().Ask<SupervisionResult>(new SuperviseClosedTrades(trades), Timeout);
+        var supervised = await _served.Node.Registry.Get<ModelSupervisorSingleton>().Ask<SupervisionResult>(new SuperviseClosedTrades(trades), Timeout);
         Assert.NotEmpty(supervised.Alarms);
 
         var (code, status) = await Ctl("learning", "--last", "5");
@@ -123,9 +110,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Contains("exchange outage", triggered.GetProperty("transitions").EnumerateArray().Last().GetProperty("reason").GetString());
 
         // The trigger is in the journal: a restarted node still holds it.
-        await _api.DisposeAsync();
-        await _node.Restart();
-        _api = await StartApi();
+        await _served.RestartAsync();
         var (_, after) = await Ctl("ess", "status");
         Assert.Equal(("Emergency", true), (after.GetProperty("mode").GetString(), after.GetProperty("manualLatch").GetBoolean()));
 
@@ -150,29 +135,29 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal(2, (await Ctl("risk", "set", "--mode", "cautious", "--min-confidence", "1.5", "--reason", "typo")).Code);
         Assert.Equal(2, (await Ctl("risk", "set", "--mode", "emergency", "--max-position", "10", "--reason", "nothing to set")).Code);
         Assert.Equal(2, (await Ctl("risk", "set", "--mode", "panic", "--max-position", "10", "--reason", "no such mode")).Code);
-        var state = await _node.Registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, Timeout);
+        var state = await _served.Node.Registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, Timeout);
         Assert.Equal((1L, 250.0, 0.55), (state.Version, state.Policy.Cautious.MaxPositionUsd, state.Policy.Cautious.MinConfidence));
     }
 
     [Fact]
     public async Task Promotion_and_rollback_from_the_console_change_what_the_running_node_serves()
     {
-        var registry = _node.Registry.Get<ModelRegistrySingleton>();
-        await ModelRegistryActorTests.Register(registry, _dir.Path, "xgb-v1", T0.AddDays(-2));
-        await ModelRegistryActorTests.Register(registry, _dir.Path, "xgb-v2", T0.AddDays(-1));
-        Assert.Equal("xgb-v1", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v1", T0.AddDays(-2));
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v2", T0.AddDays(-1));
+        Assert.Equal("xgb-v1", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
         var (code, promoted) = await Ctl("registry", "promote", "--slot", "xgb", "--version", "xgb-v2", "--reason", "better auc", "--at", T0.ToString("O"));
         Assert.Equal(0, code);
         Assert.True(promoted.GetProperty("succeeded").GetBoolean());
-        Assert.Equal("xgb-v2", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        Assert.Equal("xgb-v2", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
         Assert.Equal(2, (await Ctl("registry", "promote", "--slot", "xgb", "--version", "xgb-v9", "--reason", "no such version")).Code);
-        Assert.Equal("xgb-v2", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        Assert.Equal("xgb-v2", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
         var (rollbackCode, _) = await Ctl("registry", "rollback", "--slot", "xgb", "--reason", "worse live", "--at", T0.AddHours(1).ToString("O"));
         Assert.Equal(0, rollbackCode);
-        Assert.Equal("xgb-v1", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        Assert.Equal("xgb-v1", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
         var (_, list) = await Ctl("registry", "list");
         Assert.Equal(["xgb-v1", "xgb-v2"], list.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()).Order());
@@ -194,7 +179,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     [Fact]
     public async Task The_API_hands_a_target_only_the_messages_it_takes_and_refuses_invalid_ones_with_the_field()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_api.Url) };
+        using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
 
         var wrongTarget = await Post(http, "registry", new GetEssStatus("paper"));
         Assert.Equal(HttpStatusCode.BadRequest, wrongTarget.StatusCode);
@@ -207,14 +192,14 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         var invalid = await Send(http, "account", ProtocolTypes.ManifestOf(typeof(TriggerEmergency)), body);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Contains("TriggerEmergency.Reason", await invalid.Content.ReadAsStringAsync());
-        var status = await _node.Accounts.Ask<EssStatus>(new GetEssStatus("paper"), Timeout);
+        var status = await _served.Node.Accounts.Ask<EssStatus>(new GetEssStatus("paper"), Timeout);
         Assert.Equal((EssMode.Normal, 0), (status.Mode, status.Transitions.Count));
     }
 
     [Fact]
     public async Task The_dashboard_is_served_and_every_view_it_reads_answers_with_json()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_api.Url) };
+        using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
         var page = await http.GetAsync("/");
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         var html = await page.Content.ReadAsStringAsync();

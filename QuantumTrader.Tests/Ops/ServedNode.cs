@@ -1,0 +1,50 @@
+using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Ops;
+
+/// <summary>
+/// A real node (<see cref="NodeFixture"/> on SQLite) serving xgb and lgbm slots whose votes the tests script, with its
+/// ops API on a free loopback port.
+/// </summary>
+public sealed class ServedNode : IAsyncDisposable
+{
+    public static readonly DateTimeOffset T0 = LearningTrades.Start;
+
+    private ServedNode(TempDir dir, NodeFixture node, OpsApi api)
+    {
+        Dir = dir;
+        Node = node;
+        Api = api;
+    }
+
+    public TempDir Dir { get; }
+    public NodeFixture Node { get; }
+    public OpsApi Api { get; private set; }
+
+    public static async Task<ServedNode> StartAsync()
+    {
+        var dir = new TempDir();
+        var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir);
+        return new ServedNode(dir, node, await StartApi(node));
+    }
+
+    /// <summary>Stops the API and the node, starts a new actor system on the same journal and serves it again.</summary>
+    public async Task RestartAsync()
+    {
+        await Api.DisposeAsync();
+        await Node.Restart();
+        Api = await StartApi(Node);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await Node.DisposeAsync();
+        Dir.Dispose();
+    }
+
+    private static Task<OpsApi> StartApi(NodeFixture node) =>
+        OpsApi.StartAsync("http://127.0.0.1:0", node.System, node.Registry, node.Services, CancellationToken.None);
+}
