@@ -146,12 +146,11 @@ public sealed class OpsApi : IAsyncDisposable
     {
         var supervisor = await _registry.Get<ModelSupervisorSingleton>().Ask<SupervisorStatus>(GetSupervisorStatus.Instance, AskTimeout, cancel);
         var serving = _services.Serving;
-        var servedWeight = serving.ModelIds.Sum(serving.Weights.WeightOf);
         var models = new List<ModelView>();
         foreach (var h in serving.Health())
         {
             var p = await _registry.Get<ModelRegion>().Ask<ModelPerformanceReport>(new GetModelPerformance(h.ModelId), AskTimeout, cancel);
-            models.Add(new ModelView(h.ModelId, h.Version, servedWeight > 0 ? serving.Weights.WeightOf(h.ModelId) / servedWeight : 0, p.Trades,
+            models.Add(new ModelView(h.ModelId, h.Version, serving.EffectiveWeightOf(h.ModelId), p.Trades,
                 p.WinRate, p.AverageR, p.Sharpe, p.MaxDrawdown, p.ConsecutiveLosses, supervisor.Alarms.Count(a => a.ModelId == h.ModelId),
                 h.Calls, h.Failures, h.Timeouts, h.LastError));
         }

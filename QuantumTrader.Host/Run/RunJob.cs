@@ -217,13 +217,12 @@ public static class RunJob
             statuses.Add(await symbols.Ask<SymbolStatus>(new GetSymbolStatus(symbol), AskTimeout, cancel));
 
         var health = serving.Health().ToDictionary(h => h.ModelId);
-        var servedWeight = serving.ModelIds.Sum(serving.Weights.WeightOf);
         var modelSummaries = new List<ModelSummary>();
         foreach (var id in serving.ModelIds)
         {
             var p = await models.Ask<ModelPerformanceReport>(new GetModelPerformance(id), AskTimeout, cancel);
             var h = health[id];
-            modelSummaries.Add(new ModelSummary(id, h.Version, serving.Weights.WeightOf(id) / servedWeight, p.Trades, p.WinRate, p.AverageR, h.Failures, h.Timeouts));
+            modelSummaries.Add(new ModelSummary(id, h.Version, serving.EffectiveWeightOf(id), p.Trades, p.WinRate, p.AverageR, h.Failures, h.Timeouts));
         }
 
         var materializer = system.Materializer();

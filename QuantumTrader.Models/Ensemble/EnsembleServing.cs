@@ -90,6 +90,15 @@ public sealed class EnsembleServing
         return result;
     }
 
+    /// <summary>The model's effective share of the vote: its weight renormalised over the models served (0 when none has weight).</summary>
+    public double EffectiveWeightOf(string modelId)
+    {
+        var weights = _weights;
+        var ids = ModelIds;
+        var served = ids.Sum(weights.WeightOf);
+        return served > 0 && ids.Contains(modelId) ? weights.WeightOf(modelId) / served : 0;
+    }
+
     public IReadOnlyList<PredictorHealth> Health() =>
         _slots.Select(s => new PredictorHealth(s.Predictor.ModelId, s.Predictor.Version,
             Interlocked.Read(ref s.Calls), Interlocked.Read(ref s.Failures), Interlocked.Read(ref s.Timeouts), s.LastError)).ToArray();

@@ -10,6 +10,20 @@ public sealed class EnsembleServingTests
         new FeatureVector(FeatureCalculator.Set, SyntheticBars.Start, new double[FeatureCalculator.Set.Names.Count], true), [100.0]);
 
     [Fact]
+    public void A_models_effective_weight_is_its_weight_renormalised_over_the_models_served()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(1), _ => { });
+        Assert.Equal(0, serving.EffectiveWeightOf(ModelSlots.Xgb));
+
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, i => new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0.5)));
+        serving.Serve(new ScriptedPredictor(ModelSlots.Nhits, i => new Prediction(ModelSlots.Nhits, TradeAction.Hold, 0.5)));
+        // Seed weights 0.25 and 0.30 over the two served models; PatchTST is not served and has no share.
+        Assert.Equal(0.25 / 0.55, serving.EffectiveWeightOf(ModelSlots.Xgb), 12);
+        Assert.Equal(0.30 / 0.55, serving.EffectiveWeightOf(ModelSlots.Nhits), 12);
+        Assert.Equal(0, serving.EffectiveWeightOf(ModelSlots.PatchTst));
+    }
+
+    [Fact]
     public void A_model_that_throws_votes_hold_and_the_failure_is_counted_and_logged()
     {
         var log = new List<string>();
