@@ -1,4 +1,9 @@
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Persistence;
@@ -18,4 +23,16 @@ public static class JournalEvents
         TradesDelivered d => d.TradeIds.Count,
         _ => 1,
     };
+}
+
+/// <summary>The closed trades a journal holds, from the rows tagged trade-closed, in journal order (a ledger orders them by exit).</summary>
+public static class JournalTrades
+{
+    public static Task<List<ClosedTrade>> ReadAsync(SqlReadJournal journal, IMaterializer materializer) =>
+        journal.CurrentEventsByTag(EventTags.TradeClosed, Offset.NoOffset())
+            .RunAggregate(new List<ClosedTrade>(), (list, env) =>
+            {
+                list.AddRange(SymbolEventsCommitted.Unpack(env.Event).OfType<TradeClosed>().Select(t => t.Trade));
+                return list;
+            }, materializer);
 }

@@ -32,7 +32,7 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
-            Members(), Shards(), Models(), Learning(), Ess(), Risk(), registry,
+            Members(), Shards(), Models(), Learning(), Trades(), Ess(), Risk(), registry,
         };
     }
 
@@ -135,6 +135,40 @@ public static class CtlVerb
                 alarms.AddRow(a.Time.ToString("O", CultureInfo.InvariantCulture), a.ModelId, a.Severity.ToString(), Int(a.TradeIndex), Markup.Escape(a.Alarm.Describe()));
             Out.Write(alarms);
             JsonOut.Write(parse.GetValue(json), s);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Trades()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var last = new Option<int>("--last") { Description = "How many of the latest closed trades", DefaultValueFactory = _ => 20 };
+        var symbol = new Option<string?>("--symbol") { Description = "Only this symbol's trades" };
+        var command = new Command("trades", "The latest closed trades from the journal, each with the decision behind it: votes, ensemble, filter, sizing")
+        {
+            node, last, symbol, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var n = parse.GetValue(last);
+            if (n < 1) throw new UsageException($"--last must be at least 1, got {n}");
+            var path = $"/api/trades?last={n}" + (parse.GetValue(symbol) is { } s ? $"&symbol={Uri.EscapeDataString(s)}" : "");
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<TradesView>(path, cancel);
+            var table = new Table().Title($"latest closed trades ({view.Trades.Count} of {view.Total})")
+                .AddColumns("exit", "symbol", "side", "entry -> exit", "pnl", "R", "why it closed", "ensemble", "filter", "votes (weight)", "size");
+            foreach (var t in view.Trades)
+            {
+                var d = t.Decision;
+                var votes = string.Join(", ", d.Ensemble.Votes.Select(v => $"{v.ModelId} {v.Action.ToString().ToUpperInvariant()} {Num(v.Confidence)} ({Num(v.Weight)})"));
+                table.AddRow(t.ExitTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), t.Symbol, t.Side.ToString().ToLowerInvariant(),
+                    $"{Num(t.EntryPrice)} -> {Num(t.ExitPrice)}", Num(t.Pnl), Num(t.RMultiple), Markup.Escape(t.ExitReason),
+                    Markup.Escape($"{d.Ensemble.Action.ToString().ToUpperInvariant()} {Num(d.Ensemble.Confidence)}, agreement {Num(d.Ensemble.Agreement)}"),
+                    d.Filter.Verdict.ToString(), Markup.Escape(votes), d.Sizing is { } z ? Markup.Escape(z.Sizer) : "-");
+            }
+            Out.Write(table);
+            JsonOut.Write(parse.GetValue(json), view);
             return ExitCodes.Ok;
         });
         return command;

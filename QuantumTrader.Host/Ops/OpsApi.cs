@@ -4,6 +4,9 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -15,12 +18,14 @@ using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Host.Ops;
 
 /// <summary>
-/// The node's HTTP API for operators: the dashboard at "/", read views under "/api/..." (camelCase JSON), and
+/// The node's HTTP API for operators: the dashboard at "/", read views under "/api/..." (camelCase JSON; the closed
+/// trades with their decision records are read from the journal), and
 /// "/api/ask/{target}", which hands one protocol message (serialized as in the journal, its manifest in a header) to
 /// one of the node's actors and returns the actor's reply the same way. Each target takes only the messages listed
 /// for it, so the console can read and steer the node but cannot inject bars, trades or fills.
@@ -100,6 +105,8 @@ public sealed class OpsApi : IAsyncDisposable
             View(await _registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel)));
         _app.MapGet("/api/registry", async (CancellationToken cancel) =>
             View(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)));
+        _app.MapGet("/api/trades", async (int? last, string? symbol, CancellationToken cancel) =>
+            last is < 1 ? Refuse(StatusCodes.Status400BadRequest, $"last must be at least 1, got {last}") : View(await TradesAsync(last ?? 20, symbol, cancel)));
         _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
     }
 
@@ -155,6 +162,18 @@ public sealed class OpsApi : IAsyncDisposable
                 h.Calls, h.Failures, h.Timeouts, h.LastError));
         }
         return new ModelsView(models, supervisor.WeightsAsOf);
+    }
+
+    /// <summary>The closed trades the journal holds, in exit order, the last <paramref name="last"/> of them.</summary>
+    private async Task<TradesView> TradesAsync(int last, string? symbol, CancellationToken cancel)
+    {
+        var journal = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        // The ledger orders the trades by exit (symbols commit to the journal independently) and keeps each once.
+        var ledger = new TradeLedger(_services.StartingEquity);
+        foreach (var trade in await JournalTrades.ReadAsync(journal, _system.Materializer())) ledger.Add(trade);
+        var trades = ledger.Trades.Where(t => symbol is null || string.Equals(t.Symbol, symbol, StringComparison.OrdinalIgnoreCase)).ToArray();
+        cancel.ThrowIfCancellationRequested();
+        return new TradesView(trades.Length, trades.TakeLast(last).ToArray());
     }
 
     private async Task<IResult> AskAsync(string target, HttpContext context)

@@ -1,3 +1,5 @@
+using QuantumTrader.Models.Execution;
+
 namespace QuantumTrader.Host.Ops;
 
 /// <summary>One cluster member as this node sees it.</summary>
@@ -19,3 +21,6 @@ public sealed record ModelView(
 
 /// <summary>The served models and when the supervisor last set the weights (null: the seed weights still apply).</summary>
 public sealed record ModelsView(IReadOnlyList<ModelView> Models, DateTimeOffset? WeightsAsOf);
+
+/// <summary>The latest closed trades in exit order (the ledger's), each with its full decision record; <see cref="Total"/> counts every match in the journal.</summary>
+public sealed record TradesView(int Total, IReadOnlyList<ClosedTrade> Trades);

@@ -72,12 +72,7 @@ public static class RunJob
             if (ops is not null) observer.Info($"ops API and dashboard at {ops.Url}");
 
             var ledger = new TradeLedger(settings.StartingEquity);
-            var known = await journal.CurrentEventsByTag(EventTags.TradeClosed, Offset.NoOffset())
-                .RunAggregate(new List<ClosedTrade>(), (list, env) =>
-                {
-                    list.AddRange(SymbolEventsCommitted.Unpack(env.Event).OfType<TradeClosed>().Select(t => t.Trade));
-                    return list;
-                }, system.Materializer());
+            var known = await JournalTrades.ReadAsync(journal, system.Materializer());
             foreach (var t in known) ledger.Add(t);
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
             var book = new AccountBook(ledger);

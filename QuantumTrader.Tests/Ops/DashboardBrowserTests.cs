@@ -41,6 +41,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Matches(new Regex("<td>akka\\.tcp://quantumtrader@127\\.0\\.0\\.1:\\d+ \\(this node\\)</td><td>Up</td>"), page);
         Assert.Matches("<tr><td>account</td><td>[^<]+</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>", page);
         Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
+        Assert.Contains("<div id=\"trades\"><table><tbody><tr><th>exit</th>", page);
     }
 
     /// <summary>The page's DOM after its script ran, as headless Chromium dumps it.</summary>

@@ -27,10 +27,13 @@ public sealed class NodeServiceTests
             foreach (var verb in new[] { "models", "shards" })
                 seen[verb] = await Ctl(dir, url, verb);
             seen["ess"] = await Ctl(dir, url, "ess", "status");
+            seen["trades"] = await Ctl(dir, url, "trades", "--last", "5");
+            seen["eth"] = await Ctl(dir, url, "trades", "--symbol", "ETHUSDT", "--last", "100000");
         });
         var settings = new RunSettings
         {
             Data = [ReferenceRun.Data], StateDirectory = dir.File("state"), Models = ["xgb"], OpsUrl = "http://127.0.0.1:0",
+            TradesOut = dir.File("trades.csv"),
         };
 
         var summary = await RunJob.ExecuteAsync(settings, observer, CancellationToken.None);
@@ -42,6 +45,16 @@ public sealed class NodeServiceTests
         Assert.Equal(2, symbols.GetProperty("entities").GetInt32());
         Assert.Equal(summary.FinalEquity, seen["ess"].GetProperty("equity").GetDouble(), 6);
         Assert.Equal(summary.EssTransitions.Count, seen["ess"].GetProperty("transitions").GetArrayLength());
+
+        // The console's trades are the run's ledger: the same last five, in the same order, each with its decision record.
+        var ledger = File.ReadAllLines(dir.File("trades.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(summary.TradesClosed, seen["trades"].GetProperty("total").GetInt32());
+        var latest = seen["trades"].GetProperty("trades").EnumerateArray().ToArray();
+        Assert.Equal(ledger.TakeLast(5).Select(r => r[0]), latest.Select(t => t.GetProperty("tradeId").GetString()));
+        Assert.All(latest, t => Assert.Equal("xgb", t.GetProperty("decision").GetProperty("ensemble").GetProperty("votes")[0].GetProperty("modelId").GetString()));
+        var eth = seen["eth"].GetProperty("trades").EnumerateArray().ToArray();
+        Assert.Equal(ledger.Count(r => r[1] == "ETHUSDT"), eth.Length);
+        Assert.All(eth, t => Assert.Equal("ETHUSDT", t.GetProperty("symbol").GetString()));
     }
 
     [Fact]

@@ -62,6 +62,11 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal((self, 1), regions["account"]);
         Assert.Equal((self, 0), regions["symbol"]);
         Assert.Empty(shards.GetProperty("unanswered").EnumerateArray());
+
+        // No symbol has traded on this node yet: the journal holds no closed trade.
+        var (tradesCode, trades) = await Ctl("trades");
+        Assert.Equal((0, 0), (tradesCode, trades.GetProperty("total").GetInt32()));
+        Assert.Equal(ExitCodes.BadInput, (await Ctl("trades", "--last", "0")).Code);
     }
 
     [Fact]
@@ -204,8 +209,8 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         var html = await page.Content.ReadAsStringAsync();
 
-        var views = Regex.Matches(html, "\"(/api/[a-z]+)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
-        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk"], views);
+        var views = Regex.Matches(html, "\"(/api/[a-z]+(\\?[^\"]*)?)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10"], views);
         foreach (var view in views)
         {
             var response = await http.GetAsync(view);
