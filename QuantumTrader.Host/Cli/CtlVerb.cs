@@ -11,9 +11,10 @@ namespace QuantumTrader.Host.Cli;
 
 /// <summary>
 /// The ops console: talks to a running node ('qt node') over its HTTP API. Cluster members, shard regions and their
-/// entity counts, the served models and their weights, the supervisor's weight decisions and drift alarms, the emergency
-/// stop (status, manual trigger and reset), the risk limits per mode, and the model registry. Tables for people, --json for scripts; a node that cannot be reached exits
-/// with code 1 and says so, a request the node refuses exits with code 2 and its reason.
+/// entity counts, the served models and their weights, the supervisor's weight decisions and drift alarms, the latest
+/// trades with their decisions, the emergency stop (status, manual trigger and reset), the risk limits per mode, and the
+/// model registry. Tables for people, --json for scripts; a node that cannot be reached exits with code 1 and says so,
+/// a request the node refuses exits with code 2 and its reason.
 /// </summary>
 public static class CtlVerb
 {
