@@ -213,8 +213,11 @@ public sealed class OpsApi : IAsyncDisposable
         {
             return Refuse(StatusCodes.Status504GatewayTimeout, $"{target} did not answer {type.Name} within {AskTimeout.TotalSeconds:0} s");
         }
-        if (reply is Status.Failure failure)
-            return Refuse(StatusCodes.Status500InternalServerError, $"{target} failed {type.Name}: {failure.Cause.Message}");
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // An actor that answers Status.Failure (a journal write that failed, say) fails the ask with the cause.
+            return Refuse(StatusCodes.Status500InternalServerError, $"{target} failed {type.Name}: {ex.Message}");
+        }
         context.Response.Headers[ManifestHeader] = ProtocolTypes.ManifestOf(reply.GetType());
         return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(reply, reply.GetType(), ProtocolSerializer.JsonOptions), "application/json");
     }
