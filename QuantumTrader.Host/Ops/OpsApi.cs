@@ -95,6 +95,21 @@ public sealed class OpsApi : IAsyncDisposable
 
     private void Map()
     {
+        // An actor that answers Status.Failure (a journal write that failed, say) fails the ask with the cause: the
+        // console gets the cause, not an empty 500.
+        _app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path} failed: {ex.Message}");
+            }
+        });
         _app.MapGet("/", () => Results.Text(Dashboard.Html, "text/html; charset=utf-8"));
         _app.MapGet("/api/cluster", () => View(Cluster()));
         _app.MapGet("/api/shards", async (CancellationToken cancel) => View(await ShardsAsync(cancel)));
@@ -212,11 +227,6 @@ public sealed class OpsApi : IAsyncDisposable
         catch (AskTimeoutException)
         {
             return Refuse(StatusCodes.Status504GatewayTimeout, $"{target} did not answer {type.Name} within {AskTimeout.TotalSeconds:0} s");
-        }
-        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            // An actor that answers Status.Failure (a journal write that failed, say) fails the ask with the cause.
-            return Refuse(StatusCodes.Status500InternalServerError, $"{target} failed {type.Name}: {ex.Message}");
         }
         context.Response.Headers[ManifestHeader] = ProtocolTypes.ManifestOf(reply.GetType());
         return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(reply, reply.GetType(), ProtocolSerializer.JsonOptions), "application/json");

@@ -182,6 +182,16 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_node_behind_the_API_has_stopped_the_console_gets_the_cause_not_an_empty_failure()
+    {
+        await _served.Node.System.Terminate();
+
+        using var client = new OpsClient(_served.Api.Url);
+        var error = await Assert.ThrowsAsync<NodeCallException>(() => client.GetAsync<TradesView>("/api/trades", CancellationToken.None));
+        Assert.Matches("answered 500 InternalServerError: GET /api/trades failed: .+", error.Message);
+    }
+
+    [Fact]
     public async Task The_API_hands_a_target_only_the_messages_it_takes_and_refuses_invalid_ones_with_the_field()
     {
         using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
