@@ -37,33 +37,35 @@ public static class CtlVerb
         };
     }
 
-    private static Command Members()
+    /// <summary>A subcommand that reads one of the node's views, prints it for people and writes it with --json.</summary>
+    private static Command ViewCommand<T>(string name, string description, string path, Action<T> print)
     {
         var (node, json) = (NodeOption(), Json());
-        var command = new Command("members", "Cluster members as the node sees them: address, status, roles, reachability, leader") { node, json };
+        var command = new Command(name, description) { node, json };
         command.SetAction(async (parse, cancel) =>
         {
             using var client = new OpsClient(parse.GetValue(node)!);
-            var view = await client.GetAsync<ClusterView>("/api/cluster", cancel);
-            var table = new Table().Title($"cluster members ({view.Members.Count}) seen from {Markup.Escape(view.Self)}")
-                .AddColumns("address", "status", "roles", "reachable", "leader");
-            foreach (var m in view.Members)
-                table.AddRow(Markup.Escape(m.Address), m.Status, Markup.Escape(string.Join(", ", m.Roles)), m.Reachable ? "yes" : "NO", m.Address == view.Leader ? "yes" : "");
-            Out.Write(table);
-            JsonOut.Write(parse.GetValue(json), view);
+            var view = await client.GetAsync<T>(path, cancel);
+            print(view);
+            JsonOut.Write(parse.GetValue(json), view!);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static Command Shards()
-    {
-        var (node, json) = (NodeOption(), Json());
-        var command = new Command("shards", "Shard regions per node: how many shards and entities of each entity type run where") { node, json };
-        command.SetAction(async (parse, cancel) =>
+    private static Command Members() => ViewCommand<ClusterView>("members",
+        "Cluster members as the node sees them: address, status, roles, reachability, leader", "/api/cluster", view =>
         {
-            using var client = new OpsClient(parse.GetValue(node)!);
-            var view = await client.GetAsync<ShardsView>("/api/shards", cancel);
+            var table = new Table().Title($"cluster members ({view.Members.Count}) seen from {Markup.Escape(view.Self)}")
+                .AddColumns("address", "status", "roles", "reachable", "leader");
+            foreach (var m in view.Members)
+                table.AddRow(Markup.Escape(m.Address), m.Status, Markup.Escape(string.Join(", ", m.Roles)), m.Reachable ? "yes" : "NO", m.Address == view.Leader ? "yes" : "");
+            Out.Write(table);
+        });
+
+    private static Command Shards() => ViewCommand<ShardsView>("shards",
+        "Shard regions per node: how many shards and entities of each entity type run where", "/api/shards", view =>
+        {
             var table = new Table().Title("shard regions").AddColumns("region", "node").AddColumn(new TableColumn("shards").RightAligned())
                 .AddColumn(new TableColumn("entities").RightAligned());
             foreach (var r in view.Regions)
@@ -71,20 +73,11 @@ public static class CtlVerb
             Out.Write(table);
             if (view.Unanswered.Count > 0)
                 Out.MarkupLine($"[yellow]no complete answer in time from: {Markup.Escape(string.Join(", ", view.Unanswered))}[/]");
-            JsonOut.Write(parse.GetValue(json), view);
-            return ExitCodes.Ok;
         });
-        return command;
-    }
 
-    private static Command Models()
-    {
-        var (node, json) = (NodeOption(), Json());
-        var command = new Command("models", "Served models: version, ensemble weight now, live performance, drift alarms, serving failures") { node, json };
-        command.SetAction(async (parse, cancel) =>
+    private static Command Models() => ViewCommand<ModelsView>("models",
+        "Served models: version, ensemble weight now, live performance, drift alarms, serving failures", "/api/models", view =>
         {
-            using var client = new OpsClient(parse.GetValue(node)!);
-            var view = await client.GetAsync<ModelsView>("/api/models", cancel);
             var table = new Table()
                 .Title($"served models ({view.Models.Count}); weights {(view.WeightsAsOf is { } t ? $"set by the supervisor at {t:O}" : "at their seed values")}")
                 .AddColumns("model", "version", "weight", "trades", "win rate", "avg R", "Sharpe", "drift alarms", "calls", "failures", "timeouts");
@@ -92,11 +85,7 @@ public static class CtlVerb
                 table.AddRow(m.Id, Markup.Escape(m.Version), Num(m.Weight), Int(m.Trades), m.WinRate.ToString("P1", CultureInfo.InvariantCulture), Num(m.AverageR),
                     Num(m.Sharpe), Int(m.DriftAlarms), Int(m.Calls), Int(m.Failures), Int(m.Timeouts));
             Out.Write(table);
-            JsonOut.Write(parse.GetValue(json), view);
-            return ExitCodes.Ok;
         });
-        return command;
-    }
 
     private static Command Learning()
     {
