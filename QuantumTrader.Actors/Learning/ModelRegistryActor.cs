@@ -15,7 +15,8 @@ namespace QuantumTrader.Actors.Learning;
 /// The model registry (a cluster singleton): every version with its training range, metrics and artifact, one champion
 /// per slot, and the circuit breaker each promotion opens. A change of champion is only recorded once its artifact
 /// opens, and is served through <see cref="EnsembleServing"/> right after it is persisted, without a restart. A
-/// breaker is fed the slot's attributed trades; its trip rolls back to the previous champion. Deleting an artifact
+/// breaker is fed the slot's attributed trades; its trip rolls back to the previous champion. A retrained version runs
+/// in a shadow test and is promoted only when the promotion gate approves it. Deleting an artifact
 /// takes an explicit approval. On recovery the champions are served again.
 /// </summary>
 public sealed class ModelRegistryActor : ReceivePersistentActor
@@ -38,6 +39,8 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<RegisterModelVersion>(Handle);
         Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time), _breakerSettings)));
         Command<RollBackModelVersion>(c => Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time), _breakerSettings)));
+        Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time))));
+        Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time), _breakerSettings)));
         Command<MarkModelImportant>(c => Execute(_book.Process(new MarkImportant(c.Slot, c.Version, c.Important, c.Time))));
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
@@ -228,6 +231,8 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             VersionRegistered r => $"registered {r.Slot}/{r.Version}",
             VersionPromoted p => $"promoted {p.Slot}/{p.Version}" + (p.PreviousChampion is null ? "" : $" over {p.PreviousChampion}"),
             VersionRolledBack b => $"rolled {b.Slot} back from {b.FromVersion} to {b.Version}" + (b.MarkedDegraded ? $", {b.FromVersion} marked degraded" : ""),
+            ShadowTestStarted t => $"{t.Slot}/{t.Version} shadow-tests against {t.Champion} ({t.Trigger})",
+            PromotionGateDecided d => $"promotion gate on {d.Slot}/{d.Version}: {d.Report.Summary}",
             VersionMarkedImportant i => $"{i.Slot}/{i.Version} {(i.Important ? "marked" : "unmarked")} important",
             _ => $"{e.GetType().Name} {e.Slot}/{e.Version}",
         }));

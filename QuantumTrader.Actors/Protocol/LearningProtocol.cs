@@ -61,6 +61,12 @@ public sealed record PromoteModelVersion(string Slot, string Version, string Rea
 /// <summary>Back to <paramref name="Target"/>, or with null to the last earlier champion still usable; served at once.</summary>
 public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset Time) : IProtocolMessage;
 
+/// <summary>Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>).</summary>
+public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time) : IProtocolMessage;
+
+/// <summary>The promotion gate judges the challenger on <paramref name="Evidence"/>; an approval promotes and serves it at once.</summary>
+public sealed record DecideModelPromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time) : IProtocolMessage;
+
 public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : IProtocolMessage;
 
 /// <summary>The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the breaker's rollback target.</summary>

@@ -24,7 +24,8 @@ public static partial class ProtocolTypes
 
         // Journaled events of the model registry and its circuit breakers.
         Add<VersionRegistered>("registry.version-registered.v1");
-        Add<VersionMarkedChallenger>("registry.version-marked-challenger.v1");
+        Add<ShadowTestStarted>("registry.shadow-test-started.v1");
+        Add<PromotionGateDecided>("registry.promotion-gate-decided.v1");
         Add<VersionPromoted>("registry.version-promoted.v1");
         Add<VersionRolledBack>("registry.version-rolled-back.v1");
         Add<VersionMarkedDegraded>("registry.version-marked-degraded.v1");
@@ -40,6 +41,8 @@ public static partial class ProtocolTypes
         Add<RegisterModelVersion>("registry.register-version.v1");
         Add<PromoteModelVersion>("registry.promote-version.v1");
         Add<RollBackModelVersion>("registry.roll-back-version.v1");
+        Add<StartModelShadowTest>("registry.start-shadow-test.v1");
+        Add<DecideModelPromotion>("registry.decide-promotion.v1");
         Add<MarkModelImportant>("registry.mark-important.v1");
         Add<ApproveModelCleanup>("registry.approve-cleanup.v1");
         Add<ModelRegistryReply>("registry.reply.v1");

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace QuantumTrader.Host.Cli;
 
-/// <summary>The learning cascade's part of the run summary: drift alarms, weight changes and rollbacks.</summary>
+/// <summary>The learning cascade's part of the run summary: drift alarms, weight changes, rollbacks and retraining.</summary>
 public static class LearningTable
 {
     public static void Print(RunSummary s)
@@ -19,6 +19,11 @@ public static class LearningTable
         table.AddRow("rollbacks", s.Rollbacks.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var r in s.Rollbacks.Items)
             table.AddRow("", Markup.Escape($"{r.Slot}: {r.FromVersion} -> {r.ToVersion} at {r.Time:O}: {r.Reason}"));
+        var retraining = s.Retraining;
+        table.AddRow("retraining", !retraining.Enabled ? "off" : string.Create(CultureInfo.InvariantCulture,
+            $"{retraining.Retrained} retrained, {retraining.Promoted} promoted, {retraining.Rejected} rejected by the gate, {retraining.InShadow} in shadow ({retraining.Seconds:F1} s)"));
+        foreach (var d in retraining.Decisions.TakeLast(5))
+            table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{d.Slot}/{d.Version} at {d.Time:yyyy-MM-dd HH:mm}: {d.Verdict}")));
         AnsiConsole.Write(table);
     }
 }

@@ -73,6 +73,19 @@ public static class ModelsVerb
                 AnsiConsole.Write(breakers);
             }
 
+            var decisions = view.History.OfType<PromotionGateDecided>().ToArray();
+            if (decisions.Length > 0)
+            {
+                var gate = new Table().Title($"promotion gate ({decisions.Length} decisions)")
+                    .AddColumns("slot", "challenger", "champion", "decided", "shadow calls", "accuracy / champion's", "verdict");
+                foreach (var d in decisions)
+                    gate.AddRow(d.Slot, Markup.Escape(d.Version), Markup.Escape(d.Champion), d.Time.ToString("O", CultureInfo.InvariantCulture),
+                        d.Evidence.Challenger.Calls.ToString(CultureInfo.InvariantCulture),
+                        string.Create(CultureInfo.InvariantCulture, $"{d.Evidence.Challenger.Accuracy:0.###} / {d.Evidence.Champion.Accuracy:0.###}"),
+                        Markup.Escape(d.Report.Summary));
+                AnsiConsole.Write(gate);
+            }
+
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();
             JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History));
             return ExitCodes.Ok;

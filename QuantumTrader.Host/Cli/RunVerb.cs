@@ -48,6 +48,8 @@ public static class RunVerb
             command.Options.Add(option);
         var sizing = new SizingOptions();
         sizing.AddTo(command);
+        var retrain = new RetrainOptions();
+        retrain.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = new RunSettings
@@ -67,20 +69,30 @@ public static class RunVerb
                 MaxBatch = parse.GetValue(maxBatch),
                 OpsUrl = node ? parse.GetValue(http) : null,
             };
-            settings = sizing.Apply(parse, settings);
+            settings = retrain.Apply(parse, sizing.Apply(parse, settings));
             Validate(settings);
             var observer = new ConsoleObserver(serveAfterReplay: node);
-            var summary = await RunJob.ExecuteAsync(settings, observer, cancel);
-            if (observer.Served) return ExitCodes.Ok;
-            if (cancel.IsCancellationRequested)
+            RunSummary summary;
+            try
             {
-                AnsiConsole.MarkupLine("[yellow]interrupted: run the same command again to resume from the journal[/]");
-                return ExitCodes.Failure;
+                summary = await RunJob.ExecuteAsync(settings, observer, cancel);
             }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return Interrupted();
+            }
+            if (observer.Served) return ExitCodes.Ok;
+            if (cancel.IsCancellationRequested) return Interrupted();
             SummaryTable.Print(summary);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static int Interrupted()
+    {
+        AnsiConsole.MarkupLine("[yellow]interrupted: run the same command again to resume from the journal[/]");
+        return ExitCodes.Failure;
     }
 
     private static void Validate(RunSettings s)

@@ -154,24 +154,32 @@ public sealed class LearningDriver
             var trained = _serving.PredictorOf(slot)!.Version;
             var sidecar = Path.GetFullPath(ModelBootstrap.SidecarPath(stateDirectory, slot, trained));
             if (!File.Exists(sidecar)) continue;
-            var artifact = TreeModelArtifact.Load(sidecar);
-            var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["trainingRows"] = artifact.TrainingRows };
-            if (artifact.Metrics is { } m)
-            {
-                metrics["validationRows"] = m.Rows;
-                metrics["accuracy"] = m.Accuracy;
-                metrics["logLoss"] = m.LogLoss;
-                metrics["auc"] = m.Auc;
-            }
-
-            var to = artifact.TrainedTo ?? plan.TrainedTo;
-            var size = new FileInfo(sidecar).Length + new FileInfo(artifact.OnnxPath(sidecar)).Length;
-            var reply = await _registry.Ask<ModelRegistryReply>(new RegisterModelVersion(
-                slot, trained, new TrainingRange(artifact.TrainedFrom ?? to, to), metrics, sidecar, size, to, PromoteIfFirst: true), AskTimeout, cancel);
+            var reply = await _registry.Ask<ModelRegistryReply>(Registration(slot, trained, sidecar, plan.TrainedTo, at: null, promoteIfFirst: true), AskTimeout, cancel);
             if (!reply.Succeeded) _observer.Info($"model registry: {slot}/{trained} not registered: {reply.Error}");
             var served = _serving.PredictorOf(slot)!.Version;
             if (served != trained) _observer.Info($"model registry: serving the champion {slot}/{served} rather than the version just trained, {trained}");
         }
+    }
+
+    /// <summary>
+    /// The registration of a trained tree artifact: its training range, validation metrics and size (sidecar and .onnx file),
+    /// dated <paramref name="at"/> or, when null, by the end of its training data (<paramref name="fallbackTo"/> if it has no times).
+    /// </summary>
+    public static RegisterModelVersion Registration(string slot, string version, string sidecar, DateTimeOffset fallbackTo, DateTimeOffset? at, bool promoteIfFirst)
+    {
+        var artifact = TreeModelArtifact.Load(sidecar);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["trainingRows"] = artifact.TrainingRows };
+        if (artifact.Metrics is { } m)
+        {
+            metrics["validationRows"] = m.Rows;
+            metrics["accuracy"] = m.Accuracy;
+            metrics["logLoss"] = m.LogLoss;
+            metrics["auc"] = m.Auc;
+        }
+
+        var to = artifact.TrainedTo ?? fallbackTo;
+        var size = new FileInfo(sidecar).Length + new FileInfo(artifact.OnnxPath(sidecar)).Length;
+        return new RegisterModelVersion(slot, version, new TrainingRange(artifact.TrainedFrom ?? to, to), metrics, Path.GetFullPath(sidecar), size, at ?? to, promoteIfFirst);
     }
 
     /// <summary>The order in which the replay handed the trades over: by the position of the bar that closed each (its symbol at its exit time).</summary>

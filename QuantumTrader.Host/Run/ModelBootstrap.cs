@@ -96,7 +96,7 @@ public static class ModelBootstrap
     }
 
     /// <summary>Rows of all symbols in time order, so a chronological validation split holds the latest rows of every symbol.</summary>
-    private static TreeTrainingSet Pool(IReadOnlyList<TreeTrainingSet> sets)
+    public static TreeTrainingSet Pool(IReadOnlyList<TreeTrainingSet> sets)
     {
         var rows = sets.SelectMany(s => s.X.Select((x, i) => (X: x, Y: s.Y[i], T: s.Times![i])))
             .OrderBy(r => r.T).ToArray();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Replay;
@@ -80,6 +81,9 @@ public static class RunJob
             var account = await AccountDriver.StartAsync(system, await registry.GetAsync<AccountRegion>(cancel), services.AccountId, book, cancel);
             var learning = await LearningDriver.StartAsync(registry, serving, settings, plan, data.Bars, ledger.Trades.ToArray(), observer, cancel);
             var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
+            using var retraining = settings.Retrain is { } retrain
+                ? await RetrainingDriver.StartAsync(registry, serving, settings, retrain, data, plan, observer, cancel)
+                : null;
             // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
             await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
             await observer.BeforeReplayAsync(cancel);
@@ -88,7 +92,7 @@ public static class RunJob
             var replayCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var replayGcPause = GC.GetTotalPauseDuration();
             var replayAllocated = GC.GetTotalAllocatedBytes();
-            var counters = await Replay(data, plan, settings.MaxBatch, symbols, account, learning, sizing, services.Risk, observer, system, cancel);
+            var counters = await Replay(data, plan, settings.MaxBatch, symbols, account, learning, sizing, retraining, services.Risk, observer, system, cancel);
             learning.Finish();
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
@@ -108,6 +112,8 @@ public static class RunJob
                 {
                     Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds,
                     ReplayGcPauseSeconds = replayGcPause.TotalSeconds, ReplayAllocatedMegabytes = replayAllocated / 1e6,
+                    Retraining = retraining is null ? RetrainingSummary.Off
+                        : retraining.Summarize(await (await registry.GetAsync<ModelRegistrySingleton>(cancel)).Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)),
                     ReplayBatches = counters.Batches, BarsDecidedAgain = counters.DecidedAgain, BatchesDecidedAgain = counters.BatchesDecidedAgain,
                 },
                 ess, journal, system.Materializer());
@@ -134,28 +140,61 @@ public static class RunJob
 
     private sealed record Counters(long Replayed, long AlreadyProcessed, long Batches, long DecidedAgain, long BatchesDecidedAgain);
 
+    /// <summary>
+    /// Sends every bar through the symbols. With retraining the replay stops at each of its checks until the check is done,
+    /// so a promotion serves from the check's time on, as it would live.
+    /// </summary>
     private static async Task<Counters> Replay(
         ReplayData data, TradingPlan plan, int maxBatch, IActorRef symbols, AccountDriver account, LearningDriver learning, SizingRun sizing,
-        RiskBoard risk, IRunObserver observer, ActorSystem system, CancellationToken cancel)
+        RetrainingDriver? retraining, RiskBoard risk, IRunObserver observer, ActorSystem system, CancellationToken cancel)
     {
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         var total = data.Bars.Count;
-        var bars = data.Bars.Select(bar =>
+        var groups = SameTime(data.Bars.Select(bar =>
         {
             var seq = seqs[bar.Symbol] = seqs.GetValueOrDefault(bar.Symbol) + 1;
             return new BarToDecide(seq, bar, plan.TradesAt(bar));
-        });
+        })).ToArray();
 
         var reported = 0L;
+        var before = 0L;
         var host = new ReplayHost(account, learning, sizing, risk, n =>
         {
+            n += before;
             if (n - reported < 250 && n != total) return;
             reported = n;
             observer.Progress(n, total);
         }, cancel);
+
+        var checks = retraining is null ? [] : RetrainingDriver.Checks(plan, data.Bars[^1].Time, retraining.Settings);
+        var sum = new Counters(0, 0, 0, 0, 0);
+        var next = 0;
+        for (var k = 0; k <= checks.Count; k++)
+        {
+            var end = k < checks.Count ? checks[k] : DateTimeOffset.MaxValue;
+            var from = next;
+            while (next < groups.Length && groups[next].Time < end) next++;
+            if (retraining is not null && from < groups.Length) await retraining.AlignServingAsync(groups[from].Time, cancel);
+            var counts = await ReplaySegment(groups[from..next], maxBatch, symbols, host, system, cancel);
+            before += groups[from..next].Sum(g => g.Bars.Count);
+            // The symbols count replayed and already processed bars since they started; the driver counts its own batches.
+            sum = new Counters(Math.Max(sum.Replayed, counts.Replayed), Math.Max(sum.AlreadyProcessed, counts.AlreadyProcessed), sum.Batches + counts.Batches,
+                sum.DecidedAgain + counts.DecidedAgain, sum.BatchesDecidedAgain + counts.BatchesDecidedAgain);
+            if (k < checks.Count) await retraining!.CheckAsync(end, cancel);
+        }
+        if (retraining is not null) await retraining.AlignServingAsync(DateTimeOffset.MaxValue, cancel);
+        if (sum.AlreadyProcessed > 0)
+            observer.Info($"{sum.AlreadyProcessed} bar(s) were already processed before this start; {sum.Replayed} re-aligned with the journal");
+        return sum;
+    }
+
+    private static async Task<Counters> ReplaySegment(
+        ReplayDriver.Group[] groups, int maxBatch, IActorRef symbols, ReplayHost host, ActorSystem system, CancellationToken cancel)
+    {
+        if (groups.Length == 0) return new Counters(0, 0, 0, 0, 0);
         var done = new TaskCompletionSource<ReplayCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
         var driver = system.ActorOf(ReplayDriver.PropsFor(symbols, host, done, AskTimeout, maxBatch));
-        var killSwitch = Source.From(SameTime(bars))
+        var killSwitch = Source.From(groups)
             .Grouped(256)
             .Select(batch => batch.ToArray())
             .ViaMaterialized(KillSwitches.Single<ReplayDriver.Group[]>(), Keep.Right)
@@ -165,8 +204,6 @@ public static class RunJob
         ReplayCounts counts;
         await using (cancel.Register(() => { killSwitch.Shutdown(); done.TrySetCanceled(); }))
             counts = await done.Task;
-        if (counts.AlreadyProcessed > 0)
-            observer.Info($"{counts.AlreadyProcessed} bar(s) were already processed before this start; {counts.Replayed} re-aligned with the journal");
         return new Counters(counts.Replayed, counts.AlreadyProcessed, counts.Batches, counts.DecidedAgain, counts.BatchesDecidedAgain);
     }
 

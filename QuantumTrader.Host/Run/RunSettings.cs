@@ -1,3 +1,4 @@
+using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
 
 namespace QuantumTrader.Host.Run;
@@ -30,6 +31,12 @@ public sealed record RunSettings
     public SizingMode Sizing { get; init; } = SizingMode.Fixed;
     public bool SizingShadow { get; init; } = true;
     public int SizingUpdateEvery { get; init; } = 100;
+
+    /// <summary>
+    /// Continuous retraining of the tree slots behind a shadow test and the promotion gate; null: the trained versions serve
+    /// throughout. The run and node verbs retrain weekly unless told otherwise (--retrain-every 0).
+    /// </summary>
+    public RetrainSettings? Retrain { get; init; }
 
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }

@@ -22,10 +22,21 @@ public sealed record RollbackSummary(int Count, IReadOnlyList<RollbackEntry> Ite
     public static readonly RollbackSummary None = new(0, []);
 }
 
+/// <summary>One promotion gate decision: the challenger, the champion it shadowed, both accuracies and the gate's verdict in words.</summary>
+public sealed record GateDecisionEntry(string Slot, string Version, string Champion, DateTimeOffset Time, bool Approved, int ShadowCalls,
+    double Accuracy, double ChampionAccuracy, string Verdict);
+
+/// <summary>Continuous retraining: versions retrained and shadow-tested, the gate's decisions, and the seconds it took.</summary>
+public sealed record RetrainingSummary(bool Enabled, int Retrained, int Promoted, int Rejected, int InShadow, double Seconds, IReadOnlyList<GateDecisionEntry> Decisions)
+{
+    public static readonly RetrainingSummary Off = new(false, 0, 0, 0, 0, 0, []);
+}
+
 /// <summary>The learning cascade's decisions as the journal holds them at the end of the run.</summary>
 public sealed partial record RunSummary
 {
     public DriftAlarmSummary DriftAlarms { get; init; } = DriftAlarmSummary.None;
     public WeightChangeSummary WeightChanges { get; init; } = WeightChangeSummary.None;
     public RollbackSummary Rollbacks { get; init; } = RollbackSummary.None;
+    public RetrainingSummary Retraining { get; init; } = RetrainingSummary.Off;
 }

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace QuantumTrader.Models.Learning;
 
-public enum ModelVersionStatus { Registered, Challenger, Champion, Retired, Degraded }
+/// <summary>Challenger: in a shadow test. Rejected: the promotion gate turned it down (an operator may still promote it).</summary>
+public enum ModelVersionStatus { Registered, Challenger, Champion, Retired, Degraded, Rejected }
 
 /// <summary>The market data a version was trained on.</summary>
 public sealed record TrainingRange(DateTimeOffset From, DateTimeOffset To);
@@ -29,7 +30,8 @@ public sealed record ModelVersionRecord(
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
 [JsonDerivedType(typeof(VersionRegistered), "version-registered")]
-[JsonDerivedType(typeof(VersionMarkedChallenger), "version-marked-challenger")]
+[JsonDerivedType(typeof(ShadowTestStarted), "shadow-test-started")]
+[JsonDerivedType(typeof(PromotionGateDecided), "promotion-gate-decided")]
 [JsonDerivedType(typeof(VersionPromoted), "version-promoted")]
 [JsonDerivedType(typeof(VersionRolledBack), "version-rolled-back")]
 [JsonDerivedType(typeof(VersionMarkedDegraded), "version-marked-degraded")]
@@ -39,7 +41,11 @@ public sealed record ModelVersionRecord(
 public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent;
 
 public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);
-public sealed record VersionMarkedChallenger(string Slot, string Version, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary><see cref="Version"/> runs in shadow beside <see cref="Champion"/>, retrained because of <see cref="Trigger"/>.</summary>
+public sealed record ShadowTestStarted(string Slot, string Version, string Champion, string Trigger, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>The promotion gate's decision on a challenger, with the shadow test it judged; a VersionPromoted follows an approval.</summary>
+public sealed record PromotionGateDecided(string Slot, string Version, string Champion, ShadowTestResult Evidence, PromotionGateReport Report, DateTimeOffset Time)
+    : RegistryEvent(Slot, Version, Time);
 /// <summary><see cref="Version"/> became the slot's champion, replacing <see cref="PreviousChampion"/> (null for the first).</summary>
 public sealed record VersionPromoted(string Slot, string Version, string? PreviousChampion, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 /// <summary>The champion <see cref="FromVersion"/> was replaced by the earlier <see cref="Version"/>; degraded or retired.</summary>
@@ -54,7 +60,10 @@ public abstract record RegistryCommand(string Slot, DateTimeOffset Time);
 
 public sealed record RegisterVersion(string Slot, string Version, TrainingRange TrainingData, IReadOnlyDictionary<string, double> Metrics,
     string ArtifactPath, long SizeBytes, DateTimeOffset Time) : RegistryCommand(Slot, Time);
-public sealed record MarkChallenger(string Slot, string Version, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>Starts the shadow test of a registered version against the slot's champion; one test per slot at a time.</summary>
+public sealed record StartShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>The promotion gate judges the challenger on its shadow test; approval promotes it. A version is judged once.</summary>
+public sealed record DecidePromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record PromoteVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>
 /// Roll the slot back to <see cref="Target"/>, or with null to the most recent earlier champion still usable.
@@ -114,7 +123,8 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         {
             RegisterVersion c => Register(c),
             RollBackVersion c => RollBack(c),
-            MarkChallenger c => With(c.Slot, c.Version, v => Challenge(c, v)),
+            StartShadowTest c => With(c.Slot, c.Version, v => StartShadow(c, v)),
+            DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
             PromoteVersion c => With(c.Slot, c.Version, v => Promote(c, v)),
             MarkDegraded c => With(c.Slot, c.Version, v => Degrade(c, v)),
             MarkImportant c => With(c.Slot, c.Version, v =>
@@ -135,7 +145,8 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         var versions = e switch
         {
             VersionRegistered r => [.. Versions, r.Record],
-            VersionMarkedChallenger => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
+            ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
+            PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
                 v => v with { Status = ModelVersionStatus.Retired }),
             VersionRolledBack b => Update(b.Slot, b.Version, b.FromVersion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
@@ -174,16 +185,36 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         : v.Status == ModelVersionStatus.Degraded ? $"version {v.Id} is marked degraded"
         : null;
 
-    private static RegistryResult Challenge(MarkChallenger c, ModelVersionRecord v)
+    private RegistryResult StartShadow(StartShadowTest c, ModelVersionRecord v)
     {
+        if (History.Any(e => e is ShadowTestStarted s && s.Slot == c.Slot && s.Version == c.Version)) return RegistryResult.Ok();
         if (Unusable(v) is { } why) return RegistryResult.Refuse(why);
-        return v.Status switch
-        {
-            ModelVersionStatus.Champion => RegistryResult.Refuse($"version {v.Id} is the champion"),
-            ModelVersionStatus.Challenger => RegistryResult.Ok(),
-            _ => RegistryResult.Ok(new VersionMarkedChallenger(c.Slot, c.Version, c.Time)),
-        };
+        if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is the champion");
+        if (Champion(c.Slot) is not { } champion) return RegistryResult.Refuse($"slot {c.Slot} has no champion to shadow");
+        if (ShadowTestOf(c.Slot) is { } running) return RegistryResult.Refuse($"slot {c.Slot} already shadow-tests {running.Version}");
+        if (string.IsNullOrWhiteSpace(c.Trigger)) return RegistryResult.Refuse("a shadow test must say what triggered the retraining");
+        return RegistryResult.Ok(new ShadowTestStarted(c.Slot, c.Version, champion.Version, c.Trigger, c.Time));
     }
+
+    private RegistryResult Decide(DecidePromotion c, ModelVersionRecord v)
+    {
+        if (History.Any(e => e is PromotionGateDecided d && d.Slot == c.Slot && d.Version == c.Version)) return RegistryResult.Ok();
+        if (v.Status != ModelVersionStatus.Challenger) return RegistryResult.Refuse($"version {v.Id} is not in a shadow test");
+        if (c.Gate.Validate() is { } invalid) return RegistryResult.Refuse(invalid);
+        var champion = Champion(c.Slot)!;
+        var report = PromotionGate.Evaluate(c.Evidence, c.Gate);
+        var decided = new PromotionGateDecided(c.Slot, c.Version, champion.Version, c.Evidence, report, c.Time);
+        return report.Approved
+            ? RegistryResult.Ok(decided, new VersionPromoted(c.Slot, c.Version, champion.Version, "promotion gate " + report.Summary, c.Time))
+            : RegistryResult.Ok(decided);
+    }
+
+    /// <summary>The slot's running shadow test: the challenger it started and has not decided yet.</summary>
+    public ShadowTestStarted? ShadowTestOf(string slot) =>
+        History.OfType<ShadowTestStarted>().LastOrDefault(s => s.Slot == slot && Find(slot, s.Version)?.Status == ModelVersionStatus.Challenger);
+
+    /// <summary>The registry as it stood at <paramref name="time"/>: only the events stamped at or before it.</summary>
+    public ModelRegistryState AsOf(DateTimeOffset time) => History.Where(e => e.Time <= time).Aggregate(Empty, (s, e) => s.Apply(e));
 
     private RegistryResult Promote(PromoteVersion c, ModelVersionRecord v)
     {

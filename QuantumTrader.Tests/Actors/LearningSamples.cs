@@ -41,8 +41,13 @@ public static class LearningSamples
         foreach (var v in new[] { "xgb-v1", "xgb-v2", "xgb-v3" })
             Do(new RegisterVersion(ModelSlots.Xgb, v, range, metrics, $"/state/models/xgb/{v}.json", 70_000, t0.AddDays(-1)));
         Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v1", "first version of the slot", t0.AddDays(-1)));
-        Do(new MarkChallenger(ModelSlots.Xgb, "xgb-v2", t0));
-        Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v2", "operator", t0));
+        Do(new StartShadowTest(ModelSlots.Xgb, "xgb-v2", "scheduled: newest training data is 168 h old (every 168 h)", t0));
+        var shadow = ShadowTestResult.Score(
+            Enumerable.Range(0, 150).Select(i => new ShadowSample(i % 2 == 0 ? "BTCUSDT" : "ETHUSDT", t0.AddHours(i),
+                i % 7 == 0 ? MarketRegime.Crash : MarketRegime.Ranging, i % 3 != 0, TradeAction.Buy, i % 3 != 0 ? TradeAction.Buy : TradeAction.Hold)),
+            new FeatureDriftScore(0.12, "rv_20"), t0, t0.AddHours(150));
+        var gate = new PromotionGateSettings(MinAccuracy: 0.6, MinCrashAccuracy: 0.6);
+        Do(new DecidePromotion(ModelSlots.Xgb, "xgb-v2", shadow, gate, t0));
         for (var i = 1; i <= 10; i++)
         {
             var (next, events) = book.Feed(LearningTrades.BothBuy(i, -1, t0));
@@ -78,6 +83,8 @@ public static class LearningSamples
             new RegisterModelVersion(ModelSlots.Xgb, "xgb-v5", range, metrics, "/state/models/xgb/xgb-v5.json", 71_000, t0, true),
             new PromoteModelVersion(ModelSlots.Xgb, "xgb-v5", "operator", t0),
             new RollBackModelVersion(ModelSlots.Xgb, "xgb-v1", "operator", true, t0),
+            new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0),
+            new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0),
             new MarkModelImportant(ModelSlots.Xgb, "xgb-v1", true, t0),
             new ApproveModelCleanup(ModelSlots.Xgb, "xgb-v3", "ops", t0),
             new ModelRegistryReply(true, null, registryEvents.OfType<RegistryEvent>().Take(3).ToArray(), "registered xgb/xgb-v1"),

@@ -175,8 +175,8 @@ public class ModelRegistryTests
     public void Registry_state_and_events_round_trip_through_json()
     {
         var s = ThreeVersions();
-        s = Run(s, new MarkChallenger("xgb", "v3", T0.AddDays(3)));
         s = Run(s, new PromoteVersion("xgb", "v1", "first", T0.AddDays(3)));
+        s = Run(s, new StartShadowTest("xgb", "v3", "scheduled", T0.AddDays(3)));
         s = Run(s, new PromoteVersion("xgb", "v2", "A/B win", T0.AddDays(4)));
         s = Run(s, new RollBackVersion("xgb", null, "breaker", true, T0.AddDays(5)));
         s = Run(s, new MarkImportant("xgb", "v1", true, T0.AddDays(5)));

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>The run verb's retraining options: the interval, the shadow minimum and the promotion gate's thresholds (seed defaults).</summary>
+public sealed class RetrainOptions
+{
+    private static readonly PromotionGateSettings Seed = PromotionGateSettings.Seed;
+
+    private readonly Option<double> _every = new("--retrain-every")
+    {
+        Description = "Hours of market time between retrainings of the tree models (also on a drift alarm); 0 turns retraining off",
+        DefaultValueFactory = _ => RetrainSettings.Weekly().Every.TotalHours,
+    };
+
+    private readonly Option<int> _shadowMin = new("--shadow-min")
+    {
+        Description = "Calls a retrained model makes in shadow before the promotion gate judges it",
+        DefaultValueFactory = _ => Seed.MinShadowCalls,
+    };
+
+    private readonly Option<double> _minAccuracy = new("--gate-min-accuracy") { Description = "Promotion gate: least shadow accuracy", DefaultValueFactory = _ => Seed.MinAccuracy };
+    private readonly Option<double> _minCrash = new("--gate-min-crash-accuracy") { Description = "Promotion gate: least accuracy in the crash regime", DefaultValueFactory = _ => Seed.MinCrashAccuracy };
+    private readonly Option<double> _minSymbol = new("--gate-min-symbol-accuracy") { Description = "Promotion gate: least accuracy on any symbol", DefaultValueFactory = _ => Seed.MinSymbolAccuracy };
+    private readonly Option<double> _maxDrift = new("--gate-max-drift") { Description = "Promotion gate: feature drift (Kolmogorov-Smirnov) must stay below this", DefaultValueFactory = _ => Seed.MaxDrift };
+    private readonly Option<double> _minImprovement = new("--gate-min-improvement") { Description = "Promotion gate: accuracy gain over the champion must exceed this fraction", DefaultValueFactory = _ => Seed.MinImprovement };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement }) command.Options.Add(option);
+    }
+
+    public RunSettings Apply(ParseResult parse, RunSettings settings)
+    {
+        var hours = parse.GetValue(_every);
+        if (!(hours >= 0 && double.IsFinite(hours))) throw new UsageException($"--retrain-every must be a number of hours >= 0, got {hours}");
+        if (hours == 0) return settings with { Retrain = null };
+        if (hours < 24) throw new UsageException($"--retrain-every must be at least 24 hours (the check interval) or 0, got {hours}");
+        var gate = new PromotionGateSettings(parse.GetValue(_shadowMin), parse.GetValue(_minAccuracy), parse.GetValue(_minCrash),
+            parse.GetValue(_minSymbol), parse.GetValue(_maxDrift), parse.GetValue(_minImprovement));
+        var weekly = RetrainSettings.Weekly(gate);
+        var retrain = weekly with { Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours) };
+        if (retrain.Validate() is { } error) throw new UsageException(error);
+        return settings with { Retrain = retrain };
+    }
+}

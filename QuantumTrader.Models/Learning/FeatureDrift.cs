@@ -1,0 +1,43 @@
+namespace QuantumTrader.Models.Learning;
+
+/// <summary>The largest two-sample Kolmogorov-Smirnov statistic over a model's features, and the feature it came from.</summary>
+public sealed record FeatureDriftScore(double Score, string? Feature);
+
+/// <summary>
+/// Seed 004's feature drift: how far the rows a model now sees have moved from the rows it was trained on, as the
+/// Kolmogorov-Smirnov statistic (the largest gap between the two empirical distribution functions, 0 to 1) per feature.
+/// </summary>
+public static class FeatureDrift
+{
+    public static double KolmogorovSmirnov(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count == 0 || b.Count == 0) throw new ArgumentException("both samples need at least one value");
+        var x = a.Order().ToArray();
+        var y = b.Order().ToArray();
+        int i = 0, j = 0;
+        var largest = 0.0;
+        while (i < x.Length && j < y.Length)
+        {
+            // Step past every copy of the smaller value in both samples, so ties never open a gap.
+            var v = Math.Min(x[i], y[j]);
+            while (i < x.Length && x[i] == v) i++;
+            while (j < y.Length && y[j] == v) j++;
+            largest = Math.Max(largest, Math.Abs((double)i / x.Length - (double)j / y.Length));
+        }
+        return largest;
+    }
+
+    /// <summary>The feature whose distribution moved most between <paramref name="trained"/> and <paramref name="recent"/> (rows line up with <paramref name="names"/>).</summary>
+    public static FeatureDriftScore Score(IReadOnlyList<float[]> trained, IReadOnlyList<float[]> recent, IReadOnlyList<string> names)
+    {
+        if (trained.Count == 0 || recent.Count == 0) return new FeatureDriftScore(0, null);
+        var best = new FeatureDriftScore(0, null);
+        for (var f = 0; f < names.Count; f++)
+        {
+            var column = f;
+            var score = KolmogorovSmirnov(trained.Select(r => (double)r[column]).ToArray(), recent.Select(r => (double)r[column]).ToArray());
+            if (score > best.Score) best = new FeatureDriftScore(score, names[f]);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace QuantumTrader.Models.Learning;
+
+/// <summary>
+/// Continuous retraining (seed 001's learning manager): every <see cref="CheckEvery"/> of market time a slot is
+/// retrained when <see cref="Every"/> has passed since its newest version was trained, or when a drift alarm fired
+/// on it since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
+/// calls or <see cref="MaxShadow"/> has passed, and the promotion gate decides.
+/// </summary>
+public sealed record RetrainSettings(TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate)
+{
+    /// <summary>Seed 001: weekly retraining, drift checked every 24 hours.</summary>
+    public static RetrainSettings Weekly(PromotionGateSettings? gate = null) =>
+        new(TimeSpan.FromHours(168), TimeSpan.FromHours(24), TimeSpan.FromHours(336), gate ?? PromotionGateSettings.Seed);
+
+    public string? Validate()
+    {
+        if (Every <= TimeSpan.Zero) return "the retraining interval must be positive";
+        if (CheckEvery <= TimeSpan.Zero || CheckEvery > Every) return "the check interval must be positive and at most the retraining interval";
+        if (MaxShadow < CheckEvery) return "the longest shadow test must be at least one check interval";
+        return Gate.Validate();
+    }
+}
+
+public static class RetrainPolicy
+{
+    /// <summary>Why the slot should be retrained at <paramref name="now"/>, or null when it should not.</summary>
+    public static string? Trigger(DateTimeOffset now, DateTimeOffset trainedAt, DateTimeOffset? driftAlarm, RetrainSettings settings)
+    {
+        if (driftAlarm is { } alarm && alarm > trainedAt && alarm <= now)
+            return F($"drift alarm at {alarm:O}, after the newest version was trained ({trainedAt:O})");
+        var age = now - trainedAt;
+        return age >= settings.Every ? F($"scheduled: the newest version was trained {age.TotalHours:0} h ago (every {settings.Every.TotalHours:0} h)") : null;
+    }
+
+    /// <summary>The shadow test is ready for the gate: enough calls, or it ran as long as it may.</summary>
+    public static bool DecisionDue(int challengerCalls, DateTimeOffset started, DateTimeOffset now, RetrainSettings settings) =>
+        challengerCalls >= settings.Gate.MinShadowCalls || now - started >= settings.MaxShadow;
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Tests.Learning;
+
+public class RetrainPolicyTests
+{
+    private static readonly DateTimeOffset Trained = new(2021, 2, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly RetrainSettings Weekly = RetrainSettings.Weekly();
+
+    [Fact]
+    public void A_slot_is_retrained_once_its_newest_version_is_a_week_old()
+    {
+        Assert.Null(RetrainPolicy.Trigger(Trained.AddHours(167), Trained, null, Weekly));
+        Assert.Equal("scheduled: the newest version was trained 168 h ago (every 168 h)", RetrainPolicy.Trigger(Trained.AddHours(168), Trained, null, Weekly));
+    }
+
+    [Fact]
+    public void A_drift_alarm_after_the_newest_training_retrains_at_once()
+    {
+        var alarm = Trained.AddHours(30);
+
+        Assert.Equal("drift alarm at 2021-02-02T06:00:00.0000000+00:00, after the newest version was trained (2021-02-01T00:00:00.0000000+00:00)",
+            RetrainPolicy.Trigger(Trained.AddHours(48), Trained, alarm, Weekly));
+        Assert.Null(RetrainPolicy.Trigger(Trained.AddHours(48), Trained, Trained.AddHours(-1), Weekly));
+        Assert.Null(RetrainPolicy.Trigger(Trained.AddHours(24), Trained, alarm, Weekly));
+    }
+
+    [Fact]
+    public void The_gate_decides_with_enough_calls_or_when_the_test_ran_its_longest()
+    {
+        Assert.False(RetrainPolicy.DecisionDue(99, Trained, Trained.AddHours(335), Weekly));
+        Assert.True(RetrainPolicy.DecisionDue(100, Trained, Trained.AddHours(24), Weekly));
+        Assert.True(RetrainPolicy.DecisionDue(3, Trained, Trained.AddHours(336), Weekly));
+    }
+
+    [Fact]
+    public void Settings_that_cannot_work_are_refused()
+    {
+        Assert.Null(Weekly.Validate());
+        Assert.Equal("the check interval must be positive and at most the retraining interval",
+            (Weekly with { CheckEvery = TimeSpan.FromHours(200) }).Validate());
+        Assert.Equal("the longest shadow test must be at least one check interval", (Weekly with { MaxShadow = TimeSpan.FromHours(1) }).Validate());
+    }
+}

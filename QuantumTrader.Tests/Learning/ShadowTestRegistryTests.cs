@@ -1,0 +1,111 @@
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Tests.Learning;
+
+/// <summary>The registry's side of retraining: a shadow test per slot, the gate's decision journaled, promotion only on approval.</summary>
+public class ShadowTestRegistryTests
+{
+    private static readonly ShadowTestResult Good = PromotionGateTests.Shadow(200, challengerRight: 7, championRight: 6);
+    private static readonly ShadowTestResult Weak = PromotionGateTests.Shadow(200, challengerRight: 5, championRight: 6);
+
+    /// <summary>v1 champion, v2 and v3 registered.</summary>
+    private static ModelRegistryState Registry()
+    {
+        var s = ModelRegistryState.Empty;
+        foreach (var (v, day) in new[] { ("v1", 0), ("v2", 7), ("v3", 14) }) s = ModelRegistryTests.Run(s, ModelRegistryTests.Register(v, ModelRegistryTests.T0.AddDays(day)));
+        return ModelRegistryTests.Run(s, new PromoteVersion("xgb", "v1", "first version of the slot", ModelRegistryTests.T0));
+    }
+
+    [Fact]
+    public void An_approved_challenger_is_promoted_with_the_gate_report_as_its_reason()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+        Assert.Equal(ModelVersionStatus.Challenger, s.Find("xgb", "v2")!.Status);
+        Assert.Equal("v1", s.ShadowTestOf("xgb")!.Champion);
+
+        var result = s.Process(new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10)));
+
+        Assert.True(result.Succeeded, result.Error);
+        var decided = Assert.IsType<PromotionGateDecided>(result.Events[0]);
+        var promoted = Assert.IsType<VersionPromoted>(result.Events[1]);
+        Assert.True(decided.Report.Approved);
+        Assert.Equal(("v2", "v1"), (promoted.Version, promoted.PreviousChampion));
+        Assert.Equal("promotion gate " + decided.Report.Summary, promoted.Reason);
+        s = result.Events.Aggregate(s, (x, e) => x.Apply(e));
+        Assert.Equal("v2", s.Champion("xgb")!.Version);
+        Assert.Null(s.ShadowTestOf("xgb"));
+    }
+
+    [Fact]
+    public void A_rejected_challenger_is_marked_and_the_champion_keeps_serving()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "drift alarm", ModelRegistryTests.T0.AddDays(7)));
+
+        s = ModelRegistryTests.Run(s, new DecidePromotion("xgb", "v2", Weak, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10)));
+
+        Assert.Equal("v1", s.Champion("xgb")!.Version);
+        Assert.Equal(ModelVersionStatus.Rejected, s.Find("xgb", "v2")!.Status);
+        var decided = s.History.OfType<PromotionGateDecided>().Single();
+        Assert.StartsWith("rejected: accuracy 0.5 < 0.65", decided.Report.Summary);
+        Assert.Same(Weak, decided.Evidence);
+        Assert.Null(s.ShadowTestOf("xgb"));
+        // The operator's override: a rejected version can still be promoted by hand.
+        Assert.Equal("v2", ModelRegistryTests.Run(s, new PromoteVersion("xgb", "v2", "operator override", ModelRegistryTests.T0.AddDays(11))).Champion("xgb")!.Version);
+    }
+
+    [Fact]
+    public void Starting_and_deciding_again_changes_nothing()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+        Assert.Empty(s.Process(new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7))).Events);
+
+        s = ModelRegistryTests.Run(s, new DecidePromotion("xgb", "v2", Weak, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10)));
+        var again = s.Process(new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(11)));
+        var restart = s.Process(new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(12)));
+
+        Assert.True(again.Succeeded && restart.Succeeded);
+        Assert.Empty(again.Events);
+        Assert.Empty(restart.Events);
+        Assert.Equal(ModelVersionStatus.Rejected, s.Find("xgb", "v2")!.Status);
+    }
+
+    [Fact]
+    public void Shadow_tests_are_refused_where_they_cannot_run()
+    {
+        var s = Registry();
+        Assert.Equal("version xgb/v1 is the champion", s.Process(new StartShadowTest("xgb", "v1", "scheduled", ModelRegistryTests.T0.AddDays(7))).Error);
+        Assert.Equal("a shadow test must say what triggered the retraining", s.Process(new StartShadowTest("xgb", "v2", " ", ModelRegistryTests.T0.AddDays(7))).Error);
+        Assert.Equal("version xgb/v2 is not in a shadow test",
+            s.Process(new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(7))).Error);
+
+        s = ModelRegistryTests.Run(s, new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+        Assert.Equal("slot xgb already shadow-tests v2", s.Process(new StartShadowTest("xgb", "v3", "scheduled", ModelRegistryTests.T0.AddDays(14))).Error);
+
+        var noChampion = ModelRegistryTests.Run(ModelRegistryState.Empty, ModelRegistryTests.Register("v9", ModelRegistryTests.T0, slot: "lgbm"));
+        Assert.Equal("slot lgbm has no champion to shadow", noChampion.Process(new StartShadowTest("lgbm", "v9", "scheduled", ModelRegistryTests.T0)).Error);
+    }
+
+    [Fact]
+    public void The_registry_as_of_a_time_holds_only_what_happened_by_then()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+        s = ModelRegistryTests.Run(s, new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10)));
+
+        Assert.Equal("v2", s.Champion("xgb")!.Version);
+        Assert.Equal("v1", s.AsOf(ModelRegistryTests.T0.AddDays(9)).Champion("xgb")!.Version);
+        Assert.Equal("v2", s.AsOf(ModelRegistryTests.T0.AddDays(9)).ShadowTestOf("xgb")!.Version);
+        Assert.Null(s.AsOf(ModelRegistryTests.T0.AddDays(10)).ShadowTestOf("xgb"));
+        Assert.Single(s.AsOf(ModelRegistryTests.T0.AddDays(7).AddTicks(-1)).Versions);
+    }
+
+    [Fact]
+    public void A_promotion_through_the_gate_opens_a_circuit_breaker_on_the_new_champion()
+    {
+        var book = ModelRegistryBook.Empty with { Registry = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7))) };
+
+        var result = book.Process(new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10)));
+
+        var opened = Assert.Single(result.Events.OfType<CircuitBreakerOpened>());
+        Assert.Equal(("v2", "v1"), (opened.Breaker.NewVersion, opened.Breaker.PreviousVersion));
+    }
+}
