@@ -14,8 +14,8 @@ using QuantumTrader.Models.Trading;
 namespace QuantumTrader.Host.Cli;
 
 /// <summary>
-/// Where the registry's commands go: the journal of a state directory (a node started for the one command, while no
-/// other process uses it) or a running node through its ops API.
+/// Where the registry's commands go: the journal of a state directory (a node started for the one command; refused
+/// while another process uses the directory) or a running node through its ops API.
 /// </summary>
 public abstract class RegistryAccess
 {
@@ -42,6 +42,7 @@ public abstract class RegistryAccess
         {
             var node = new NodeSettings { StateDirectory = state };
             if (!File.Exists(node.JournalPath)) throw new UsageException($"'{state}' holds no journal ({node.JournalPath} does not exist); run 'qt run --state {state}' first");
+            using var stateLock = StateLock.Acquire(state);
             SqliteJournal.Prepare(node);
             var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
             using var host = RunJob.BuildHost(node, NodeServices.Default(serving, new SymbolRules()));

@@ -48,7 +48,7 @@ public static class RunJob
     public static async Task<RunSummary> ExecuteAsync(RunSettings settings, IRunObserver observer, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(settings.StateDirectory);
+        using var stateLock = StateLock.Acquire(settings.StateDirectory);
         var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow);
         if (data.Bars.Count == 0) throw new Cli.UsageException($"no valid bars in {string.Join(", ", data.Files)}");
         observer.Info($"{data.Bars.Count} bars of {string.Join(", ", data.Symbols)} from {data.Files.Count} file(s); {data.Rejected.Count} row(s) rejected");
