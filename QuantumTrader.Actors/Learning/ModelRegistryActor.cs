@@ -5,7 +5,6 @@ using Akka.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models;
 using QuantumTrader.Models.Ensemble;
-using QuantumTrader.Models.Ensemble.Onnx;
 using QuantumTrader.Models.Ensemble.Trees;
 using QuantumTrader.Models.Learning;
 
@@ -40,7 +39,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time), _breakerSettings)));
         Command<RollBackModelVersion>(c => Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time), _breakerSettings)));
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time))));
-        Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time), _breakerSettings)));
+        Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
         Command<MarkModelImportant>(c => Execute(_book.Process(new MarkImportant(c.Slot, c.Version, c.Important, c.Time))));
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
@@ -116,26 +115,27 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         var events = new List<IDomainEvent>();
         foreach (var trade in c.Trades)
         {
-            var (next, produced) = working.Feed(trade);
+            var (next, produced) = working.Feed(trade, _breakerSettings);
             working = next;
             events.AddRange(produced);
         }
 
         var sender = Sender;
-        var reply = new CircuitBreakersFed(events.OfType<CircuitBreakerTripped>().ToArray(), events.OfType<VersionRolledBack>().ToArray());
+        var reply = new CircuitBreakersFed(events.OfType<CircuitBreakerTripped>().ToArray(), events.OfType<VersionRolledBack>().ToArray(),
+            events.OfType<AbTestConcluded>().ToArray());
         if (events.Count == 0)
         {
             sender.Tell(reply);
             return;
         }
 
-        // The trip must be recorded even when the previous champion cannot be opened; serving then keeps what it has.
-        var predictor = TryOpenNewChampion(events, working, out var error);
-        if (error is not null) _log.Error("{0}: automatic rollback recorded but not served: {1}", PersistenceId, error);
+        // A trip or an A/B verdict must be recorded even when an artifact cannot be opened; serving then keeps what it has.
+        var predictors = TryPlanServing(events, working, out var error);
+        if (error is not null) _log.Error("{0}: automatic change recorded but not served: {1}", PersistenceId, error);
         PersistAll(events, Apply);
         DeferAsync(reply, r =>
         {
-            if (predictor is not null) _serving.Serve(predictor);
+            foreach (var p in predictors) _serving.Serve(p);
             sender.Tell(r);
         });
     }
@@ -149,7 +149,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             return;
         }
 
-        var predictor = TryOpenNewChampion(result.Events, Fold(result.Events), out var error);
+        var predictors = TryPlanServing(result.Events, Fold(result.Events), out var error);
         if (error is not null)
         {
             Refuse(error);
@@ -168,7 +168,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         PersistAll(result.Events, Apply);
         DeferAsync(reply, r =>
         {
-            if (predictor is not null) _serving.Serve(predictor);
+            foreach (var p in predictors) _serving.Serve(p);
             sender.Tell(r);
         });
     }
@@ -183,37 +183,40 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     private ModelRegistryBook Fold(IEnumerable<IDomainEvent> events) => events.Aggregate(_book, (b, e) => b.Apply(e));
 
-    /// <summary>Opens the artifact of the last champion the events install, unless serving already runs that version.</summary>
-    private IPredictor? TryOpenNewChampion(IEnumerable<IDomainEvent> events, ModelRegistryBook after, out string? error)
+    /// <summary>Opens what the slots the events touch must serve next (a new champion, an A/B split or its end), unless serving already has it.</summary>
+    private IReadOnlyList<IPredictor> TryPlanServing(IEnumerable<IDomainEvent> events, ModelRegistryBook after, out string? error)
     {
         error = null;
-        var change = events.OfType<RegistryEvent>().LastOrDefault(e => e is VersionPromoted or VersionRolledBack);
-        return change is null ? null : TryOpen(after.Registry.Find(change.Slot, change.Version)!, out error);
-    }
-
-    private IPredictor? TryOpen(ModelVersionRecord record, out string? error)
-    {
-        error = null;
-        if (_serving.PredictorOf(record.Slot)?.Version == record.Version) return null;
-        try
+        var slots = events.OfType<RegistryEvent>().Where(e => e is VersionPromoted or VersionRolledBack or AbTestStarted or AbTestConcluded)
+            .Select(e => e.Slot).Distinct().ToArray();
+        var predictors = new List<IPredictor>();
+        foreach (var slot in slots)
         {
-            return OnnxTreePredictor.Open(record.ArtifactPath);
+            try
+            {
+                if (RegistryServing.Plan(after.Registry, slot, _serving) is { } p) predictors.Add(p);
+            }
+            catch (Exception ex)
+            {
+                error = ex.Message;
+                return [];
+            }
         }
-        catch (Exception ex)
-        {
-            error = $"cannot serve {record.Id} from '{record.ArtifactPath}': {ex.Message}";
-            return null;
-        }
+        return predictors;
     }
 
     private void ServeChampions()
     {
         foreach (var slot in _book.Registry.Versions.Select(v => v.Slot).Distinct())
         {
-            if (_book.Registry.Champion(slot) is not { } champion) continue;
-            var predictor = TryOpen(champion, out var error);
-            if (predictor is not null) _serving.Serve(predictor);
-            if (error is not null) _log.Error("{0}: the champion is not served: {1}", PersistenceId, error);
+            try
+            {
+                if (RegistryServing.Plan(_book.Registry, slot, _serving) is { } p) _serving.Serve(p);
+            }
+            catch (Exception ex)
+            {
+                _log.Error("{0}: the champion is not served: {1}", PersistenceId, ex.Message);
+            }
         }
     }
 
@@ -233,6 +236,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             VersionRolledBack b => $"rolled {b.Slot} back from {b.FromVersion} to {b.Version}" + (b.MarkedDegraded ? $", {b.FromVersion} marked degraded" : ""),
             ShadowTestStarted t => $"{t.Slot}/{t.Version} shadow-tests against {t.Champion} ({t.Trigger})",
             PromotionGateDecided d => $"promotion gate on {d.Slot}/{d.Version}: {d.Report.Summary}",
+            AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion}",
             VersionMarkedImportant i => $"{i.Slot}/{i.Version} {(i.Important ? "marked" : "unmarked")} important",
             _ => $"{e.GetType().Name} {e.Slot}/{e.Version}",
         }));

@@ -64,8 +64,12 @@ public sealed record RollBackModelVersion(string Slot, string? Target, string Re
 /// <summary>Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>).</summary>
 public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time) : IProtocolMessage;
 
-/// <summary>The promotion gate judges the challenger on <paramref name="Evidence"/>; an approval promotes and serves it at once.</summary>
-public sealed record DecideModelPromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time) : IProtocolMessage;
+/// <summary>
+/// The promotion gate judges the challenger on <paramref name="Evidence"/>; an approval promotes and serves it at once, or with
+/// <paramref name="AbTest"/> starts an A/B test that serves it a share of the slot's decisions.
+/// </summary>
+public sealed record DecideModelPromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time,
+    AbTestSettings? AbTest = null) : IProtocolMessage;
 
 public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : IProtocolMessage;
 
@@ -75,10 +79,11 @@ public sealed record ApproveModelCleanup(string Slot, string Version, string App
 /// <summary>A registry command's outcome: the registry events it persisted, or why it was refused.</summary>
 public sealed record ModelRegistryReply(bool Succeeded, string? Error, IReadOnlyList<RegistryEvent> Events, string Message) : IProtocolMessage;
 
-/// <summary>Closed trades for the circuit breakers; each breaker counts a trade once.</summary>
+/// <summary>Closed trades for the circuit breakers and A/B tests; each counts a trade once.</summary>
 public sealed record FeedCircuitBreakers(IReadOnlyList<ClosedTrade> Trades) : IProtocolMessage;
 
-public sealed record CircuitBreakersFed(IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<VersionRolledBack> Rollbacks) : IProtocolMessage;
+public sealed record CircuitBreakersFed(IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<VersionRolledBack> Rollbacks,
+    IReadOnlyList<AbTestConcluded> AbTestsConcluded) : IProtocolMessage;
 
 public sealed record GetModelRegistry : IProtocolMessage
 {

@@ -26,6 +26,9 @@ public static partial class ProtocolTypes
         Add<VersionRegistered>("registry.version-registered.v1");
         Add<ShadowTestStarted>("registry.shadow-test-started.v1");
         Add<PromotionGateDecided>("registry.promotion-gate-decided.v1");
+        Add<AbTestStarted>("registry.ab-test-started.v1");
+        Add<AbTestConcluded>("registry.ab-test-concluded.v1");
+        Add<AbTestTradeRecorded>("registry.ab-test-trade-recorded.v1");
         Add<VersionPromoted>("registry.version-promoted.v1");
         Add<VersionRolledBack>("registry.version-rolled-back.v1");
         Add<VersionMarkedDegraded>("registry.version-marked-degraded.v1");

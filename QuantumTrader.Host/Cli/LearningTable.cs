@@ -21,9 +21,11 @@ public static class LearningTable
             table.AddRow("", Markup.Escape($"{r.Slot}: {r.FromVersion} -> {r.ToVersion} at {r.Time:O}: {r.Reason}"));
         var retraining = s.Retraining;
         table.AddRow("retraining", !retraining.Enabled ? "off" : string.Create(CultureInfo.InvariantCulture,
-            $"{retraining.Retrained} retrained, {retraining.Promoted} promoted, {retraining.Rejected} rejected by the gate, {retraining.InShadow} in shadow ({retraining.Seconds:F1} s)"));
+            $"{retraining.Retrained} retrained; gate: {retraining.Approved} approved, {retraining.Rejected} rejected; A/B: {retraining.AbTests} started, {retraining.AbTestsWon} won; {retraining.Promoted} promoted, {retraining.UnderTest} under test ({retraining.Seconds:F1} s)"));
         foreach (var d in retraining.Decisions.TakeLast(5))
             table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{d.Slot}/{d.Version} at {d.Time:yyyy-MM-dd HH:mm}: {d.Verdict}")));
+        foreach (var a in retraining.AbTestResults.TakeLast(5))
+            table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"A/B {a.Slot}/{a.Version} at {a.Time:yyyy-MM-dd HH:mm}: {a.Verdict}")));
         AnsiConsole.Write(table);
     }
 }

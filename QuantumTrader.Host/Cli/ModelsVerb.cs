@@ -40,7 +40,9 @@ public static class ModelsVerb
         var where = access.NewOption();
         var at = new Option<string?>("--at") { Description = "Also show each slot's champion at this ISO-8601 time and the event that made it champion" };
         var json = Json();
-        var command = new Command("list", "Every version with its status, training range, metrics and artifact; the champions; the circuit breakers") { where, at, json };
+        var command = new Command("list",
+            "Every version with its status, training range, metrics and artifact; the champions; the circuit breakers; the promotion gate's decisions and the A/B tests")
+            { where, at, json };
         command.SetAction(async (parse, cancel) =>
         {
             var when = parse.GetValue(at) is { } text ? ParseTime("--at", text) : (DateTimeOffset?)null;
@@ -84,6 +86,18 @@ public static class ModelsVerb
                         string.Create(CultureInfo.InvariantCulture, $"{d.Evidence.Challenger.Accuracy:0.###} / {d.Evidence.Champion.Accuracy:0.###}"),
                         Markup.Escape(d.Report.Summary));
                 AnsiConsole.Write(gate);
+            }
+
+            var abTests = view.History.OfType<AbTestConcluded>().ToArray();
+            if (abTests.Length > 0)
+            {
+                var ab = new Table().Title($"A/B tests ({abTests.Length} concluded)")
+                    .AddColumns("slot", "challenger", "champion", "concluded", "challenger trades / Sharpe", "champion trades / Sharpe", "verdict");
+                foreach (var a in abTests)
+                    ab.AddRow(a.Slot, Markup.Escape(a.Version), Markup.Escape(a.Champion), a.Time.ToString("O", CultureInfo.InvariantCulture),
+                        string.Create(CultureInfo.InvariantCulture, $"{a.ChallengerArm.Trades} / {a.ChallengerArm.Sharpe:0.###}"),
+                        string.Create(CultureInfo.InvariantCulture, $"{a.ChampionArm.Trades} / {a.ChampionArm.Sharpe:0.###}"), Markup.Escape(a.Verdict));
+                AnsiConsole.Write(ab);
             }
 
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();

@@ -4,10 +4,11 @@ using QuantumTrader.Models.Learning;
 
 namespace QuantumTrader.Host.Cli;
 
-/// <summary>The run verb's retraining options: the interval, the shadow minimum and the promotion gate's thresholds (seed defaults).</summary>
+/// <summary>The run verb's retraining options: the interval, the shadow minimum, the promotion gate's thresholds and the A/B test (seed defaults).</summary>
 public sealed class RetrainOptions
 {
     private static readonly PromotionGateSettings Seed = PromotionGateSettings.Seed;
+    private static readonly AbTestSettings SeedAb = AbTestSettings.Seed;
 
     private readonly Option<double> _every = new("--retrain-every")
     {
@@ -27,9 +28,20 @@ public sealed class RetrainOptions
     private readonly Option<double> _maxDrift = new("--gate-max-drift") { Description = "Promotion gate: feature drift (Kolmogorov-Smirnov) must stay below this", DefaultValueFactory = _ => Seed.MaxDrift };
     private readonly Option<double> _minImprovement = new("--gate-min-improvement") { Description = "Promotion gate: accuracy gain over the champion must exceed this fraction", DefaultValueFactory = _ => Seed.MinImprovement };
 
+    private readonly Option<double> _abShare = new("--ab-share")
+    {
+        Description = "Share of the slot's decisions an approved challenger takes in its A/B test; 0 promotes on the gate's approval",
+        DefaultValueFactory = _ => SeedAb.Share,
+    };
+
+    private readonly Option<int> _abMinTrades = new("--ab-min-trades") { Description = "A/B test: challenger trades that end it and that a switch needs", DefaultValueFactory = _ => SeedAb.MinTrades };
+    private readonly Option<double> _abDays = new("--ab-days") { Description = "A/B test: days of market time after which it ends", DefaultValueFactory = _ => SeedAb.Duration.TotalDays };
+    private readonly Option<double> _abMinImprovement = new("--ab-min-improvement") { Description = "A/B test: how much better the challenger's Sharpe ratio must be to switch", DefaultValueFactory = _ => SeedAb.MinImprovement };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement }) command.Options.Add(option);
+        foreach (var option in new Option[] { _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _abShare, _abMinTrades, _abDays, _abMinImprovement })
+            command.Options.Add(option);
     }
 
     public RunSettings Apply(ParseResult parse, RunSettings settings)
@@ -40,8 +52,11 @@ public sealed class RetrainOptions
         if (hours < 24) throw new UsageException($"--retrain-every must be at least 24 hours (the check interval) or 0, got {hours}");
         var gate = new PromotionGateSettings(parse.GetValue(_shadowMin), parse.GetValue(_minAccuracy), parse.GetValue(_minCrash),
             parse.GetValue(_minSymbol), parse.GetValue(_maxDrift), parse.GetValue(_minImprovement));
-        var weekly = RetrainSettings.Weekly(gate);
-        var retrain = weekly with { Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours) };
+        var share = parse.GetValue(_abShare);
+        var days = parse.GetValue(_abDays);
+        if (!(days > 0 && double.IsFinite(days))) throw new UsageException($"--ab-days must be a positive number of days, got {days}");
+        var ab = share == 0 ? null : new AbTestSettings(share, parse.GetValue(_abMinTrades), TimeSpan.FromDays(days), parse.GetValue(_abMinImprovement));
+        var retrain = RetrainSettings.Weekly(gate) with { Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab };
         if (retrain.Validate() is { } error) throw new UsageException(error);
         return settings with { Retrain = retrain };
     }

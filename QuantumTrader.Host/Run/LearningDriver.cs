@@ -111,6 +111,7 @@ public sealed class LearningDriver
         }
         foreach (var trip in breakers.Trips) _observer.Info($"circuit breaker tripped: {trip.Trip.Reason}" + (trip.RollbackRefused is { } why ? $"; no rollback: {why}" : ""));
         foreach (var rollback in breakers.Rollbacks) _observer.Info($"rolled {rollback.Slot} back from {rollback.FromVersion} to {rollback.Version}");
+        foreach (var ab in breakers.AbTestsConcluded) _observer.Info($"{ab.Time:O} A/B test of {ab.Slot}/{ab.Version} against {ab.Champion}: {ab.Verdict}");
     }
 
     /// <summary>After the last bar: the weights decided on every trade, so the summary reports what a next bar would use.</summary>

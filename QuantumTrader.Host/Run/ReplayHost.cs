@@ -6,18 +6,21 @@ using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Host.Run;
 
-/// <summary>The run's side of the replay: the account's view and book, the learning cascade, sizing, the risk board and progress.</summary>
+/// <summary>The run's side of the replay: the account's view and book, the learning cascade, retraining, sizing, the risk board and progress.</summary>
 public sealed class ReplayHost(
-    AccountDriver account, LearningDriver learning, SizingRun sizing, RiskBoard risk, Action<long> progress, CancellationToken cancel) : IReplayHost
+    AccountDriver account, LearningDriver learning, SizingRun sizing, RetrainingDriver? retraining, RiskBoard risk, Action<long> progress,
+    CancellationToken cancel) : IReplayHost
 {
     /// <summary>Every bar of the batch is in the correlation before any of them is decided (decisions read it as of their time).</summary>
     public void BeforeBatch(IReadOnlyList<Bar> bars)
     {
         foreach (var bar in bars) risk.ObserveBar(bar);
         learning.BeforeBar(bars[0].Time);
+        retraining?.BeforeBatch(bars[0].Time);
     }
 
-    public DateTimeOffset? NextKnownChange(DateTimeOffset time) => Earliest(account.NextKnownChange(time), learning.NextWeightChange(time));
+    public DateTimeOffset? NextKnownChange(DateTimeOffset time) =>
+        Earliest(Earliest(account.NextKnownChange(time), learning.NextWeightChange(time)), retraining?.NextServingChange(time));
 
     public Task<PortfolioView> ViewBefore(DateTimeOffset time) => account.ViewBeforeAsync(time, cancel);
 

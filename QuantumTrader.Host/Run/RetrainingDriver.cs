@@ -34,10 +34,14 @@ public sealed class RetrainingDriver : IDisposable
     private readonly IRunObserver _observer;
     private readonly IReadOnlyList<SymbolHistory> _symbols;
     private readonly IReadOnlyList<string> _slots;
-    private readonly Dictionary<string, OnnxTreePredictor> _challengers = new(StringComparer.Ordinal);
     private readonly RegimeClassifier _regimes = new();
     private readonly Stopwatch _busy = new();
     private readonly DateTimeOffset _tradingStarts;
+    private readonly HashSet<DateTimeOffset> _checks;
+    private readonly ModelRegistryState _journaled;
+    private readonly DateTimeOffset _journaledUntil;
+    private readonly Dictionary<string, OnnxTreePredictor> _opened = new(StringComparer.Ordinal);
+    private bool _journalServed;
 
     private sealed record SymbolHistory(string Symbol, DateTimeOffset[] Times, FeatureVector[] Rows, double[] Closes, int TrainingBars)
     {
@@ -50,9 +54,13 @@ public sealed class RetrainingDriver : IDisposable
     }
 
     private RetrainingDriver(IActorRef registry, IActorRef supervisor, EnsembleServing serving, RunSettings settings, RetrainSettings retrain,
-        IReadOnlyList<SymbolHistory> symbols, IReadOnlyList<string> slots, DateTimeOffset tradingStarts, IRunObserver observer)
+        IReadOnlyList<SymbolHistory> symbols, IReadOnlyList<string> slots, DateTimeOffset tradingStarts, IReadOnlyList<DateTimeOffset> checks,
+        ModelRegistryState journaled, IRunObserver observer)
     {
         _tradingStarts = tradingStarts;
+        _checks = [.. checks];
+        _journaled = journaled;
+        _journaledUntil = journaled.History.Where(ChangesServing).Select(e => e.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
         _registry = registry;
         _supervisor = supervisor;
         _serving = serving;
@@ -75,21 +83,23 @@ public sealed class RetrainingDriver : IDisposable
         }).ToArray();
         var slots = serving.ModelIds.Where(s => TreeTrainer.Supports(s) && ImportedServing.Read(ImportedServing.SlotDirectory(settings.StateDirectory, s)) is null)
             .ToArray();
-        var driver = new RetrainingDriver(await registry.GetAsync<ModelRegistrySingleton>(cancel), await registry.GetAsync<ModelSupervisorSingleton>(cancel),
-            serving, settings, retrain, symbols, slots, plan.TrainedTo, observer);
+        var registryActor = await registry.GetAsync<ModelRegistrySingleton>(cancel);
+        var journaled = (await registryActor.Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)).ToRegistry();
+        var driver = new RetrainingDriver(registryActor, await registry.GetAsync<ModelSupervisorSingleton>(cancel), serving, settings, retrain, symbols, slots,
+            plan.TrainedTo, Checks(plan, data.Bars[^1].Time, retrain), journaled, observer);
         observer.Info(slots.Length == 0
             ? "retraining: no trained tree slot is served, nothing to retrain"
             : F($"retraining {string.Join(", ", slots)} every {retrain.Every.TotalHours:0} h of market time or on drift, checked every {retrain.CheckEvery.TotalHours:0} h"));
         return driver;
     }
 
-    public RetrainSettings Settings => _retrain;
-
     /// <summary>Seconds spent training, shadow-scoring and deciding so far.</summary>
     public double BusySeconds => _busy.Elapsed.TotalSeconds;
 
     /// <summary>The check times: every <see cref="RetrainSettings.CheckEvery"/> after trading starts, before the last bar.</summary>
-    public static IReadOnlyList<DateTimeOffset> Checks(TradingPlan plan, DateTimeOffset lastBar, RetrainSettings retrain)
+    public IReadOnlyList<DateTimeOffset> Checks() => _checks.Order().ToArray();
+
+    private static IReadOnlyList<DateTimeOffset> Checks(TradingPlan plan, DateTimeOffset lastBar, RetrainSettings retrain)
     {
         var checks = new List<DateTimeOffset>();
         for (var t = plan.TrainedTo + retrain.CheckEvery; t <= lastBar; t += retrain.CheckEvery) checks.Add(t);
@@ -110,7 +120,7 @@ public sealed class RetrainingDriver : IDisposable
                 var state = before;
                 // After a decision the registry as of now also holds what a first run did next at this check.
                 if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, cancel)) state = await RegistryAsOf(now, cancel);
-                if (state.ShadowTestOf(slot) is not null || state.Champion(slot) is null) continue;
+                if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.Champion(slot) is null) continue;
                 // The first versions count as trained when trading starts: their sidecars end before the hold-out rows.
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
                 var drift = status.Alarms.Where(a => a.ModelId == slot && a.Severity == DriftSeverity.Drift && a.Time > trainedAt && a.Time < now)
@@ -129,24 +139,42 @@ public sealed class RetrainingDriver : IDisposable
     {
         var decisions = view.History.OfType<PromotionGateDecided>().Select(d => new GateDecisionEntry(d.Slot, d.Version, d.Champion, d.Time,
             d.Report.Approved, d.Evidence.Challenger.Calls, d.Evidence.Challenger.Accuracy, d.Evidence.Champion.Accuracy, d.Report.Summary)).ToArray();
+        var abTests = view.History.OfType<AbTestConcluded>().Select(c => new AbTestEntry(c.Slot, c.Version, c.Champion, c.Time, c.Switch,
+            c.ChallengerArm.Trades, c.ChallengerArm.Sharpe, c.ChampionArm.Trades, c.ChampionArm.Sharpe, c.Verdict)).ToArray();
         return new RetrainingSummary(true, view.History.OfType<ShadowTestStarted>().Count(), decisions.Count(d => d.Approved), decisions.Count(d => !d.Approved),
-            view.Versions.Count(v => v.Status == ModelVersionStatus.Challenger), BusySeconds, decisions);
+            view.History.OfType<AbTestStarted>().Count(), abTests.Count(a => a.Switch),
+            view.History.OfType<VersionPromoted>().Count(p => view.History.Any(e => e is PromotionGateDecided d && d.Slot == p.Slot && d.Version == p.Version)),
+            view.Versions.Count(v => v.Status == ModelVersionStatus.Challenger), BusySeconds, decisions, abTests);
     }
 
     /// <summary>
-    /// Serves each retrained slot's champion as the registry had it at <paramref name="time"/>: a resumed run starts with the
-    /// latest champions, and bars it decides again must see the one they saw the first time.
+    /// Before a batch of a resumed run: serves each slot what it served at <paramref name="time"/> in the first run, from
+    /// the registry's journal (a change at a check counts from the check's bar on, one that a trade made from the next
+    /// bar on). Past the journal's last change the registry's own serving is the first run's.
     /// </summary>
-    public async Task AlignServingAsync(DateTimeOffset time, CancellationToken cancel)
+    public void BeforeBatch(DateTimeOffset time)
     {
-        if (_slots.Count == 0) return;
-        var state = await RegistryAsOf(time, cancel);
+        if (_journalServed) return;
+        var seen = _checks.Contains(time) ? time : time.AddTicks(-1);
+        var state = _journaled.AsOf(seen);
         foreach (var slot in _slots)
-        {
-            if (state.Champion(slot) is not { } champion || _serving.PredictorOf(slot)?.Version == champion.Version) continue;
-            _serving.Serve(OnnxTreePredictor.Open(champion.ArtifactPath));
-        }
+            if (RegistryServing.Plan(state, slot, _serving) is { } predictor) _serving.Serve(predictor);
+        _journalServed = seen >= _journaledUntil;
     }
+
+    /// <summary>The first change of serving the journal holds at or after <paramref name="time"/>, so a batch of a resumed run does not span it.</summary>
+    public DateTimeOffset? NextServingChange(DateTimeOffset time) =>
+        _journaled.History.Where(e => ChangesServing(e) && e.Time >= time).Select(e => (DateTimeOffset?)e.Time).Min();
+
+    /// <summary>After the replay: serves what the registry holds now.</summary>
+    public async Task ServeLatestAsync(CancellationToken cancel)
+    {
+        var state = await RegistryAsOf(DateTimeOffset.MaxValue, cancel);
+        foreach (var slot in _slots)
+            if (RegistryServing.Plan(state, slot, _serving) is { } predictor) _serving.Serve(predictor);
+    }
+
+    private static bool ChangesServing(RegistryEvent e) => e is VersionPromoted or VersionRolledBack or AbTestStarted or AbTestConcluded;
 
     /// <summary>Judges the running test when it is due; true when the gate decided.</summary>
     private async Task<bool> DecideAsync(ShadowTestStarted running, DateTimeOffset now, CancellationToken cancel)
@@ -154,14 +182,14 @@ public sealed class RetrainingDriver : IDisposable
         var evidence = Shadow(running, now);
         if (!RetrainPolicy.DecisionDue(evidence.Challenger.Calls, running.Time, now, _retrain)) return false;
         var reply = await _registry.Ask<ModelRegistryReply>(
-            new DecideModelPromotion(running.Slot, running.Version, evidence, _retrain.Gate, now), AskTimeout, cancel);
+            new DecideModelPromotion(running.Slot, running.Version, evidence, _retrain.Gate, now, _retrain.AbTest), AskTimeout, cancel);
         if (!reply.Succeeded)
         {
             _observer.Info($"promotion gate on {running.Slot}/{running.Version} not recorded: {reply.Error}");
             return false;
         }
         if (reply.Events.Count > 0) _observer.Info($"{now:O} {reply.Message}");
-        if (_challengers.Remove(running.Version, out var predictor)) predictor.Dispose();
+        if (_opened.Remove(running.Version, out var predictor)) predictor.Dispose();
         return true;
     }
 
@@ -199,8 +227,8 @@ public sealed class RetrainingDriver : IDisposable
     /// <summary>Both models' calls on every warm bar in [test start, now) whose label bar is before now, and the challenger's feature drift.</summary>
     private ShadowTestResult Shadow(ShadowTestStarted running, DateTimeOffset now)
     {
-        var challenger = Challenger(running);
-        var champion = _serving.PredictorOf(running.Slot) ?? throw new InvalidOperationException($"slot {running.Slot} serves no model to compare with");
+        var challenger = Open(running.Slot, running.Version);
+        var champion = Open(running.Slot, running.Champion);
         var samples = new List<ShadowSample>();
         var recent = new List<float[]>();
         foreach (var s in _symbols)
@@ -225,11 +253,12 @@ public sealed class RetrainingDriver : IDisposable
         return ShadowTestResult.Score(samples, FeatureDrift.Score(trained.X, recent, trained.Set.Names), running.Time, now);
     }
 
-    private OnnxTreePredictor Challenger(ShadowTestStarted running)
+    /// <summary>A version's own model, opened from its artifact: the shadow test compares the two versions whatever the slot serves.</summary>
+    private OnnxTreePredictor Open(string slot, string version)
     {
-        if (_challengers.TryGetValue(running.Version, out var open)) return open;
-        var predictor = OnnxTreePredictor.Open(ModelBootstrap.SidecarPath(_settings.StateDirectory, running.Slot, running.Version));
-        _challengers[running.Version] = predictor;
+        if (_opened.TryGetValue(version, out var open)) return open;
+        var predictor = OnnxTreePredictor.Open(ModelBootstrap.SidecarPath(_settings.StateDirectory, slot, version));
+        _opened[version] = predictor;
         return predictor;
     }
 
@@ -238,8 +267,8 @@ public sealed class RetrainingDriver : IDisposable
 
     public void Dispose()
     {
-        foreach (var p in _challengers.Values) p.Dispose();
-        _challengers.Clear();
+        foreach (var p in _opened.Values) p.Dispose();
+        _opened.Clear();
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

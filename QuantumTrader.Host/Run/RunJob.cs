@@ -158,7 +158,7 @@ public static class RunJob
 
         var reported = 0L;
         var before = 0L;
-        var host = new ReplayHost(account, learning, sizing, risk, n =>
+        var host = new ReplayHost(account, learning, sizing, retraining, risk, n =>
         {
             n += before;
             if (n - reported < 250 && n != total) return;
@@ -166,7 +166,7 @@ public static class RunJob
             observer.Progress(n, total);
         }, cancel);
 
-        var checks = retraining is null ? [] : RetrainingDriver.Checks(plan, data.Bars[^1].Time, retraining.Settings);
+        var checks = retraining?.Checks() ?? [];
         var sum = new Counters(0, 0, 0, 0, 0);
         var next = 0;
         for (var k = 0; k <= checks.Count; k++)
@@ -174,7 +174,6 @@ public static class RunJob
             var end = k < checks.Count ? checks[k] : DateTimeOffset.MaxValue;
             var from = next;
             while (next < groups.Length && groups[next].Time < end) next++;
-            if (retraining is not null && from < groups.Length) await retraining.AlignServingAsync(groups[from].Time, cancel);
             var counts = await ReplaySegment(groups[from..next], maxBatch, symbols, host, system, cancel);
             before += groups[from..next].Sum(g => g.Bars.Count);
             // The symbols count replayed and already processed bars since they started; the driver counts its own batches.
@@ -182,7 +181,7 @@ public static class RunJob
                 sum.DecidedAgain + counts.DecidedAgain, sum.BatchesDecidedAgain + counts.BatchesDecidedAgain);
             if (k < checks.Count) await retraining!.CheckAsync(end, cancel);
         }
-        if (retraining is not null) await retraining.AlignServingAsync(DateTimeOffset.MaxValue, cancel);
+        if (retraining is not null) await retraining.ServeLatestAsync(cancel);
         if (sum.AlreadyProcessed > 0)
             observer.Info($"{sum.AlreadyProcessed} bar(s) were already processed before this start; {sum.Replayed} re-aligned with the journal");
         return sum;

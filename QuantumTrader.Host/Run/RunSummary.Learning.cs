@@ -26,10 +26,18 @@ public sealed record RollbackSummary(int Count, IReadOnlyList<RollbackEntry> Ite
 public sealed record GateDecisionEntry(string Slot, string Version, string Champion, DateTimeOffset Time, bool Approved, int ShadowCalls,
     double Accuracy, double ChampionAccuracy, string Verdict);
 
-/// <summary>Continuous retraining: versions retrained and shadow-tested, the gate's decisions, and the seconds it took.</summary>
-public sealed record RetrainingSummary(bool Enabled, int Retrained, int Promoted, int Rejected, int InShadow, double Seconds, IReadOnlyList<GateDecisionEntry> Decisions)
+/// <summary>One A/B test's end: both arms' trades and Sharpe ratios and the verdict in words.</summary>
+public sealed record AbTestEntry(string Slot, string Version, string Champion, DateTimeOffset Time, bool Switch, int ChallengerTrades, double ChallengerSharpe,
+    int ChampionTrades, double ChampionSharpe, string Verdict);
+
+/// <summary>
+/// Continuous retraining: versions retrained and shadow-tested, the gate's approvals and rejections, A/B tests started and
+/// won, retrained versions promoted, challengers still under test, and the seconds it took.
+/// </summary>
+public sealed record RetrainingSummary(bool Enabled, int Retrained, int Approved, int Rejected, int AbTests, int AbTestsWon, int Promoted, int UnderTest,
+    double Seconds, IReadOnlyList<GateDecisionEntry> Decisions, IReadOnlyList<AbTestEntry> AbTestResults)
 {
-    public static readonly RetrainingSummary Off = new(false, 0, 0, 0, 0, 0, []);
+    public static readonly RetrainingSummary Off = new(false, 0, 0, 0, 0, 0, 0, 0, 0, [], []);
 }
 
 /// <summary>The learning cascade's decisions as the journal holds them at the end of the run.</summary>

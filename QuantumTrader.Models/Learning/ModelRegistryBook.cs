@@ -15,6 +15,12 @@ public sealed record CircuitBreakerTripped(BreakerTrip Trip, string? RollbackRef
 /// <summary>The breaker stopped watching <see cref="Version"/> without a trip: its window ended or the version was replaced.</summary>
 public sealed record CircuitBreakerClosed(string Slot, string Version, string Reason, DateTimeOffset Time) : IDomainEvent;
 
+/// <summary>A closed trade decided during the slot's A/B test, counted in the arm that decided it (R as the slot's vote earned it).</summary>
+public sealed record AbTestTradeRecorded(string Slot, string Version, string TradeId, bool ToChallenger, double RMultiple, DateTimeOffset Time) : IDomainEvent;
+
+/// <summary>The running A/B test of a slot: its challenger, both arms, and the trades counted.</summary>
+public sealed record AbTestArms(string Version, ArmStats Champion, ArmStats Challenger, IReadOnlyList<string> TradeIds);
+
 /// <summary>A command's outcome on the book: the events to persist, or why it was refused (no events then).</summary>
 public sealed record RegistryBookResult(IReadOnlyList<IDomainEvent> Events, string? Error)
 {
@@ -39,6 +45,9 @@ public sealed record ModelRegistryBook(
     public static readonly ModelRegistryBook Empty = new(ModelRegistryState.Empty,
         new Dictionary<string, CircuitBreakerState>(StringComparer.Ordinal), new Dictionary<string, string[]>(StringComparer.Ordinal));
 
+    /// <summary>The A/B test arms per slot, from its start on (a concluded test's arms stay until the slot's next test).</summary>
+    public IReadOnlyDictionary<string, AbTestArms> AbTests { get; init; } = new Dictionary<string, AbTestArms>(StringComparer.Ordinal);
+
     public RegistryBookResult Process(RegistryCommand command, CircuitBreakerSettings? breakerSettings = null)
     {
         if (command is ApproveCleanup approve && Watching(approve.Slot) is { } watching && watching.PreviousVersion == approve.Version)
@@ -47,8 +56,14 @@ public sealed record ModelRegistryBook(
         var result = Registry.Process(command);
         if (!result.Succeeded) return new RegistryBookResult([], result.Error);
 
+        return new RegistryBookResult(WithBreakers(result.Events, breakerSettings), null);
+    }
+
+    /// <summary>Registry events with what they do to the breakers: a promotion closes the one watching and opens one on the new champion.</summary>
+    private List<IDomainEvent> WithBreakers(IEnumerable<RegistryEvent> registryEvents, CircuitBreakerSettings? breakerSettings)
+    {
         var events = new List<IDomainEvent>();
-        foreach (var e in result.Events)
+        foreach (var e in registryEvents)
         {
             events.Add(e);
             switch (e)
@@ -63,15 +78,19 @@ public sealed record ModelRegistryBook(
                     break;
             }
         }
-
-        return new RegistryBookResult(events, null);
+        return events;
     }
 
     /// <summary>
     /// A closed trade for the breakers: each watching breaker whose slot voted on it counts the slot's R once per trade id;
     /// a trade at or past a window's end closes that breaker. A trip brings its rollback events along.
     /// </summary>
-    public (ModelRegistryBook Book, IReadOnlyList<IDomainEvent> Events) Feed(ClosedTrade trade)
+    /// <remarks>
+    /// A running A/B test counts the trade in the arm that decided it (<see cref="AbSplit"/> on its symbol and decision
+    /// bar), if the slot voted on it and it was decided after the test began; the first trade at or past the test's end
+    /// (its challenger trades or its duration) concludes it, and a switch promotes the challenger.
+    /// </remarks>
+    public (ModelRegistryBook Book, IReadOnlyList<IDomainEvent> Events) Feed(ClosedTrade trade, CircuitBreakerSettings? breakerSettings = null)
     {
         var outcomes = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (model, r) in ModelAttribution.Outcomes(trade)) outcomes.TryAdd(model, r);
@@ -108,6 +127,22 @@ public sealed record ModelRegistryBook(
             foreach (var e in rollback.Events) Emit(e);
         }
 
+        foreach (var slot in book.AbTests.Keys.Order(StringComparer.Ordinal).ToArray())
+        {
+            if (book.Registry.AbTestOf(slot) is not { } test || book.AbTests[slot] is not { } arms || arms.Version != test.Version) continue;
+            if (arms.TradeIds.Contains(trade.TradeId)) continue;
+            if (trade.Decision.DecidedAt >= test.Time && outcomes.TryGetValue(slot, out var r))
+            {
+                var toChallenger = AbSplit.ToChallenger(slot, test.Version, trade.Symbol, trade.Decision.DecidedAt, test.Settings.Share);
+                Emit(new AbTestTradeRecorded(slot, test.Version, trade.TradeId, toChallenger, r, trade.ExitTime));
+                arms = book.AbTests[slot];
+            }
+
+            if (!AbTestJudge.Due(arms.Challenger, test.Time, trade.ExitTime, test.Settings)) continue;
+            var concluded = book.Registry.ConcludeAbTest(test, arms.Champion, arms.Challenger, trade.ExitTime);
+            foreach (var e in book.WithBreakers(concluded.Events, breakerSettings)) Emit(e);
+        }
+
         return (book, events);
     }
 
@@ -115,8 +150,26 @@ public sealed record ModelRegistryBook(
     {
         switch (e)
         {
+            case AbTestStarted started:
+                return this with
+                {
+                    Registry = Registry.Apply(started),
+                    AbTests = With(AbTests, started.Slot, new AbTestArms(started.Version, ArmStats.None, ArmStats.None, [])),
+                };
             case RegistryEvent r:
                 return this with { Registry = Registry.Apply(r) };
+            case AbTestTradeRecorded t when AbTests.TryGetValue(t.Slot, out var arms) && arms.Version == t.Version:
+                return this with
+                {
+                    AbTests = With(AbTests, t.Slot, arms with
+                    {
+                        Champion = t.ToChallenger ? arms.Champion : arms.Champion.Add(t.RMultiple),
+                        Challenger = t.ToChallenger ? arms.Challenger.Add(t.RMultiple) : arms.Challenger,
+                        TradeIds = [.. arms.TradeIds, t.TradeId],
+                    }),
+                };
+            case AbTestTradeRecorded:
+                return this;
             case CircuitBreakerOpened o:
                 return this with
                 {

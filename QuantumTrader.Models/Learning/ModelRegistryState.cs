@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace QuantumTrader.Models.Learning;
 
-/// <summary>Challenger: in a shadow test. Rejected: the promotion gate turned it down (an operator may still promote it).</summary>
+/// <summary>Challenger: in a shadow or A/B test. Rejected: the promotion gate or the A/B test turned it down (an operator may still promote it).</summary>
 public enum ModelVersionStatus { Registered, Challenger, Champion, Retired, Degraded, Rejected }
 
 /// <summary>The market data a version was trained on.</summary>
@@ -32,6 +32,8 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(VersionRegistered), "version-registered")]
 [JsonDerivedType(typeof(ShadowTestStarted), "shadow-test-started")]
 [JsonDerivedType(typeof(PromotionGateDecided), "promotion-gate-decided")]
+[JsonDerivedType(typeof(AbTestStarted), "ab-test-started")]
+[JsonDerivedType(typeof(AbTestConcluded), "ab-test-concluded")]
 [JsonDerivedType(typeof(VersionPromoted), "version-promoted")]
 [JsonDerivedType(typeof(VersionRolledBack), "version-rolled-back")]
 [JsonDerivedType(typeof(VersionMarkedDegraded), "version-marked-degraded")]
@@ -46,6 +48,11 @@ public sealed record ShadowTestStarted(string Slot, string Version, string Champ
 /// <summary>The promotion gate's decision on a challenger, with the shadow test it judged; a VersionPromoted follows an approval.</summary>
 public sealed record PromotionGateDecided(string Slot, string Version, string Champion, ShadowTestResult Evidence, PromotionGateReport Report, DateTimeOffset Time)
     : RegistryEvent(Slot, Version, Time);
+/// <summary>After the gate's approval, <see cref="Version"/> takes a share of the slot's live decisions beside <see cref="Champion"/>.</summary>
+public sealed record AbTestStarted(string Slot, string Version, string Champion, AbTestSettings Settings, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>The A/B test's end: both arms and the verdict; a VersionPromoted follows a switch, a kept champion marks the challenger rejected.</summary>
+public sealed record AbTestConcluded(string Slot, string Version, string Champion, ArmStats ChampionArm, ArmStats ChallengerArm, bool Switch, string Verdict,
+    DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 /// <summary><see cref="Version"/> became the slot's champion, replacing <see cref="PreviousChampion"/> (null for the first).</summary>
 public sealed record VersionPromoted(string Slot, string Version, string? PreviousChampion, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 /// <summary>The champion <see cref="FromVersion"/> was replaced by the earlier <see cref="Version"/>; degraded or retired.</summary>
@@ -62,8 +69,12 @@ public sealed record RegisterVersion(string Slot, string Version, TrainingRange 
     string ArtifactPath, long SizeBytes, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Starts the shadow test of a registered version against the slot's champion; one test per slot at a time.</summary>
 public sealed record StartShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time) : RegistryCommand(Slot, Time);
-/// <summary>The promotion gate judges the challenger on its shadow test; approval promotes it. A version is judged once.</summary>
-public sealed record DecidePromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>
+/// The promotion gate judges the challenger on its shadow test; an approval promotes it, or with <see cref="AbTest"/>
+/// starts an A/B test. A version is judged once.
+/// </summary>
+public sealed record DecidePromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time,
+    AbTestSettings? AbTest = null) : RegistryCommand(Slot, Time);
 public sealed record PromoteVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>
 /// Roll the slot back to <see cref="Target"/>, or with null to the most recent earlier champion still usable.
@@ -147,6 +158,8 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionRegistered r => [.. Versions, r.Record],
             ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
+            AbTestStarted => Versions.ToArray(),
+            AbTestConcluded c => Update(c.Slot, c.Version, v => c.Switch ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
                 v => v with { Status = ModelVersionStatus.Retired }),
             VersionRolledBack b => Update(b.Slot, b.Version, b.FromVersion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
@@ -203,15 +216,33 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         if (c.Gate.Validate() is { } invalid) return RegistryResult.Refuse(invalid);
         var champion = Champion(c.Slot)!;
         var report = PromotionGate.Evaluate(c.Evidence, c.Gate);
+        if (c.AbTest?.Validate() is { } invalidAb) return RegistryResult.Refuse(invalidAb);
         var decided = new PromotionGateDecided(c.Slot, c.Version, champion.Version, c.Evidence, report, c.Time);
-        return report.Approved
-            ? RegistryResult.Ok(decided, new VersionPromoted(c.Slot, c.Version, champion.Version, "promotion gate " + report.Summary, c.Time))
-            : RegistryResult.Ok(decided);
+        if (!report.Approved) return RegistryResult.Ok(decided);
+        return c.AbTest is { } ab
+            ? RegistryResult.Ok(decided, new AbTestStarted(c.Slot, c.Version, champion.Version, ab, c.Time))
+            : RegistryResult.Ok(decided, new VersionPromoted(c.Slot, c.Version, champion.Version, "promotion gate " + report.Summary, c.Time));
     }
 
-    /// <summary>The slot's running shadow test: the challenger it started and has not decided yet.</summary>
+    /// <summary>The slot's running shadow test: the challenger it started and the gate has not decided yet.</summary>
     public ShadowTestStarted? ShadowTestOf(string slot) =>
-        History.OfType<ShadowTestStarted>().LastOrDefault(s => s.Slot == slot && Find(slot, s.Version)?.Status == ModelVersionStatus.Challenger);
+        History.OfType<ShadowTestStarted>().LastOrDefault(s => s.Slot == slot && Find(slot, s.Version)?.Status == ModelVersionStatus.Challenger
+            && !History.Any(e => e is PromotionGateDecided d && d.Slot == slot && d.Version == s.Version));
+
+    /// <summary>The slot's running A/B test: started, not concluded, and its challenger neither promoted nor rejected since.</summary>
+    public AbTestStarted? AbTestOf(string slot) =>
+        History.OfType<AbTestStarted>().LastOrDefault(a => a.Slot == slot && Find(slot, a.Version)?.Status == ModelVersionStatus.Challenger
+            && !History.Any(e => e is AbTestConcluded c && c.Slot == slot && c.Version == a.Version));
+
+    /// <summary>Ends the slot's A/B test with its arms; a switch promotes the challenger.</summary>
+    public RegistryResult ConcludeAbTest(AbTestStarted test, ArmStats championArm, ArmStats challengerArm, DateTimeOffset time)
+    {
+        var (change, verdict) = AbTestJudge.Judge(championArm, challengerArm, test.Settings);
+        var concluded = new AbTestConcluded(test.Slot, test.Version, test.Champion, championArm, challengerArm, change, verdict, time);
+        return change && Champion(test.Slot) is { } champion
+            ? RegistryResult.Ok(concluded, new VersionPromoted(test.Slot, test.Version, champion.Version, "A/B test " + verdict, time))
+            : RegistryResult.Ok(concluded);
+    }
 
     /// <summary>The registry as it stood at <paramref name="time"/>: only the events stamped at or before it.</summary>
     public ModelRegistryState AsOf(DateTimeOffset time) => History.Where(e => e.Time <= time).Aggregate(Empty, (s, e) => s.Apply(e));

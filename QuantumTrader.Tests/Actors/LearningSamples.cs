@@ -62,6 +62,18 @@ public static class LearningSamples
         Do(new RegisterVersion(ModelSlots.Xgb, "xgb-v4", range, metrics, "/state/models/xgb/xgb-v4.json", 71_000, t0.AddDays(4)));
         Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v4", "operator", t0.AddDays(4)));
         Do(new RollBackVersion(ModelSlots.Xgb, null, "operator", false, t0.AddDays(4).AddHours(1)));
+        foreach (var v in new[] { "lgbm-v1", "lgbm-v2" })
+            Do(new RegisterVersion(ModelSlots.Lgbm, v, range, metrics, $"/state/models/lgbm/{v}.json", 70_000, t0.AddDays(4)));
+        Do(new PromoteVersion(ModelSlots.Lgbm, "lgbm-v1", "first version of the slot", t0.AddDays(4)));
+        Do(new StartShadowTest(ModelSlots.Lgbm, "lgbm-v2", "drift alarm", t0.AddDays(4)));
+        var ab = new AbTestSettings(0.5, 2, TimeSpan.FromDays(7), 0.15);
+        Do(new DecidePromotion(ModelSlots.Lgbm, "lgbm-v2", shadow, gate, t0.AddDays(5), ab));
+        for (var i = 1; i <= 12 && book.Registry.AbTestOf(ModelSlots.Lgbm) is not null; i++)
+        {
+            var (next, events) = book.Feed(LearningTrades.BothBuy(i, 1.0 + i % 3, t0.AddDays(5)));
+            book = next;
+            registryEvents.AddRange(events);
+        }
         var rolledBack = registryEvents.OfType<VersionRolledBack>().First();
         var trip = registryEvents.OfType<CircuitBreakerTripped>().Single();
 
@@ -84,12 +96,12 @@ public static class LearningSamples
             new PromoteModelVersion(ModelSlots.Xgb, "xgb-v5", "operator", t0),
             new RollBackModelVersion(ModelSlots.Xgb, "xgb-v1", "operator", true, t0),
             new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0),
-            new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0),
+            new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0, ab),
             new MarkModelImportant(ModelSlots.Xgb, "xgb-v1", true, t0),
             new ApproveModelCleanup(ModelSlots.Xgb, "xgb-v3", "ops", t0),
             new ModelRegistryReply(true, null, registryEvents.OfType<RegistryEvent>().Take(3).ToArray(), "registered xgb/xgb-v1"),
             new FeedCircuitBreakers([trade]),
-            new CircuitBreakersFed([trip], [rolledBack]),
+            new CircuitBreakersFed([trip], [rolledBack], registryEvents.OfType<AbTestConcluded>().ToArray()),
             GetModelRegistry.Instance,
             new ModelRegistryView(book.Registry.Versions, book.Registry.History, book.Breakers.Values.ToArray(), [trip]),
         ];

@@ -1,4 +1,6 @@
+using QuantumTrader.Models;
 using QuantumTrader.Models.Learning;
+using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Learning;
 
@@ -107,5 +109,92 @@ public class ShadowTestRegistryTests
 
         var opened = Assert.Single(result.Events.OfType<CircuitBreakerOpened>());
         Assert.Equal(("v2", "v1"), (opened.Breaker.NewVersion, opened.Breaker.PreviousVersion));
+    }
+
+    private static (ModelRegistryBook Book, List<IDomainEvent> Events) FeedAll(ModelRegistryBook book, IEnumerable<Models.Execution.ClosedTrade> trades)
+    {
+        var all = new List<IDomainEvent>();
+        foreach (var t in trades)
+        {
+            var (next, events) = book.Feed(t);
+            book = next;
+            all.AddRange(events);
+        }
+        return (book, all);
+    }
+
+    /// <summary>xgb v1 champion, v2 approved by the gate into an A/B test at <see cref="LearningTrades.Start"/>.</summary>
+    private static ModelRegistryBook InAbTest(AbTestSettings ab)
+    {
+        var t0 = LearningTrades.Start;
+        var book = ModelRegistryBook.Empty;
+        foreach (var c in new RegistryCommand[]
+                 {
+                     ModelRegistryTests.Register("v1", t0.AddDays(-14)), ModelRegistryTests.Register("v2", t0.AddDays(-3)),
+                     new PromoteVersion("xgb", "v1", "first", t0.AddDays(-14)), new StartShadowTest("xgb", "v2", "scheduled", t0.AddDays(-3)),
+                     new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, t0, ab),
+                 })
+        {
+            var result = book.Process(c);
+            Assert.True(result.Succeeded, result.Error);
+            book = result.Events.Aggregate(book, (b, e) => b.Apply(e));
+        }
+        return book;
+    }
+
+    [Fact]
+    public void An_approval_with_an_A_B_test_starts_the_test_instead_of_promoting()
+    {
+        var book = InAbTest(AbTestSettings.Seed);
+
+        var started = Assert.Single(book.Registry.History.OfType<AbTestStarted>());
+        Assert.Equal(("v2", "v1", AbTestSettings.Seed), (started.Version, started.Champion, started.Settings));
+        Assert.Equal("v1", book.Registry.Champion("xgb")!.Version);
+        Assert.Equal(ModelVersionStatus.Challenger, book.Registry.Find("xgb", "v2")!.Status);
+        Assert.Null(book.Registry.ShadowTestOf("xgb"));
+        Assert.Same(started, book.Registry.AbTestOf("xgb"));
+    }
+
+    [Fact]
+    public void Trades_count_in_the_arm_that_decided_them_once_and_a_won_test_promotes_the_challenger()
+    {
+        var ab = new AbTestSettings(0.5, 3, TimeSpan.FromDays(7), 0.15);
+        var book = InAbTest(ab);
+        var early = LearningTrades.BothBuy(1, 1.0, LearningTrades.Start.AddHours(-5));
+        // The champion's trades lose and the challenger's win, so the challenger's Sharpe beats the champion's.
+        var trades = Enumerable.Range(1, 40).Select(i => LearningTrades.BothBuy(i, 0, LearningTrades.Start)).Select(t =>
+            t with { RMultiple = AbSplit.ToChallenger("xgb", "v2", t.Symbol, t.Decision.DecidedAt, 0.5) ? 1.0 + t.ExitTime.Hour % 3 * 0.1 : -0.5 - t.ExitTime.Hour % 2 * 0.1 })
+            .ToArray();
+
+        var (after, events) = FeedAll(book, [early, .. trades, trades[0]]);
+
+        var recorded = events.OfType<AbTestTradeRecorded>().ToArray();
+        Assert.DoesNotContain(recorded, r => r.TradeId == early.TradeId && r.Time == early.ExitTime);
+        Assert.Equal(recorded.Length, recorded.Select(r => r.TradeId).Distinct().Count());
+        Assert.Equal(3, recorded.Count(r => r.ToChallenger));
+        var concluded = Assert.Single(events.OfType<AbTestConcluded>());
+        Assert.True(concluded.Switch, concluded.Verdict);
+        Assert.Equal(3, concluded.ChallengerArm.Trades);
+        var promoted = Assert.Single(events.OfType<VersionPromoted>());
+        Assert.Equal("A/B test " + concluded.Verdict, promoted.Reason);
+        Assert.Single(events.OfType<CircuitBreakerOpened>());
+        Assert.Equal("v2", after.Registry.Champion("xgb")!.Version);
+        Assert.Null(after.Registry.AbTestOf("xgb"));
+    }
+
+    [Fact]
+    public void A_test_that_runs_out_of_time_without_enough_trades_keeps_the_champion()
+    {
+        var book = InAbTest(AbTestSettings.Seed);
+        var late = LearningTrades.BothBuy(24 * 7, 1.0, LearningTrades.Start);
+
+        var (after, events) = FeedAll(book, [LearningTrades.BothBuy(1, 1.0, LearningTrades.Start), late]);
+
+        var concluded = Assert.Single(events.OfType<AbTestConcluded>());
+        Assert.False(concluded.Switch);
+        Assert.Contains("too few to judge", concluded.Verdict);
+        Assert.Empty(events.OfType<VersionPromoted>());
+        Assert.Equal(ModelVersionStatus.Rejected, after.Registry.Find("xgb", "v2")!.Status);
+        Assert.Equal("v1", after.Registry.Champion("xgb")!.Version);
     }
 }

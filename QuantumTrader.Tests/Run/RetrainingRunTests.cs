@@ -9,23 +9,27 @@ using QuantumTrader.Tests.Support;
 namespace QuantumTrader.Tests.Run;
 
 /// <summary>
-/// Three runs of the bundled data with the tree models: without retraining, with weekly retraining behind the seed's
-/// promotion gate, and with a gate loose enough to promote (accuracy 0.5, symbol accuracy 0.45, any drift, any gain).
+/// Four runs of the bundled data with the tree models: without retraining; with weekly retraining behind the seed's
+/// promotion gate and A/B test; and behind a gate loose enough to approve (accuracy 0.5, symbol accuracy 0.45, any drift,
+/// any gain), once promoting on approval and once through an A/B test that ends at 5 challenger trades.
 /// </summary>
 public sealed class RetrainingRuns : IAsyncLifetime
 {
     public static readonly PromotionGateSettings LooseGate =
         PromotionGateSettings.Seed with { MinAccuracy = 0.5, MinSymbolAccuracy = 0.45, MaxDrift = 1, MinImprovement = 0 };
 
-    /// <summary>The same loose gate as command-line options.</summary>
-    public static readonly string[] LooseGateOptions =
-        ["--gate-min-accuracy", "0.5", "--gate-min-symbol-accuracy", "0.45", "--gate-max-drift", "1", "--gate-min-improvement", "0"];
+    public static readonly AbTestSettings ShortAbTest = AbTestSettings.Seed with { MinTrades = 5 };
+
+    /// <summary>The loose gate and the short A/B test as command-line options.</summary>
+    public static readonly string[] LooseAbOptions =
+        ["--gate-min-accuracy", "0.5", "--gate-min-symbol-accuracy", "0.45", "--gate-max-drift", "1", "--gate-min-improvement", "0", "--ab-min-trades", "5"];
 
     public TempDir Dir { get; } = new();
     public RunSummary Off { get; private set; } = null!;
     public RunSummary Seed { get; private set; } = null!;
-    public RunSummary Loose { get; private set; } = null!;
-    public List<string> LooseMessages { get; } = [];
+    public RunSummary Direct { get; private set; } = null!;
+    public RunSummary Ab { get; private set; } = null!;
+    public List<string> AbMessages { get; } = [];
 
     public string Trades(string run) => Dir.File(run + ".csv");
     public string State(string run) => Dir.File(run + "-state");
@@ -34,7 +38,8 @@ public sealed class RetrainingRuns : IAsyncLifetime
     {
         Off = await Run("off", null, []);
         Seed = await Run("seed", RetrainSettings.Weekly(), []);
-        Loose = await Run("loose", RetrainSettings.Weekly(LooseGate), LooseMessages);
+        Direct = await Run("direct", RetrainSettings.Weekly(LooseGate) with { AbTest = null }, []);
+        Ab = await Run("ab", RetrainSettings.Weekly(LooseGate) with { AbTest = ShortAbTest }, AbMessages);
     }
 
     private Task<RunSummary> Run(string name, RetrainSettings? retrain, List<string> messages) =>
@@ -65,8 +70,8 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
 
         Assert.True(r.Enabled);
         Assert.True(r.Retrained >= 10, $"weekly retraining of two slots over about 18 weeks of trading retrained {r.Retrained} times");
-        Assert.Equal(r.Retrained, r.Promoted + r.Rejected + r.InShadow);
-        Assert.Equal(0, r.Promoted);
+        Assert.Equal(r.Retrained, r.Rejected + r.UnderTest);
+        Assert.Equal((0, 0, 0), (r.Approved, r.AbTests, r.Promoted));
         Assert.All(r.Decisions, d => Assert.StartsWith("rejected: ", d.Verdict));
         Assert.All(r.Decisions, d => Assert.True(d.ShadowCalls >= 100 || d.Verdict.Contains("shadow calls"), d.Verdict));
         Assert.Equal(File.ReadAllLines(runs.Trades("off")), File.ReadAllLines(runs.Trades("seed")));
@@ -77,24 +82,21 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     [Fact]
     public async Task A_challenger_the_gate_approves_serves_from_its_check_on()
     {
-        var r = runs.Loose.Retraining;
-        Assert.True(r.Promoted >= 1, string.Join("\n", r.Decisions.Select(d => d.Verdict)));
+        var r = runs.Direct.Retraining;
+        Assert.True(r.Approved >= 1, string.Join("\n", r.Decisions.Select(d => d.Verdict)));
+        Assert.Equal((r.Approved, 0), (r.Promoted, r.AbTests));
         var first = r.Decisions.Where(d => d.Approved).Min(d => d.Time);
 
-        var off = TradesOf(runs.Trades("off"));
-        var loose = TradesOf(runs.Trades("loose"));
         // Every trade closed before the first promotion is the same; later ones follow the promoted model.
-        Assert.Equal(off.Where(t => t.Exit < first).Select(t => t.Line), loose.Where(t => t.Exit < first).Select(t => t.Line));
-        Assert.NotEqual(off.Where(t => t.Exit >= first).Select(t => t.Line), loose.Where(t => t.Exit >= first).Select(t => t.Line));
-        Assert.Contains(runs.LooseMessages, m => m.Contains("promotion gate on ") && m.Contains(": approved: "));
+        AssertSameUntil(first, runs.Trades("direct"));
 
         // The journal names each slot's champion and why, and the run served exactly those versions at its end.
         using var dir = new TempDir();
-        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", runs.State("loose"), "--json", dir.File("models.json")]));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", runs.State("direct"), "--json", dir.File("models.json")]));
         using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json")));
         var champions = doc.RootElement.GetProperty("champions").EnumerateArray()
             .ToDictionary(c => c.GetProperty("slot").GetString()!, c => (Version: c.GetProperty("version").GetString()!, Why: c.GetProperty("why").GetString()!));
-        Assert.Equal(champions.OrderBy(c => c.Key).Select(c => c.Value.Version), runs.Loose.Models.OrderBy(m => m.Id).Select(m => m.Version));
+        Assert.Equal(champions.OrderBy(c => c.Key).Select(c => c.Value.Version), runs.Direct.Models.OrderBy(m => m.Id).Select(m => m.Version));
         var promoted = r.Decisions.Where(d => d.Approved).Select(d => d.Version).ToHashSet();
         Assert.Contains(champions.Values, c => promoted.Contains(c.Version) && c.Why.Contains("promotion gate approved: "));
         var history = doc.RootElement.GetProperty("history").EnumerateArray().ToArray();
@@ -103,27 +105,56 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     }
 
     [Fact]
-    public async Task A_run_killed_after_promotions_resumes_to_the_same_trades()
+    public void An_approved_challenger_trades_a_share_in_an_A_B_test_and_is_promoted_only_when_it_wins()
+    {
+        var r = runs.Ab.Retraining;
+        Assert.True(r.Approved >= 2, string.Join("\n", r.Decisions.Select(d => d.Verdict)));
+        Assert.Equal(r.Approved, r.AbTests);
+        Assert.True(r.AbTestsWon >= 1, string.Join("\n", r.AbTestResults.Select(a => a.Verdict)));
+        Assert.Equal(r.AbTestsWon, r.Promoted);
+        Assert.Contains(r.AbTestResults, a => !a.Switch);
+        Assert.All(r.AbTestResults, a => Assert.True(a.Switch == a.Verdict.StartsWith("switch: ", StringComparison.Ordinal), a.Verdict));
+        Assert.All(r.AbTestResults.Where(a => a.Switch), a => Assert.True(a.ChallengerTrades >= RetrainingRuns.ShortAbTest.MinTrades));
+        Assert.Contains(runs.AbMessages, m => m.Contains("A/B test of ") && m.Contains(": switch: "));
+
+        // Trades before the first A/B test are those of the run without retraining; the challenger's share changes later ones.
+        AssertSameUntil(r.Decisions.Where(d => d.Approved).Min(d => d.Time), runs.Trades("ab"));
+        // Each slot ends serving its first version or one that won an A/B test: nothing reaches the champion's seat another way.
+        var won = r.AbTestResults.Where(a => a.Switch).Select(a => a.Version).ToHashSet();
+        Assert.All(runs.Ab.Models, m => Assert.True(won.Contains(m.Version) || runs.Off.Models.Single(o => o.Id == m.Id).Version == m.Version,
+            $"{m.Id} serves {m.Version}"));
+        Assert.Contains(runs.Ab.Models, m => won.Contains(m.Version));
+    }
+
+    private void AssertSameUntil(DateTimeOffset time, string csv)
+    {
+        var off = TradesOf(runs.Trades("off"));
+        var other = TradesOf(csv);
+        Assert.Equal(off.Where(t => t.Exit < time).Select(t => t.Line), other.Where(t => t.Exit < time).Select(t => t.Line));
+        Assert.NotEqual(off.Where(t => t.Exit >= time).Select(t => t.Line), other.Where(t => t.Exit >= time).Select(t => t.Line));
+    }
+
+    [Fact]
+    public async Task A_run_killed_during_A_B_tests_resumes_to_the_same_trades()
     {
         using var dir = new TempDir();
         string[] args = ["run", "--data", ReferenceRun.Data, "--state", dir.File("state"), "--models", "xgb,lgbm", "--trades-out", dir.File("trades.csv"),
-            .. RetrainingRuns.LooseGateOptions];
-        var promotedBy = runs.Loose.Retraining.Decisions.Where(d => d.Approved).Min(d => d.Time);
+            .. RetrainingRuns.LooseAbOptions];
 
         using (var victim = Start(args))
         {
             var killed = false;
-            var promotions = 0;
+            var switches = 0;
             while (await victim.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (line.Contains(": approved: ")) promotions++;
-                if (promotions == 0 || !line.StartsWith("progress:", StringComparison.Ordinal)) continue;
+                if (line.Contains(": switch: ")) switches++;
+                if (switches == 0 || !line.Contains(" in an A/B test against ")) continue;
                 victim.Kill(entireProcessTree: true);
                 killed = true;
                 break;
             }
             await victim.WaitForExitAsync();
-            Assert.True(killed, $"the first run was killed after a promotion (the first at {promotedBy:O}): " + await victim.StandardError.ReadToEndAsync());
+            Assert.True(killed, "the first run was killed as an A/B test started, after one had been won: " + await victim.StandardError.ReadToEndAsync());
         }
 
         using var resumed = Start(args);
@@ -132,7 +163,7 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         await resumed.WaitForExitAsync();
         Assert.True(resumed.ExitCode == 0, $"resume failed ({resumed.ExitCode}): {errors}\n{output}");
         Assert.Contains("already processed", output);
-        Assert.Equal(File.ReadAllLines(runs.Trades("loose")), File.ReadAllLines(dir.File("trades.csv")));
+        Assert.Equal(File.ReadAllLines(runs.Trades("ab")), File.ReadAllLines(dir.File("trades.csv")));
     }
 
     [Fact]

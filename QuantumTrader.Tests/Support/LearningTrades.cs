@@ -14,7 +14,7 @@ public static class LearningTrades
 
     private static readonly Lazy<ClosedTrade> Template = new(() => SymbolTimeline.Run().Events.OfType<TradeClosed>().First().Trade);
 
-    /// <summary>Trade number <paramref name="n"/>, a long closed <paramref name="n"/> hours after <paramref name="from"/> (default <see cref="Start"/>).</summary>
+    /// <summary>Trade number <paramref name="n"/>, a long decided <paramref name="n"/> - 1 and closed <paramref name="n"/> hours after <paramref name="from"/> (default <see cref="Start"/>).</summary>
     public static ClosedTrade Long(int n, double r, IReadOnlyList<(string Model, TradeAction Vote)> votes, DateTimeOffset? from = null)
     {
         var t = Template.Value;
@@ -28,7 +28,7 @@ public static class LearningTrades
             Side = TradeSide.Long,
             ExitTime = (from ?? Start).AddHours(n),
             RMultiple = r,
-            Decision = t.Decision with { Ensemble = ensemble },
+            Decision = t.Decision with { Ensemble = ensemble, DecidedAt = (from ?? Start).AddHours(n - 1) },
         };
     }
 
