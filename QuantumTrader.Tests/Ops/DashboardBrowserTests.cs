@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Akka.Actor;
+using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Host.Ops;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Tests.Actors;
+using QuantumTrader.Tests.Learning;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Ops;
@@ -29,6 +33,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await _served.Node.Models.Ask<OutcomesAck>(new RecordModelOutcomes(ModelSlots.Xgb,
             [new ModelOutcome("t1", "BTCUSDT", T0, 2.0), new ModelOutcome("t2", "BTCUSDT", T0.AddHours(1), -1.0), new ModelOutcome("t3", "ETHUSDT", T0.AddHours(2), 1.0)]), Timeout);
         await _served.Node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", T0), Timeout);
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v1", T0.AddDays(-9));
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v2", T0.AddDays(-8));
+        await registry.Ask<ModelRegistryReply>(new StartModelShadowTest(ModelSlots.Xgb, "xgb-v2", "drift alarm", T0.AddDays(-8)), Timeout);
+        var decided = await registry.Ask<ModelRegistryReply>(new DecideModelPromotion(ModelSlots.Xgb, "xgb-v2",
+            PromotionGateTests.Shadow(200, challengerRight: 5, championRight: 6), PromotionGateSettings.Seed, T0.AddDays(-5), AbTestSettings.Seed), Timeout);
+        Assert.True(decided.Succeeded, decided.Error);
 
         var page = await RenderedPage(_served.Api.Url);
 
@@ -36,12 +47,18 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);
         Assert.Contains("<td>manual trigger: exchange outage</td>", page);
         // Model rows: id, version, weight, trades.
-        Assert.Matches("<tr><td>xgb</td><td>scripted-1</td><td class=\"n\">0.5000</td><td class=\"n\">3</td>", page);
+        Assert.Matches("<tr><td>xgb</td><td>xgb-v1</td><td class=\"n\">0.5000</td><td class=\"n\">3</td>", page);
         Assert.Matches("<tr><td>lgbm</td><td>scripted-1</td><td class=\"n\">0.5000</td><td class=\"n\">0</td>", page);
         Assert.Matches(new Regex("<td>akka\\.tcp://quantumtrader@127\\.0\\.0\\.1:\\d+ \\(this node\\)</td><td>Up</td>"), page);
         Assert.Matches("<tr><td>account</td><td>[^<]+</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>", page);
         Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
         Assert.Contains("<div id=\"trades\"><table><tbody><tr><th>exit</th>", page);
+        // Registry rows, newest first: time, event, slot, version, what.
+        Assert.Contains("<td>promotion-gate-decided</td><td>xgb</td><td>xgb-v2</td><td>rejected: accuracy 0.5 &lt; 0.65; weakest symbol ETHUSDT accuracy 0.4 &lt; 0.55; " +
+            "accuracy 0.5 against the champion's 0.6 (-16.7%) &lt;= +2.0%</td>", page);
+        Assert.Contains("<td>shadow-test-started</td><td>xgb</td><td>xgb-v2</td><td>shadow test against xgb-v1: drift alarm</td>", page);
+        Assert.Contains("<td>version-promoted</td><td>xgb</td><td>xgb-v1</td><td>first version of the slot</td>", page);
+        Assert.Matches("<td>version-registered</td><td>xgb</td><td>xgb-v2</td><td>trained on 20[0-9-]+T[0-9:+.]+ \\.\\. 20[0-9-]+T[0-9:+.]+</td>", page);
     }
 
     /// <summary>The page's DOM after its script ran, as headless Chromium dumps it.</summary>
