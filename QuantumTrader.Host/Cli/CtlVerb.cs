@@ -76,13 +76,15 @@ public static class CtlVerb
         });
 
     private static Command Models() => ViewCommand<ModelsView>("models",
-        "Served models: version, ensemble weight now, live performance, drift alarms, serving failures", "/api/models", view =>
+        "Served models: version, A/B challenger, ensemble weight now, live performance, drift alarms, serving failures", "/api/models", view =>
         {
             var table = new Table()
                 .Title($"served models ({view.Models.Count}); weights {(view.WeightsAsOf is { } t ? $"set by the supervisor at {t:O}" : "at their seed values")}")
-                .AddColumns("model", "version", "weight", "trades", "win rate", "avg R", "Sharpe", "drift alarms", "calls", "failures", "timeouts");
+                .AddColumns("model", "version", "A/B challenger", "weight", "trades", "win rate", "avg R", "Sharpe", "drift alarms", "calls", "failures", "timeouts");
             foreach (var m in view.Models)
-                table.AddRow(m.Id, Markup.Escape(m.Version), Num(m.Weight), Int(m.Trades), m.WinRate.ToString("P1", CultureInfo.InvariantCulture), Num(m.AverageR),
+                table.AddRow(m.Id, Markup.Escape(m.Version),
+                    m.AbTest is { } ab ? Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{ab.Version} ({ab.Share:P0})")) : "-",
+                    Num(m.Weight), Int(m.Trades), m.WinRate.ToString("P1", CultureInfo.InvariantCulture), Num(m.AverageR),
                     Num(m.Sharpe), Int(m.DriftAlarms), Int(m.Calls), Int(m.Failures), Int(m.Timeouts));
             Out.Write(table);
         });

@@ -18,6 +18,7 @@ using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 
@@ -174,7 +175,8 @@ public sealed class OpsApi : IAsyncDisposable
             var p = await _registry.Get<ModelRegion>().Ask<ModelPerformanceReport>(new GetModelPerformance(h.ModelId), AskTimeout, cancel);
             models.Add(new ModelView(h.ModelId, h.Version, serving.EffectiveWeightOf(h.ModelId), p.Trades,
                 p.WinRate, p.AverageR, p.Sharpe, p.MaxDrawdown, p.ConsecutiveLosses, supervisor.Alarms.Count(a => a.ModelId == h.ModelId),
-                h.Calls, h.Failures, h.Timeouts, h.LastError));
+                h.Calls, h.Failures, h.Timeouts, h.LastError,
+                serving.PredictorOf(h.ModelId) is SplitPredictor split ? new AbChallengerView(split.Challenger.Version, split.Share) : null));
         }
         return new ModelsView(models, supervisor.WeightsAsOf);
     }

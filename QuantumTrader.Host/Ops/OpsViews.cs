@@ -14,10 +14,16 @@ public sealed record RegionView(string Region, string Node, int Shards, int Enti
 /// <summary>Every shard region of the node's entity types across the cluster; a region that did not answer in time is named in <see cref="Unanswered"/>.</summary>
 public sealed record ShardsView(IReadOnlyList<RegionView> Regions, IReadOnlyList<string> Unanswered);
 
-/// <summary>A served model: its version and ensemble weight now, its serving health, and its live performance from its model entity.</summary>
+/// <summary>
+/// A served model: its version and ensemble weight now, its serving health, its live performance from its model entity, and
+/// the challenger taking a share of its decisions in an A/B test (null when none is).
+/// </summary>
 public sealed record ModelView(
     string Id, string Version, double Weight, int Trades, double WinRate, double AverageR, double Sharpe, double MaxDrawdown,
-    int ConsecutiveLosses, int DriftAlarms, long Calls, long Failures, long Timeouts, string? LastError);
+    int ConsecutiveLosses, int DriftAlarms, long Calls, long Failures, long Timeouts, string? LastError, AbChallengerView? AbTest);
+
+/// <summary>The challenger of a running A/B test and its share of the slot's decisions.</summary>
+public sealed record AbChallengerView(string Version, double Share);
 
 /// <summary>The served models and when the supervisor last set the weights (null: the seed weights still apply).</summary>
 public sealed record ModelsView(IReadOnlyList<ModelView> Models, DateTimeOffset? WeightsAsOf);

@@ -40,6 +40,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var decided = await registry.Ask<ModelRegistryReply>(new DecideModelPromotion(ModelSlots.Xgb, "xgb-v2",
             PromotionGateTests.Shadow(200, challengerRight: 5, championRight: 6), PromotionGateSettings.Seed, T0.AddDays(-5), AbTestSettings.Seed), Timeout);
         Assert.True(decided.Succeeded, decided.Error);
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v3", T0.AddDays(-4));
+        await registry.Ask<ModelRegistryReply>(new StartModelShadowTest(ModelSlots.Xgb, "xgb-v3", "scheduled", T0.AddDays(-4)), Timeout);
+        var approved = await registry.Ask<ModelRegistryReply>(new DecideModelPromotion(ModelSlots.Xgb, "xgb-v3",
+            PromotionGateTests.Shadow(200, challengerRight: 7, championRight: 6), PromotionGateSettings.Seed, T0.AddDays(-1), AbTestSettings.Seed), Timeout);
+        Assert.True(approved.Succeeded, approved.Error);
 
         var page = await RenderedPage(_served.Api.Url);
 
@@ -47,13 +52,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);
         Assert.Contains("<td>manual trigger: exchange outage</td>", page);
         // Model rows: id, version, weight, trades.
-        Assert.Matches("<tr><td>xgb</td><td>xgb-v1</td><td class=\"n\">0.5000</td><td class=\"n\">3</td>", page);
+        Assert.Matches("<tr><td>xgb</td><td>xgb-v1</td><td class=\"n\">0.5000</td><td class=\"n\">3</td>.*<td>xgb-v3 \\(20 %\\)</td></tr>", page);
         Assert.Matches("<tr><td>lgbm</td><td>scripted-1</td><td class=\"n\">0.5000</td><td class=\"n\">0</td>", page);
         Assert.Matches(new Regex("<td>akka\\.tcp://quantumtrader@127\\.0\\.0\\.1:\\d+ \\(this node\\)</td><td>Up</td>"), page);
         Assert.Matches("<tr><td>account</td><td>[^<]+</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>", page);
         Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
         Assert.Contains("<div id=\"trades\"><table><tbody><tr><th>exit</th>", page);
         // Registry rows, newest first: time, event, slot, version, what.
+        Assert.Contains("<td>ab-test-started</td><td>xgb</td><td>xgb-v3</td><td>takes 20 % of the decisions against xgb-v1</td>", page);
         Assert.Contains("<td>promotion-gate-decided</td><td>xgb</td><td>xgb-v2</td><td>rejected: accuracy 0.5 &lt; 0.65; weakest symbol ETHUSDT accuracy 0.4 &lt; 0.55; " +
             "accuracy 0.5 against the champion's 0.6 (-16.7%) &lt;= +2.0%</td>", page);
         Assert.Contains("<td>shadow-test-started</td><td>xgb</td><td>xgb-v2</td><td>shadow test against xgb-v1: drift alarm</td>", page);
