@@ -40,6 +40,8 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<RollBackModelVersion>(c => Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time), _breakerSettings)));
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
+        Command<StartModelAbTest>(c => Execute(_book.Process(new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, c.Time))));
+        Command<StopModelAbTest>(c => Execute(_book.Process(new StopAbTest(c.Slot, c.Reason, c.Time))));
         Command<MarkModelImportant>(c => Execute(_book.Process(new MarkImportant(c.Slot, c.Version, c.Important, c.Time))));
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
@@ -236,7 +238,8 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             VersionRolledBack b => $"rolled {b.Slot} back from {b.FromVersion} to {b.Version}" + (b.MarkedDegraded ? $", {b.FromVersion} marked degraded" : ""),
             ShadowTestStarted t => $"{t.Slot}/{t.Version} shadow-tests against {t.Champion} ({t.Trigger})",
             PromotionGateDecided d => $"promotion gate on {d.Slot}/{d.Version}: {d.Report.Summary}",
-            AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion}",
+            AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion} ({a.Reason})",
+            AbTestConcluded c => $"A/B test of {c.Slot}/{c.Version} ended: {c.Verdict}",
             VersionMarkedImportant i => $"{i.Slot}/{i.Version} {(i.Important ? "marked" : "unmarked")} important",
             _ => $"{e.GetType().Name} {e.Slot}/{e.Version}",
         }));

@@ -71,6 +71,12 @@ public sealed record StartModelShadowTest(string Slot, string Version, string Tr
 public sealed record DecideModelPromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time,
     AbTestSettings? AbTest = null) : IProtocolMessage;
 
+/// <summary>An operator's A/B test: <paramref name="Version"/> takes <see cref="AbTestSettings.Share"/> of the slot's decisions against the champion, served at once.</summary>
+public sealed record StartModelAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset Time) : IProtocolMessage;
+
+/// <summary>An operator ends the slot's A/B test now, without a switch; the slot serves its champion alone at once.</summary>
+public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset Time) : IProtocolMessage;
+
 public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : IProtocolMessage;
 
 /// <summary>The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the breaker's rollback target.</summary>

@@ -46,6 +46,8 @@ public static partial class ProtocolTypes
         Add<RollBackModelVersion>("registry.roll-back-version.v1");
         Add<StartModelShadowTest>("registry.start-shadow-test.v1");
         Add<DecideModelPromotion>("registry.decide-promotion.v1");
+        Add<StartModelAbTest>("registry.start-ab-test.v1");
+        Add<StopModelAbTest>("registry.stop-ab-test.v1");
         Add<MarkModelImportant>("registry.mark-important.v1");
         Add<ApproveModelCleanup>("registry.approve-cleanup.v1");
         Add<ModelRegistryReply>("registry.reply.v1");

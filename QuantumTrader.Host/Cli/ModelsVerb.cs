@@ -28,7 +28,7 @@ public static class ModelsVerb
 
     /// <summary>The registry's subcommands, sent through <paramref name="access"/>: a state directory's journal, or a running node.</summary>
     public static IEnumerable<Command> RegistryCommands(RegistryAccess access) =>
-        [List(access), Promote(access), RollBack(access), MarkImportant(access), Cleanup(access), ApproveCleanup(access)];
+        [List(access), Promote(access), RollBack(access), AbStart(access), AbStop(access), MarkImportant(access), Cleanup(access), ApproveCleanup(access)];
     private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
     private static Option<string> Slot() => new("--slot") { Description = $"Model slot: {string.Join(", ", ModelSlots.All)}", Required = true };
     private static Option<string> Version() => new("--version") { Description = "Model version, as 'models list' shows it", Required = true };
@@ -124,6 +124,38 @@ public static class ModelsVerb
         var command = new Command("rollback", "Make an earlier version the champion again and serve it") { where, slot, to, reason, degraded, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new RollBackModelVersion(
             parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+        return command;
+    }
+
+    private static Command AbStart(RegistryAccess access)
+    {
+        var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("started by an operator"), At("start"), Json());
+        var seed = AbTestSettings.Seed;
+        var share = new Option<double>("--share") { Description = "Share of the slot's decisions the version takes", DefaultValueFactory = _ => seed.Share };
+        var minTrades = new Option<int>("--min-trades") { Description = "Challenger trades that end the test and that a switch needs", DefaultValueFactory = _ => seed.MinTrades };
+        var days = new Option<double>("--days") { Description = "Days of market time after which the test ends", DefaultValueFactory = _ => seed.Duration.TotalDays };
+        var improvement = new Option<double>("--min-improvement") { Description = "How much better the challenger's Sharpe ratio must be to switch", DefaultValueFactory = _ => seed.MinImprovement };
+        var command = new Command("ab-start", "Give a registered version a share of its slot's live decisions in an A/B test against the champion; promoted only if it wins")
+        {
+            where, slot, version, share, minTrades, days, improvement, reason, at, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var d = parse.GetValue(days);
+            if (!(d > 0 && double.IsFinite(d))) throw new UsageException($"--days must be a positive number of days, got {d}");
+            var settings = new AbTestSettings(parse.GetValue(share), parse.GetValue(minTrades), TimeSpan.FromDays(d), parse.GetValue(improvement));
+            return await Send(access, parse.GetValue(where)!, new StartModelAbTest(
+                parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel);
+        });
+        return command;
+    }
+
+    private static Command AbStop(RegistryAccess access)
+    {
+        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("stopped by an operator"), At("stop"), Json());
+        var command = new Command("ab-stop", "End the slot's A/B test now without a switch; the champion serves alone") { where, slot, reason, at, json };
+        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new StopModelAbTest(
+            parse.GetValue(slot)!, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 

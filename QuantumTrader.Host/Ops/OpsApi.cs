@@ -39,7 +39,8 @@ public sealed class OpsApi : IAsyncDisposable
     private static readonly IReadOnlyDictionary<string, Target> Targets = new Dictionary<string, Target>(StringComparer.Ordinal)
     {
         ["registry"] = new(r => r.Get<ModelRegistrySingleton>(),
-            [typeof(GetModelRegistry), typeof(PromoteModelVersion), typeof(RollBackModelVersion), typeof(MarkModelImportant), typeof(ApproveModelCleanup)]),
+            [typeof(GetModelRegistry), typeof(PromoteModelVersion), typeof(RollBackModelVersion), typeof(MarkModelImportant), typeof(ApproveModelCleanup),
+                typeof(StartModelAbTest), typeof(StopModelAbTest)]),
         ["account"] = new(r => r.Get<AccountRegion>(), [typeof(GetEssStatus), typeof(TriggerEmergency), typeof(ResetEmergency), typeof(GetAccountStatus)]),
         ["policy"] = new(r => r.Get<PolicyStoreSingleton>(), [typeof(GetRiskPolicy), typeof(ChangeRiskLimits)]),
         ["supervisor"] = new(r => r.Get<ModelSupervisorSingleton>(), [typeof(GetSupervisorStatus)]),

@@ -18,6 +18,9 @@ public sealed record CircuitBreakerClosed(string Slot, string Version, string Re
 /// <summary>A closed trade decided during the slot's A/B test, counted in the arm that decided it (R as the slot's vote earned it).</summary>
 public sealed record AbTestTradeRecorded(string Slot, string Version, string TradeId, bool ToChallenger, double RMultiple, DateTimeOffset Time) : IDomainEvent;
 
+/// <summary>An operator's stop of the slot's running A/B test (seed 002's manual stop).</summary>
+public sealed record StopAbTest(string Slot, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+
 /// <summary>The running A/B test of a slot: its challenger, both arms, and the trades counted.</summary>
 public sealed record AbTestArms(string Version, ArmStats Champion, ArmStats Challenger, IReadOnlyList<string> TradeIds);
 
@@ -50,6 +53,7 @@ public sealed record ModelRegistryBook(
 
     public RegistryBookResult Process(RegistryCommand command, CircuitBreakerSettings? breakerSettings = null)
     {
+        if (command is StopAbTest stop) return Stop(stop);
         if (command is ApproveCleanup approve && Watching(approve.Slot) is { } watching && watching.PreviousVersion == approve.Version)
             return new RegistryBookResult([], $"version {approve.Slot}/{approve.Version} is what the circuit breaker on {watching.NewVersion} " +
                                               $"rolls back to until {watching.MonitorUntil:O}");
@@ -57,6 +61,15 @@ public sealed record ModelRegistryBook(
         if (!result.Succeeded) return new RegistryBookResult([], result.Error);
 
         return new RegistryBookResult(WithBreakers(result.Events, breakerSettings), null);
+    }
+
+    /// <summary>An operator ends the slot's A/B test now: the challenger is not promoted and the slot serves its champion alone.</summary>
+    private RegistryBookResult Stop(StopAbTest stop)
+    {
+        if (string.IsNullOrWhiteSpace(stop.Reason)) return new RegistryBookResult([], "stopping an A/B test must say why");
+        if (Registry.AbTestOf(stop.Slot) is not { } test || !AbTests.TryGetValue(stop.Slot, out var arms))
+            return new RegistryBookResult([], $"slot {stop.Slot} runs no A/B test");
+        return new RegistryBookResult([.. Registry.ConcludeAbTest(test, arms.Champion, arms.Challenger, stop.Time, stop.Reason).Events], null);
     }
 
     /// <summary>Registry events with what they do to the breakers: a promotion closes the one watching and opens one on the new champion.</summary>

@@ -48,8 +48,9 @@ public sealed record ShadowTestStarted(string Slot, string Version, string Champ
 /// <summary>The promotion gate's decision on a challenger, with the shadow test it judged; a VersionPromoted follows an approval.</summary>
 public sealed record PromotionGateDecided(string Slot, string Version, string Champion, ShadowTestResult Evidence, PromotionGateReport Report, DateTimeOffset Time)
     : RegistryEvent(Slot, Version, Time);
-/// <summary>After the gate's approval, <see cref="Version"/> takes a share of the slot's live decisions beside <see cref="Champion"/>.</summary>
-public sealed record AbTestStarted(string Slot, string Version, string Champion, AbTestSettings Settings, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary><see cref="Version"/> takes a share of the slot's live decisions beside <see cref="Champion"/>: after the gate's approval, or an operator's start.</summary>
+public sealed record AbTestStarted(string Slot, string Version, string Champion, AbTestSettings Settings, string Reason, DateTimeOffset Time)
+    : RegistryEvent(Slot, Version, Time);
 /// <summary>The A/B test's end: both arms and the verdict; a VersionPromoted follows a switch, a kept champion marks the challenger rejected.</summary>
 public sealed record AbTestConcluded(string Slot, string Version, string Champion, ArmStats ChampionArm, ArmStats ChallengerArm, bool Switch, string Verdict,
     DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
@@ -85,6 +86,8 @@ public sealed record RollBackVersion(string Slot, string? Target, string Reason,
 public sealed record MarkDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record MarkImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record ApproveCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>An operator's A/B test of a registered version against the champion, without a shadow test or the gate (seed 002's manual start).</summary>
+public sealed record StartAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Deletes an artifact whose cleanup was approved; refused for anything else.</summary>
 public sealed record DeleteVersion(string Slot, string Version, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 
@@ -135,6 +138,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             RegisterVersion c => Register(c),
             RollBackVersion c => RollBack(c),
             StartShadowTest c => With(c.Slot, c.Version, v => StartShadow(c, v)),
+            StartAbTest c => With(c.Slot, c.Version, v => StartAb(c, v)),
             DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
             PromoteVersion c => With(c.Slot, c.Version, v => Promote(c, v)),
             MarkDegraded c => With(c.Slot, c.Version, v => Degrade(c, v)),
@@ -158,7 +162,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionRegistered r => [.. Versions, r.Record],
             ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
-            AbTestStarted => Versions.ToArray(),
+            AbTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             AbTestConcluded c => Update(c.Slot, c.Version, v => c.Switch ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
                 v => v with { Status = ModelVersionStatus.Retired }),
@@ -220,8 +224,20 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         var decided = new PromotionGateDecided(c.Slot, c.Version, champion.Version, c.Evidence, report, c.Time);
         if (!report.Approved) return RegistryResult.Ok(decided);
         return c.AbTest is { } ab
-            ? RegistryResult.Ok(decided, new AbTestStarted(c.Slot, c.Version, champion.Version, ab, c.Time))
+            ? RegistryResult.Ok(decided, new AbTestStarted(c.Slot, c.Version, champion.Version, ab, "approved by the promotion gate", c.Time))
             : RegistryResult.Ok(decided, new VersionPromoted(c.Slot, c.Version, champion.Version, "promotion gate " + report.Summary, c.Time));
+    }
+
+    private RegistryResult StartAb(StartAbTest c, ModelVersionRecord v)
+    {
+        if (Unusable(v) is { } why) return RegistryResult.Refuse(why);
+        if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is the champion");
+        if (Champion(c.Slot) is not { } champion) return RegistryResult.Refuse($"slot {c.Slot} has no champion to test against");
+        if (ShadowTestOf(c.Slot) is { } shadow) return RegistryResult.Refuse($"slot {c.Slot} shadow-tests {shadow.Version}; wait for the gate's decision");
+        if (AbTestOf(c.Slot) is { } running) return RegistryResult.Refuse($"slot {c.Slot} already A/B-tests {running.Version}; stop that test first");
+        if (c.Settings.Validate() is { } invalid) return RegistryResult.Refuse(invalid);
+        if (string.IsNullOrWhiteSpace(c.Reason)) return RegistryResult.Refuse("an A/B test started by hand must say why");
+        return RegistryResult.Ok(new AbTestStarted(c.Slot, c.Version, champion.Version, c.Settings, c.Reason, c.Time));
     }
 
     /// <summary>The slot's running shadow test: the challenger it started and the gate has not decided yet.</summary>
@@ -234,10 +250,11 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         History.OfType<AbTestStarted>().LastOrDefault(a => a.Slot == slot && Find(slot, a.Version)?.Status == ModelVersionStatus.Challenger
             && !History.Any(e => e is AbTestConcluded c && c.Slot == slot && c.Version == a.Version));
 
-    /// <summary>Ends the slot's A/B test with its arms; a switch promotes the challenger.</summary>
-    public RegistryResult ConcludeAbTest(AbTestStarted test, ArmStats championArm, ArmStats challengerArm, DateTimeOffset time)
+    /// <summary>Ends the slot's A/B test with its arms; a switch promotes the challenger. <paramref name="stoppedBecause"/>: an operator ended it early, with no switch.</summary>
+    public RegistryResult ConcludeAbTest(AbTestStarted test, ArmStats championArm, ArmStats challengerArm, DateTimeOffset time, string? stoppedBecause = null)
     {
         var (change, verdict) = AbTestJudge.Judge(championArm, challengerArm, test.Settings);
+        if (stoppedBecause is not null) (change, verdict) = (false, $"stopped by an operator: {stoppedBecause}; the arms then: {verdict}");
         var concluded = new AbTestConcluded(test.Slot, test.Version, test.Champion, championArm, challengerArm, change, verdict, time);
         return change && Champion(test.Slot) is { } champion
             ? RegistryResult.Ok(concluded, new VersionPromoted(test.Slot, test.Version, champion.Version, "A/B test " + verdict, time))

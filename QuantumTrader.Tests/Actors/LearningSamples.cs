@@ -97,6 +97,8 @@ public static class LearningSamples
             new RollBackModelVersion(ModelSlots.Xgb, "xgb-v1", "operator", true, t0),
             new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0),
             new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0, ab),
+            new StartModelAbTest(ModelSlots.Xgb, "xgb-v5", ab, "operator", t0),
+            new StopModelAbTest(ModelSlots.Xgb, "operator", t0),
             new MarkModelImportant(ModelSlots.Xgb, "xgb-v1", true, t0),
             new ApproveModelCleanup(ModelSlots.Xgb, "xgb-v3", "ops", t0),
             new ModelRegistryReply(true, null, registryEvents.OfType<RegistryEvent>().Take(3).ToArray(), "registered xgb/xgb-v1"),

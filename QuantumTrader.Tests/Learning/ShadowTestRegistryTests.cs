@@ -197,4 +197,37 @@ public class ShadowTestRegistryTests
         Assert.Equal(ModelVersionStatus.Rejected, after.Registry.Find("xgb", "v2")!.Status);
         Assert.Equal("v1", after.Registry.Champion("xgb")!.Version);
     }
+
+    [Fact]
+    public void An_operator_starts_an_A_B_test_where_none_runs_and_stops_it_without_a_switch()
+    {
+        var t0 = LearningTrades.Start;
+        var book = ModelRegistryBook.Empty;
+        foreach (var c in new RegistryCommand[]
+                 {
+                     ModelRegistryTests.Register("v1", t0.AddDays(-14)), ModelRegistryTests.Register("v2", t0.AddDays(-3)), ModelRegistryTests.Register("v3", t0.AddDays(-2)),
+                     new PromoteVersion("xgb", "v1", "first", t0.AddDays(-14)),
+                 })
+            book = book.Process(c).Events.Aggregate(book, (b, e) => b.Apply(e));
+
+        Assert.Equal("version xgb/v1 is the champion", book.Process(new StartAbTest("xgb", "v1", AbTestSettings.Seed, "why not", t0)).Error);
+        Assert.Equal("an A/B test started by hand must say why", book.Process(new StartAbTest("xgb", "v2", AbTestSettings.Seed, "", t0)).Error);
+        Assert.Equal("the A/B share is 0; it must be between 0 and 1", book.Process(new StartAbTest("xgb", "v2", AbTestSettings.Seed with { Share = 0 }, "x", t0)).Error);
+        Assert.Equal("slot xgb runs no A/B test", book.Process(new StopAbTest("xgb", "outage", t0)).Error);
+
+        var start = book.Process(new StartAbTest("xgb", "v2", AbTestSettings.Seed, "new features", t0));
+        Assert.Equal("new features", Assert.IsType<AbTestStarted>(Assert.Single(start.Events)).Reason);
+        book = start.Events.Aggregate(book, (b, e) => b.Apply(e));
+        Assert.Equal("slot xgb already A/B-tests v2; stop that test first", book.Process(new StartAbTest("xgb", "v3", AbTestSettings.Seed, "x", t0)).Error);
+        (book, _) = FeedAll(book, [LearningTrades.BothBuy(1, 1.0, t0), LearningTrades.BothBuy(2, -1.0, t0)]);
+
+        var stop = book.Process(new StopAbTest("xgb", "exchange outage", t0.AddHours(3)));
+        var concluded = Assert.IsType<AbTestConcluded>(Assert.Single(stop.Events));
+        Assert.False(concluded.Switch);
+        Assert.Equal(2, concluded.ChampionArm.Trades + concluded.ChallengerArm.Trades);
+        Assert.StartsWith("stopped by an operator: exchange outage; the arms then: keep the champion", concluded.Verdict);
+        book = stop.Events.Aggregate(book, (b, e) => b.Apply(e));
+        Assert.Null(book.Registry.AbTestOf("xgb"));
+        Assert.Equal("v1", book.Registry.Champion("xgb")!.Version);
+    }
 }

@@ -170,6 +170,37 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_A_B_test_started_from_the_console_splits_the_slot_and_a_stop_returns_it_to_the_champion()
+    {
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v1", T0.AddDays(-2));
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v2", T0.AddDays(-1));
+
+        var (code, started) = await Ctl("registry", "ab-start", "--slot", "xgb", "--version", "xgb-v2", "--share", "0.3", "--reason", "try the new features",
+            "--at", T0.ToString("O"));
+        Assert.Equal(0, code);
+        Assert.Equal("xgb/xgb-v2 takes 30 % of the slot's decisions in an A/B test against xgb-v1 (try the new features)",
+            started.GetProperty("message").GetString());
+        var split = Assert.IsType<SplitPredictor>(_served.Node.Serving.PredictorOf(ModelSlots.Xgb));
+        Assert.Equal(("xgb-v1", "xgb-v2", 0.3), (split.Champion.Version, split.Challenger.Version, split.Share));
+        var (_, models) = await Ctl("models");
+        var xgb = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("id").GetString() == "xgb");
+        Assert.Equal(("xgb-v1", "xgb-v2", 0.3), (xgb.GetProperty("version").GetString(), xgb.GetProperty("abTest").GetProperty("version").GetString(),
+            xgb.GetProperty("abTest").GetProperty("share").GetDouble()));
+
+        Assert.Equal(2, (await Ctl("registry", "ab-start", "--slot", "xgb", "--version", "xgb-v2", "--reason", "again")).Code);
+        var (stopCode, stopped) = await Ctl("registry", "ab-stop", "--slot", "xgb", "--reason", "exchange outage", "--at", T0.AddHours(5).ToString("O"));
+        Assert.Equal(0, stopCode);
+        Assert.StartsWith("A/B test of xgb/xgb-v2 ended: stopped by an operator: exchange outage; the arms then: keep the champion",
+            stopped.GetProperty("message").GetString());
+        var served = _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!;
+        Assert.IsNotType<SplitPredictor>(served);
+        Assert.Equal("xgb-v1", served.Version);
+        Assert.Equal(2, (await Ctl("registry", "ab-stop", "--slot", "xgb", "--reason", "nothing runs")).Code);
+        Assert.Equal(2, (await Ctl("registry", "ab-start", "--slot", "xgb", "--version", "xgb-v1", "--reason", "the champion")).Code);
+    }
+
+    [Fact]
     public async Task The_console_says_when_no_node_answers_at_the_address_and_when_the_address_is_not_one()
     {
         var closed = $"http://127.0.0.1:{FreePort.Next()}";
