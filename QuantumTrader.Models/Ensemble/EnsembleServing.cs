@@ -44,12 +44,20 @@ public sealed class EnsembleServing
 
     public IPredictor? PredictorOf(string modelId) => _slots.FirstOrDefault(s => s.Predictor.ModelId == modelId)?.Predictor;
 
-    /// <summary>Serves <paramref name="predictor"/> in its slot, replacing what served there before.</summary>
+    /// <summary>Serves <paramref name="predictor"/> in its slot, replacing what served there before; the slot's counts go on.</summary>
     public void Serve(IPredictor predictor)
     {
         lock (_swap)
         {
-            var next = _slots.Where(s => s.Predictor.ModelId != predictor.ModelId).Append(new Slot(predictor))
+            var slot = new Slot(predictor);
+            if (_slots.FirstOrDefault(s => s.Predictor.ModelId == predictor.ModelId) is { } replaced)
+            {
+                slot.Calls = Interlocked.Read(ref replaced.Calls);
+                slot.Failures = Interlocked.Read(ref replaced.Failures);
+                slot.Timeouts = Interlocked.Read(ref replaced.Timeouts);
+                slot.LastError = replaced.LastError;
+            }
+            var next = _slots.Where(s => s.Predictor.ModelId != predictor.ModelId).Append(slot)
                 .OrderBy(s => IndexOfSlot(s.Predictor.ModelId)).ThenBy(s => s.Predictor.ModelId, StringComparer.Ordinal).ToArray();
             _slots = next;
         }

@@ -42,6 +42,21 @@ public sealed class EnsembleServingTests
     }
 
     [Fact]
+    public void A_slots_counts_go_on_when_a_new_version_serves_in_it()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ => throw new InvalidOperationException("session lost")));
+        serving.PredictAll(Input);
+        serving.PredictAll(Input);
+
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ => new Prediction(ModelSlots.Xgb, TradeAction.Buy, 0.9)));
+        Assert.Equal(TradeAction.Buy, serving.PredictAll(Input)[0].Action);
+
+        var health = serving.Health().Single();
+        Assert.Equal((3L, 2L, "session lost"), (health.Calls, health.Failures, health.LastError));
+    }
+
+    [Fact]
     public void A_model_slower_than_its_budget_votes_hold_and_counts_a_timeout()
     {
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromMilliseconds(20), _ => { });
