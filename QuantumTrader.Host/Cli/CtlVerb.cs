@@ -33,7 +33,7 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
-            Members(), Shards(), Models(), Learning(), Trades(), Ess(), Risk(), registry,
+            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry,
         };
     }
 
@@ -127,6 +127,33 @@ public static class CtlVerb
                 alarms.AddRow(a.Time.ToString("O", CultureInfo.InvariantCulture), a.ModelId, a.Severity.ToString(), Int(a.TradeIndex), Markup.Escape(a.Alarm.Describe()));
             Out.Write(alarms);
             JsonOut.Write(parse.GetValue(json), s);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Performance()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var by = new Option<BreakdownBy>("--by") { Description = "Group the trades by Symbol or by Regime at entry", DefaultValueFactory = _ => BreakdownBy.Symbol };
+        var minTrades = new Option<int>("--min-trades") { Description = "Trades a group needs to be judged a model's weakest", DefaultValueFactory = _ => 10 };
+        var command = new Command("performance", "Every model's closed trades by symbol or by regime at entry: trades, win rate, average R, Sharpe; each model's weakest group")
+        {
+            node, by, minTrades, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var n = parse.GetValue(minTrades);
+            if (n < 1) throw new UsageException($"--min-trades must be at least 1, got {n}");
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<PerformanceView>($"/api/performance?by={parse.GetValue(by)}&minTrades={n}", cancel);
+            var table = new Table().Title($"model performance by {view.By.ToString().ToLowerInvariant()} over {view.TradesRead} closed trades")
+                .AddColumns("model", view.By.ToString().ToLowerInvariant(), "trades", "win rate", "avg R", "Sharpe", $"weakest (>= {view.MinTrades} trades)");
+            foreach (var r in view.Rows)
+                table.AddRow(r.Stats.ModelId, Markup.Escape(r.Group), Int(r.Stats.Trades), r.Stats.WinRate.ToString("P1", CultureInfo.InvariantCulture),
+                    Num(r.Stats.MeanR), Num(r.Stats.Sharpe), r.Weakest ? "weakest" : "");
+            Out.Write(table);
+            JsonOut.Write(parse.GetValue(json), view);
             return ExitCodes.Ok;
         });
         return command;

@@ -19,6 +19,8 @@ using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 
@@ -124,6 +126,14 @@ public sealed class OpsApi : IAsyncDisposable
             View(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)));
         _app.MapGet("/api/trades", async (int? last, string? symbol, CancellationToken cancel) =>
             last is < 1 ? Refuse(StatusCodes.Status400BadRequest, $"last must be at least 1, got {last}") : View(await TradesAsync(last ?? 20, symbol, cancel)));
+        _app.MapGet("/api/performance", async (string? by, int? minTrades, CancellationToken cancel) =>
+        {
+            if (minTrades is < 1) return Refuse(StatusCodes.Status400BadRequest, $"minTrades must be at least 1, got {minTrades}");
+            if (!Enum.TryParse<BreakdownBy>(by ?? nameof(BreakdownBy.Symbol), ignoreCase: true, out var grouping) || !Enum.IsDefined(grouping))
+                return Refuse(StatusCodes.Status400BadRequest, $"by must be symbol or regime, got '{by}'");
+            var trades = await LedgerAsync(cancel);
+            return View(new PerformanceView(grouping, minTrades ?? 10, trades.Count, PerformanceBreakdown.Of(trades, grouping, minTrades ?? 10)));
+        });
         _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
     }
 
@@ -185,13 +195,18 @@ public sealed class OpsApi : IAsyncDisposable
     /// <summary>The closed trades the journal holds, in exit order, the last <paramref name="last"/> of them.</summary>
     private async Task<TradesView> TradesAsync(int last, string? symbol, CancellationToken cancel)
     {
+        var trades = (await LedgerAsync(cancel)).Where(t => symbol is null || string.Equals(t.Symbol, symbol, StringComparison.OrdinalIgnoreCase)).ToArray();
+        return new TradesView(trades.Length, trades.TakeLast(last).ToArray());
+    }
+
+    /// <summary>Every closed trade in the journal in exit order, each once (symbols commit to the journal independently).</summary>
+    private async Task<IReadOnlyList<ClosedTrade>> LedgerAsync(CancellationToken cancel)
+    {
         var journal = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        // The ledger orders the trades by exit (symbols commit to the journal independently) and keeps each once.
         var ledger = new TradeLedger(_services.StartingEquity);
         foreach (var trade in await JournalTrades.ReadAsync(journal, _system.Materializer())) ledger.Add(trade);
-        var trades = ledger.Trades.Where(t => symbol is null || string.Equals(t.Symbol, symbol, StringComparison.OrdinalIgnoreCase)).ToArray();
         cancel.ThrowIfCancellationRequested();
-        return new TradesView(trades.Length, trades.TakeLast(last).ToArray());
+        return ledger.Trades.ToArray();
     }
 
     private async Task<IResult> AskAsync(string target, HttpContext context)

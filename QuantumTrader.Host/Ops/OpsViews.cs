@@ -1,4 +1,5 @@
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Learning;
 
 namespace QuantumTrader.Host.Ops;
 
@@ -30,3 +31,6 @@ public sealed record ModelsView(IReadOnlyList<ModelView> Models, DateTimeOffset?
 
 /// <summary>The latest closed trades in exit order (the ledger's), each with its full decision record; <see cref="Total"/> counts every match in the journal.</summary>
 public sealed record TradesView(int Total, IReadOnlyList<ClosedTrade> Trades);
+
+/// <summary>Every model's closed trades from the journal grouped by symbol or by regime at entry, with each model's weakest group.</summary>
+public sealed record PerformanceView(BreakdownBy By, int MinTrades, int TradesRead, IReadOnlyList<BreakdownRow> Rows);

@@ -29,6 +29,8 @@ public sealed class NodeServiceTests
             seen["ess"] = await Ctl(dir, url, "ess", "status");
             seen["trades"] = await Ctl(dir, url, "trades", "--last", "5");
             seen["eth"] = await Ctl(dir, url, "trades", "--symbol", "ETHUSDT", "--last", "100000");
+            seen["bySymbol"] = await Ctl(dir, url, "performance", "--by", "Symbol");
+            seen["byRegime"] = await Ctl(dir, url, "performance", "--by", "Regime", "--min-trades", "5");
         });
         var settings = new RunSettings
         {
@@ -55,6 +57,22 @@ public sealed class NodeServiceTests
         var eth = seen["eth"].GetProperty("trades").EnumerateArray().ToArray();
         Assert.Equal(ledger.Count(r => r[1] == "ETHUSDT"), eth.Length);
         Assert.All(eth, t => Assert.Equal("ETHUSDT", t.GetProperty("symbol").GetString()));
+
+        // The only model voted every entry, so its record per symbol is the ledger's: count and share of winners.
+        var bySymbol = seen["bySymbol"].GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(summary.TradesClosed, seen["bySymbol"].GetProperty("tradesRead").GetInt32());
+        foreach (var symbol in new[] { "BTCUSDT", "ETHUSDT" })
+        {
+            var row = bySymbol.Single(r => r.GetProperty("group").GetString() == symbol).GetProperty("stats");
+            var own = ledger.Where(r => r[1] == symbol).Select(r => double.Parse(r[10], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(("xgb", own.Length), (row.GetProperty("modelId").GetString(), row.GetProperty("trades").GetInt32()));
+            Assert.Equal(own.Count(r => r > 0) / (double)own.Length, row.GetProperty("winRate").GetDouble(), 12);
+        }
+        Assert.Single(bySymbol, r => r.GetProperty("weakest").GetBoolean());
+        var byRegime = seen["byRegime"].GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(summary.TradesClosed, byRegime.Sum(r => r.GetProperty("stats").GetProperty("trades").GetInt32()));
+        Assert.All(byRegime, r => Assert.True(Enum.IsDefined(Enum.Parse<Models.Features.MarketRegime>(r.GetProperty("group").GetString()!)), r.ToString()));
+        Assert.Single(byRegime, r => r.GetProperty("weakest").GetBoolean());
     }
 
     [Fact]
