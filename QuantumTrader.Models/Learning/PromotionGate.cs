@@ -85,9 +85,10 @@ public static class PromotionGate
         var champion = shadow.Champion;
         var gain = champion.Calls == 0 || champion.Accuracy == 0 ? double.PositiveInfinity : challenger.Accuracy / champion.Accuracy - 1;
         var better = challenger.Calls > 0 && gain > s.MinImprovement;
-        checks.Add(new(Improvement, double.IsFinite(gain) ? gain : 1, s.MinImprovement, better, champion.Calls == 0
-            ? F($"the champion made no call; the challenger {(challenger.Calls > 0 ? "did" : "did not either")}")
-            : F($"accuracy {challenger.Accuracy:0.###} against the champion's {champion.Accuracy:0.###} ({gain:+0.0%;-0.0%}) {(better ? ">" : "<=")} {s.MinImprovement:+0.0%}")));
+        var detail = champion.Calls == 0 ? F($"the champion made no call; the challenger {(challenger.Calls > 0 ? "did" : "did not either")}")
+            : champion.Accuracy == 0 ? F($"accuracy {challenger.Accuracy:0.###} against the champion's 0: every champion call was wrong")
+            : F($"accuracy {challenger.Accuracy:0.###} against the champion's {champion.Accuracy:0.###} ({gain:+0.0%;-0.0%}) {(better ? ">" : "<=")} {s.MinImprovement:+0.0%}");
+        checks.Add(new(Improvement, double.IsFinite(gain) ? gain : 1, s.MinImprovement, better, detail));
         return new PromotionGateReport(checks);
     }
 

@@ -125,6 +125,16 @@ public class PromotionGateTests
     }
 
     [Fact]
+    public void A_champion_wrong_on_every_call_is_beaten_by_any_right_call()
+    {
+        var report = PromotionGate.Evaluate(Shadow(200, challengerRight: 7, championRight: 0), PromotionGateSettings.Seed);
+
+        var improvement = Check(report, PromotionGate.Improvement);
+        Assert.True(improvement.Passed);
+        Assert.Equal("accuracy 0.7 against the champion's 0: every champion call was wrong", improvement.Detail);
+    }
+
+    [Fact]
     public void Invalid_thresholds_are_refused_by_name()
     {
         Assert.Equal("the gate's accuracy threshold is 1.5; it must be in [0, 1]", (PromotionGateSettings.Seed with { MinAccuracy = 1.5 }).Validate());
