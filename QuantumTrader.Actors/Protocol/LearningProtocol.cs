@@ -61,8 +61,14 @@ public sealed record PromoteModelVersion(string Slot, string Version, string Rea
 /// <summary>Back to <paramref name="Target"/>, or with null to the last earlier champion still usable; served at once.</summary>
 public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset Time) : IProtocolMessage;
 
-/// <summary>Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>).</summary>
-public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time) : IProtocolMessage;
+/// <summary>
+/// Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>;
+/// the buffered errors its training replayed in <paramref name="Replayed"/>).
+/// </summary>
+public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null) : IProtocolMessage;
+
+/// <summary>A validation run's worst errors of <paramref name="Version"/> for the slot's error replay buffer (seed 004).</summary>
+public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : IProtocolMessage;
 
 /// <summary>
 /// The promotion gate judges the challenger on <paramref name="Evidence"/>; an approval promotes and serves it at once, or with

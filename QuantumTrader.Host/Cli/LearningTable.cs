@@ -26,6 +26,15 @@ public static class LearningTable
             table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{d.Slot}/{d.Version} at {d.Time:yyyy-MM-dd HH:mm}: {d.Verdict}")));
         foreach (var a in retraining.AbTestResults.TakeLast(5))
             table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"A/B {a.Slot}/{a.Version} at {a.Time:yyyy-MM-dd HH:mm}: {a.Verdict}")));
+        if (retraining.Enabled)
+        {
+            var replay = retraining.ErrorReplay;
+            table.AddRow("error replay", !replay.Enabled ? "off" : string.Create(CultureInfo.InvariantCulture,
+                $"{replay.Recorded} errors from {replay.Runs} shadow tests; {replay.Replayed} replayed in {replay.Retrainings} retrainings, wrong again on {replay.RepeatErrors} of {replay.RepeatCalls} calls; {replay.Cleared} promotions cleared theirs"));
+            foreach (var (slot, stats) in replay.Buffers)
+                table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"{slot} buffer: {stats.Errors} errors, average confidence {stats.AverageConfidence:0.000}, {stats.HighConfidence} at 0.8 or more")));
+        }
         AnsiConsole.Write(table);
     }
 }

@@ -100,8 +100,26 @@ public static class ModelsVerb
                 AnsiConsole.Write(ab);
             }
 
+            var buffers = slots.ToDictionary(slot => slot, slot => book.Registry.ErrorBufferOf(slot));
+            if (buffers.Values.Any(b => b.Errors.Count > 0))
+            {
+                var replay = new Table().Title("error replay buffers (seed 004)")
+                    .AddColumns("slot", "errors", "by regime", "by label", "avg confidence", ">= 0.8", "worst");
+                foreach (var (slot, buffer) in buffers)
+                {
+                    var stats = buffer.Stats();
+                    replay.AddRow(slot, stats.Errors.ToString(CultureInfo.InvariantCulture), Markup.Escape(Counts(stats.ByRegime)), Markup.Escape(Counts(stats.ByLabel)),
+                        stats.AverageConfidence.ToString("0.000", CultureInfo.InvariantCulture), stats.HighConfidence.ToString(CultureInfo.InvariantCulture),
+                        buffer.Errors.FirstOrDefault() is { } w
+                            ? Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{w.Symbol} {w.Time:yyyy-MM-dd HH:mm} {w.Predicted} at {w.Confidence:0.000} by {w.Version}"))
+                            : "-");
+                }
+                AnsiConsole.Write(replay);
+            }
+
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();
-            JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History));
+            JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History,
+                buffers.ToDictionary(b => b.Key, b => b.Value.Stats())));
             return ExitCodes.Ok;
         });
         return command;
@@ -215,6 +233,9 @@ public static class ModelsVerb
         return ExitCodes.Ok;
     }
 
+    private static string Counts(IReadOnlyDictionary<string, int> counts) =>
+        string.Join(", ", counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value}")));
+
     private static ModelRegistryBook Book(ModelRegistryView view) => ModelRegistryBook.Empty with { Registry = view.ToRegistry() };
 
     private static DateTimeOffset TimeOf(string? text) => text is null ? DateTimeOffset.UtcNow : ParseTime("--at", text);
@@ -247,7 +268,7 @@ public static class ModelsVerb
 
     private sealed record ModelsListJson(
         IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<ChampionJson> Champions, IReadOnlyList<CircuitBreakerState> Breakers,
-        IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History);
+        IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers);
 
     private sealed record CleanupJson(IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
 }

@@ -9,6 +9,7 @@ public sealed class RetrainOptions
 {
     private static readonly PromotionGateSettings Seed = PromotionGateSettings.Seed;
     private static readonly AbTestSettings SeedAb = AbTestSettings.Seed;
+    private static readonly ErrorReplaySettings SeedReplay = ErrorReplaySettings.Seed;
 
     private readonly Option<double> _every = new("--retrain-every")
     {
@@ -38,9 +39,23 @@ public sealed class RetrainOptions
     private readonly Option<double> _abDays = new("--ab-days") { Description = "A/B test: days of market time after which it ends", DefaultValueFactory = _ => SeedAb.Duration.TotalDays };
     private readonly Option<double> _abMinImprovement = new("--ab-min-improvement") { Description = "A/B test: how much better the challenger's Sharpe ratio must be to switch", DefaultValueFactory = _ => SeedAb.MinImprovement };
 
+    private readonly Option<int> _replaySize = new("--error-replay-size")
+    {
+        Description = "Error replay buffer: the most confident wrong calls kept per tree slot; 0 turns error replay off",
+        DefaultValueFactory = _ => SeedReplay.MaxSize,
+    };
+
+    private readonly Option<int> _replayPerRun = new("--error-replay-per-run") { Description = "Error replay: worst errors added per judged shadow test", DefaultValueFactory = _ => SeedReplay.PerRun };
+    private readonly Option<double> _replayWeight = new("--error-replay-weight") { Description = "Error replay: weight of a buffered error in the next retraining", DefaultValueFactory = _ => SeedReplay.Weight };
+    private readonly Option<double> _replayShare = new("--error-replay-share") { Description = "Error replay: most buffered errors replayed, as a share of the training rows", DefaultValueFactory = _ => SeedReplay.MaxShare };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _abShare, _abMinTrades, _abDays, _abMinImprovement })
+        foreach (var option in new Option[]
+                 {
+                     _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _abShare, _abMinTrades, _abDays, _abMinImprovement,
+                     _replaySize, _replayPerRun, _replayWeight, _replayShare,
+                 })
             command.Options.Add(option);
     }
 
@@ -56,7 +71,13 @@ public sealed class RetrainOptions
         var days = parse.GetValue(_abDays);
         if (!(days > 0 && double.IsFinite(days))) throw new UsageException($"--ab-days must be a positive number of days, got {days}");
         var ab = share == 0 ? null : new AbTestSettings(share, parse.GetValue(_abMinTrades), TimeSpan.FromDays(days), parse.GetValue(_abMinImprovement));
-        var retrain = RetrainSettings.Weekly(gate) with { Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab };
+        var size = parse.GetValue(_replaySize);
+        if (size < 0) throw new UsageException($"--error-replay-size must be 0 (off) or more, got {size}");
+        var replay = size == 0 ? null : new ErrorReplaySettings(size, parse.GetValue(_replayPerRun), parse.GetValue(_replayWeight), parse.GetValue(_replayShare));
+        var retrain = RetrainSettings.Weekly(gate) with
+        {
+            Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab, ErrorReplay = replay,
+        };
         if (retrain.Validate() is { } error) throw new UsageException(error);
         return settings with { Retrain = retrain };
     }

@@ -98,8 +98,9 @@ public static class ModelBootstrap
     /// <summary>Rows of all symbols in time order, so a chronological validation split holds the latest rows of every symbol.</summary>
     public static TreeTrainingSet Pool(IReadOnlyList<TreeTrainingSet> sets)
     {
-        var rows = sets.SelectMany(s => s.X.Select((x, i) => (X: x, Y: s.Y[i], T: s.Times![i])))
+        var rows = sets.SelectMany(s => s.X.Select((x, i) => (X: x, Y: s.Y[i], T: s.Times![i], W: s.Weights?[i] ?? 1f)))
             .OrderBy(r => r.T).ToArray();
-        return new TreeTrainingSet(sets[0].Set, rows.Select(r => r.X).ToArray(), rows.Select(r => r.Y).ToArray(), rows.Select(r => r.T).ToArray());
+        return new TreeTrainingSet(sets[0].Set, rows.Select(r => r.X).ToArray(), rows.Select(r => r.Y).ToArray(), rows.Select(r => r.T).ToArray(),
+            sets.Any(s => s.Weights is not null) ? rows.Select(r => r.W).ToArray() : null);
     }
 }

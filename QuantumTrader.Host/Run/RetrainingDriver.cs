@@ -125,7 +125,7 @@ public sealed class RetrainingDriver : IDisposable
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
                 var drift = status.Alarms.Where(a => a.ModelId == slot && a.Severity == DriftSeverity.Drift && a.Time > trainedAt && a.Time < now)
                     .Select(a => (DateTimeOffset?)a.Time).FirstOrDefault();
-                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain) is { } trigger) await RetrainAsync(slot, trigger, now, cancel);
+                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain) is { } trigger) await RetrainAsync(slot, trigger, now, state, cancel);
             }
         }
         finally
@@ -144,7 +144,20 @@ public sealed class RetrainingDriver : IDisposable
         return new RetrainingSummary(true, view.History.OfType<ShadowTestStarted>().Count(), decisions.Count(d => d.Approved), decisions.Count(d => !d.Approved),
             view.History.OfType<AbTestStarted>().Count(), abTests.Count(a => a.Switch),
             view.History.OfType<VersionPromoted>().Count(p => view.History.Any(e => e is PromotionGateDecided d && d.Slot == p.Slot && d.Version == p.Version)),
-            view.Versions.Count(v => v.Status == ModelVersionStatus.Challenger), BusySeconds, decisions, abTests);
+            view.Versions.Count(v => v.Status == ModelVersionStatus.Challenger), BusySeconds, decisions, abTests) { ErrorReplay = SummarizeErrorReplay(view) };
+    }
+
+    private ErrorReplaySummary SummarizeErrorReplay(ModelRegistryView view)
+    {
+        if (_retrain.ErrorReplay is null) return ErrorReplaySummary.Off;
+        var registry = view.ToRegistry();
+        var recorded = view.History.OfType<ErrorsRecorded>().ToArray();
+        var replaying = view.History.OfType<ShadowTestStarted>().Where(s => s.Replayed is { Count: > 0 }).ToArray();
+        var repeat = view.History.OfType<PromotionGateDecided>().Select(d => d.Evidence.Replayed).OfType<CallAccuracy>().ToArray();
+        return new ErrorReplaySummary(true, recorded.Length, recorded.Sum(r => r.Errors.Count), replaying.Length, replaying.Sum(s => s.Replayed!.Count),
+            view.History.OfType<VersionPromoted>().Count(p => replaying.Any(s => s.Slot == p.Slot && s.Version == p.Version)),
+            _slots.ToDictionary(slot => slot, slot => registry.ErrorBufferOf(slot).Stats()),
+            repeat.Sum(c => c.Calls), repeat.Sum(c => c.Calls - c.Correct));
     }
 
     /// <summary>
@@ -176,10 +189,13 @@ public sealed class RetrainingDriver : IDisposable
 
     private static bool ChangesServing(RegistryEvent e) => e is VersionPromoted or VersionRolledBack or AbTestStarted or AbTestConcluded;
 
-    /// <summary>Judges the running test when it is due; true when the gate decided.</summary>
+    /// <summary>
+    /// Judges the running test when it is due; true when the gate decided. The champion's most confident wrong calls in
+    /// the judged window then go to the slot's error replay buffer.
+    /// </summary>
     private async Task<bool> DecideAsync(ShadowTestStarted running, DateTimeOffset now, CancellationToken cancel)
     {
-        var evidence = Shadow(running, now);
+        var (evidence, championCalls) = Shadow(running, now);
         if (!RetrainPolicy.DecisionDue(evidence.Challenger.Calls, running.Time, now, _retrain)) return false;
         var reply = await _registry.Ask<ModelRegistryReply>(
             new DecideModelPromotion(running.Slot, running.Version, evidence, _retrain.Gate, now, _retrain.AbTest), AskTimeout, cancel);
@@ -190,18 +206,32 @@ public sealed class RetrainingDriver : IDisposable
         }
         if (reply.Events.Count > 0) _observer.Info($"{now:O} {reply.Message}");
         if (_opened.Remove(running.Version, out var predictor)) predictor.Dispose();
+        if (_retrain.ErrorReplay is { } replay)
+        {
+            var errors = ErrorReplayBuffer.Worst(championCalls, running.Champion, replay.PerRun);
+            var recorded = await _registry.Ask<ModelRegistryReply>(
+                new RecordModelErrors(running.Slot, running.Champion, errors, replay.MaxSize, now), AskTimeout, cancel);
+            if (!recorded.Succeeded) _observer.Info($"errors of {running.Slot}/{running.Champion} not recorded: {recorded.Error}");
+        }
         return true;
     }
 
-    private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, CancellationToken cancel)
+    /// <summary>Trains a challenger on the latest rows, weighting up the slot's buffered errors (seed 004), and starts its shadow test.</summary>
+    private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState state, CancellationToken cancel)
     {
         var set = TrainingSetAt(now);
+        IReadOnlyList<BarKey> replayed = [];
+        if (_retrain.ErrorReplay is { } replay && state.ErrorBufferOf(slot).ForReplay(set.Count, replay.MaxShare) is { Count: > 0 } errors)
+        {
+            replayed = errors.Select(e => e.Key).ToArray();
+            set = TrainingSetAt(now, replayed, (float)replay.Weight);
+        }
         var options = new TreeTrainingOptions { Seed = _settings.Seed };
         var version = TreeTrainer.VersionFor(slot, set, options);
         var sidecar = ModelBootstrap.SidecarPath(_settings.StateDirectory, slot, version);
         if (!File.Exists(sidecar))
         {
-            _observer.Info($"{now:O} retraining {slot} on {set.Count} rows: {trigger}");
+            _observer.Info($"{now:O} retraining {slot} on {set.Count} rows{(replayed.Count > 0 ? $", {replayed.Count} buffered errors weighted up" : "")}: {trigger}");
             TreeTrainer.Train(slot, set, options).Save(ImportedServing.SlotDirectory(_settings.StateDirectory, slot));
         }
         var registered = await _registry.Ask<ModelRegistryReply>(
@@ -211,25 +241,42 @@ public sealed class RetrainingDriver : IDisposable
             _observer.Info($"retrained {slot}/{version} not registered: {registered.Error}");
             return;
         }
-        var started = await _registry.Ask<ModelRegistryReply>(new StartModelShadowTest(slot, version, trigger, now), AskTimeout, cancel);
+        var started = await _registry.Ask<ModelRegistryReply>(new StartModelShadowTest(slot, version, trigger, now, replayed), AskTimeout, cancel);
         _observer.Info(started.Succeeded ? $"{now:O} {started.Message}" : $"shadow test of {slot}/{version} not started: {started.Error}");
     }
 
-    /// <summary>The rows a retrain at <paramref name="now"/> learns from: each symbol's latest bars before it, as many as its first training had, labelled where the outcome is known.</summary>
-    private TreeTrainingSet TrainingSetAt(DateTimeOffset now) =>
-        ModelBootstrap.Pool(_symbols.Select(s =>
+    /// <summary>
+    /// The rows a retrain at <paramref name="now"/> learns from: each symbol's latest bars before it, as many as its first
+    /// training had, labelled where the outcome is known. The <paramref name="replayed"/> bars weigh <paramref name="weight"/>;
+    /// those older than the window are added to it.
+    /// </summary>
+    private TreeTrainingSet TrainingSetAt(DateTimeOffset now, IReadOnlyList<BarKey>? replayed = null, float weight = 1) =>
+        ModelBootstrap.Pool(_symbols.SelectMany(s =>
         {
             var end = s.IndexAt(now);
             var start = Math.Max(0, end - s.TrainingBars);
-            return TreeTrainingSet.FromFeatures(s.Rows[start..end], s.Closes[start..end], ModelBootstrap.LabelHorizon);
+            var window = TreeTrainingSet.FromFeatures(s.Rows[start..end], s.Closes[start..end], ModelBootstrap.LabelHorizon);
+            var bars = replayed?.Where(k => k.Symbol == s.Symbol).Select(k => k.Time).ToHashSet() ?? [];
+            if (bars.Count == 0) return [window];
+            var older = bars.Select(t => Array.BinarySearch(s.Times, t)).Where(i => i >= 0 && i < start && i + ModelBootstrap.LabelHorizon < end)
+                .Select(i => Labelled(s, i)).Where(row => row.Count == 1).Select(row => row with { Weights = [weight] });
+            return older.Prepend(window with { Weights = window.Times!.Select(t => bars.Contains(t) ? weight : 1f).ToArray() });
         }).ToArray());
 
-    /// <summary>Both models' calls on every warm bar in [test start, now) whose label bar is before now, and the challenger's feature drift.</summary>
-    private ShadowTestResult Shadow(ShadowTestStarted running, DateTimeOffset now)
+    /// <summary>The one labelled row of bar <paramref name="i"/> (none when the bar is not warm).</summary>
+    private static TreeTrainingSet Labelled(SymbolHistory s, int i) =>
+        TreeTrainingSet.FromFeatures(s.Rows[i..(i + ModelBootstrap.LabelHorizon + 1)], s.Closes[i..(i + ModelBootstrap.LabelHorizon + 1)], ModelBootstrap.LabelHorizon);
+
+    /// <summary>
+    /// Both models' calls on every warm bar in [test start, now) whose label bar is before now, the challenger's feature
+    /// drift and its calls on the errors it replayed; with the champion's calls and their confidence.
+    /// </summary>
+    private (ShadowTestResult Evidence, IReadOnlyList<ScoredCall> ChampionCalls) Shadow(ShadowTestStarted running, DateTimeOffset now)
     {
         var challenger = Open(running.Slot, running.Version);
         var champion = Open(running.Slot, running.Champion);
         var samples = new List<ShadowSample>();
+        var championCalls = new List<ScoredCall>();
         var recent = new List<float[]>();
         foreach (var s in _symbols)
         {
@@ -244,14 +291,34 @@ public sealed class RetrainingDriver : IDisposable
             for (var k = 0; k < inputs.Count; k++)
             {
                 var i = inputs[k].Index;
-                samples.Add(new ShadowSample(s.Symbol, s.Times[i], _regimes.Classify(s.Rows[i]),
-                    s.Closes[i + ModelBootstrap.LabelHorizon] > s.Closes[i], byChampion[k].Action, byChallenger[k].Action));
+                var regime = _regimes.Classify(s.Rows[i]);
+                var up = Up(s, i);
+                samples.Add(new ShadowSample(s.Symbol, s.Times[i], regime, up, byChampion[k].Action, byChallenger[k].Action));
+                championCalls.Add(new ScoredCall(s.Symbol, s.Times[i], regime, up, byChampion[k].Action, byChampion[k].Confidence));
                 recent.Add(s.Rows[i].Values.Select(v => (float)v).ToArray());
             }
         }
         var trained = TrainingSetAt(running.Time);
-        return ShadowTestResult.Score(samples, FeatureDrift.Score(trained.X, recent, trained.Set.Names), running.Time, now);
+        var evidence = ShadowTestResult.Score(samples, FeatureDrift.Score(trained.X, recent, trained.Set.Names), running.Time, now);
+        return (running.Replayed is { } replayed ? evidence with { Replayed = CallsOn(challenger, replayed) } : evidence, championCalls);
     }
+
+    /// <summary>The model's directional calls on the given bars, scored against their outcome.</summary>
+    private CallAccuracy CallsOn(OnnxTreePredictor model, IReadOnlyList<BarKey> bars)
+    {
+        var scored = CallAccuracy.None;
+        foreach (var s in _symbols)
+        {
+            var indices = bars.Where(k => k.Symbol == s.Symbol).Select(k => Array.BinarySearch(s.Times, k.Time))
+                .Where(i => i >= 0 && i + ModelBootstrap.LabelHorizon < s.Times.Length && s.Rows[i].IsWarm).Order().ToArray();
+            if (indices.Length == 0) continue;
+            var calls = model.PredictBatch(indices.Select(i => new ModelInput(s.Symbol, s.Rows[i], [])).ToArray());
+            for (var k = 0; k < indices.Length; k++) scored = scored.Add(calls[k].Action, Up(s, indices[k]));
+        }
+        return scored;
+    }
+
+    private static bool Up(SymbolHistory s, int i) => s.Closes[i + ModelBootstrap.LabelHorizon] > s.Closes[i];
 
     /// <summary>A version's own model, opened from its artifact: the shadow test compares the two versions whatever the slot serves.</summary>
     private OnnxTreePredictor Open(string slot, string version)

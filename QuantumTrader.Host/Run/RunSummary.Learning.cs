@@ -1,3 +1,5 @@
+using QuantumTrader.Models.Learning;
+
 namespace QuantumTrader.Host.Run;
 
 /// <summary>One drift alarm: which model, detector and rule, at which of the model's trades (0-based) and when.</summary>
@@ -31,6 +33,17 @@ public sealed record AbTestEntry(string Slot, string Version, string Champion, D
     int ChampionTrades, double ChampionSharpe, string Verdict);
 
 /// <summary>
+/// Seed 004's error replay over the run: judged shadow tests that added errors and how many, retrainings that replayed
+/// buffered errors and how many, promotions that cleared them, each slot's buffer at the end, and the retrained
+/// versions' calls on the errors they replayed (<see cref="RepeatCalls"/>, of which <see cref="RepeatErrors"/> were wrong again).
+/// </summary>
+public sealed record ErrorReplaySummary(bool Enabled, int Runs, int Recorded, int Retrainings, int Replayed, int Cleared,
+    IReadOnlyDictionary<string, ErrorReplayStats> Buffers, int RepeatCalls, int RepeatErrors)
+{
+    public static readonly ErrorReplaySummary Off = new(false, 0, 0, 0, 0, 0, new Dictionary<string, ErrorReplayStats>(), 0, 0);
+}
+
+/// <summary>
 /// Continuous retraining: versions retrained and shadow-tested, the gate's approvals and rejections, A/B tests started and
 /// won, retrained versions promoted, challengers still under test, and the seconds it took.
 /// </summary>
@@ -38,6 +51,8 @@ public sealed record RetrainingSummary(bool Enabled, int Retrained, int Approved
     double Seconds, IReadOnlyList<GateDecisionEntry> Decisions, IReadOnlyList<AbTestEntry> AbTestResults)
 {
     public static readonly RetrainingSummary Off = new(false, 0, 0, 0, 0, 0, 0, 0, 0, [], []);
+
+    public ErrorReplaySummary ErrorReplay { get; init; } = ErrorReplaySummary.Off;
 }
 
 /// <summary>The learning cascade's decisions as the journal holds them at the end of the run.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using QuantumTrader.Models.Ensemble;
 
 namespace QuantumTrader.Models.Learning;
 
@@ -32,6 +33,7 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(VersionRegistered), "version-registered")]
 [JsonDerivedType(typeof(ShadowTestStarted), "shadow-test-started")]
 [JsonDerivedType(typeof(PromotionGateDecided), "promotion-gate-decided")]
+[JsonDerivedType(typeof(ErrorsRecorded), "errors-recorded")]
 [JsonDerivedType(typeof(AbTestStarted), "ab-test-started")]
 [JsonDerivedType(typeof(AbTestConcluded), "ab-test-concluded")]
 [JsonDerivedType(typeof(VersionPromoted), "version-promoted")]
@@ -43,8 +45,15 @@ public sealed record ModelVersionRecord(
 public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent;
 
 public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);
-/// <summary><see cref="Version"/> runs in shadow beside <see cref="Champion"/>, retrained because of <see cref="Trigger"/>.</summary>
-public sealed record ShadowTestStarted(string Slot, string Version, string Champion, string Trigger, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>
+/// <see cref="Version"/> runs in shadow beside <see cref="Champion"/>, retrained because of <see cref="Trigger"/>; <see cref="Replayed"/>: the
+/// buffered errors its training weighted up (seed 004's error replay), cleared from the buffer when it is promoted.
+/// </summary>
+public sealed record ShadowTestStarted(string Slot, string Version, string Champion, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null)
+    : RegistryEvent(Slot, Version, Time);
+/// <summary>A validation run's worst errors of <see cref="Version"/>, added to the slot's error replay buffer of at most <see cref="MaxSize"/>.</summary>
+public sealed record ErrorsRecorded(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time)
+    : RegistryEvent(Slot, Version, Time);
 /// <summary>The promotion gate's decision on a challenger, with the shadow test it judged; a VersionPromoted follows an approval.</summary>
 public sealed record PromotionGateDecided(string Slot, string Version, string Champion, ShadowTestResult Evidence, PromotionGateReport Report, DateTimeOffset Time)
     : RegistryEvent(Slot, Version, Time);
@@ -69,7 +78,10 @@ public abstract record RegistryCommand(string Slot, DateTimeOffset Time);
 public sealed record RegisterVersion(string Slot, string Version, TrainingRange TrainingData, IReadOnlyDictionary<string, double> Metrics,
     string ArtifactPath, long SizeBytes, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Starts the shadow test of a registered version against the slot's champion; one test per slot at a time.</summary>
-public sealed record StartShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record StartShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null)
+    : RegistryCommand(Slot, Time);
+/// <summary>Adds a validation run's worst errors of <see cref="Version"/> to the slot's buffer; recorded once per version and time.</summary>
+public sealed record RecordErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>
 /// The promotion gate judges the challenger on its shadow test; an approval promotes it, or with <see cref="AbTest"/>
 /// starts an A/B test. A version is judged once.
@@ -138,6 +150,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             RegisterVersion c => Register(c),
             RollBackVersion c => RollBack(c),
             StartShadowTest c => With(c.Slot, c.Version, v => StartShadow(c, v)),
+            RecordErrors c => With(c.Slot, c.Version, _ => Record(c)),
             StartAbTest c => With(c.Slot, c.Version, v => StartAb(c, v)),
             DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
             PromoteVersion c => With(c.Slot, c.Version, v => Promote(c, v)),
@@ -162,6 +175,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionRegistered r => [.. Versions, r.Record],
             ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
+            ErrorsRecorded => [.. Versions],
             AbTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             AbTestConcluded c => Update(c.Slot, c.Version, v => c.Switch ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
@@ -210,7 +224,33 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         if (Champion(c.Slot) is not { } champion) return RegistryResult.Refuse($"slot {c.Slot} has no champion to shadow");
         if (ShadowTestOf(c.Slot) is { } running) return RegistryResult.Refuse($"slot {c.Slot} already shadow-tests {running.Version}");
         if (string.IsNullOrWhiteSpace(c.Trigger)) return RegistryResult.Refuse("a shadow test must say what triggered the retraining");
-        return RegistryResult.Ok(new ShadowTestStarted(c.Slot, c.Version, champion.Version, c.Trigger, c.Time));
+        return RegistryResult.Ok(new ShadowTestStarted(c.Slot, c.Version, champion.Version, c.Trigger, c.Time, c.Replayed is { Count: > 0 } r ? r : null));
+    }
+
+    private RegistryResult Record(RecordErrors c)
+    {
+        if (History.Any(e => e is ErrorsRecorded r && r.Slot == c.Slot && r.Version == c.Version && r.Time == c.Time)) return RegistryResult.Ok();
+        if (c.MaxSize < 1) return RegistryResult.Refuse($"an error replay buffer of {c.MaxSize} errors holds nothing");
+        if (c.Errors.FirstOrDefault(e => e.Symbol.Length == 0 || !(e.Confidence is >= 0 and <= 1) || e.Predicted == TradeAction.Hold) is { } bad)
+            return RegistryResult.Refuse($"the error on {bad.Symbol} at {bad.Time:O} is not a wrong call with a confidence in [0, 1]");
+        return c.Errors.Count == 0 ? RegistryResult.Ok() : RegistryResult.Ok(new ErrorsRecorded(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time));
+    }
+
+    /// <summary>
+    /// The slot's error replay buffer from the history: every run's errors added in order, and the errors a promoted
+    /// version replayed removed at its promotion (seed 004: cleared after a successful retraining).
+    /// </summary>
+    public ErrorReplayBuffer ErrorBufferOf(string slot)
+    {
+        var buffer = ErrorReplayBuffer.Empty;
+        foreach (var e in History)
+        {
+            if (e.Slot != slot) continue;
+            if (e is ErrorsRecorded r) buffer = buffer.Add(r.Errors, r.MaxSize);
+            else if (e is VersionPromoted p && History.OfType<ShadowTestStarted>().FirstOrDefault(s => s.Slot == slot && s.Version == p.Version)?.Replayed is { } replayed)
+                buffer = buffer.Remove(replayed);
+        }
+        return buffer;
     }
 
     private RegistryResult Decide(DecidePromotion c, ModelVersionRecord v)

@@ -7,20 +7,23 @@ namespace QuantumTrader.Models.Learning;
 /// retrained when <see cref="Every"/> has passed since its newest version was trained, or when a drift alarm fired
 /// on it since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
 /// calls or <see cref="MaxShadow"/> has passed, and the promotion gate decides. An approved challenger goes into an
-/// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it.
+/// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it. With
+/// <see cref="ErrorReplay"/> each judged shadow test adds the champion's worst errors to the slot's buffer, and the next
+/// retraining weights them up.
 /// </summary>
-public sealed record RetrainSettings(TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest)
+public sealed record RetrainSettings(
+    TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest, ErrorReplaySettings? ErrorReplay = null)
 {
-    /// <summary>Seed 001: weekly retraining, drift checked every 24 hours; seed 002: a 20 % A/B test before a promotion.</summary>
+    /// <summary>Seed 001: weekly retraining, drift checked every 24 hours; seed 002: a 20 % A/B test before a promotion; seed 004: error replay.</summary>
     public static RetrainSettings Weekly(PromotionGateSettings? gate = null) =>
-        new(TimeSpan.FromHours(168), TimeSpan.FromHours(24), TimeSpan.FromHours(336), gate ?? PromotionGateSettings.Seed, AbTestSettings.Seed);
+        new(TimeSpan.FromHours(168), TimeSpan.FromHours(24), TimeSpan.FromHours(336), gate ?? PromotionGateSettings.Seed, AbTestSettings.Seed, ErrorReplaySettings.Seed);
 
     public string? Validate()
     {
         if (Every <= TimeSpan.Zero) return "the retraining interval must be positive";
         if (CheckEvery <= TimeSpan.Zero || CheckEvery > Every) return "the check interval must be positive and at most the retraining interval";
         if (MaxShadow < CheckEvery) return "the longest shadow test must be at least one check interval";
-        return Gate.Validate() ?? AbTest?.Validate();
+        return Gate.Validate() ?? AbTest?.Validate() ?? ErrorReplay?.Validate();
     }
 }
 

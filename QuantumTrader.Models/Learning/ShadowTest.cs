@@ -39,6 +39,12 @@ public sealed record ShadowTestResult(
     IReadOnlyDictionary<string, CallAccuracy> ChallengerBySymbol,
     FeatureDriftScore Drift)
 {
+    /// <summary>
+    /// The challenger's calls on the buffered errors its training replayed (seed 004's repeat errors: every one was a wrong
+    /// call of the model that made it); null when it replayed none. These bars were training rows, so this is in-sample.
+    /// </summary>
+    public CallAccuracy? Replayed { get; init; }
+
     public static ShadowTestResult Score(IEnumerable<ShadowSample> samples, FeatureDriftScore drift, DateTimeOffset from, DateTimeOffset to)
     {
         var bars = 0;

@@ -104,6 +104,51 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         Assert.Equal(r.Retrained, history.Count(e => e.GetProperty("$type").GetString() == "shadow-test-started"));
     }
 
+    /// <summary>Seed 004: each judged shadow test adds the champion's worst errors; the next retraining replays buffered ones; a promotion clears what its version replayed.</summary>
+    [Fact]
+    public async Task Judged_shadow_tests_fill_the_error_buffer_and_retrainings_replay_it()
+    {
+        var e = runs.Direct.Retraining.ErrorReplay;
+        Assert.True(e.Enabled);
+        Assert.Equal(runs.Direct.Retraining.Decisions.Count, e.Runs);
+        Assert.InRange(e.Recorded, e.Runs, e.Runs * ErrorReplaySettings.Seed.PerRun);
+        Assert.True(e.Retrainings >= 5 && e.Cleared >= 1, $"{e.Retrainings} retrainings replayed errors, {e.Cleared} promotions cleared them");
+        Assert.True(e.RepeatErrors < e.RepeatCalls / 2, $"wrong again on {e.RepeatErrors} of {e.RepeatCalls} replayed errors");
+
+        using var dir = new TempDir();
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", runs.State("direct"), "--json", dir.File("models.json")]));
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json")));
+        var history = doc.RootElement.GetProperty("history").EnumerateArray().ToArray();
+        static string Key(JsonElement x) => x.GetProperty("symbol").GetString() + "@" + x.GetProperty("time").GetString();
+        var recorded = new Dictionary<string, HashSet<string>>();
+        var replayedBy = new Dictionary<string, string[]>();
+        foreach (var x in history)
+        {
+            var slot = x.GetProperty("slot").GetString()!;
+            switch (x.GetProperty("$type").GetString())
+            {
+                case "errors-recorded":
+                    var errors = x.GetProperty("errors").EnumerateArray().ToArray();
+                    Assert.All(errors, er => Assert.NotEqual(er.GetProperty("up").GetBoolean(), er.GetProperty("predicted").GetString() == "Buy"));
+                    recorded.TryAdd(slot, []);
+                    recorded[slot].UnionWith(errors.Select(Key));
+                    break;
+                case "shadow-test-started" when x.TryGetProperty("replayed", out var keys) && keys.ValueKind == JsonValueKind.Array:
+                    // A retraining replays only errors an earlier judged shadow test of its slot recorded.
+                    replayedBy[slot + "/" + x.GetProperty("version").GetString()] = keys.EnumerateArray().Select(Key).ToArray();
+                    Assert.Subset(recorded[slot], replayedBy[slot + "/" + x.GetProperty("version").GetString()].ToHashSet());
+                    break;
+            }
+        }
+        Assert.Equal(e.Replayed, replayedBy.Values.Sum(k => k.Length));
+        Assert.Equal(e.Cleared, history.Count(x => x.GetProperty("$type").GetString() == "version-promoted"
+            && replayedBy.ContainsKey(x.GetProperty("slot").GetString() + "/" + x.GetProperty("version").GetString())));
+        var buffers = doc.RootElement.GetProperty("errorBuffers");
+        Assert.Equal(e.Buffers.ToDictionary(b => b.Key, b => b.Value.Errors),
+            buffers.EnumerateObject().ToDictionary(b => b.Name, b => b.Value.GetProperty("errors").GetInt32()));
+        Assert.All(e.Buffers.Values, b => Assert.InRange(b.Errors, 1, ErrorReplaySettings.Seed.MaxSize));
+    }
+
     [Fact]
     public void An_approved_challenger_trades_a_share_in_an_A_B_test_and_is_promoted_only_when_it_wins()
     {
@@ -173,6 +218,8 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--retrain-every", "12"]));
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--gate-min-accuracy", "1.2"]));
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--shadow-min", "0"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--error-replay-size", "-1"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--error-replay-weight", "0.5"]));
         Assert.False(Directory.Exists(dir.File("state")));
     }
 

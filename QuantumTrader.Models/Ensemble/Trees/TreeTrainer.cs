@@ -42,8 +42,8 @@ public static class TreeTrainer
         var ml = new MLContext(options.Seed);
         var trainView = ToDataView(ml, train);
         var (transformer, ensemble, calibrator) = slot == ModelSlots.Lgbm
-            ? FitLightGbm(ml, trainView, options)
-            : FitFastTree(ml, trainView, options);
+            ? FitLightGbm(ml, trainView, options, train.Weights is not null)
+            : FitFastTree(ml, trainView, options, train.Weights is not null);
         var trees = TreeEnsembleData.FromMlNet(ensemble, calibrator, data.Set.Names.Count);
         var metrics = Evaluate(ml, transformer, validation);
         var version = VersionFor(slot, data, options);
@@ -74,12 +74,13 @@ public static class TreeTrainer
         return $"{slot}-{stamp.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}-{hex[..8]}";
     }
 
-    private static (ITransformer, RegressionTreeEnsemble, PlattCalibrator) FitLightGbm(MLContext ml, IDataView view, TreeTrainingOptions o)
+    private static (ITransformer, RegressionTreeEnsemble, PlattCalibrator) FitLightGbm(MLContext ml, IDataView view, TreeTrainingOptions o, bool weighted)
     {
         var trainer = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
             LabelColumnName = MlRow.LabelColumn,
             FeatureColumnName = MlRow.FeaturesColumn,
+            ExampleWeightColumnName = weighted ? MlRow.WeightColumn : null,
             NumberOfIterations = o.NumberOfTrees,
             NumberOfLeaves = o.NumberOfLeaves,
             MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf,
@@ -95,12 +96,13 @@ public static class TreeTrainer
         return (model, model.Model.SubModel.TrainedTreeEnsemble, model.Model.Calibrator);
     }
 
-    private static (ITransformer, RegressionTreeEnsemble, PlattCalibrator) FitFastTree(MLContext ml, IDataView view, TreeTrainingOptions o)
+    private static (ITransformer, RegressionTreeEnsemble, PlattCalibrator) FitFastTree(MLContext ml, IDataView view, TreeTrainingOptions o, bool weighted)
     {
         var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
         {
             LabelColumnName = MlRow.LabelColumn,
             FeatureColumnName = MlRow.FeaturesColumn,
+            ExampleWeightColumnName = weighted ? MlRow.WeightColumn : null,
             NumberOfTrees = o.NumberOfTrees,
             NumberOfLeaves = o.NumberOfLeaves,
             MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf,
@@ -123,14 +125,14 @@ public static class TreeTrainer
         return new TreeValidationMetrics(validation.Count, m.Accuracy, m.LogLoss, m.AreaUnderRocCurve);
     }
 
-    internal static IDataView ToDataView(MLContext ml, TreeTrainingSet set) => ToDataView(ml, set.X, set.Y, set.Set.Names.Count);
+    internal static IDataView ToDataView(MLContext ml, TreeTrainingSet set) => ToDataView(ml, set.X, set.Y, set.Set.Names.Count, set.Weights);
 
-    internal static IDataView ToDataView(MLContext ml, IReadOnlyList<float[]> x, IReadOnlyList<bool>? y, int featureCount)
+    internal static IDataView ToDataView(MLContext ml, IReadOnlyList<float[]> x, IReadOnlyList<bool>? y, int featureCount, float[]? weights = null)
     {
         var schema = SchemaDefinition.Create(typeof(MlRow));
         schema[MlRow.FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
         var rows = new MlRow[x.Count];
-        for (var i = 0; i < rows.Length; i++) rows[i] = new MlRow { Features = x[i], Label = y is not null && y[i] };
+        for (var i = 0; i < rows.Length; i++) rows[i] = new MlRow { Features = x[i], Label = y is not null && y[i], Weight = weights?[i] ?? 1 };
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
@@ -138,7 +140,9 @@ public static class TreeTrainer
     {
         public const string LabelColumn = nameof(Label);
         public const string FeaturesColumn = nameof(Features);
+        public const string WeightColumn = nameof(Weight);
         public bool Label { get; set; }
+        public float Weight { get; set; } = 1;
         public float[] Features { get; set; } = [];
     }
 }

@@ -5,9 +5,10 @@ namespace QuantumTrader.Models.Ensemble.Trees;
 
 /// <summary>
 /// Rows for a binary tree classifier: X[i] lines up with Set.Names, Y[i] is true when the price went up over the horizon.
-/// Times, when known, gives each row's bar time (oldest first) and fixes the training range of the model.
+/// Times, when known, gives each row's bar time (oldest first) and fixes the training range of the model. Weights, when
+/// given, weight each row in training (seed 004's replayed errors count more); null trains every row once.
 /// </summary>
-public sealed record TreeTrainingSet(FeatureSet Set, float[][] X, bool[] Y, IReadOnlyList<DateTimeOffset>? Times = null)
+public sealed record TreeTrainingSet(FeatureSet Set, float[][] X, bool[] Y, IReadOnlyList<DateTimeOffset>? Times = null, float[]? Weights = null)
 {
     public int Count => X.Length;
 
@@ -20,6 +21,10 @@ public sealed record TreeTrainingSet(FeatureSet Set, float[][] X, bool[] Y, IRea
             throw new ArgumentException($"training set has {X.Length} feature rows but {Y.Length} labels");
         if (Times is not null && Times.Count != X.Length)
             throw new ArgumentException($"training set has {X.Length} feature rows but {Times.Count} times");
+        if (Weights is not null && Weights.Length != X.Length)
+            throw new ArgumentException($"training set has {X.Length} feature rows but {Weights.Length} weights");
+        if (Weights is not null && Array.FindIndex(Weights, w => !(w > 0 && float.IsFinite(w))) is var badWeight and >= 0)
+            throw new ArgumentException($"training row {badWeight}{TimeSuffix(badWeight)}: weight {Weights[badWeight]} is not a positive number");
         var width = Set.Names.Count;
         if (width == 0) throw new ArgumentException($"feature set {Set.Version} has no features");
         for (var i = 0; i < X.Length; i++)
@@ -91,7 +96,7 @@ public sealed record TreeTrainingSet(FeatureSet Set, float[][] X, bool[] Y, IRea
     }
 
     public TreeTrainingSet Slice(int start, int end) =>
-        new(Set, X[start..end], Y[start..end], Times is null ? null : Times.Skip(start).Take(end - start).ToArray());
+        new(Set, X[start..end], Y[start..end], Times is null ? null : Times.Skip(start).Take(end - start).ToArray(), Weights?[start..end]);
 
     /// <summary>SHA-256 (lower-case hex) over the feature set, every value's bits and every label: identical data, identical hash.</summary>
     public string ContentHash()
@@ -112,6 +117,12 @@ public sealed record TreeTrainingSet(FeatureSet Set, float[][] X, bool[] Y, IRea
                 hash.AppendData(bits);
             }
         foreach (var label in Y) hash.AppendData([label ? (byte)1 : (byte)0]);
+        if (Weights is null) return;
+        foreach (var w in Weights)
+        {
+            BitConverter.TryWriteBytes(bits, w);
+            hash.AppendData(bits);
+        }
     }
 
     internal static bool SameFeatureSet(FeatureSet a, FeatureSet b) =>
