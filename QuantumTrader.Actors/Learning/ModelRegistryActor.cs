@@ -38,7 +38,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<RegisterModelVersion>(Handle);
         Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time), _breakerSettings)));
         Command<RollBackModelVersion>(c => Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time), _breakerSettings)));
-        Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed))));
+        Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
+        Command<RequestModelRetraining>(c => Execute(_book.Process(new RequestRetraining(c.Slot, c.Reason, c.Time)),
+            _book.Registry.PendingRetraining(c.Slot) is { } pending ? $"a retraining of {c.Slot} is already pending, requested at {pending.Time:O}: {pending.Reason}" : null));
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
         Command<StartModelAbTest>(c => Execute(_book.Process(new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, c.Time))));
@@ -239,6 +241,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             VersionRolledBack b => $"rolled {b.Slot} back from {b.FromVersion} to {b.Version}" + (b.MarkedDegraded ? $", {b.FromVersion} marked degraded" : ""),
             ShadowTestStarted t => $"{t.Slot}/{t.Version} shadow-tests against {t.Champion} ({t.Trigger}" +
                                    (t.Replayed is { Count: > 0 } r ? $"; trained replaying {r.Count} buffered errors)" : ")"),
+            RetrainingRequested q => $"retraining of {q.Slot} requested ({q.Reason}); the next retraining check trains a challenger to {q.Version}",
             ErrorsRecorded r => $"{r.Errors.Count} errors of {r.Slot}/{r.Version} added to the error replay buffer",
             PromotionGateDecided d => $"promotion gate on {d.Slot}/{d.Version}: {d.Report.Summary}",
             AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion} ({a.Reason})",

@@ -63,9 +63,13 @@ public sealed record RollBackModelVersion(string Slot, string? Target, string Re
 
 /// <summary>
 /// Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>;
-/// the buffered errors its training replayed in <paramref name="Replayed"/>).
+/// the buffered errors its training replayed in <paramref name="Replayed"/>, the operator's request it answers in <paramref name="Answers"/>).
 /// </summary>
-public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null) : IProtocolMessage;
+public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null,
+    DateTimeOffset? Answers = null) : IProtocolMessage;
+
+/// <summary>An operator's request to retrain the slot at the next retraining check of the run or node (seed 001's manual trigger).</summary>
+public sealed record RequestModelRetraining(string Slot, string Reason, DateTimeOffset Time) : IProtocolMessage;
 
 /// <summary>A validation run's worst errors of <paramref name="Version"/> for the slot's error replay buffer (seed 004).</summary>
 public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : IProtocolMessage;

@@ -27,6 +27,7 @@ public static partial class ProtocolTypes
         Add<ShadowTestStarted>("registry.shadow-test-started.v1");
         Add<PromotionGateDecided>("registry.promotion-gate-decided.v1");
         Add<ErrorsRecorded>("registry.errors-recorded.v1");
+        Add<RetrainingRequested>("registry.retraining-requested.v1");
         Add<AbTestStarted>("registry.ab-test-started.v1");
         Add<AbTestConcluded>("registry.ab-test-concluded.v1");
         Add<AbTestTradeRecorded>("registry.ab-test-trade-recorded.v1");
@@ -47,6 +48,7 @@ public static partial class ProtocolTypes
         Add<RollBackModelVersion>("registry.roll-back-version.v1");
         Add<StartModelShadowTest>("registry.start-shadow-test.v1");
         Add<RecordModelErrors>("registry.record-errors.v1");
+        Add<RequestModelRetraining>("registry.request-retraining.v1");
         Add<DecideModelPromotion>("registry.decide-promotion.v1");
         Add<StartModelAbTest>("registry.start-ab-test.v1");
         Add<StopModelAbTest>("registry.stop-ab-test.v1");

@@ -3,6 +3,7 @@ using System.Globalization;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Ensemble.Trees;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Trading;
 using Spectre.Console;
@@ -28,7 +29,7 @@ public static class ModelsVerb
 
     /// <summary>The registry's subcommands, sent through <paramref name="access"/>: a state directory's journal, or a running node.</summary>
     public static IEnumerable<Command> RegistryCommands(RegistryAccess access) =>
-        [List(access), Promote(access), RollBack(access), AbStart(access), AbStop(access), MarkImportant(access), Cleanup(access), ApproveCleanup(access)];
+        [List(access), Promote(access), RollBack(access), AbStart(access), AbStop(access), Retrain(access), MarkImportant(access), Cleanup(access), ApproveCleanup(access)];
     private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
     private static Option<string> Slot() => new("--slot") { Description = $"Model slot: {string.Join(", ", ModelSlots.All)}", Required = true };
     private static Option<string> Version() => new("--version") { Description = "Model version, as 'models list' shows it", Required = true };
@@ -174,6 +175,23 @@ public static class ModelsVerb
         var command = new Command("ab-stop", "End the slot's A/B test now without a switch; the champion serves alone") { where, slot, reason, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new StopModelAbTest(
             parse.GetValue(slot)!, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+        return command;
+    }
+
+    private static Command Retrain(RegistryAccess access)
+    {
+        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("requested by an operator"), At("request"), Json());
+        var command = new Command("retrain",
+            "Ask for a tree slot to be retrained at the next retraining check of the run or node (every 24 h of market time); the challenger then goes through the shadow test and the gate")
+            { where, slot, reason, at, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var name = parse.GetValue(slot)!;
+            if (!TreeTrainer.Supports(name))
+                throw new UsageException($"--slot: only the tree slots {ModelSlots.Xgb} and {ModelSlots.Lgbm} are retrained; '{name}' trains once per state directory");
+            return await Send(access, parse.GetValue(where)!, new RequestModelRetraining(name, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))),
+                parse.GetValue(json), cancel);
+        });
         return command;
     }
 

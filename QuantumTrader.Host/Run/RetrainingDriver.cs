@@ -15,7 +15,8 @@ namespace QuantumTrader.Host.Run;
 /// <summary>
 /// Continuous retraining of the tree slots during a replay. At every check (<see cref="RetrainSettings.CheckEvery"/> of
 /// market time, once every bar before it is decided) it judges a running shadow test when it is due, and retrains a
-/// slot whose training data is <see cref="RetrainSettings.Every"/> old or that raised a drift alarm since: a new
+/// slot whose training data is <see cref="RetrainSettings.Every"/> old, that raised a drift alarm since or that an
+/// operator asked to retrain: a new
 /// version on the latest bars (as many per symbol as the first training had), registered and shadow-tested against
 /// the champion. The challenger's calls are scored on the bars after its training whose outcome is known by the
 /// check; the registry's promotion gate decides and, on approval, promotes and serves it. Every step is in the
@@ -114,6 +115,8 @@ public sealed class RetrainingDriver : IDisposable
         try
         {
             var before = await RegistryAsOf(now.AddTicks(-1), cancel);
+            // An operator's request counts by journal order, whatever its stamp (RetrainingRequested).
+            var latest = await RegistryAsOf(DateTimeOffset.MaxValue, cancel);
             var status = await _supervisor.Ask<SupervisorStatus>(GetSupervisorStatus.Instance, AskTimeout, cancel);
             foreach (var slot in _slots)
             {
@@ -125,7 +128,8 @@ public sealed class RetrainingDriver : IDisposable
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
                 var drift = status.Alarms.Where(a => a.ModelId == slot && a.Severity == DriftSeverity.Drift && a.Time > trainedAt && a.Time < now)
                     .Select(a => (DateTimeOffset?)a.Time).FirstOrDefault();
-                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain) is { } trigger) await RetrainAsync(slot, trigger, now, state, cancel);
+                var request = latest.PendingRetraining(slot);
+                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request) is { } trigger) await RetrainAsync(slot, trigger, now, state, request?.Time, cancel);
             }
         }
         finally
@@ -217,7 +221,7 @@ public sealed class RetrainingDriver : IDisposable
     }
 
     /// <summary>Trains a challenger on the latest rows, weighting up the slot's buffered errors (seed 004), and starts its shadow test.</summary>
-    private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState state, CancellationToken cancel)
+    private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState state, DateTimeOffset? answers, CancellationToken cancel)
     {
         var set = TrainingSetAt(now);
         IReadOnlyList<BarKey> replayed = [];
@@ -241,7 +245,7 @@ public sealed class RetrainingDriver : IDisposable
             _observer.Info($"retrained {slot}/{version} not registered: {registered.Error}");
             return;
         }
-        var started = await _registry.Ask<ModelRegistryReply>(new StartModelShadowTest(slot, version, trigger, now, replayed), AskTimeout, cancel);
+        var started = await _registry.Ask<ModelRegistryReply>(new StartModelShadowTest(slot, version, trigger, now, replayed, answers), AskTimeout, cancel);
         _observer.Info(started.Succeeded ? $"{now:O} {started.Message}" : $"shadow test of {slot}/{version} not started: {started.Error}");
     }
 

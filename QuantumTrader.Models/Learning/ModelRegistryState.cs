@@ -34,6 +34,7 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(ShadowTestStarted), "shadow-test-started")]
 [JsonDerivedType(typeof(PromotionGateDecided), "promotion-gate-decided")]
 [JsonDerivedType(typeof(ErrorsRecorded), "errors-recorded")]
+[JsonDerivedType(typeof(RetrainingRequested), "retraining-requested")]
 [JsonDerivedType(typeof(AbTestStarted), "ab-test-started")]
 [JsonDerivedType(typeof(AbTestConcluded), "ab-test-concluded")]
 [JsonDerivedType(typeof(VersionPromoted), "version-promoted")]
@@ -47,10 +48,16 @@ public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset
 public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);
 /// <summary>
 /// <see cref="Version"/> runs in shadow beside <see cref="Champion"/>, retrained because of <see cref="Trigger"/>; <see cref="Replayed"/>: the
-/// buffered errors its training weighted up (seed 004's error replay), cleared from the buffer when it is promoted.
+/// buffered errors its training weighted up (seed 004's error replay), cleared from the buffer when it is promoted;
+/// <see cref="Answers"/>: the time of the operator's request it was trained for.
 /// </summary>
-public sealed record ShadowTestStarted(string Slot, string Version, string Champion, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null)
-    : RegistryEvent(Slot, Version, Time);
+public sealed record ShadowTestStarted(string Slot, string Version, string Champion, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null,
+    DateTimeOffset? Answers = null) : RegistryEvent(Slot, Version, Time);
+/// <summary>
+/// An operator asked for the slot to be retrained (seed 001's manual trigger); <see cref="Version"/> is the champion then.
+/// It is pending until a shadow test trained for it starts.
+/// </summary>
+public sealed record RetrainingRequested(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 /// <summary>A validation run's worst errors of <see cref="Version"/>, added to the slot's error replay buffer of at most <see cref="MaxSize"/>.</summary>
 public sealed record ErrorsRecorded(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time)
     : RegistryEvent(Slot, Version, Time);
@@ -78,8 +85,10 @@ public abstract record RegistryCommand(string Slot, DateTimeOffset Time);
 public sealed record RegisterVersion(string Slot, string Version, TrainingRange TrainingData, IReadOnlyDictionary<string, double> Metrics,
     string ArtifactPath, long SizeBytes, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Starts the shadow test of a registered version against the slot's champion; one test per slot at a time.</summary>
-public sealed record StartShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null)
-    : RegistryCommand(Slot, Time);
+public sealed record StartShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null,
+    DateTimeOffset? Answers = null) : RegistryCommand(Slot, Time);
+/// <summary>An operator's request to retrain the slot at the next retraining check; one pending request per slot.</summary>
+public sealed record RequestRetraining(string Slot, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Adds a validation run's worst errors of <see cref="Version"/> to the slot's buffer; recorded once per version and time.</summary>
 public sealed record RecordErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>
@@ -151,6 +160,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             RollBackVersion c => RollBack(c),
             StartShadowTest c => With(c.Slot, c.Version, v => StartShadow(c, v)),
             RecordErrors c => With(c.Slot, c.Version, _ => Record(c)),
+            RequestRetraining c => Request(c),
             StartAbTest c => With(c.Slot, c.Version, v => StartAb(c, v)),
             DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
             PromoteVersion c => With(c.Slot, c.Version, v => Promote(c, v)),
@@ -175,7 +185,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionRegistered r => [.. Versions, r.Record],
             ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
-            ErrorsRecorded => [.. Versions],
+            ErrorsRecorded or RetrainingRequested => [.. Versions],
             AbTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             AbTestConcluded c => Update(c.Slot, c.Version, v => c.Switch ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
@@ -224,7 +234,30 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         if (Champion(c.Slot) is not { } champion) return RegistryResult.Refuse($"slot {c.Slot} has no champion to shadow");
         if (ShadowTestOf(c.Slot) is { } running) return RegistryResult.Refuse($"slot {c.Slot} already shadow-tests {running.Version}");
         if (string.IsNullOrWhiteSpace(c.Trigger)) return RegistryResult.Refuse("a shadow test must say what triggered the retraining");
-        return RegistryResult.Ok(new ShadowTestStarted(c.Slot, c.Version, champion.Version, c.Trigger, c.Time, c.Replayed is { Count: > 0 } r ? r : null));
+        return RegistryResult.Ok(new ShadowTestStarted(c.Slot, c.Version, champion.Version, c.Trigger, c.Time, c.Replayed is { Count: > 0 } r ? r : null, c.Answers));
+    }
+
+    private RegistryResult Request(RequestRetraining c)
+    {
+        if (string.IsNullOrWhiteSpace(c.Reason)) return RegistryResult.Refuse("a retraining request must say why");
+        if (Champion(c.Slot) is not { } champion) return RegistryResult.Refuse($"slot {c.Slot} has no champion to retrain");
+        return PendingRetraining(c.Slot) is null ? RegistryResult.Ok(new RetrainingRequested(c.Slot, champion.Version, c.Reason, c.Time)) : RegistryResult.Ok();
+    }
+
+    /// <summary>
+    /// The slot's request that no shadow test has answered yet (<see cref="ShadowTestStarted.Answers"/>). Requests are
+    /// stamped with the operator's clock and a replay's shadow tests with market time, so the stamps do not order them.
+    /// </summary>
+    public RetrainingRequested? PendingRetraining(string slot)
+    {
+        RetrainingRequested? pending = null;
+        foreach (var e in History)
+        {
+            if (e.Slot != slot) continue;
+            if (e is RetrainingRequested r) pending = r;
+            else if (e is ShadowTestStarted s && s.Answers is { } answered && pending?.Time == answered) pending = null;
+        }
+        return pending;
     }
 
     private RegistryResult Record(RecordErrors c)

@@ -29,9 +29,11 @@ public sealed record RetrainSettings(
 
 public static class RetrainPolicy
 {
-    /// <summary>Why the slot should be retrained at <paramref name="now"/>, or null when it should not.</summary>
-    public static string? Trigger(DateTimeOffset now, DateTimeOffset trainedAt, DateTimeOffset? driftAlarm, RetrainSettings settings)
+    /// <summary>Why the slot should be retrained at <paramref name="now"/>, or null when it should not; an operator's pending request comes first.</summary>
+    public static string? Trigger(DateTimeOffset now, DateTimeOffset trainedAt, DateTimeOffset? driftAlarm, RetrainSettings settings,
+        RetrainingRequested? request = null)
     {
+        if (request is not null) return F($"requested by an operator at {request.Time:O}: {request.Reason}");
         if (driftAlarm is { } alarm && alarm > trainedAt && alarm <= now)
             return F($"drift alarm at {alarm:O}, after the newest version was trained ({trainedAt:O})");
         var age = now - trainedAt;

@@ -43,7 +43,8 @@ public static class LearningSamples
         Do(new PromoteVersion(ModelSlots.Xgb, "xgb-v1", "first version of the slot", t0.AddDays(-1)));
         var error = new PredictionError("BTCUSDT", t0.AddHours(-5), MarketRegime.Crash, false, TradeAction.Buy, 0.83, "xgb-v1");
         Do(new RecordErrors(ModelSlots.Xgb, "xgb-v1", [error], 1000, t0.AddHours(-1)));
-        Do(new StartShadowTest(ModelSlots.Xgb, "xgb-v2", "scheduled: newest training data is 168 h old (every 168 h)", t0, [error.Key]));
+        Do(new RequestRetraining(ModelSlots.Xgb, "new listing data", t0.AddHours(-1)));
+        Do(new StartShadowTest(ModelSlots.Xgb, "xgb-v2", "scheduled: newest training data is 168 h old (every 168 h)", t0, [error.Key], t0.AddHours(-1)));
         var shadow = ShadowTestResult.Score(
             Enumerable.Range(0, 150).Select(i => new ShadowSample(i % 2 == 0 ? "BTCUSDT" : "ETHUSDT", t0.AddHours(i),
                 i % 7 == 0 ? MarketRegime.Crash : MarketRegime.Ranging, i % 3 != 0, TradeAction.Buy, i % 3 != 0 ? TradeAction.Buy : TradeAction.Hold)),
@@ -97,8 +98,9 @@ public static class LearningSamples
             new RegisterModelVersion(ModelSlots.Xgb, "xgb-v5", range, metrics, "/state/models/xgb/xgb-v5.json", 71_000, t0, true),
             new PromoteModelVersion(ModelSlots.Xgb, "xgb-v5", "operator", t0),
             new RollBackModelVersion(ModelSlots.Xgb, "xgb-v1", "operator", true, t0),
-            new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0, [error.Key]),
+            new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0, [error.Key], t0),
             new RecordModelErrors(ModelSlots.Xgb, "xgb-v1", [error], 1000, t0),
+            new RequestModelRetraining(ModelSlots.Xgb, "new listing data", t0),
             new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0, ab),
             new StartModelAbTest(ModelSlots.Xgb, "xgb-v5", ab, "operator", t0),
             new StopModelAbTest(ModelSlots.Xgb, "operator", t0),

@@ -230,4 +230,28 @@ public class ShadowTestRegistryTests
         Assert.Null(book.Registry.AbTestOf("xgb"));
         Assert.Equal("v1", book.Registry.Champion("xgb")!.Version);
     }
+
+    [Fact]
+    public void An_operators_retraining_request_is_pending_until_the_slots_next_shadow_test_starts()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new RequestRetraining("xgb", "new listing data", ModelRegistryTests.T0.AddDays(30)));
+        var pending = s.PendingRetraining("xgb")!;
+        Assert.Equal(("v1", "new listing data"), (pending.Version, pending.Reason));
+        Assert.Null(s.PendingRetraining("lgbm"));
+        Assert.Empty(s.Process(new RequestRetraining("xgb", "again", ModelRegistryTests.T0.AddDays(31))).Events);
+
+        // A shadow test trained for another reason leaves the request pending; one trained for it answers it, whatever the stamps.
+        s = ModelRegistryTests.Run(s, new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+        Assert.Same(pending, s.PendingRetraining("xgb"));
+        s = ModelRegistryTests.Run(s, new DecidePromotion("xgb", "v2", Weak, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(8)));
+        s = ModelRegistryTests.Run(s, new StartShadowTest("xgb", "v3", RetrainPolicy.Trigger(ModelRegistryTests.T0.AddDays(8), ModelRegistryTests.T0,
+            null, RetrainSettings.Weekly(), pending)!, ModelRegistryTests.T0.AddDays(8), Answers: pending.Time));
+        Assert.Null(s.PendingRetraining("xgb"));
+        Assert.StartsWith("requested by an operator at ", s.ShadowTestOf("xgb")!.Trigger);
+        Assert.EndsWith(": new listing data", s.ShadowTestOf("xgb")!.Trigger);
+        Assert.Single(s.Process(new RequestRetraining("xgb", "once more", ModelRegistryTests.T0.AddDays(32))).Events);
+
+        Assert.Equal("a retraining request must say why", s.Process(new RequestRetraining("xgb", " ", ModelRegistryTests.T0)).Error);
+        Assert.Equal("slot lgbm has no champion to retrain", s.Process(new RequestRetraining("lgbm", "why not", ModelRegistryTests.T0)).Error);
+    }
 }

@@ -198,6 +198,13 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal("xgb-v1", served.Version);
         Assert.Equal(2, (await Ctl("registry", "ab-stop", "--slot", "xgb", "--reason", "nothing runs")).Code);
         Assert.Equal(2, (await Ctl("registry", "ab-start", "--slot", "xgb", "--version", "xgb-v1", "--reason", "the champion")).Code);
+
+        var (requestCode, requested) = await Ctl("registry", "retrain", "--slot", "xgb", "--reason", "new fee tiers");
+        Assert.Equal(0, requestCode);
+        Assert.StartsWith("retraining of xgb requested (new fee tiers)", requested.GetProperty("message").GetString());
+        var (_, again) = await Ctl("registry", "retrain", "--slot", "xgb", "--reason", "impatient");
+        Assert.StartsWith("a retraining of xgb is already pending, requested at ", again.GetProperty("message").GetString());
+        Assert.Empty(again.GetProperty("events").EnumerateArray());
     }
 
     [Fact]

@@ -211,6 +211,46 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         Assert.Equal(File.ReadAllLines(runs.Trades("ab")), File.ReadAllLines(dir.File("trades.csv")));
     }
 
+    /// <summary>Seed 001's manual trigger: a request journaled while the run is down is taken at the resumed run's first check.</summary>
+    [Fact]
+    public async Task A_retraining_an_operator_requests_happens_at_the_next_check()
+    {
+        using var dir = new TempDir();
+        var state = dir.File("state");
+        string[] args = ["run", "--data", ReferenceRun.Data, "--state", state, "--models", "xgb,lgbm", "--error-replay-size", "0"];
+        using (var victim = Start(args))
+        {
+            while (await victim.StandardOutput.ReadLineAsync() is { } line)
+                if (line.StartsWith("retraining xgb, lgbm every ", StringComparison.Ordinal))
+                {
+                    victim.Kill(entireProcessTree: true);
+                    break;
+                }
+            await victim.WaitForExitAsync();
+        }
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["models", "retrain", "--state", state, "--slot", "nhits", "--reason", "not a tree"]));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "retrain", "--state", state, "--slot", "lgbm", "--reason", "exchange changed its fee tiers",
+            "--json", dir.File("request.json")]));
+        using (var request = JsonDocument.Parse(File.ReadAllText(dir.File("request.json"))))
+            Assert.StartsWith("retraining of lgbm requested (exchange changed its fee tiers)", request.RootElement.GetProperty("message").GetString());
+
+        using var resumed = Start(args);
+        var output = await resumed.StandardOutput.ReadToEndAsync();
+        await resumed.WaitForExitAsync();
+        Assert.True(resumed.ExitCode == 0, output);
+
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("models.json")]));
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json")));
+        var history = doc.RootElement.GetProperty("history").EnumerateArray().Where(e => e.GetProperty("slot").GetString() == "lgbm").ToArray();
+        var requestAt = Array.FindIndex(history, e => e.GetProperty("$type").GetString() == "retraining-requested");
+        // However far the first run got, the next lgbm shadow test the journal holds after the request is the one trained for it.
+        var answer = history.Skip(requestAt).First(e => e.GetProperty("$type").GetString() == "shadow-test-started");
+        Assert.Matches("^requested by an operator at .*: exchange changed its fee tiers$", answer.GetProperty("trigger").GetString());
+        Assert.Equal(history[requestAt].GetProperty("time").GetDateTimeOffset(), answer.GetProperty("answers").GetDateTimeOffset());
+        Assert.Single(doc.RootElement.GetProperty("history").EnumerateArray(),
+            e => e.TryGetProperty("trigger", out var t) && t.GetString()!.StartsWith("requested by an operator", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Retraining_options_that_cannot_work_are_refused_before_anything_is_written()
     {
