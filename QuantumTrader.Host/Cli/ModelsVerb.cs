@@ -101,6 +101,15 @@ public static class ModelsVerb
                 AnsiConsole.Write(ab);
             }
 
+            var pending = slots.Select(book.Registry.PendingRetraining).OfType<RetrainingRequested>().ToArray();
+            if (pending.Length > 0)
+            {
+                var requests = new Table().Title("retraining requests waiting for a check").AddColumns("slot", "requested", "champion then", "reason");
+                foreach (var r in pending)
+                    requests.AddRow(r.Slot, r.Time.ToString("O", CultureInfo.InvariantCulture), Markup.Escape(r.Version), Markup.Escape(r.Reason));
+                AnsiConsole.Write(requests);
+            }
+
             var buffers = slots.ToDictionary(slot => slot, slot => book.Registry.ErrorBufferOf(slot));
             if (buffers.Values.Any(b => b.Errors.Count > 0))
             {
@@ -120,7 +129,7 @@ public static class ModelsVerb
 
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();
             JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History,
-                buffers.ToDictionary(b => b.Key, b => b.Value.Stats())));
+                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending));
             return ExitCodes.Ok;
         });
         return command;
@@ -286,7 +295,8 @@ public static class ModelsVerb
 
     private sealed record ModelsListJson(
         IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<ChampionJson> Champions, IReadOnlyList<CircuitBreakerState> Breakers,
-        IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers);
+        IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers,
+        IReadOnlyList<RetrainingRequested> PendingRetraining);
 
     private sealed record CleanupJson(IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
 }

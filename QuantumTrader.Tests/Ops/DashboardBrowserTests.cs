@@ -5,6 +5,7 @@ using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Host.Ops;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Features;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Tests.Actors;
 using QuantumTrader.Tests.Learning;
@@ -45,6 +46,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var approved = await registry.Ask<ModelRegistryReply>(new DecideModelPromotion(ModelSlots.Xgb, "xgb-v3",
             PromotionGateTests.Shadow(200, challengerRight: 7, championRight: 6), PromotionGateSettings.Seed, T0.AddDays(-1), AbTestSettings.Seed), Timeout);
         Assert.True(approved.Succeeded, approved.Error);
+        var recorded = await registry.Ask<ModelRegistryReply>(new RecordModelErrors(ModelSlots.Xgb, "xgb-v1",
+            [new PredictionError("ETHUSDT", T0.AddDays(-6), MarketRegime.Crash, false, TradeAction.Buy, 0.875, "xgb-v1")], 1000, T0.AddDays(-1)), Timeout);
+        Assert.True(recorded.Succeeded, recorded.Error);
+        var requested = await registry.Ask<ModelRegistryReply>(new RequestModelRetraining(ModelSlots.Xgb, "new fee tiers", T0), Timeout);
+        Assert.True(requested.Succeeded, requested.Error);
 
         var page = await RenderedPage(_served.Api.Url);
 
@@ -59,6 +65,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
         Assert.Contains("<div id=\"trades\"><table><tbody><tr><th>exit</th>", page);
         // Registry rows, newest first: time, event, slot, version, what.
+        Assert.Contains("<td>retraining-requested</td><td>xgb</td><td>xgb-v1</td><td>retraining requested by an operator: new fee tiers</td>", page);
+        Assert.Matches("<td>errors-recorded</td><td>xgb</td><td>xgb-v1</td><td>added 1 to the error replay buffer; the worst: Buy on ETHUSDT at [0-9T:+.-]+, confidence 0\\.875</td>", page);
         Assert.Contains("<td>ab-test-started</td><td>xgb</td><td>xgb-v3</td><td>takes 20 % of the decisions against xgb-v1</td>", page);
         Assert.Contains("<td>promotion-gate-decided</td><td>xgb</td><td>xgb-v2</td><td>rejected: accuracy 0.5 &lt; 0.65; weakest symbol ETHUSDT accuracy 0.4 &lt; 0.55; " +
             "accuracy 0.5 against the champion's 0.6 (-16.7%) &lt;= +2.0%</td>", page);

@@ -233,6 +233,9 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
             "--json", dir.File("request.json")]));
         using (var request = JsonDocument.Parse(File.ReadAllText(dir.File("request.json"))))
             Assert.StartsWith("retraining of lgbm requested (exchange changed its fee tiers)", request.RootElement.GetProperty("message").GetString());
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("waiting.json")]));
+        using (var waiting = JsonDocument.Parse(File.ReadAllText(dir.File("waiting.json"))))
+            Assert.Equal(["lgbm"], waiting.RootElement.GetProperty("pendingRetraining").EnumerateArray().Select(r => r.GetProperty("slot").GetString()));
 
         using var resumed = Start(args);
         var output = await resumed.StandardOutput.ReadToEndAsync();
@@ -247,6 +250,7 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         var answer = history.Skip(requestAt).First(e => e.GetProperty("$type").GetString() == "shadow-test-started");
         Assert.Matches("^requested by an operator at .*: exchange changed its fee tiers$", answer.GetProperty("trigger").GetString());
         Assert.Equal(history[requestAt].GetProperty("time").GetDateTimeOffset(), answer.GetProperty("answers").GetDateTimeOffset());
+        Assert.Empty(doc.RootElement.GetProperty("pendingRetraining").EnumerateArray());
         Assert.Single(doc.RootElement.GetProperty("history").EnumerateArray(),
             e => e.TryGetProperty("trigger", out var t) && t.GetString()!.StartsWith("requested by an operator", StringComparison.Ordinal));
     }
