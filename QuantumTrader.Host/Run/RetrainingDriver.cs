@@ -115,7 +115,7 @@ public sealed class RetrainingDriver : IDisposable
         try
         {
             var before = await RegistryAsOf(now.AddTicks(-1), cancel);
-            // An operator's request counts by journal order, whatever its stamp (RetrainingRequested).
+            // An operator's request carries the operator's clock, not market time: it is read from the latest registry.
             var latest = await RegistryAsOf(DateTimeOffset.MaxValue, cancel);
             var status = await _supervisor.Ask<SupervisorStatus>(GetSupervisorStatus.Instance, AskTimeout, cancel);
             foreach (var slot in _slots)
