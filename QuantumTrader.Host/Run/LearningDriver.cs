@@ -75,7 +75,7 @@ public sealed class LearningDriver
 
     /// <summary>The weights a bar at <paramref name="time"/> votes with and the versions serving, as text to compare.</summary>
     public string DecisionInputs(DateTimeOffset time) =>
-        Format(WeightsBefore(time).Values) + " | " + string.Join(", ", _serving.ModelIds.Select(id => id + " " + _serving.PredictorOf(id)?.Version));
+        Format(WeightsBefore(time).Values) + " | " + _serving.ServedVersions();
 
     public void BeforeBar(DateTimeOffset time)
     {

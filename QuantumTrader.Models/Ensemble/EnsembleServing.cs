@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace QuantumTrader.Models.Ensemble;
 
@@ -43,6 +44,17 @@ public sealed class EnsembleServing
     public IReadOnlyList<string> ModelIds => _slots.Select(s => s.Predictor.ModelId).ToArray();
 
     public IPredictor? PredictorOf(string modelId) => _slots.FirstOrDefault(s => s.Predictor.ModelId == modelId)?.Predictor;
+
+    /// <summary>
+    /// What each slot serves, as text to compare: its version and, during an A/B test, the challenger and its share. A
+    /// split reports its champion's version, so the version alone would not show a test starting or ending.
+    /// </summary>
+    public string ServedVersions() => string.Join(", ", _slots.Select(s => s.Predictor switch
+    {
+        SplitPredictor split => string.Create(CultureInfo.InvariantCulture,
+            $"{split.ModelId} {split.Champion.Version} A/B {split.Challenger.Version} {split.Share:R}"),
+        var p => $"{p.ModelId} {p.Version}",
+    }));
 
     /// <summary>Serves <paramref name="predictor"/> in its slot, replacing what served there before; the slot's counts go on.</summary>
     public void Serve(IPredictor predictor)

@@ -23,6 +23,30 @@ public sealed class EnsembleServingTests
         Assert.Equal(0, serving.EffectiveWeightOf(ModelSlots.PatchTst));
     }
 
+    /// <summary>
+    /// The replay keeps a batch it decided while trades were still being taken only if what is served did not change;
+    /// an A/B test ending with the champion kept leaves the champion's version as it was, and must still count as a change.
+    /// </summary>
+    [Fact]
+    public void An_A_B_test_starting_or_ending_changes_what_the_slot_is_said_to_serve()
+    {
+        static ScriptedPredictor Version(string version) => new(ModelSlots.Xgb, _ => new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0.5), version);
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(1), _ => { });
+        var champion = Version("xgb-v1");
+        serving.Serve(champion);
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Hold, 0.5)));
+        var alone = serving.ServedVersions();
+
+        serving.Serve(new SplitPredictor(champion, Version("xgb-v2"), 0.2));
+        var split = serving.ServedVersions();
+        serving.Serve(champion);
+
+        Assert.Equal("xgb xgb-v1, lgbm scripted-1", alone);
+        Assert.Equal("xgb xgb-v1 A/B xgb-v2 0.2, lgbm scripted-1", split);
+        Assert.Equal(alone, serving.ServedVersions());
+        Assert.Equal(serving.PredictorOf(ModelSlots.Xgb)!.Version, new SplitPredictor(champion, Version("xgb-v2"), 0.2).Version);
+    }
+
     [Fact]
     public void A_model_that_throws_votes_hold_and_the_failure_is_counted_and_logged()
     {
