@@ -15,8 +15,8 @@ namespace QuantumTrader.Host.Run;
 /// <summary>
 /// Continuous retraining of the tree slots during a replay. At every check (<see cref="RetrainSettings.CheckEvery"/> of
 /// market time, once every bar before it is decided) it judges a running shadow test when it is due, and retrains a
-/// slot whose training data is <see cref="RetrainSettings.Every"/> old, that raised a drift alarm since or that an
-/// operator asked to retrain: a new
+/// slot whose training data is <see cref="RetrainSettings.Every"/> old, that raised a drift alarm or a win-rate drop
+/// since, or that an operator asked to retrain: a new
 /// version on the latest bars (as many per symbol as the first training had), registered and shadow-tested against
 /// the champion. The challenger's calls are scored on the bars after its training whose outcome is known by the
 /// check; the registry's promotion gate decides and, on approval, promotes and serves it. Every step is in the
@@ -129,7 +129,8 @@ public sealed class RetrainingDriver : IDisposable
                 var drift = status.Alarms.Where(a => a.ModelId == slot && a.Severity == DriftSeverity.Drift && a.Time > trainedAt && a.Time < now)
                     .Select(a => (DateTimeOffset?)a.Time).FirstOrDefault();
                 var request = latest.PendingRetraining(slot);
-                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request) is { } trigger) await RetrainAsync(slot, trigger, now, state, request?.Time, cancel);
+                var winRateDrop = RetrainPolicy.WinRateDrop(status.Alarms, slot, trainedAt, now);
+                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request, winRateDrop) is { } trigger) await RetrainAsync(slot, trigger, now, state, request?.Time, cancel);
             }
         }
         finally

@@ -4,8 +4,8 @@ namespace QuantumTrader.Models.Learning;
 
 /// <summary>
 /// Continuous retraining (seed 001's learning manager): every <see cref="CheckEvery"/> of market time a slot is
-/// retrained when <see cref="Every"/> has passed since its newest version was trained, or when a drift alarm fired
-/// on it since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
+/// retrained when an operator asked for it, when a drift alarm or a drop of its win rate was raised on it since its
+/// newest version was trained, or when <see cref="Every"/> has passed since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
 /// calls or <see cref="MaxShadow"/> has passed, and the promotion gate decides. An approved challenger goes into an
 /// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it. With
 /// <see cref="ErrorReplay"/> each judged shadow test adds the champion's worst errors to the slot's buffer, and the next
@@ -29,16 +29,27 @@ public sealed record RetrainSettings(
 
 public static class RetrainPolicy
 {
-    /// <summary>Why the slot should be retrained at <paramref name="now"/>, or null when it should not; an operator's pending request comes first.</summary>
+    /// <summary>
+    /// Why the slot should be retrained at <paramref name="now"/>, or null when it should not: an operator's pending
+    /// request, a drift alarm, a win-rate drop (seed 001's performance trigger), then the schedule.
+    /// </summary>
     public static string? Trigger(DateTimeOffset now, DateTimeOffset trainedAt, DateTimeOffset? driftAlarm, RetrainSettings settings,
-        RetrainingRequested? request = null)
+        RetrainingRequested? request = null, ModelDriftDetected? winRateDrop = null)
     {
         if (request is not null) return F($"requested by an operator at {request.Time:O}: {request.Reason}");
         if (driftAlarm is { } alarm && alarm > trainedAt && alarm <= now)
             return F($"drift alarm at {alarm:O}, after the newest version was trained ({trainedAt:O})");
+        if (winRateDrop is not null && winRateDrop.Time > trainedAt && winRateDrop.Time <= now
+            && winRateDrop.Alarm.Breaches.FirstOrDefault(b => b.Rule == SeedThresholdRule.WinRateDropRule) is { } drop)
+            return F($"performance: win rate {drop.Value:0.###} below its baseline (threshold {drop.Threshold:0.###}) at {winRateDrop.Time:O}, after the newest version was trained ({trainedAt:O})");
         var age = now - trainedAt;
         return age >= settings.Every ? F($"scheduled: the newest version was trained {age.TotalHours:0} h ago (every {settings.Every.TotalHours:0} h)") : null;
     }
+
+    /// <summary>The slot's first alarm in (<paramref name="trainedAt"/>, <paramref name="now"/>) whose seed-002 rules saw its win rate drop.</summary>
+    public static ModelDriftDetected? WinRateDrop(IEnumerable<ModelDriftDetected> alarms, string slot, DateTimeOffset trainedAt, DateTimeOffset now) =>
+        alarms.Where(a => a.ModelId == slot && a.Time > trainedAt && a.Time < now && a.Alarm.Breaches.Any(b => b.Rule == SeedThresholdRule.WinRateDropRule))
+            .MinBy(a => a.Time);
 
     /// <summary>The shadow test is ready for the gate: enough calls, or it ran as long as it may.</summary>
     public static bool DecisionDue(int challengerCalls, DateTimeOffset started, DateTimeOffset now, RetrainSettings settings) =>

@@ -62,6 +62,9 @@ public sealed record SeedThresholdRule(
         return new SeedThresholdRule(t, baseline, RunningStats.Empty, 0, [], 0, 1.0, 1.0);
     }
 
+    /// <summary>The breach a falling win rate raises; seed 001 retrains on it.</summary>
+    public const string WinRateDropRule = "win-rate-drop";
+
     [JsonIgnore] public string Name => DriftDetectorNames.SeedThresholds;
 
     [JsonIgnore] public double Drawdown => PeakEquity > 0 ? 1.0 - Equity / PeakEquity : 0.0;
@@ -107,7 +110,7 @@ public sealed record SeedThresholdRule(
             if (baseline.Sharpe - sharpe >= t.SharpeDrop - Tolerance)
                 breaches.Add(new DriftBreach("sharpe-drop", baseline.Sharpe - sharpe, t.SharpeDrop));
             if (baseline.WinRate - winRate >= t.WinRateDrop - Tolerance)
-                breaches.Add(new DriftBreach("win-rate-drop", baseline.WinRate - winRate, t.WinRateDrop));
+                breaches.Add(new DriftBreach(WinRateDropRule, baseline.WinRate - winRate, t.WinRateDrop));
         }
 
         if (lossRun >= t.ConsecutiveLosses)

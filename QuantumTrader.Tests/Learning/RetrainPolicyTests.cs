@@ -26,6 +26,30 @@ public class RetrainPolicyTests
     }
 
     [Fact]
+    public void A_win_rate_drop_after_the_newest_training_retrains_at_once()
+    {
+        static ModelDriftDetected Alarm(string slot, int hour, string rule) => new(slot, hour, Trained.AddHours(hour), DriftSeverity.Warning,
+            new DriftAlarm(DriftDetectorNames.SeedThresholds, [new DriftBreach(rule, 0.14, 0.10)], []));
+        ModelDriftDetected[] alarms =
+        [
+            Alarm("xgb", -5, SeedThresholdRule.WinRateDropRule), Alarm("lgbm", 10, SeedThresholdRule.WinRateDropRule),
+            Alarm("xgb", 12, "consecutive-losses"), Alarm("xgb", 30, SeedThresholdRule.WinRateDropRule), Alarm("xgb", 40, SeedThresholdRule.WinRateDropRule),
+        ];
+
+        var drop = RetrainPolicy.WinRateDrop(alarms, "xgb", Trained, Trained.AddHours(48));
+
+        Assert.Equal(Trained.AddHours(30), drop!.Time);
+        Assert.Null(RetrainPolicy.WinRateDrop(alarms, "xgb", Trained, Trained.AddHours(24)));
+        Assert.Equal("performance: win rate 0.14 below its baseline (threshold 0.1) at 2021-02-02T06:00:00.0000000+00:00, " +
+                     "after the newest version was trained (2021-02-01T00:00:00.0000000+00:00)",
+            RetrainPolicy.Trigger(Trained.AddHours(48), Trained, null, Weekly, winRateDrop: drop));
+        // A drift alarm and an operator's request come first.
+        Assert.StartsWith("drift alarm at ", RetrainPolicy.Trigger(Trained.AddHours(48), Trained, Trained.AddHours(20), Weekly, winRateDrop: drop));
+        Assert.StartsWith("requested by an operator at ", RetrainPolicy.Trigger(Trained.AddHours(48), Trained, null, Weekly,
+            new RetrainingRequested("xgb", "v1", "new fee tiers", Trained.AddYears(5)), drop));
+    }
+
+    [Fact]
     public void The_gate_decides_with_enough_calls_or_when_the_test_ran_its_longest()
     {
         Assert.False(RetrainPolicy.DecisionDue(99, Trained, Trained.AddHours(335), Weekly));
