@@ -102,6 +102,11 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
                 File.Delete(file);
                 removed.Add(Path.GetFileName(file));
             }
+            if (Directory.Exists(record.ArtifactPath) && !Directory.EnumerateFileSystemEntries(record.ArtifactPath).Any())
+            {
+                Directory.Delete(record.ArtifactPath);
+                removed.Add(Path.GetFileName(record.ArtifactPath) + "/");
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -225,9 +230,14 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         }
     }
 
-    /// <summary>A tree artifact is its sidecar and the .onnx file beside it.</summary>
+    /// <summary>A tree artifact is its sidecar and the .onnx file beside it; a forecaster's is its directory (manifest and weights).</summary>
     private static IEnumerable<string> ArtifactFiles(ModelVersionRecord record)
     {
+        if (Directory.Exists(record.ArtifactPath))
+        {
+            foreach (var file in Directory.GetFiles(record.ArtifactPath).Order(StringComparer.Ordinal)) yield return file;
+            yield break;
+        }
         yield return record.ArtifactPath;
         yield return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(record.ArtifactPath)) ?? ".", TreeModelArtifact.OnnxFileName(record.Version));
     }

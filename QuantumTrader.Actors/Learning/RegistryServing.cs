@@ -1,10 +1,11 @@
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Ensemble.Onnx;
+using QuantumTrader.Models.Forecasting;
 using QuantumTrader.Models.Learning;
 
 namespace QuantumTrader.Actors.Learning;
 
-/// <summary>What a tree slot serves for a state of the registry: its champion, split with the challenger while an A/B test runs.</summary>
+/// <summary>What a slot serves for a state of the registry: its champion, split with the challenger while an A/B test runs.</summary>
 public static class RegistryServing
 {
     /// <summary>The predictor the slot should serve, or null when it has no champion or serving already matches; an artifact that does not open throws, naming it.</summary>
@@ -27,7 +28,9 @@ public static class RegistryServing
     {
         try
         {
-            return OnnxTreePredictor.Open(record.ArtifactPath);
+            return ModelSlots.IsForecaster(record.Slot)
+                ? ForecastPredictor.Open(record.Slot, record.ArtifactPath)
+                : OnnxTreePredictor.Open(record.ArtifactPath);
         }
         catch (Exception ex)
         {

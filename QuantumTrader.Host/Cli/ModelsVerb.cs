@@ -3,7 +3,6 @@ using System.Globalization;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Ensemble;
-using QuantumTrader.Models.Ensemble.Trees;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Trading;
 using Spectre.Console;
@@ -52,11 +51,11 @@ public static class ModelsVerb
             var slots = view.Versions.Select(v => v.Slot).Distinct().ToArray();
 
             var versions = new Table().Title($"model versions ({view.Versions.Count})")
-                .AddColumns("slot", "version", "status", "trained on", "auc", "accuracy", "size", "flags");
+                .AddColumns("slot", "version", "status", "trained on", "auc", "accuracy", "validation mse", "size", "flags");
             foreach (var v in view.Versions)
                 versions.AddRow(v.Slot, Markup.Escape(v.Version), v.Status.ToString(),
                     $"{v.TrainingData.From:yyyy-MM-dd} .. {v.TrainingData.To:yyyy-MM-dd}", Metric(v, "auc"), Metric(v, "accuracy"),
-                    Bytes(v.SizeBytes), Markup.Escape(Flags(v)));
+                    Metric(v, "validationMse"), Bytes(v.SizeBytes), Markup.Escape(Flags(v)));
             AnsiConsole.Write(versions);
 
             var champions = new Table().Title(when is { } t ? $"champions at {t:O}" : "champions").AddColumns("slot", "version", "since", "why");
@@ -110,7 +109,8 @@ public static class ModelsVerb
                 AnsiConsole.Write(requests);
             }
 
-            var buffers = slots.ToDictionary(slot => slot, slot => book.Registry.ErrorBufferOf(slot));
+            // A forecaster learns returns, not labelled calls, so it keeps no error buffer.
+            var buffers = slots.Where(slot => !ModelSlots.IsForecaster(slot)).ToDictionary(slot => slot, slot => book.Registry.ErrorBufferOf(slot));
             if (buffers.Values.Any(b => b.Errors.Count > 0))
             {
                 var replay = new Table().Title("error replay buffers (seed 004)")
@@ -191,13 +191,13 @@ public static class ModelsVerb
     {
         var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("requested by an operator"), At("request"), Json());
         var command = new Command("retrain",
-            "Ask for a tree slot to be retrained at the next retraining check of the run or node (every 24 h of market time); the challenger then goes through the shadow test and the gate")
+            "Ask for a slot to be retrained at the next retraining check of the run or node (every 24 h of market time); the challenger then goes through the shadow test and the gate")
             { where, slot, reason, at, json };
         command.SetAction(async (parse, cancel) =>
         {
             var name = parse.GetValue(slot)!;
-            if (!TreeTrainer.Supports(name))
-                throw new UsageException($"--slot: only the tree slots {ModelSlots.Xgb} and {ModelSlots.Lgbm} are retrained; '{name}' trains once per state directory");
+            if (!ModelSlots.All.Contains(name))
+                throw new UsageException($"--slot: unknown slot '{name}'; use one of {string.Join(", ", ModelSlots.All)}");
             return await Send(access, parse.GetValue(where)!, new RequestModelRetraining(name, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))),
                 parse.GetValue(json), cancel);
         });

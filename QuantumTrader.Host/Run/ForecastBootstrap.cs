@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Forecasting;
+using QuantumTrader.Models.Learning;
 
 namespace QuantumTrader.Host.Run;
 
@@ -11,44 +13,51 @@ namespace QuantumTrader.Host.Run;
 /// no window mixing two symbols) with the small trading configurations, one torch thread and the run's seed. Each trained network
 /// is stored as &lt;state&gt;/models/&lt;slot&gt;/&lt;artifact key&gt;/ (weights and manifest); the key hashes everything that
 /// determines the training, so a second start on the same data and settings loads the stored network instead of training again.
+/// Retraining trains further versions the same way on later closes; each is a version in the model registry.
 /// </summary>
 public static class ForecastBootstrap
 {
-    public static readonly IReadOnlyList<string> Slots = [ModelSlots.Nhits, ModelSlots.PatchTst];
-
     /// <summary>64 returns in, the next 8 out (see <see cref="ForecasterTrainer.TradingConfig"/>); the symbol keeps 256 closes, enough for 65.</summary>
     public static CloseTrainingOptions TrainingFor(int seed) =>
         new(Training: ForecasterTrainer.TradingTraining with { Seed = seed, Threads = 1 });
 
     /// <summary>
-    /// Loads the artifact for this training if it is stored, otherwise trains and stores it, then returns the slot's predictor.
+    /// Loads the artifact for this training if it is stored, otherwise trains and stores it, then returns the slot's predictor
+    /// and the artifact's directory.
     /// Inference runs on one torch thread: the thread count is process-wide and a forward pass must give the same floats on every start.
     /// </summary>
-    public static ForecastPredictor Prepare(
+    public static (ForecastPredictor Predictor, string Directory) Prepare(
         string slot, IReadOnlyList<double[]> closes, DateTimeOffset trainedTo, string stateDirectory, CloseTrainingOptions options, IRunObserver observer)
     {
-        if (!Slots.Contains(slot)) throw new ArgumentException($"'{slot}' is not a forecasting slot; expected {string.Join(" or ", Slots)}", nameof(slot));
+        var (predictor, directory) = LoadOrTrain(slot, closes, trainedTo, stateDirectory, options, observer.Info);
+        observer.Info($"serving {slot} {predictor.Version} in process (TorchSharp, look-back {predictor.RequiredCloses - 1}, horizon {predictor.Manifest.Config.Horizon})");
+        return (predictor, directory);
+    }
+
+    /// <summary>The slot's forecaster for this training: loaded from the state directory when stored, otherwise trained and stored.</summary>
+    public static (ForecastPredictor Predictor, string Directory) LoadOrTrain(
+        string slot, IReadOnlyList<double[]> closes, DateTimeOffset trainedTo, string stateDirectory, CloseTrainingOptions options, Action<string> info)
+    {
+        if (!ModelSlots.IsForecaster(slot)) throw new ArgumentException($"'{slot}' is not a forecasting slot; expected {string.Join(" or ", ModelSlots.Forecasters)}", nameof(slot));
         TorchSharp.torch.set_num_threads(1);
         var key = ArtifactKey(slot, closes, trainedTo, options);
         var slotDirectory = Path.Combine(stateDirectory, "models", slot);
-        var directory = Path.Combine(slotDirectory, key);
-        Forecaster forecaster;
+        var directory = Path.GetFullPath(Path.Combine(slotDirectory, key));
         if (File.Exists(Path.Combine(directory, Forecaster.ManifestFileName)))
         {
-            forecaster = Load(directory);
-            observer.Info($"loaded {slot} {forecaster.Version} from {directory}");
+            var loaded = Open(slot, directory);
+            info($"loaded {slot} {loaded.Version} from {directory}");
+            return (loaded, directory);
         }
-        else
+        info($"training {slot} on the log returns of {closes.Count} symbol(s), {closes.Sum(c => c.Length)} closes ...");
+        using (var forecaster = Train(slot, closes, options))
         {
-            observer.Info($"training {slot} on the log returns of {closes.Count} symbol(s), {closes.Sum(c => c.Length)} closes ...");
-            forecaster = Train(slot, closes, options);
             var t = forecaster.Manifest.Training;
-            observer.Info($"trained {slot} {forecaster.Version}: {t.Epochs} epochs (best {t.BestEpoch}), validation mse {t.ValidationMse:F4} (standardised), {t.Seconds:F1}s");
+            info($"trained {slot} {forecaster.Version}: {t.Epochs} epochs (best {t.BestEpoch}), validation mse {t.ValidationMse:F4} (standardised), {t.Seconds:F1}s");
             SaveAtomically(forecaster, slotDirectory, key);
         }
-        ForecastPredictor predictor = slot == ModelSlots.Nhits ? new NhitsPredictor(forecaster) : new PatchTstPredictor(forecaster);
-        observer.Info($"serving {slot} {predictor.Version} in process (TorchSharp, look-back {forecaster.Lookback}, horizon {forecaster.Horizon})");
-        return predictor;
+        // Served from the stored artifact, so a first run and a resumed one forecast with the same floats.
+        return (Open(slot, directory), directory);
     }
 
     /// <summary>
@@ -92,11 +101,11 @@ public static class ForecastBootstrap
         }
     }
 
-    private static Forecaster Load(string directory)
+    private static ForecastPredictor Open(string slot, string directory)
     {
         try
         {
-            return Forecaster.Load(directory);
+            return ForecastPredictor.Open(slot, directory);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
@@ -114,5 +123,25 @@ public static class ForecastBootstrap
         var final = Path.Combine(slotDirectory, key);
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(temporary, final);
+    }
+}
+
+/// <summary>A forecaster version for the model registry: its artifact directory, its manifest and the bars it learned from.</summary>
+public sealed record ForecastRegistration(string Slot, string Version, string Directory, ForecasterManifest Manifest, DateTimeOffset TrainedFrom, DateTimeOffset TrainedTo)
+{
+    /// <summary>The registration, dated <paramref name="at"/> or, when null, by the end of the training data, as a tree version's is.</summary>
+    public RegisterModelVersion Command(DateTimeOffset? at, bool promoteIfFirst)
+    {
+        var t = Manifest.Training;
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["trainingRows"] = t.TrainRanges?.Sum(r => r.Length) ?? t.Train.Length,
+            ["validationRows"] = t.ValidationRanges?.Sum(r => r.Length) ?? t.Validation.Length,
+            ["validationMse"] = t.ValidationMse,
+            ["validationMae"] = t.ValidationMae,
+            ["epochs"] = t.Epochs,
+        };
+        var size = new DirectoryInfo(Directory).GetFiles().Sum(f => f.Length);
+        return new RegisterModelVersion(Slot, Version, new TrainingRange(TrainedFrom, TrainedTo), metrics, Directory, size, at ?? TrainedTo, promoteIfFirst);
     }
 }

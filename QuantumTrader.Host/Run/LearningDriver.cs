@@ -154,8 +154,10 @@ public sealed class LearningDriver
         {
             var trained = _serving.PredictorOf(slot)!.Version;
             var sidecar = Path.GetFullPath(ModelBootstrap.SidecarPath(stateDirectory, slot, trained));
-            if (!File.Exists(sidecar)) continue;
-            var reply = await _registry.Ask<ModelRegistryReply>(Registration(slot, trained, sidecar, plan.TrainedTo, at: null, promoteIfFirst: true), AskTimeout, cancel);
+            var registration = plan.Forecasters.FirstOrDefault(f => f.Slot == slot && f.Version == trained)?.Command(at: null, promoteIfFirst: true)
+                ?? (File.Exists(sidecar) ? Registration(slot, trained, sidecar, plan.TrainedTo, at: null, promoteIfFirst: true) : null);
+            if (registration is null) continue;
+            var reply = await _registry.Ask<ModelRegistryReply>(registration, AskTimeout, cancel);
             if (!reply.Succeeded) _observer.Info($"model registry: {slot}/{trained} not registered: {reply.Error}");
             var served = _serving.PredictorOf(slot)!.Version;
             if (served != trained) _observer.Info($"model registry: serving the champion {slot}/{served} rather than the version just trained, {trained}");

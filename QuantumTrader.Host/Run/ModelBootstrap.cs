@@ -6,9 +6,14 @@ using QuantumTrader.Models.Market;
 
 namespace QuantumTrader.Host.Run;
 
-/// <summary>When each symbol starts trading: after the bars its models were trained on.</summary>
+/// <summary>
+/// When each symbol starts trading: after the bars its models were trained on. <see cref="Forecasters"/> are the forecasting
+/// slots' first versions, trained on the same bars.
+/// </summary>
 public sealed record TradingPlan(IReadOnlyDictionary<string, DateTimeOffset> TradeFrom, DateTimeOffset TrainedTo)
 {
+    public IReadOnlyList<ForecastRegistration> Forecasters { get; init; } = [];
+
     public bool TradesAt(Bar bar) => bar.Time >= TradeFrom[bar.Symbol];
 }
 
@@ -71,9 +76,15 @@ public static class ModelBootstrap
         }
 
         var forecastOptions = ForecastBootstrap.TrainingFor(settings.Seed);
-        foreach (var slot in ForecastBootstrap.Slots.Where(slots.Contains))
-            serving.Serve(ForecastBootstrap.Prepare(slot, closes.Values.ToArray(), trainedTo, settings.StateDirectory, forecastOptions, observer));
-        return new TradingPlan(tradeFrom, tradeFrom.Values.Max());
+        var forecasters = new List<ForecastRegistration>();
+        var trainedFrom = data.Bars.Min(b => b.Time);
+        foreach (var slot in ModelSlots.Forecasters.Where(slots.Contains))
+        {
+            var (predictor, directory) = ForecastBootstrap.Prepare(slot, closes.Values.ToArray(), trainedTo, settings.StateDirectory, forecastOptions, observer);
+            serving.Serve(predictor);
+            forecasters.Add(new ForecastRegistration(slot, predictor.Version, directory, predictor.Manifest, trainedFrom, trainedTo));
+        }
+        return new TradingPlan(tradeFrom, tradeFrom.Values.Max()) { Forecasters = forecasters };
     }
 
     /// <summary>Where a trained version's sidecar lives in the state directory (its .onnx file beside it).</summary>

@@ -8,20 +8,22 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Ensemble.Onnx;
 using QuantumTrader.Models.Ensemble.Trees;
 using QuantumTrader.Models.Features;
+using QuantumTrader.Models.Forecasting;
 using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Host.Run;
 
 /// <summary>
-/// Continuous retraining of the tree slots during a replay. At every check (<see cref="RetrainSettings.CheckEvery"/> of
-/// market time, once every bar before it is decided) it judges a running shadow test when it is due, and retrains a
-/// slot whose training data is <see cref="RetrainSettings.Every"/> old, that raised a drift alarm or a win-rate drop
-/// since, or that an operator asked to retrain: a new
-/// version on the latest bars (as many per symbol as the first training had), registered and shadow-tested against
-/// the champion. The challenger's calls are scored on the bars after its training whose outcome is known by the
-/// check; the registry's promotion gate decides and, on approval, promotes and serves it. Every step is in the
-/// registry's journal stamped with the check's time, and each check decides from the registry as it stood before that
-/// time, so a resumed run repeats the same steps and finds each already done.
+/// Continuous retraining of every trained slot during a replay, the tree models and the forecasters alike. At every
+/// check (<see cref="RetrainSettings.CheckEvery"/> of market time, once every bar before it is decided) it judges a
+/// running shadow test when it is due, and retrains a slot whose training data is <see cref="RetrainSettings.Every"/>
+/// old, that raised a drift alarm or a win-rate drop since, or that an operator asked to retrain: a new version on the
+/// latest bars (as many per symbol as the first training had), registered and shadow-tested against the champion. The
+/// challenger's calls are scored on the bars after its training whose outcome is known by the check; the registry's
+/// promotion gate decides and, on approval, promotes and serves it. Every step is in the registry's journal stamped
+/// with the check's time, and each check decides from the registry as it stood before that time, so a resumed run
+/// repeats the same steps and finds each already done.
 /// </summary>
 public sealed class RetrainingDriver : IDisposable
 {
@@ -41,7 +43,7 @@ public sealed class RetrainingDriver : IDisposable
     private readonly HashSet<DateTimeOffset> _checks;
     private readonly ModelRegistryState _journaled;
     private readonly DateTimeOffset _journaledUntil;
-    private readonly Dictionary<string, OnnxTreePredictor> _opened = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IPredictor> _opened = new(StringComparer.Ordinal);
     private bool _journalServed;
 
     private sealed record SymbolHistory(string Symbol, DateTimeOffset[] Times, FeatureVector[] Rows, double[] Closes, int TrainingBars)
@@ -82,14 +84,14 @@ public sealed class RetrainingDriver : IDisposable
             return new SymbolHistory(g.Key, bars.Select(b => b.Time).ToArray(), bars.Select(calculator.Next).ToArray(),
                 bars.Select(b => b.Close).ToArray(), bars.Count(b => b.Time < plan.TradeFrom[g.Key]));
         }).ToArray();
-        var slots = serving.ModelIds.Where(s => TreeTrainer.Supports(s) && ImportedServing.Read(ImportedServing.SlotDirectory(settings.StateDirectory, s)) is null)
-            .ToArray();
+        var slots = serving.ModelIds.Where(s => ModelSlots.IsForecaster(s)
+            || (TreeTrainer.Supports(s) && ImportedServing.Read(ImportedServing.SlotDirectory(settings.StateDirectory, s)) is null)).ToArray();
         var registryActor = await registry.GetAsync<ModelRegistrySingleton>(cancel);
         var journaled = (await registryActor.Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)).ToRegistry();
         var driver = new RetrainingDriver(registryActor, await registry.GetAsync<ModelSupervisorSingleton>(cancel), serving, settings, retrain, symbols, slots,
             plan.TrainedTo, Checks(plan, data.Bars[^1].Time, retrain), journaled, observer);
         observer.Info(slots.Length == 0
-            ? "retraining: no trained tree slot is served, nothing to retrain"
+            ? "retraining: every served slot is imported, nothing to retrain"
             : F($"retraining {string.Join(", ", slots)} every {retrain.Every.TotalHours:0} h of market time or on drift, checked every {retrain.CheckEvery.TotalHours:0} h"));
         return driver;
     }
@@ -122,7 +124,7 @@ public sealed class RetrainingDriver : IDisposable
             {
                 var state = before;
                 // After a decision the registry as of now also holds what a first run did next at this check.
-                if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, cancel)) state = await RegistryAsOf(now, cancel);
+                if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, cancel)) state = await RegistryAsOf(now, cancel);
                 if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.Champion(slot) is null) continue;
                 // The first versions count as trained when trading starts: their sidecars end before the hold-out rows.
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
@@ -161,7 +163,7 @@ public sealed class RetrainingDriver : IDisposable
         var repeat = view.History.OfType<PromotionGateDecided>().Select(d => d.Evidence.Replayed).OfType<CallAccuracy>().ToArray();
         return new ErrorReplaySummary(true, recorded.Length, recorded.Sum(r => r.Errors.Count), replaying.Length, replaying.Sum(s => s.Replayed!.Count),
             view.History.OfType<VersionPromoted>().Count(p => replaying.Any(s => s.Slot == p.Slot && s.Version == p.Version)),
-            _slots.ToDictionary(slot => slot, slot => registry.ErrorBufferOf(slot).Stats()),
+            _slots.Where(TreeTrainer.Supports).ToDictionary(slot => slot, slot => registry.ErrorBufferOf(slot).Stats()),
             repeat.Sum(c => c.Calls), repeat.Sum(c => c.Calls - c.Correct));
     }
 
@@ -198,9 +200,9 @@ public sealed class RetrainingDriver : IDisposable
     /// Judges the running test when it is due; true when the gate decided. The champion's most confident wrong calls in
     /// the judged window then go to the slot's error replay buffer.
     /// </summary>
-    private async Task<bool> DecideAsync(ShadowTestStarted running, DateTimeOffset now, CancellationToken cancel)
+    private async Task<bool> DecideAsync(ShadowTestStarted running, DateTimeOffset now, ModelRegistryState registry, CancellationToken cancel)
     {
-        var (evidence, championCalls) = Shadow(running, now);
+        var (evidence, championCalls) = Shadow(running, now, registry);
         if (!RetrainPolicy.DecisionDue(evidence.Challenger.Calls, running.Time, now, _retrain)) return false;
         var reply = await _registry.Ask<ModelRegistryReply>(
             new DecideModelPromotion(running.Slot, running.Version, evidence, _retrain.Gate, now, _retrain.AbTest), AskTimeout, cancel);
@@ -210,8 +212,9 @@ public sealed class RetrainingDriver : IDisposable
             return false;
         }
         if (reply.Events.Count > 0) _observer.Info($"{now:O} {reply.Message}");
-        if (_opened.Remove(running.Version, out var predictor)) predictor.Dispose();
-        if (_retrain.ErrorReplay is { } replay)
+        if (_opened.Remove(running.Version, out var predictor)) (predictor as IDisposable)?.Dispose();
+        // A forecaster learns returns, not the calls' labels, so it has no errors to replay.
+        if (_retrain.ErrorReplay is { } replay && TreeTrainer.Supports(running.Slot))
         {
             var errors = ErrorReplayBuffer.Worst(championCalls, running.Champion, replay.PerRun);
             var recorded = await _registry.Ask<ModelRegistryReply>(
@@ -224,6 +227,11 @@ public sealed class RetrainingDriver : IDisposable
     /// <summary>Trains a challenger on the latest rows, weighting up the slot's buffered errors (seed 004), and starts its shadow test.</summary>
     private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState state, DateTimeOffset? answers, CancellationToken cancel)
     {
+        if (ModelSlots.IsForecaster(slot))
+        {
+            await RetrainForecasterAsync(slot, trigger, now, answers, cancel);
+            return;
+        }
         var set = TrainingSetAt(now);
         IReadOnlyList<BarKey> replayed = [];
         if (_retrain.ErrorReplay is { } replay && state.ErrorBufferOf(slot).ForReplay(set.Count, replay.MaxShare) is { Count: > 0 } errors)
@@ -246,6 +254,36 @@ public sealed class RetrainingDriver : IDisposable
             _observer.Info($"retrained {slot}/{version} not registered: {registered.Error}");
             return;
         }
+        await StartShadowTestAsync(slot, version, trigger, now, replayed, answers, cancel);
+    }
+
+    /// <summary>
+    /// Trains a forecaster on each symbol's latest closes before <paramref name="now"/>, as many as its first training had,
+    /// with the first training's options, and starts its shadow test.
+    /// </summary>
+    private async Task RetrainForecasterAsync(string slot, string trigger, DateTimeOffset now, DateTimeOffset? answers, CancellationToken cancel)
+    {
+        var windows = _symbols.Select(s => (s, End: s.IndexAt(now))).Select(x => (x.s, Start: Math.Max(0, x.End - x.s.TrainingBars), x.End)).ToArray();
+        var closes = windows.OrderBy(w => w.s.Symbol, StringComparer.Ordinal).Select(w => w.s.Closes[w.Start..w.End]).ToArray();
+        var from = windows.Min(w => w.s.Times[w.Start]);
+        var to = windows.Max(w => w.s.Times[w.End - 1]);
+        var (predictor, directory) = ForecastBootstrap.LoadOrTrain(slot, closes, to, _settings.StateDirectory, ForecastBootstrap.TrainingFor(_settings.Seed),
+            message => _observer.Info($"{now:O} {message}"));
+        var registration = new ForecastRegistration(slot, predictor.Version, directory, predictor.Manifest, from, to);
+        if (_opened.Remove(predictor.Version, out var stale)) (stale as IDisposable)?.Dispose();
+        _opened[predictor.Version] = predictor;
+        var registered = await _registry.Ask<ModelRegistryReply>(registration.Command(at: now, promoteIfFirst: false), AskTimeout, cancel);
+        if (!registered.Succeeded)
+        {
+            _observer.Info($"retrained {slot}/{predictor.Version} not registered: {registered.Error}");
+            return;
+        }
+        await StartShadowTestAsync(slot, predictor.Version, trigger, now, [], answers, cancel);
+    }
+
+    private async Task StartShadowTestAsync(
+        string slot, string version, string trigger, DateTimeOffset now, IReadOnlyList<BarKey> replayed, DateTimeOffset? answers, CancellationToken cancel)
+    {
         var started = await _registry.Ask<ModelRegistryReply>(new StartModelShadowTest(slot, version, trigger, now, replayed, answers), AskTimeout, cancel);
         _observer.Info(started.Succeeded ? $"{now:O} {started.Message}" : $"shadow test of {slot}/{version} not started: {started.Error}");
     }
@@ -276,10 +314,10 @@ public sealed class RetrainingDriver : IDisposable
     /// Both models' calls on every warm bar in [test start, now) whose label bar is before now, the challenger's feature
     /// drift and its calls on the errors it replayed; with the champion's calls and their confidence.
     /// </summary>
-    private (ShadowTestResult Evidence, IReadOnlyList<ScoredCall> ChampionCalls) Shadow(ShadowTestStarted running, DateTimeOffset now)
+    private (ShadowTestResult Evidence, IReadOnlyList<ScoredCall> ChampionCalls) Shadow(ShadowTestStarted running, DateTimeOffset now, ModelRegistryState registry)
     {
-        var challenger = Open(running.Slot, running.Version);
-        var champion = Open(running.Slot, running.Champion);
+        var challenger = Open(running.Slot, running.Version, registry);
+        var champion = Open(running.Slot, running.Champion, registry);
         var samples = new List<ShadowSample>();
         var championCalls = new List<ScoredCall>();
         var recent = new List<float[]>();
@@ -288,7 +326,7 @@ public sealed class RetrainingDriver : IDisposable
             var end = s.IndexAt(now);
             var inputs = new List<(int Index, ModelInput Input)>();
             for (var i = s.IndexAt(running.Time); i + ModelBootstrap.LabelHorizon < end; i++)
-                if (s.Rows[i].IsWarm) inputs.Add((i, new ModelInput(s.Symbol, s.Rows[i], [])));
+                if (s.Rows[i].IsWarm) inputs.Add((i, InputAt(s, i)));
             if (inputs.Count == 0) continue;
             var batch = inputs.Select(x => x.Input).ToArray();
             var byChampion = champion.PredictBatch(batch);
@@ -309,7 +347,7 @@ public sealed class RetrainingDriver : IDisposable
     }
 
     /// <summary>The model's directional calls on the given bars, scored against their outcome.</summary>
-    private CallAccuracy CallsOn(OnnxTreePredictor model, IReadOnlyList<BarKey> bars)
+    private CallAccuracy CallsOn(IPredictor model, IReadOnlyList<BarKey> bars)
     {
         var scored = CallAccuracy.None;
         foreach (var s in _symbols)
@@ -317,19 +355,28 @@ public sealed class RetrainingDriver : IDisposable
             var indices = bars.Where(k => k.Symbol == s.Symbol).Select(k => Array.BinarySearch(s.Times, k.Time))
                 .Where(i => i >= 0 && i + ModelBootstrap.LabelHorizon < s.Times.Length && s.Rows[i].IsWarm).Order().ToArray();
             if (indices.Length == 0) continue;
-            var calls = model.PredictBatch(indices.Select(i => new ModelInput(s.Symbol, s.Rows[i], [])).ToArray());
+            var calls = model.PredictBatch(indices.Select(i => InputAt(s, i)).ToArray());
             for (var k = 0; k < indices.Length; k++) scored = scored.Add(calls[k].Action, Up(s, indices[k]));
         }
         return scored;
     }
 
+    /// <summary>What a symbol entity hands its models at bar <paramref name="i"/>: its features and its recent closes, that bar's included.</summary>
+    private static ModelInput InputAt(SymbolHistory s, int i)
+    {
+        var from = Math.Max(0, i + 1 - SymbolRules.DefaultRecentCloses);
+        return new ModelInput(s.Symbol, s.Rows[i], new ArraySegment<double>(s.Closes, from, i + 1 - from));
+    }
+
     private static bool Up(SymbolHistory s, int i) => s.Closes[i + ModelBootstrap.LabelHorizon] > s.Closes[i];
 
     /// <summary>A version's own model, opened from its artifact: the shadow test compares the two versions whatever the slot serves.</summary>
-    private OnnxTreePredictor Open(string slot, string version)
+    private IPredictor Open(string slot, string version, ModelRegistryState registry)
     {
         if (_opened.TryGetValue(version, out var open)) return open;
-        var predictor = OnnxTreePredictor.Open(ModelBootstrap.SidecarPath(_settings.StateDirectory, slot, version));
+        var predictor = ModelSlots.IsForecaster(slot)
+            ? ForecastPredictor.Open(slot, registry.Find(slot, version)?.ArtifactPath ?? throw new InvalidOperationException($"{slot}/{version} is not in the registry"))
+            : (IPredictor)OnnxTreePredictor.Open(ModelBootstrap.SidecarPath(_settings.StateDirectory, slot, version));
         _opened[version] = predictor;
         return predictor;
     }
@@ -339,7 +386,7 @@ public sealed class RetrainingDriver : IDisposable
 
     public void Dispose()
     {
-        foreach (var p in _opened.Values) p.Dispose();
+        foreach (var p in _opened.Values) (p as IDisposable)?.Dispose();
         _opened.Clear();
     }
 

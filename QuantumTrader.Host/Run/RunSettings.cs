@@ -33,7 +33,7 @@ public sealed record RunSettings
     public int SizingUpdateEvery { get; init; } = 100;
 
     /// <summary>
-    /// Continuous retraining of the tree slots behind a shadow test and the promotion gate; null: the trained versions serve
+    /// Continuous retraining of every trained slot behind a shadow test and the promotion gate; null: the trained versions serve
     /// throughout. The run and node verbs retrain weekly unless told otherwise (--retrain-every 0).
     /// </summary>
     public RetrainSettings? Retrain { get; init; }

@@ -32,4 +32,9 @@ public static class ModelSlots
     public const string Nhits = "nhits";
     public const string PatchTst = "patchtst";
     public static readonly IReadOnlyList<string> All = [Xgb, Lgbm, Nhits, PatchTst];
+
+    /// <summary>The slots served by a TorchSharp forecaster (an artifact directory) rather than an ONNX tree model.</summary>
+    public static readonly IReadOnlyList<string> Forecasters = [Nhits, PatchTst];
+
+    public static bool IsForecaster(string slot) => slot is Nhits or PatchTst;
 }

@@ -27,6 +27,7 @@ public abstract class ForecastPredictor : IPredictor, IDisposable
 
     public string ModelId { get; }
     public string Version => _forecaster.Version;
+    public ForecasterManifest Manifest => _forecaster.Manifest;
 
     /// <summary>Closes needed for a forecast: one more than the lookback, since returns are differences.</summary>
     public int RequiredCloses => _forecaster.Lookback + 1;
@@ -78,6 +79,26 @@ public abstract class ForecastPredictor : IPredictor, IDisposable
             recent[i] = c;
         }
         return ForecastSignal.LogReturns(recent);
+    }
+
+    /// <summary>The slot's predictor for the forecaster artifact in <paramref name="directory"/>; a bad artifact or another model's throws.</summary>
+    public static ForecastPredictor Open(string slot, string directory)
+    {
+        var forecaster = Forecaster.Load(directory);
+        try
+        {
+            return slot switch
+            {
+                ModelSlots.Nhits => new NhitsPredictor(forecaster),
+                ModelSlots.PatchTst => new PatchTstPredictor(forecaster),
+                _ => throw new ArgumentException($"'{slot}' is not a forecasting slot; expected {string.Join(" or ", ModelSlots.Forecasters)}", nameof(slot)),
+            };
+        }
+        catch
+        {
+            forecaster.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

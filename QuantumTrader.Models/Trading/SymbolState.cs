@@ -17,8 +17,11 @@ public sealed class SymbolRules(
     EnsembleVoterOptions? voter = null,
     SignalFilterOptions? filter = null,
     RegimeThresholds? regime = null,
-    int recentCloses = 256)
+    int recentCloses = SymbolRules.DefaultRecentCloses)
 {
+    /// <summary>Closes a symbol keeps for its models: enough for every forecaster's look-back.</summary>
+    public const int DefaultRecentCloses = 256;
+
     public ExecutionOptions Execution { get; } = execution ?? new ExecutionOptions();
     public EnsembleVoter Voter { get; } = new(voter);
     public SignalQualityFilter Filter { get; } = new(filter);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Forecasting;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Tests.Support;
 
@@ -38,9 +39,9 @@ public sealed class LearningRunTests(ReferenceRun reference)
         Assert.Equal(1.0, s.WeightChanges.FinalWeights.Values.Sum(), 9);
         Assert.Equal(0, s.Rollbacks.Count);
 
-        // Each served version is registered and, being its slot's first, champion.
-        Assert.Equal(2, CountEvents(ModelRegistryActor.Id, "registry.version-registered.v1"));
-        Assert.Equal(2, CountEvents(ModelRegistryActor.Id, "registry.version-promoted.v1"));
+        // Each served version, trees and forecasters, is registered and, being its slot's first, champion.
+        Assert.Equal(4, CountEvents(ModelRegistryActor.Id, "registry.version-registered.v1"));
+        Assert.Equal(4, CountEvents(ModelRegistryActor.Id, "registry.version-promoted.v1"));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(reference.Dir.File("summary.json")));
         var root = doc.RootElement;
@@ -91,9 +92,11 @@ public sealed class LearningRunTests(ReferenceRun reference)
         using (var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json"))))
         {
             var champions = doc.RootElement.GetProperty("champions").EnumerateArray().ToArray();
-            Assert.Equal(["lgbm", "xgb"], champions.Select(c => c.GetProperty("slot").GetString()).Order());
+            Assert.Equal(["lgbm", "nhits", "patchtst", "xgb"], champions.Select(c => c.GetProperty("slot").GetString()).Order());
             Assert.All(champions, c => Assert.Equal("promoted: first version of the slot", c.GetProperty("why").GetString()));
-            Assert.Equal(2, doc.RootElement.GetProperty("versions").GetArrayLength());
+            Assert.Equal(4, doc.RootElement.GetProperty("versions").GetArrayLength());
+            Assert.Equal(reference.Summary.Models.Select(m => (m.Id, m.Version)).Order(),
+                champions.Select(c => (c.GetProperty("slot").GetString()!, c.GetProperty("version").GetString()!)).Order());
         }
 
         Assert.Equal(0, await QtCli.RunAsync(["models", "cleanup", "--state", state, "--json", dir.File("cleanup.json")]));
@@ -103,6 +106,9 @@ public sealed class LearningRunTests(ReferenceRun reference)
         var xgb = reference.Summary.Models.Single(m => m.Id == "xgb").Version;
         Assert.Equal(2, await QtCli.RunAsync(["models", "approve-cleanup", "--state", state, "--slot", "xgb", "--version", xgb, "--by", "test"]));
         Assert.True(File.Exists(Path.Combine(state, "models", "xgb", xgb + ".onnx")));
+        var nhits = reference.Summary.Models.Single(m => m.Id == "nhits").Version;
+        Assert.Equal(2, await QtCli.RunAsync(["models", "approve-cleanup", "--state", state, "--slot", "nhits", "--version", nhits, "--by", "test"]));
+        Assert.Single(Directory.GetFiles(Path.Combine(state, "models", "nhits"), Forecaster.ManifestFileName, SearchOption.AllDirectories));
     }
 
     private static async Task<(int Code, string Output, string Errors)> RunQt(params string[] args)

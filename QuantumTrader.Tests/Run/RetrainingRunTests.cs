@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Forecasting;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Tests.Support;
 
@@ -11,7 +12,8 @@ namespace QuantumTrader.Tests.Run;
 /// <summary>
 /// Four runs of the bundled data with the tree models: without retraining; with weekly retraining behind the seed's
 /// promotion gate and A/B test; and behind a gate loose enough to approve (accuracy 0.5, symbol accuracy 0.45, any drift,
-/// any gain), once promoting on approval and once through an A/B test that ends at 5 challenger trades.
+/// any gain), once promoting on approval and once through an A/B test that ends at 5 challenger trades. Two more with
+/// N-HiTS alone: without retraining and behind the loose gate promoting on approval.
 /// </summary>
 public sealed class RetrainingRuns : IAsyncLifetime
 {
@@ -29,6 +31,8 @@ public sealed class RetrainingRuns : IAsyncLifetime
     public RunSummary Seed { get; private set; } = null!;
     public RunSummary Direct { get; private set; } = null!;
     public RunSummary Ab { get; private set; } = null!;
+    public RunSummary NhitsOff { get; private set; } = null!;
+    public RunSummary NhitsDirect { get; private set; } = null!;
     public List<string> AbMessages { get; } = [];
 
     public string Trades(string run) => Dir.File(run + ".csv");
@@ -40,12 +44,14 @@ public sealed class RetrainingRuns : IAsyncLifetime
         Seed = await Run("seed", RetrainSettings.Weekly(), []);
         Direct = await Run("direct", RetrainSettings.Weekly(LooseGate) with { AbTest = null }, []);
         Ab = await Run("ab", RetrainSettings.Weekly(LooseGate) with { AbTest = ShortAbTest }, AbMessages);
+        NhitsOff = await Run("nhits-off", null, [], "nhits");
+        NhitsDirect = await Run("nhits-direct", RetrainSettings.Weekly(LooseGate) with { AbTest = null }, [], "nhits");
     }
 
-    private Task<RunSummary> Run(string name, RetrainSettings? retrain, List<string> messages) =>
+    private Task<RunSummary> Run(string name, RetrainSettings? retrain, List<string> messages, string models = "xgb,lgbm") =>
         RunJob.ExecuteAsync(new RunSettings
         {
-            Data = [ReferenceRun.Data], StateDirectory = State(name), Models = ["xgb,lgbm"], TradesOut = Trades(name), Retrain = retrain,
+            Data = [ReferenceRun.Data], StateDirectory = State(name), Models = [models], TradesOut = Trades(name), Retrain = retrain,
         }, new CollectingObserver(messages, []), CancellationToken.None);
 
     public Task DisposeAsync()
@@ -171,12 +177,81 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         Assert.Contains(runs.Ab.Models, m => won.Contains(m.Version));
     }
 
-    private void AssertSameUntil(DateTimeOffset time, string csv)
+    private void AssertSameUntil(DateTimeOffset time, string csv, string withoutRetraining = "off")
     {
-        var off = TradesOf(runs.Trades("off"));
+        var off = TradesOf(runs.Trades(withoutRetraining));
         var other = TradesOf(csv);
         Assert.Equal(off.Where(t => t.Exit < time).Select(t => t.Line), other.Where(t => t.Exit < time).Select(t => t.Line));
         Assert.NotEqual(off.Where(t => t.Exit >= time).Select(t => t.Line), other.Where(t => t.Exit >= time).Select(t => t.Line));
+    }
+
+    /// <summary>Seed 001 retrains all four models: a forecaster goes through the same shadow test and gate as a tree model.</summary>
+    [Fact]
+    public async Task A_forecaster_is_retrained_shadow_tested_and_promoted_like_a_tree_model()
+    {
+        var r = runs.NhitsDirect.Retraining;
+        Assert.True(r.Retrained >= 10, $"weekly retraining of N-HiTS over about 18 weeks of trading retrained it {r.Retrained} times");
+        Assert.All(r.Decisions, d => Assert.Equal("nhits", d.Slot));
+        Assert.True(r.Approved >= 1, string.Join("\n", r.Decisions.Select(d => d.Verdict)));
+        Assert.Contains(r.Decisions, d => !d.Approved);
+        Assert.Equal((r.Approved, 0), (r.Promoted, r.AbTests));
+        AssertSameUntil(r.Decisions.Where(d => d.Approved).Min(d => d.Time), runs.Trades("nhits-direct"), "nhits-off");
+
+        using var dir = new TempDir();
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", runs.State("nhits-direct"), "--json", dir.File("models.json")]));
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json")));
+        var champion = doc.RootElement.GetProperty("champions").EnumerateArray().Single();
+        var served = runs.NhitsDirect.Models.Single().Version;
+        Assert.Equal(served, champion.GetProperty("version").GetString());
+        Assert.NotEqual(runs.NhitsOff.Models.Single().Version, served);
+        Assert.Contains("promotion gate approved: ", champion.GetProperty("why").GetString());
+
+        // Every version is its own artifact directory that opens, with what it learned from and how it validated.
+        var versions = doc.RootElement.GetProperty("versions").EnumerateArray().ToArray();
+        Assert.Equal(r.Retrained + 1, versions.Length);
+        Assert.Equal(versions.Length, versions.Select(v => v.GetProperty("artifactPath").GetString()).Distinct().Count());
+        foreach (var v in versions)
+        {
+            using var predictor = ForecastPredictor.Open("nhits", v.GetProperty("artifactPath").GetString()!);
+            Assert.Equal(v.GetProperty("version").GetString(), predictor.Version);
+            Assert.True(v.GetProperty("metrics").GetProperty("validationMse").GetDouble() > 0);
+            Assert.True(v.GetProperty("trainingData").GetProperty("to").GetDateTimeOffset() <= v.GetProperty("createdAt").GetDateTimeOffset());
+        }
+        // A forecaster has no labelled calls to replay: nothing goes to an error buffer.
+        Assert.DoesNotContain(doc.RootElement.GetProperty("history").EnumerateArray(), e => e.GetProperty("$type").GetString() == "errors-recorded");
+        Assert.False(doc.RootElement.GetProperty("errorBuffers").TryGetProperty("nhits", out _));
+    }
+
+    [Fact]
+    public async Task A_run_killed_after_forecaster_promotions_resumes_to_the_same_trades()
+    {
+        using var dir = new TempDir();
+        string[] args = ["run", "--data", ReferenceRun.Data, "--state", dir.File("state"), "--models", "nhits", "--trades-out", dir.File("trades.csv"),
+            "--gate-min-accuracy", "0.5", "--gate-min-symbol-accuracy", "0.45", "--gate-max-drift", "1", "--gate-min-improvement", "0", "--ab-share", "0"];
+
+        using (var victim = Start(args))
+        {
+            var killed = false;
+            var promotions = 0;
+            while (await victim.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.Contains("; promoted nhits/")) promotions++;
+                if (promotions < 2 || !line.Contains(" shadow-tests against ")) continue;
+                victim.Kill(entireProcessTree: true);
+                killed = true;
+                break;
+            }
+            await victim.WaitForExitAsync();
+            Assert.True(killed, "the first run was killed as a shadow test started after two promotions: " + await victim.StandardError.ReadToEndAsync());
+        }
+
+        using var resumed = Start(args);
+        var output = await resumed.StandardOutput.ReadToEndAsync();
+        var errors = await resumed.StandardError.ReadToEndAsync();
+        await resumed.WaitForExitAsync();
+        Assert.True(resumed.ExitCode == 0, $"resume failed ({resumed.ExitCode}): {errors}\n{output}");
+        Assert.Contains("already processed", output);
+        Assert.Equal(File.ReadAllLines(runs.Trades("nhits-direct")), File.ReadAllLines(dir.File("trades.csv")));
     }
 
     [Fact]
@@ -228,7 +303,8 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
                 }
             await victim.WaitForExitAsync();
         }
-        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["models", "retrain", "--state", state, "--slot", "nhits", "--reason", "not a tree"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["models", "retrain", "--state", state, "--slot", "svm", "--reason", "no such slot"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["models", "retrain", "--state", state, "--slot", "nhits", "--reason", "not served in this state"]));
         Assert.Equal(0, await QtCli.RunAsync(["models", "retrain", "--state", state, "--slot", "lgbm", "--reason", "exchange changed its fee tiers",
             "--json", dir.File("request.json")]));
         using (var request = JsonDocument.Parse(File.ReadAllText(dir.File("request.json"))))
