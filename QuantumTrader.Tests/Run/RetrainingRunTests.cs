@@ -22,9 +22,12 @@ public sealed class RetrainingRuns : IAsyncLifetime
 
     public static readonly AbTestSettings ShortAbTest = AbTestSettings.Seed with { MinTrades = 5 };
 
+    /// <summary>The loose gate as command-line options.</summary>
+    public static readonly string[] LooseGateOptions =
+        ["--gate-min-accuracy", "0.5", "--gate-min-symbol-accuracy", "0.45", "--gate-max-drift", "1", "--gate-min-improvement", "0"];
+
     /// <summary>The loose gate and the short A/B test as command-line options.</summary>
-    public static readonly string[] LooseAbOptions =
-        ["--gate-min-accuracy", "0.5", "--gate-min-symbol-accuracy", "0.45", "--gate-max-drift", "1", "--gate-min-improvement", "0", "--ab-min-trades", "5"];
+    public static readonly string[] LooseAbOptions = [.. LooseGateOptions, "--ab-min-trades", "5"];
 
     public TempDir Dir { get; } = new();
     public RunSummary Off { get; private set; } = null!;
@@ -227,31 +230,14 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     {
         using var dir = new TempDir();
         string[] args = ["run", "--data", ReferenceRun.Data, "--state", dir.File("state"), "--models", "nhits", "--trades-out", dir.File("trades.csv"),
-            "--gate-min-accuracy", "0.5", "--gate-min-symbol-accuracy", "0.45", "--gate-max-drift", "1", "--gate-min-improvement", "0", "--ab-share", "0"];
+            .. RetrainingRuns.LooseGateOptions, "--ab-share", "0"];
 
-        using (var victim = Start(args))
+        var promotions = 0;
+        await AssertResumesToTradesOf("nhits-direct", args, dir.File("trades.csv"), "as a shadow test started after two promotions", line =>
         {
-            var killed = false;
-            var promotions = 0;
-            while (await victim.StandardOutput.ReadLineAsync() is { } line)
-            {
-                if (line.Contains("; promoted nhits/")) promotions++;
-                if (promotions < 2 || !line.Contains(" shadow-tests against ")) continue;
-                victim.Kill(entireProcessTree: true);
-                killed = true;
-                break;
-            }
-            await victim.WaitForExitAsync();
-            Assert.True(killed, "the first run was killed as a shadow test started after two promotions: " + await victim.StandardError.ReadToEndAsync());
-        }
-
-        using var resumed = Start(args);
-        var output = await resumed.StandardOutput.ReadToEndAsync();
-        var errors = await resumed.StandardError.ReadToEndAsync();
-        await resumed.WaitForExitAsync();
-        Assert.True(resumed.ExitCode == 0, $"resume failed ({resumed.ExitCode}): {errors}\n{output}");
-        Assert.Contains("already processed", output);
-        Assert.Equal(File.ReadAllLines(runs.Trades("nhits-direct")), File.ReadAllLines(dir.File("trades.csv")));
+            if (line.Contains("; promoted nhits/")) promotions++;
+            return promotions >= 2 && line.Contains(" shadow-tests against ");
+        });
     }
 
     [Fact]
@@ -261,20 +247,32 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         string[] args = ["run", "--data", ReferenceRun.Data, "--state", dir.File("state"), "--models", "xgb,lgbm", "--trades-out", dir.File("trades.csv"),
             .. RetrainingRuns.LooseAbOptions];
 
+        var switches = 0;
+        await AssertResumesToTradesOf("ab", args, dir.File("trades.csv"), "as an A/B test started, after one had been won", line =>
+        {
+            if (line.Contains(": switch: ")) switches++;
+            return switches > 0 && line.Contains(" in an A/B test against ");
+        });
+    }
+
+    /// <summary>
+    /// Starts <paramref name="args"/>, kills the process at the first output line <paramref name="killAt"/> accepts, starts it again, and
+    /// checks the resumed run ends with the trades of the fixture's uninterrupted <paramref name="run"/>.
+    /// </summary>
+    private async Task AssertResumesToTradesOf(string run, string[] args, string tradesCsv, string when, Func<string, bool> killAt)
+    {
         using (var victim = Start(args))
         {
             var killed = false;
-            var switches = 0;
             while (await victim.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (line.Contains(": switch: ")) switches++;
-                if (switches == 0 || !line.Contains(" in an A/B test against ")) continue;
+                if (!killAt(line)) continue;
                 victim.Kill(entireProcessTree: true);
                 killed = true;
                 break;
             }
             await victim.WaitForExitAsync();
-            Assert.True(killed, "the first run was killed as an A/B test started, after one had been won: " + await victim.StandardError.ReadToEndAsync());
+            Assert.True(killed, $"the first run was killed {when}: " + await victim.StandardError.ReadToEndAsync());
         }
 
         using var resumed = Start(args);
@@ -283,7 +281,7 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         await resumed.WaitForExitAsync();
         Assert.True(resumed.ExitCode == 0, $"resume failed ({resumed.ExitCode}): {errors}\n{output}");
         Assert.Contains("already processed", output);
-        Assert.Equal(File.ReadAllLines(runs.Trades("ab")), File.ReadAllLines(dir.File("trades.csv")));
+        Assert.Equal(File.ReadAllLines(runs.Trades(run)), File.ReadAllLines(tradesCsv));
     }
 
     /// <summary>Seed 001's manual trigger: a request journaled while the run is down is taken at the resumed run's first check.</summary>
