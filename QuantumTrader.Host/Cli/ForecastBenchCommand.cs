@@ -11,14 +11,15 @@ public sealed record ForecastBenchRow(
     double? PublishedMse, double? PublishedMae, double? MseDifference, double? MaeDifference, double MseGoal, bool? WithinGoal,
     double ValidationMse, double TrainingUnitsMse, double TrainingUnitsMae,
     NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null,
-    IReadOnlyList<NaiveForecastScore>? Baselines = null, RowRange? TrainRows = null);
+    IReadOnlyList<NaiveForecastScore>? Baselines = null, RowRange? TrainRows = null, int? Lookback = null, RowRange? ScaledOn = null);
 
 /// <summary>The settings a benchmark ran with, so a reduced run is never mistaken for the full protocol.</summary>
 public sealed record ForecastBenchConfiguration(
     string Data, IReadOnlyList<int> Horizons, IReadOnlyList<string> Models, int? Epochs, int? Patience, int? MaxTrainWindows,
     int? BatchSize, double? LearningRate, int Threads, long Seed,
     int? MaxSteps = null, int? ValidationInterval = null, int? LearningRateDecays = null, int? SearchTrials = null,
-    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false, int SearchFirstTrial = 1, bool RefitWithValidation = false);
+    ValidationMetric SelectOn = ValidationMetric.Mse, bool KeepFinalWeights = false, int SearchFirstTrial = 1, bool RefitWithValidation = false,
+    int? NhitsLookbackFactor = null, bool? ScaleOnValidationMonths = null);
 
 public sealed record ForecastBenchReport(string Dataset, IReadOnlyList<ForecastBenchRow> Results, ForecastBenchConfiguration Configuration);
 
@@ -70,11 +71,20 @@ public static class ForecastBenchCommand
             Description = "N-HiTS with --search: train the selected trial again on the training and validation months, keep its final weights " +
                           "and test that (neuralforecast's refit_with_val)",
         };
+        var lookbackFactor = new Option<int?>("--lookback-factor")
+        {
+            Description = $"N-HiTS look-back in horizons (default {NhitsConfig.LongHorizonLookbackFactor}, neuralforecast's experiment; the issue names 5)",
+        };
+        var scaleOn = new Option<string?>("--scale-on")
+        {
+            Description = "Months whose statistics standardise the channels: training, or training-and-validation " +
+                          "(default: the model's protocol, training for PatchTST, training-and-validation for N-HiTS)",
+        };
         var json = new Option<string?>("--json") { Description = "Write {dataset, results: [{model, horizon, mse, mae, trainSeconds, ...}]} to this file" };
         var command = new Command("forecast", "Train and test N-HiTS and PatchTST on an ETT file with the papers' protocol; compare with the published MSE/MAE")
         {
             data, horizons, models, epochs, patience, maxWindows, batchSize, learningRate, maxSteps, validationInterval, lrDecays, threads, seed, search,
-            firstTrial, selectOn, weights, refit, json,
+            firstTrial, selectOn, weights, refit, lookbackFactor, scaleOn, json,
         };
         command.SetAction(parse =>
         {
@@ -84,7 +94,7 @@ public static class ForecastBenchCommand
                 parse.GetValue(learningRate), parse.GetValue(threads), parse.GetValue(seed),
                 parse.GetValue(maxSteps), parse.GetValue(validationInterval), parse.GetValue(lrDecays), parse.GetValue(search),
                 ParseMetric(parse.GetValue(selectOn)!), ParseKeepFinalWeights(parse.GetValue(weights)!), parse.GetValue(firstTrial),
-                parse.GetValue(refit));
+                parse.GetValue(refit), parse.GetValue(lookbackFactor), ParseScaleOn(parse.GetValue(scaleOn)));
             var report = Run(configuration, parse.GetValue(json), m => AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(m)));
             Print(report);
             return ExitCodes.Ok;
@@ -99,7 +109,8 @@ public static class ForecastBenchCommand
             configuration.MaxTrainWindows, configuration.Threads, configuration.Seed,
             MaxSteps: configuration.MaxSteps, ValidationInterval: configuration.ValidationInterval, LearningRateDecays: configuration.LearningRateDecays,
             SearchTrials: configuration.SearchTrials, SelectOn: configuration.SelectOn, KeepFinalWeights: configuration.KeepFinalWeights,
-            SearchFirstTrial: configuration.SearchFirstTrial, RefitWithValidation: configuration.RefitWithValidation);
+            SearchFirstTrial: configuration.SearchFirstTrial, RefitWithValidation: configuration.RefitWithValidation,
+            NhitsLookbackFactor: configuration.NhitsLookbackFactor, ScaleOnValidationMonths: configuration.ScaleOnValidationMonths);
         try
         {
             options.Validate();
@@ -149,7 +160,7 @@ public static class ForecastBenchCommand
         return new ForecastBenchRow(r.Model, r.Horizon, r.Mse, r.Mae, r.TrainSeconds, r.Epochs,
             published?.Mse, published?.Mae, r.Mse - published?.Mse, r.Mae - published?.Mae, goal,
             published is null ? null : Math.Abs(r.Mse - published.Mse) <= goal,
-            r.ValidationMse, r.TrainingUnitsMse, r.TrainingUnitsMae, r.Selected, r.Search, r.SearchSeconds, r.Baselines, r.TrainRows);
+            r.ValidationMse, r.TrainingUnitsMse, r.TrainingUnitsMae, r.Selected, r.Search, r.SearchSeconds, r.Baselines, r.TrainRows, r.Lookback, r.ScaledOn);
     }
 
     public static IReadOnlyList<int> ParseHorizons(string text)
@@ -166,6 +177,14 @@ public static class ForecastBenchCommand
         "mse" => ValidationMetric.Mse,
         "mae" => ValidationMetric.Mae,
         _ => throw new UsageException($"--select-on: '{text}' is not a validation error; expected mse or mae"),
+    };
+
+    public static bool? ParseScaleOn(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "training" => false,
+        "training-and-validation" => true,
+        _ => throw new UsageException($"--scale-on: '{text}' names no months; expected training or training-and-validation"),
     };
 
     public static bool ParseKeepFinalWeights(string text) => text.Trim().ToLowerInvariant() switch
@@ -197,15 +216,18 @@ public static class ForecastBenchCommand
             $"{(c.MaxTrainWindows is { } m ? $"{m} training windows per epoch" : "every training window")}, {c.Threads} thread(s), seed {c.Seed}" +
             (c.SearchTrials is { } n ? $", N-HiTS search of {n} trials{(c.SearchFirstTrial > 1 ? $" from trial {c.SearchFirstTrial}" : "")} on validation {c.SelectOn.ToString().ToUpperInvariant()}" : "") +
             $", {(c.KeepFinalWeights ? "final" : "best validation's")} weights kept" +
-            (c.RefitWithValidation ? ", the selection refitted on the training and validation months" : "")));
+            (c.RefitWithValidation ? ", the selection refitted on the training and validation months" : "") +
+            (c.NhitsLookbackFactor is { } f ? $", N-HiTS look-back {f} x horizon" : "") +
+            (c.ScaleOnValidationMonths is { } v ? $", standardised on the {(v ? "training and validation months" : "training months")}" : "")));
         var table = new Table().Border(TableBorder.Minimal)
-            .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "val MSE", "train-unit MSE/MAE", "trained on", "epochs",
-                "train s", "search s");
+            .AddColumns("model", "horizon", "MSE", "MAE", "paper MSE", "paper MAE", "MSE diff", "MAE diff", "goal", "val MSE", "train-unit MSE/MAE", "look-back", "scaled on", "trained on",
+                "epochs", "train s", "search s");
         foreach (var r in report.Results)
             table.AddRow(r.Model, r.Horizon.ToString(CultureInfo.InvariantCulture), F(r.Mse), F(r.Mae), F(r.PublishedMse), F(r.PublishedMae),
                 Signed(r.MseDifference), Signed(r.MaeDifference),
                 r.WithinGoal switch { true => "[green]met[/]", false => "[red]missed[/]", null => "-" },
-                F(r.ValidationMse), $"{F(r.TrainingUnitsMse)}/{F(r.TrainingUnitsMae)}", r.TrainRows is { } t ? Markup.Escape($"[{t.Start}, {t.End})") : "-",
+                F(r.ValidationMse), $"{F(r.TrainingUnitsMse)}/{F(r.TrainingUnitsMae)}", r.Lookback?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                r.ScaledOn is { } o ? Markup.Escape($"[{o.Start}, {o.End})") : "-", r.TrainRows is { } t ? Markup.Escape($"[{t.Start}, {t.End})") : "-",
                 r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.TrainSeconds, "F0"), F(r.SearchSeconds, "F0"));
         var console = WideConsole.ForTables();
         console.Write(table);

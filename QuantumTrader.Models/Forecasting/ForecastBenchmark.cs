@@ -16,7 +16,9 @@ namespace QuantumTrader.Models.Forecasting;
 /// (<see cref="ForecastTrainingOptions.KeepFinalWeights"/>); with <see cref="ValidationMetric.Mae"/> it is neuralforecast's AutoNHITS rule.
 /// <see cref="RefitWithValidation"/> trains the search's selected trial again on the training and validation months together, keeping its final
 /// weights, and tests that model (neuralforecast's <c>refit_with_val=True</c>: the refit gets no validation rows); with a split search each part
-/// refits its own selection.
+/// refits its own selection. <see cref="NhitsLookbackFactor"/> sets N-HiTS' look-back in horizons (null: the experiment's
+/// <see cref="NhitsConfig.LongHorizonLookbackFactor"/>), and <see cref="ScaleOnValidationMonths"/> which months standardise the channels (null: the
+/// model's protocol), so the issue's literal protocol (look-back 5 x horizon, training-month statistics) can be run as well.
 /// </summary>
 public sealed record ForecastBenchmarkOptions(
     int? Epochs = null,
@@ -35,10 +37,13 @@ public sealed record ForecastBenchmarkOptions(
     ValidationMetric SelectOn = ValidationMetric.Mse,
     bool KeepFinalWeights = false,
     int SearchFirstTrial = 1,
-    bool RefitWithValidation = false)
+    bool RefitWithValidation = false,
+    int? NhitsLookbackFactor = null,
+    bool? ScaleOnValidationMonths = null)
 {
     public void Validate()
     {
+        if (NhitsLookbackFactor is < 1) throw new ArgumentException($"the N-HiTS look-back factor must be at least 1, got {NhitsLookbackFactor}");
         if (SearchTrials is < 1) throw new ArgumentException($"a search needs at least one trial, got {SearchTrials}");
         if (SearchFirstTrial < 1 || SearchFirstTrial > (SearchTrials ?? 1))
             throw new ArgumentException($"the first trial to run must be one of the search's 1 to {SearchTrials ?? 1}, got {SearchFirstTrial}");
@@ -72,13 +77,14 @@ public sealed record TrainingSchedule(
 /// deviations (equal to them unless the protocol standardises on more months). <see cref="ValidationMse"/> is the tested weights' or, after a refit
 /// on the validation months, the selected trial's. <see cref="TrainSeconds"/> is the reported model's training (the refit's after one);
 /// with a search, <see cref="Search"/> lists every trial and <see cref="SearchSeconds"/> is the time of all of them. <see cref="Baselines"/>: the naive
-/// forecasts on the same windows in the same units (<see cref="NaiveForecasts"/>). <see cref="TrainRows"/>: the rows the tested model trained on.
+/// forecasts on the same windows in the same units (<see cref="NaiveForecasts"/>). <see cref="TrainRows"/>: the rows the tested model trained on;
+/// <see cref="Lookback"/> its look-back and <see cref="ScaledOn"/> the rows whose statistics standardised the channels.
 /// </summary>
 public sealed record ForecastResult(
     string Model, int Horizon, double Mse, double Mae, double TrainSeconds, int Epochs,
     double ValidationMse = double.NaN, double TrainingUnitsMse = double.NaN, double TrainingUnitsMae = double.NaN,
     NhitsTrial? Selected = null, IReadOnlyList<SearchTrialResult>? Search = null, double? SearchSeconds = null,
-    IReadOnlyList<NaiveForecastScore>? Baselines = null, RowRange? TrainRows = null);
+    IReadOnlyList<NaiveForecastScore>? Baselines = null, RowRange? TrainRows = null, int? Lookback = null, RowRange? ScaledOn = null);
 
 public sealed record ForecastBenchmarkResult(string Dataset, IReadOnlyList<ForecastResult> Results);
 
@@ -114,10 +120,10 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
         Published.FirstOrDefault(p => p.Dataset == dataset && p.Model == model && p.Horizon == horizon);
 
     /// <summary>PatchTST/42 as in the paper; N-HiTS as neuralforecast's long-horizon experiment (<see cref="NhitsConfig.LongHorizon"/>).</summary>
-    public static ForecastModelConfig ProtocolConfig(string model, int horizon) => model switch
+    public static ForecastModelConfig ProtocolConfig(string model, int horizon, int nhitsLookbackFactor = NhitsConfig.LongHorizonLookbackFactor) => model switch
     {
         ModelSlots.PatchTst => PatchTstConfig.PatchTst42(horizon),
-        ModelSlots.Nhits => NhitsConfig.LongHorizon(horizon),
+        ModelSlots.Nhits => NhitsConfig.LongHorizon(horizon, nhitsLookbackFactor),
         _ => throw new ArgumentException($"unknown forecasting model '{model}'; expected one of {string.Join(", ", AllModels)}", nameof(model)),
     };
 
@@ -161,18 +167,19 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
         foreach (var model in chosen)
         {
             var schedule = ProtocolSchedule(model);
-            var scaling = schedule.ScaleOnValidationMonths ? ChannelScaling.Fit(data.Series, split.BeforeTest) : trainingScaling;
+            var scaledOn = Options.ScaleOnValidationMonths ?? schedule.ScaleOnValidationMonths ? split.BeforeTest : split.Train;
+            var scaling = scaledOn == split.BeforeTest ? ChannelScaling.Fit(data.Series, split.BeforeTest) : trainingScaling;
             var scaled = scaling.Apply(data.Series);
             // squared and absolute errors per channel in the scaling's units, times these, are in the training months' units
             var squaredRatio = scaling.Std.Select((s, c) => Math.Pow(s / trainingScaling.Std[c], 2)).ToArray();
             var absoluteRatio = scaling.Std.Select((s, c) => s / trainingScaling.Std[c]).ToArray();
             foreach (var horizon in horizons)
             {
-                var config = ProtocolConfig(model, horizon);
+                var config = ProtocolConfig(model, horizon, Options.NhitsLookbackFactor ?? NhitsConfig.LongHorizonLookbackFactor);
                 if (config.Lookback + horizon > split.TrainEnd)
                     throw new ArgumentException($"{model} at horizon {horizon} needs look-back {config.Lookback}, too long for {split.TrainEnd} training rows");
                 progress?.Invoke($"{data.Name} {model} horizon {horizon}: look-back {config.Lookback}, training on rows [0, {split.TrainEnd}), " +
-                                 $"standardised on rows [0, {(schedule.ScaleOnValidationMonths ? split.ValidationEnd : split.TrainEnd)})");
+                                 $"standardised on rows [0, {scaledOn.End})");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var (forecaster, selected, trials) = model == ModelSlots.Nhits && Options.SearchTrials is { } n
                     ? Search(n, (NhitsConfig)config, scaled, split, horizon)
@@ -190,7 +197,7 @@ public sealed class ForecastBenchmark(ForecastBenchmarkOptions? options = null, 
                     var training = forecaster.Manifest.Training;
                     var result = new ForecastResult(model, horizon, test.Mse, test.Mae, training.Seconds, training.Epochs, validationMse,
                         test.ChannelMse.Select((v, c) => v * squaredRatio[c]).Average(), test.ChannelMae.Select((v, c) => v * absoluteRatio[c]).Average(),
-                        selected, trials, searchSeconds, NaiveForecasts.Score(scaled, split, horizon, data.Interval), training.Train);
+                        selected, trials, searchSeconds, NaiveForecasts.Score(scaled, split, horizon, data.Interval), training.Train, forecaster.Lookback, scaledOn);
                     var published = PublishedFor(data.Name, model, horizon);
                     progress?.Invoke($"{data.Name} {model} horizon {horizon}: test mse {test.Mse:F4} mae {test.Mae:F4} over {test.Windows} windows, " +
                                      $"{result.Epochs} epochs in {result.TrainSeconds:F0}s" +

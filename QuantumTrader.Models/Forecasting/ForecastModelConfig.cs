@@ -63,13 +63,13 @@ public sealed record NhitsConfig(
 
     /// <summary>
     /// N-HiTS for long horizons on hourly data, as neuralforecast's long-horizon ETT experiment (experiments/long_horizon/run_nhits.py) builds it:
-    /// look-back <see cref="LongHorizonLookbackFactor"/> x horizon, 3 stacks of one block, each block's MLP a 512-wide linear projection and three
+    /// look-back <see cref="LongHorizonLookbackFactor"/> x horizon (unless told another factor), 3 stacks of one block, each block's MLP a 512-wide linear projection and three
     /// 512-wide ReLU layers with dropout 0.5 (the experiment passes three [512, 512] layer pairs to every block), Huber loss with delta 0.5,
     /// no window scaling. Pooling kernels [2, 2, 2] and downsampling [84, 12, 1] (half a week and half a day of hours) are one point of the
     /// experiment's search space (<see cref="NhitsSearchSpace"/>), used when no search runs.
     /// </summary>
-    public static NhitsConfig LongHorizon(int horizon) =>
-        new(LongHorizonLookbackFactor * horizon, horizon, [2, 2, 2], [84, 12, 1], [512, 512, 512],
+    public static NhitsConfig LongHorizon(int horizon, int lookbackFactor = LongHorizonLookbackFactor) =>
+        new(lookbackFactor * horizon, horizon, [2, 2, 2], [84, 12, 1], [512, 512, 512],
             Dropout: 0.5, ScalerType: WindowScaler.Identity, Loss: ForecastLoss.Huber, HuberDelta: 0.5, InputProjection: true);
 
     [JsonIgnore] public int Stacks => PoolKernels.Length;

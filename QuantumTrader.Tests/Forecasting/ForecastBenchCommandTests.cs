@@ -115,6 +115,10 @@ public class ForecastBenchCommandTests
         Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--refit-with-validation"]));
         Assert.Contains("'rmse' is not a validation error", Assert.Throws<UsageException>(() => ForecastBenchCommand.ParseMetric("rmse")).Message);
         Assert.Contains("'last' names no weights", Assert.Throws<UsageException>(() => ForecastBenchCommand.ParseKeepFinalWeights("last")).Message);
+        Assert.Equal(2, await QtCli.RunAsync(["bench", "forecast", "--data", data, "--models", "nhits", "--lookback-factor", "0"]));
+        Assert.Contains("'test' names no months", Assert.Throws<UsageException>(() => ForecastBenchCommand.ParseScaleOn("test")).Message);
+        Assert.Equal((null, false, true), (ForecastBenchCommand.ParseScaleOn(null), ForecastBenchCommand.ParseScaleOn("training"),
+            ForecastBenchCommand.ParseScaleOn("training-and-validation")));
     }
 
     [Theory]

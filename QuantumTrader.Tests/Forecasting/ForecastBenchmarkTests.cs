@@ -96,6 +96,26 @@ public class ForecastBenchmarkTests
         Assert.Null(r.Search);
     }
 
+    /// <summary>The literal protocol: look-back 5 x horizon, channels standardised on the training months alone.</summary>
+    [Fact]
+    public void The_look_back_factor_and_the_scaling_months_can_be_set()
+    {
+        var data = Synthetic();
+        var split = EttSplit.Standard(data.Interval);
+        var options = new ForecastBenchmarkOptions(Epochs: 1, BatchSize: 16, MaxTrainWindows: 64);
+        var protocol = Assert.Single(new ForecastBenchmark(options).Run(data, [2], [ModelSlots.Nhits]).Results);
+        Assert.Equal((14, split.BeforeTest), (protocol.Lookback, protocol.ScaledOn));
+
+        var literal = Assert.Single(new ForecastBenchmark(options with { NhitsLookbackFactor = 5, ScaleOnValidationMonths = false })
+            .Run(data, [2], [ModelSlots.Nhits]).Results);
+        Assert.Equal((10, split.Train), (literal.Lookback, literal.ScaledOn));
+        // standardised on the training months, its errors already are in training-month units
+        Assert.Equal(literal.Mse, literal.TrainingUnitsMse, 12);
+        Assert.Equal(literal.Mae, literal.TrainingUnitsMae, 12);
+        Assert.Contains("look-back factor must be at least 1",
+            Assert.Throws<ArgumentException>(() => new ForecastBenchmark(options with { NhitsLookbackFactor = 0 }).Run(data, [2], [ModelSlots.Nhits])).Message);
+    }
+
     [Fact]
     public void The_search_draws_trials_from_neuralforecasts_space_reproducibly()
     {
