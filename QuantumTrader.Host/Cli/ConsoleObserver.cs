@@ -8,7 +8,9 @@ namespace QuantumTrader.Host.Cli;
 /// Bad rows go to standard error so a pipeline still sees them.
 /// </summary>
 /// <param name="serveAfterReplay">A node's observer: after the replay it prints the summary and keeps the node up until Ctrl-C or SIGTERM.</param>
-public sealed class ConsoleObserver(bool serveAfterReplay = false) : IRunObserver
+/// <param name="follow">The node watches its data for new rows (--follow), and stops serving to resume with them.</param>
+/// <param name="stopping">Cancelled by Ctrl-C or SIGTERM: serving that ends without it ended for new rows.</param>
+public sealed class ConsoleObserver(bool serveAfterReplay = false, bool follow = false, CancellationToken stopping = default) : IRunObserver
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
     private long _lastDecile = -1;
@@ -51,15 +53,20 @@ public sealed class ConsoleObserver(bool serveAfterReplay = false) : IRunObserve
         if (!serveAfterReplay) return;
         EndBar();
         SummaryTable.Print(summary);
-        Console.WriteLine("the replay is done; the node keeps serving its ops API and dashboard until Ctrl-C or SIGTERM");
+        Console.WriteLine(follow
+            ? "the replay is done; the node keeps serving its ops API and dashboard and watches its data for new rows until Ctrl-C or SIGTERM"
+            : "the replay is done; the node keeps serving its ops API and dashboard until Ctrl-C or SIGTERM");
         Served = true;
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             Console.WriteLine("stopping the node");
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -41,8 +41,13 @@ public static class RunVerb
             Description = $"Address of the ops API and dashboard (default {OpsClient.DefaultUrl}; port 0 picks a free one)",
             DefaultValueFactory = _ => OpsClient.DefaultUrl,
         };
+        var follow = new Option<double?>("--follow")
+        {
+            Description = "After the replay, check the data every this many seconds; when complete rows were appended to a file (or a file " +
+                          "added to a data folder), resume from the journal and trade them",
+        };
         var command = node
-            ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C") { http }
+            ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C") { http, follow }
             : new Command("run", "Replay market data through the node and paper-trade it");
         foreach (var option in new Option[] { data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch })
             command.Options.Add(option);
@@ -68,10 +73,11 @@ public static class RunVerb
                 Models = [parse.GetValue(models)!],
                 MaxBatch = parse.GetValue(maxBatch),
                 OpsUrl = node ? parse.GetValue(http) : null,
+                FollowEvery = node && parse.GetValue(follow) is { } seconds ? FollowInterval(seconds) : null,
             };
             settings = retrain.Apply(parse, sizing.Apply(parse, settings));
             Validate(settings);
-            var observer = new ConsoleObserver(serveAfterReplay: node);
+            var observer = new ConsoleObserver(serveAfterReplay: node, follow: settings.FollowEvery is not null, stopping: cancel);
             RunSummary summary;
             try
             {
@@ -88,6 +94,10 @@ public static class RunVerb
         });
         return command;
     }
+
+    private static TimeSpan FollowInterval(double seconds) => seconds is >= 0.1 and <= 86_400 && double.IsFinite(seconds)
+        ? TimeSpan.FromSeconds(seconds)
+        : throw new UsageException($"--follow must be a number of seconds between 0.1 and 86400, got {seconds}");
 
     private static int Interrupted()
     {

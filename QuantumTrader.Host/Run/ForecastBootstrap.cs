@@ -29,13 +29,17 @@ public static class ForecastBootstrap
     public static (ForecastPredictor Predictor, string Directory) Prepare(
         string slot, IReadOnlyList<double[]> closes, DateTimeOffset trainedTo, string stateDirectory, CloseTrainingOptions options, IRunObserver observer)
     {
-        var (predictor, directory) = LoadOrTrain(slot, closes, trainedTo, stateDirectory, options, observer.Info);
+        var (predictor, directory, trained) = LoadOrTrain(slot, closes, trainedTo, stateDirectory, options, observer.Info);
+        if (!trained) observer.Info($"loaded {slot} {predictor.Version} from {directory}");
         observer.Info($"serving {slot} {predictor.Version} in process (TorchSharp, look-back {predictor.RequiredCloses - 1}, horizon {predictor.Manifest.Config.Horizon})");
         return (predictor, directory);
     }
 
-    /// <summary>The slot's forecaster for this training: loaded from the state directory when stored, otherwise trained and stored.</summary>
-    public static (ForecastPredictor Predictor, string Directory) LoadOrTrain(
+    /// <summary>
+    /// The slot's forecaster for this training: loaded from the state directory when stored, otherwise trained (reported
+    /// through <paramref name="info"/>) and stored; <c>Trained</c> tells which.
+    /// </summary>
+    public static (ForecastPredictor Predictor, string Directory, bool Trained) LoadOrTrain(
         string slot, IReadOnlyList<double[]> closes, DateTimeOffset trainedTo, string stateDirectory, CloseTrainingOptions options, Action<string> info)
     {
         if (!ModelSlots.IsForecaster(slot)) throw new ArgumentException($"'{slot}' is not a forecasting slot; expected {string.Join(" or ", ModelSlots.Forecasters)}", nameof(slot));
@@ -43,12 +47,7 @@ public static class ForecastBootstrap
         var key = ArtifactKey(slot, closes, trainedTo, options);
         var slotDirectory = Path.Combine(stateDirectory, "models", slot);
         var directory = Path.GetFullPath(Path.Combine(slotDirectory, key));
-        if (File.Exists(Path.Combine(directory, Forecaster.ManifestFileName)))
-        {
-            var loaded = Open(slot, directory);
-            info($"loaded {slot} {loaded.Version} from {directory}");
-            return (loaded, directory);
-        }
+        if (File.Exists(Path.Combine(directory, Forecaster.ManifestFileName))) return (Open(slot, directory), directory, false);
         info($"training {slot} on the log returns of {closes.Count} symbol(s), {closes.Sum(c => c.Length)} closes ...");
         using (var forecaster = Train(slot, closes, options))
         {
@@ -57,7 +56,7 @@ public static class ForecastBootstrap
             SaveAtomically(forecaster, slotDirectory, key);
         }
         // Served from the stored artifact, so a first run and a resumed one forecast with the same floats.
-        return (Open(slot, directory), directory);
+        return (Open(slot, directory), directory, true);
     }
 
     /// <summary>

@@ -31,6 +31,8 @@ public static class ModelBootstrap
     public static TradingPlan Prepare(ReplayData data, RunSettings settings, EnsembleServing serving, IRunObserver observer)
     {
         var slots = Slots(settings.Models);
+        var stored = StoredPlan.Read(settings.StateDirectory);
+        stored?.Check(settings.TrainFraction, settings.StateDirectory);
         var tradeFrom = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var sets = new List<TreeTrainingSet>();
         var closes = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
@@ -38,10 +40,15 @@ public static class ModelBootstrap
         foreach (var group in data.Bars.GroupBy(b => b.Symbol))
         {
             var bars = group.ToArray();
-            var cut = (int)Math.Floor(bars.Length * settings.TrainFraction);
+            // A symbol the state directory already trades keeps its cut whatever bars were added since.
+            var cut = stored?.TradeFrom.TryGetValue(group.Key, out var from) == true
+                ? bars.Count(b => b.Time < from)
+                : (int)Math.Floor(bars.Length * settings.TrainFraction);
             if (cut <= FeatureCalculator.WarmUpBars + LabelHorizon || cut >= bars.Length)
                 throw new Cli.UsageException(
-                    $"{group.Key}: {bars.Length} bars leave {cut} for training at --train-fraction {settings.TrainFraction}; need more than {FeatureCalculator.WarmUpBars + LabelHorizon} and some left to trade");
+                    $"{group.Key}: {bars.Length} bars leave {cut} for training " +
+                    (stored?.TradeFrom.ContainsKey(group.Key) == true ? $"before its start of trading in {StoredPlan.PathIn(settings.StateDirectory)}" : $"at --train-fraction {settings.TrainFraction}") +
+                    $"; need more than {FeatureCalculator.WarmUpBars + LabelHorizon} and some left to trade");
             tradeFrom[group.Key] = bars[cut].Time;
             if (bars[cut - 1].Time > trainedTo) trainedTo = bars[cut - 1].Time;
             var calculator = new FeatureCalculator(group.Key);
@@ -49,6 +56,12 @@ public static class ModelBootstrap
             closes[group.Key] = bars[..cut].Select(b => b.Close).ToArray();
             sets.Add(TreeTrainingSet.FromFeatures(rows, closes[group.Key], LabelHorizon));
         }
+
+        var known = stored?.TradeFrom ?? new Dictionary<string, DateTimeOffset>();
+        var added = tradeFrom.Where(t => !known.ContainsKey(t.Key)).ToArray();
+        if (stored is null || added.Length > 0)
+            new StoredPlan(settings.TrainFraction, new SortedDictionary<string, DateTimeOffset>(known.Concat(added).ToDictionary(), StringComparer.Ordinal))
+                .Write(settings.StateDirectory);
 
         var pooled = Pool(sets);
         var options = new TreeTrainingOptions { Seed = settings.Seed };

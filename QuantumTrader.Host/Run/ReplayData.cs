@@ -13,12 +13,16 @@ public sealed class BadInputException(BadRow row) : Exception($"bad input: {row}
 /// <summary>
 /// The bars of every input file, merged into one deterministic order (time, then file order), each numbered per symbol.
 /// Rows that fail validation are reported through the callback and counted; none disappears without a message.
+/// <see cref="Lengths"/>: each file's size in bytes before it was read, to tell later whether it grew.
 /// </summary>
 public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> Rejected, IReadOnlyList<string> Files)
 {
+    public IReadOnlyList<long> Lengths { get; init; } = [];
+
     public static ReplayData Load(IReadOnlyList<string> paths, DataFormat format, BadRowPolicy policy, Action<BadRow> onBadRow)
     {
         var files = MarketDataReader.ExpandPaths(paths);
+        var lengths = files.Select(f => new FileInfo(f).Length).ToArray();
         var perFile = new List<List<BarRecord>>();
         var rejected = new List<BadRow>();
 
@@ -65,7 +69,37 @@ public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> R
             lastTime[bar.Symbol] = (bar.Time, files[pick]);
             merged.Add(bar);
         }
-        return new ReplayData(merged, rejected, files);
+        return new ReplayData(merged, rejected, files) { Lengths = lengths };
+    }
+
+    /// <summary>
+    /// True when the data paths now hold complete rows the load did not read: a file grew past its length then up to a
+    /// newline (a row still being written does not count), or a folder holds a new file.
+    /// </summary>
+    public bool Grew(IReadOnlyList<string> paths)
+    {
+        var now = MarketDataReader.ExpandPaths(paths);
+        if (now.Except(Files, StringComparer.Ordinal).Any()) return true;
+        for (var i = 0; i < Files.Count; i++)
+            if (CompleteLength(Files[i]) > Lengths[i]) return true;
+        return false;
+    }
+
+    /// <summary>The file's length up to and including its last newline.</summary>
+    private static long CompleteLength(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var buffer = new byte[4096];
+        for (var end = stream.Length; end > 0;)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            stream.Position = start;
+            stream.ReadExactly(buffer, 0, (int)(end - start));
+            var newline = Array.LastIndexOf(buffer, (byte)'\n', (int)(end - start) - 1);
+            if (newline >= 0) return start + newline + 1;
+            end = start;
+        }
+        return 0;
     }
 
     public IReadOnlyList<string> Symbols => Bars.Select(b => b.Symbol).Distinct().Order(StringComparer.Ordinal).ToArray();

@@ -267,7 +267,7 @@ public sealed class RetrainingDriver : IDisposable
         var closes = windows.OrderBy(w => w.s.Symbol, StringComparer.Ordinal).Select(w => w.s.Closes[w.Start..w.End]).ToArray();
         var from = windows.Min(w => w.s.Times[w.Start]);
         var to = windows.Max(w => w.s.Times[w.End - 1]);
-        var (predictor, directory) = ForecastBootstrap.LoadOrTrain(slot, closes, to, _settings.StateDirectory, ForecastBootstrap.TrainingFor(_settings.Seed),
+        var (predictor, directory, _) = ForecastBootstrap.LoadOrTrain(slot, closes, to, _settings.StateDirectory, ForecastBootstrap.TrainingFor(_settings.Seed),
             message => _observer.Info($"{now:O} {message}"));
         var registration = new ForecastRegistration(slot, predictor.Version, directory, predictor.Manifest, from, to);
         if (_opened.Remove(predictor.Version, out var stale)) (stale as IDisposable)?.Dispose();

@@ -47,6 +47,17 @@ public static class RunJob
 
     public static async Task<RunSummary> ExecuteAsync(RunSettings settings, IRunObserver observer, CancellationToken cancel)
     {
+        while (true)
+        {
+            var (summary, grew) = await RunOnceAsync(settings, observer, cancel);
+            if (!grew) return summary;
+            observer.Info("the data grew: the node stops and resumes from the journal with the new rows");
+        }
+    }
+
+    /// <summary>One start: replay, summary, serving; true when it stopped because the data grew (follow mode).</summary>
+    private static async Task<(RunSummary Summary, bool Grew)> RunOnceAsync(RunSettings settings, IRunObserver observer, CancellationToken cancel)
+    {
         var clock = Stopwatch.StartNew();
         using var stateLock = StateLock.Acquire(settings.StateDirectory);
         var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow);
@@ -119,8 +130,18 @@ public static class RunJob
                 ess, journal, system.Materializer());
             if (settings.TradesOut is { } tradesOut) TradeCsv.Write(tradesOut, ledger.Trades);
             Cli.JsonOut.Write(settings.SummaryJson, summary);
-            await observer.AfterReplayAsync(summary, cancel);
-            return summary;
+            if (settings.FollowEvery is not { } every)
+            {
+                await observer.AfterReplayAsync(summary, cancel);
+                return (summary, false);
+            }
+            using var grown = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var watch = WatchAsync(data, settings.Data, every, grown, observer);
+            await observer.AfterReplayAsync(summary, grown.Token);
+            var grew = grown.IsCancellationRequested && !cancel.IsCancellationRequested;
+            await grown.CancelAsync();
+            await watch;
+            return (summary, grew);
         }
         finally
         {
@@ -219,6 +240,37 @@ public static class RunJob
             group.Add(bar);
         }
         if (group.Count > 0) yield return new ReplayDriver.Group(group[0].Bar.Time, group.ToArray());
+    }
+
+    /// <summary>
+    /// Checks the data every <paramref name="every"/> and cancels <paramref name="grown"/> once complete rows were appended;
+    /// data it cannot read is reported and checked again.
+    /// </summary>
+    private static async Task WatchAsync(ReplayData data, IReadOnlyList<string> paths, TimeSpan every, CancellationTokenSource grown, IRunObserver observer)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, grown.Token);
+                bool grew;
+                try
+                {
+                    grew = data.Grew(paths);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MarketDataException)
+                {
+                    observer.Info($"follow: cannot read the data ({ex.Message}); checking again in {every.TotalSeconds:0.#} s");
+                    continue;
+                }
+                if (!grew) continue;
+                await grown.CancelAsync();
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static async Task WaitForFeed(IActorRef feed, int trades, IRunObserver observer, CancellationToken cancel)

@@ -40,4 +40,10 @@ public sealed record RunSettings
 
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }
+
+    /// <summary>
+    /// The node's follow mode: after the replay it checks the data every <see cref="FollowEvery"/>, and when complete rows
+    /// were appended it stops and resumes from the journal with them; null: it serves what it replayed until stopped.
+    /// </summary>
+    public TimeSpan? FollowEvery { get; init; }
 }

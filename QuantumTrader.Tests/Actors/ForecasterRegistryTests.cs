@@ -43,7 +43,7 @@ public sealed class ForecasterRegistryTests : IAsyncLifetime
         var closes = new double[400];
         closes[0] = 100;
         for (var i = 1; i < closes.Length; i++) closes[i] = closes[i - 1] * Math.Exp(0.01 * (random.NextDouble() - 0.5) + 0.002 * Math.Sin(i / 5.0));
-        var (predictor, directory) = ForecastBootstrap.LoadOrTrain(ModelSlots.Nhits, [closes], at, _dir.Path, ForecastBootstrap.TrainingFor(seed), _ => { });
+        var (predictor, directory, _) = ForecastBootstrap.LoadOrTrain(ModelSlots.Nhits, [closes], at, _dir.Path, ForecastBootstrap.TrainingFor(seed), _ => { });
         using (predictor)
         {
             var registration = new ForecastRegistration(ModelSlots.Nhits, predictor.Version, directory, predictor.Manifest, at.AddDays(-16), at);

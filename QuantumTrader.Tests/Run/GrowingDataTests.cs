@@ -1,0 +1,118 @@
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Market;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Run;
+
+/// <summary>
+/// Data that grows: a state directory keeps the plan of its first start (plan.json), so a later start on more bars
+/// trades them with the same first models; a following node ('qt node --follow') resumes by itself when rows are appended.
+/// </summary>
+public sealed class GrowingDataTests
+{
+    private const int FirstLines = 3000;
+    private static readonly string[] Files = ["BTCUSDT-1h.csv", "ETHUSDT-1h.csv"];
+
+    /// <summary>The first <see cref="FirstLines"/> lines of each bundled file, in a folder of their own.</summary>
+    private static string FirstPart(TempDir dir, string name)
+    {
+        var folder = dir.File(name);
+        Directory.CreateDirectory(folder);
+        foreach (var file in Files)
+            File.WriteAllLines(Path.Combine(folder, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(FirstLines));
+        return folder;
+    }
+
+    /// <summary>Appends the rest of each bundled file, complete lines only.</summary>
+    private static void AppendRest(string folder)
+    {
+        foreach (var file in Files)
+            File.AppendAllLines(Path.Combine(folder, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Skip(FirstLines));
+    }
+
+    private static RunSettings Settings(string data, string state, string trades) => new()
+    {
+        Data = [data], StateDirectory = state, Models = ["xgb"], TradesOut = trades,
+    };
+
+    [Fact]
+    public async Task A_start_on_grown_data_keeps_the_plan_and_a_following_node_trades_the_appended_rows_the_same_way()
+    {
+        using var dir = new TempDir();
+
+        // Two plain starts: the first on the first part, the second after the rest was appended.
+        var data = FirstPart(dir, "data");
+        var first = await RunJob.ExecuteAsync(Settings(data, dir.File("state"), dir.File("first.csv")), new CollectingObserver([], []), CancellationToken.None);
+        var plan = StoredPlan.Read(dir.File("state"))!;
+        AppendRest(data);
+        var messages = new List<string>();
+        var second = await RunJob.ExecuteAsync(Settings(data, dir.File("state"), dir.File("second.csv")), new CollectingObserver(messages, []), CancellationToken.None);
+
+        Assert.Equal((8618L, first.Bars), (second.Bars, second.BarsAlreadyProcessed));
+        Assert.DoesNotContain(messages, m => m.StartsWith("training xgb", StringComparison.Ordinal));
+        Assert.Equal(first.Models.Single().Version, second.Models.Single().Version);
+        Assert.Equal(plan.TradeFrom, StoredPlan.Read(dir.File("state"))!.TradeFrom);
+        Assert.True(second.TradesClosed > first.TradesClosed);
+        var firstTrades = File.ReadAllLines(dir.File("first.csv"));
+        Assert.Equal(firstTrades, File.ReadAllLines(dir.File("second.csv")).Take(firstTrades.Length));
+
+        // The state directory started at 30%: another fraction is refused, naming the plan.
+        var refused = await Assert.ThrowsAsync<UsageException>(() => RunJob.ExecuteAsync(
+            Settings(data, dir.File("state"), dir.File("x.csv")) with { TrainFraction = 0.4 }, new CollectingObserver([], []), CancellationToken.None));
+        Assert.Contains(StoredPlan.PathIn(dir.File("state")), refused.Message);
+
+        // A following node on the first part, its rows appended while it serves: it resumes by itself and ends where the two starts did.
+        var followed = FirstPart(dir, "followed");
+        var followMessages = new List<string>();
+        var serving = 0;
+        var observer = new FollowingObserver(followMessages, async cancel =>
+        {
+            if (++serving > 1) return;
+            AppendRest(followed);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(2), cancel);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        var last = await RunJob.ExecuteAsync(Settings(followed, dir.File("following"), dir.File("followed.csv")) with { FollowEvery = TimeSpan.FromMilliseconds(200) },
+            observer, CancellationToken.None);
+
+        Assert.Equal(2, serving);
+        Assert.Contains("the data grew: the node stops and resumes from the journal with the new rows", followMessages);
+        Assert.Equal((second.Bars, second.BarsAlreadyProcessed), (last.Bars, last.BarsAlreadyProcessed));
+        Assert.Equal(File.ReadAllLines(dir.File("second.csv")), File.ReadAllLines(dir.File("followed.csv")));
+    }
+
+    [Fact]
+    public void Data_grows_only_by_complete_rows_or_new_files()
+    {
+        using var dir = new TempDir();
+        var folder = FirstPart(dir, "data");
+        var data = ReplayData.Load([folder], DataFormat.Auto, BadRowPolicy.Skip, _ => { });
+        Assert.False(data.Grew([folder]));
+
+        var btc = Path.Combine(folder, Files[0]);
+        var next = File.ReadLines(Path.Combine(ReferenceRun.Data, Files[0])).Skip(FirstLines).First();
+        File.AppendAllText(btc, next[..10]);
+        Assert.False(data.Grew([folder]));
+        File.AppendAllText(btc, next[10..] + "\n");
+        Assert.True(data.Grew([folder]));
+
+        var other = ReplayData.Load([folder], DataFormat.Auto, BadRowPolicy.Skip, _ => { });
+        Assert.False(other.Grew([folder]));
+        File.Copy(Path.Combine(ReferenceRun.Data, "BTCUSDT-1h.csv"), Path.Combine(folder, "SOLUSDT-1h.csv"));
+        Assert.True(other.Grew([folder]));
+    }
+
+    private sealed class FollowingObserver(List<string> messages, Func<CancellationToken, Task> whileServing) : IRunObserver
+    {
+        public void Info(string message) { lock (messages) messages.Add(message); }
+        public void BadRow(BadRow row) { }
+        public void Progress(long done, long total) { }
+        public Task AfterReplayAsync(RunSummary summary, CancellationToken cancel) => whileServing(cancel);
+    }
+}
