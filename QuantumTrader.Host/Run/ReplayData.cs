@@ -13,16 +13,19 @@ public sealed class BadInputException(BadRow row) : Exception($"bad input: {row}
 /// <summary>
 /// The bars of every input file, merged into one deterministic order (time, then file order), each numbered per symbol.
 /// Rows that fail validation are reported through the callback and counted; none disappears without a message.
-/// <see cref="Lengths"/>: each file's size in bytes before it was read, to tell later whether it grew.
+/// <see cref="Lengths"/>: each file's size in bytes before it was read, to tell later whether it grew. When
+/// <c>writing</c> is given (a node that follows its data), a bad last line of a file that does not end with a newline
+/// is a row still being written: it goes to <c>writing</c>, not to the rejected rows, and is read once it is complete.
 /// </summary>
 public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> Rejected, IReadOnlyList<string> Files)
 {
     public IReadOnlyList<long> Lengths { get; init; } = [];
 
-    public static ReplayData Load(IReadOnlyList<string> paths, DataFormat format, BadRowPolicy policy, Action<BadRow> onBadRow)
+    public static ReplayData Load(IReadOnlyList<string> paths, DataFormat format, BadRowPolicy policy, Action<BadRow> onBadRow, Action<BadRow>? writing = null)
     {
         var files = MarketDataReader.ExpandPaths(paths);
         var lengths = files.Select(f => new FileInfo(f).Length).ToArray();
+        var completeBefore = writing is null ? [] : files.Select((f, i) => CompleteLength(f) == lengths[i]).ToArray();
         var perFile = new List<List<BarRecord>>();
         var rejected = new List<BadRow>();
 
@@ -33,16 +36,26 @@ public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> R
             onBadRow(row);
         }
 
-        foreach (var file in files)
+        for (var f = 0; f < files.Count; f++)
         {
+            var file = files[f];
             var bars = new List<BarRecord>();
+            // A bad row is held until the next record shows it was not the file's last line.
+            BadRow? held = null;
             foreach (var record in MarketDataReader.Read(file, format))
             {
+                if (held is not null) Reject(held);
+                held = null;
                 switch (record)
                 {
                     case BarRecord b: bars.Add(b); break;
-                    case BadRowRecord bad: Reject(bad.Row); break;
+                    case BadRowRecord bad: held = bad.Row; break;
                 }
+            }
+            if (held is not null)
+            {
+                if (writing is not null && !completeBefore[f]) writing(held);
+                else Reject(held);
             }
             perFile.Add(bars);
         }

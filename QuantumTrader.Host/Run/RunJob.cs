@@ -60,7 +60,8 @@ public static class RunJob
     {
         var clock = Stopwatch.StartNew();
         using var stateLock = StateLock.Acquire(settings.StateDirectory);
-        var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow);
+        var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow, settings.FollowEvery is null ? null
+            : row => observer.Info($"follow: {row.File}:{row.Line} is still being written (no newline yet); it is read once complete"));
         if (data.Bars.Count == 0) throw new Cli.UsageException($"no valid bars in {string.Join(", ", data.Files)}");
         observer.Info($"{data.Bars.Count} bars of {string.Join(", ", data.Symbols)} from {data.Files.Count} file(s); {data.Rejected.Count} row(s) rejected");
 

@@ -99,8 +99,20 @@ public sealed class GrowingDataTests
         var next = File.ReadLines(Path.Combine(ReferenceRun.Data, Files[0])).Skip(FirstLines).First();
         File.AppendAllText(btc, next[..10]);
         Assert.False(data.Grew([folder]));
+
+        // The half-written row: a plain run rejects it; a following node waits for it instead.
+        Assert.Contains(ReplayData.Load([folder], DataFormat.Auto, BadRowPolicy.Skip, _ => { }).Rejected, r => r.Line == FirstLines + 1);
+        var writing = new List<BadRow>();
+        var following = ReplayData.Load([folder], DataFormat.Auto, BadRowPolicy.Skip, _ => { }, writing.Add);
+        Assert.Equal((Path.GetFileName(btc), FirstLines + 1), (Path.GetFileName(Assert.Single(writing).File), writing[0].Line));
+        Assert.Equal(data.Rejected, following.Rejected);
+        Assert.Equal(data.Bars.Count, following.Bars.Count);
+
         File.AppendAllText(btc, next[10..] + "\n");
         Assert.True(data.Grew([folder]));
+        Assert.True(following.Grew([folder]));
+        var complete = ReplayData.Load([folder], DataFormat.Auto, BadRowPolicy.Skip, _ => { }, writing.Add);
+        Assert.Equal((data.Bars.Count + 1, 1), (complete.Bars.Count, writing.Count));
 
         var other = ReplayData.Load([folder], DataFormat.Auto, BadRowPolicy.Skip, _ => { });
         Assert.False(other.Grew([folder]));
