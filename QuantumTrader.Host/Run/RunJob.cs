@@ -47,12 +47,28 @@ public static class RunJob
 
     public static async Task<RunSummary> ExecuteAsync(RunSettings settings, IRunObserver observer, CancellationToken cancel)
     {
+        // A following node reads its files again at every start: each bad row is reported once, and counted every time.
+        var once = new BadRowsOnce(observer);
         while (true)
         {
-            var (summary, grew) = await RunOnceAsync(settings, observer, cancel);
+            var (summary, grew) = await RunOnceAsync(settings, once, cancel);
             if (!grew) return summary;
             observer.Info("the data grew: the node stops and resumes from the journal with the new rows");
         }
+    }
+
+    private sealed class BadRowsOnce(IRunObserver inner) : IRunObserver
+    {
+        private readonly HashSet<BadRow> _reported = [];
+
+        public void Info(string message) => inner.Info(message);
+        public void BadRow(BadRow row)
+        {
+            if (_reported.Add(row)) inner.BadRow(row);
+        }
+        public void Progress(long done, long total) => inner.Progress(done, total);
+        public Task BeforeReplayAsync(CancellationToken cancel) => inner.BeforeReplayAsync(cancel);
+        public Task AfterReplayAsync(RunSummary summary, CancellationToken cancel) => inner.AfterReplayAsync(summary, cancel);
     }
 
     /// <summary>One start: replay, summary, serving; true when it stopped because the data grew (follow mode).</summary>

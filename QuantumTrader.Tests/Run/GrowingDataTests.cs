@@ -65,8 +65,9 @@ public sealed class GrowingDataTests
         // A following node on the first part, its rows appended while it serves: it resumes by itself and ends where the two starts did.
         var followed = FirstPart(dir, "followed");
         var followMessages = new List<string>();
+        var badRows = new List<BadRow>();
         var serving = 0;
-        var observer = new FollowingObserver(followMessages, async cancel =>
+        var observer = new FollowingObserver(followMessages, badRows, async cancel =>
         {
             if (++serving > 1) return;
             AppendRest(followed);
@@ -85,6 +86,10 @@ public sealed class GrowingDataTests
         Assert.Contains("the data grew: the node stops and resumes from the journal with the new rows", followMessages);
         Assert.Equal((second.Bars, second.BarsAlreadyProcessed), (last.Bars, last.BarsAlreadyProcessed));
         Assert.Equal(File.ReadAllLines(dir.File("second.csv")), File.ReadAllLines(dir.File("followed.csv")));
+        // The duplicate rows of the first part were read at both starts and reported once; the appended part's once too.
+        Assert.Equal(second.RejectedRows, last.RejectedRows);
+        Assert.Equal(last.RejectedRows, badRows.Count);
+        Assert.Equal(badRows.Count, badRows.Distinct().Count());
     }
 
     [Fact]
@@ -120,10 +125,10 @@ public sealed class GrowingDataTests
         Assert.True(other.Grew([folder]));
     }
 
-    private sealed class FollowingObserver(List<string> messages, Func<CancellationToken, Task> whileServing) : IRunObserver
+    private sealed class FollowingObserver(List<string> messages, List<BadRow> badRows, Func<CancellationToken, Task> whileServing) : IRunObserver
     {
         public void Info(string message) { lock (messages) messages.Add(message); }
-        public void BadRow(BadRow row) { }
+        public void BadRow(BadRow row) { lock (badRows) badRows.Add(row); }
         public void Progress(long done, long total) { }
         public Task AfterReplayAsync(RunSummary summary, CancellationToken cancel) => whileServing(cancel);
     }
