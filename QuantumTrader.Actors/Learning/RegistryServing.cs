@@ -24,7 +24,8 @@ public static class RegistryServing
         return new SplitPredictor(championPredictor, challenger, test.Settings.Share);
     }
 
-    private static IPredictor Open(ModelVersionRecord record)
+    /// <summary>Opens a version's artifact as the predictor that serves it; one that does not open throws, naming it.</summary>
+    public static IPredictor Open(ModelVersionRecord record)
     {
         try
         {

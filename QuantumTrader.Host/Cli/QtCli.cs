@@ -19,6 +19,7 @@ public static class QtCli
         EssVerb.Create(),
         DriftVerb.Create(),
         ModelsVerb.Create(),
+        AuditVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using QuantumTrader.Actors.Hosting;
+using QuantumTrader.Actors.Learning;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models;
+using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Trading;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>
+/// The audit of a state directory: reads its whole journal (read-only, also beside a running node), prints the checks
+/// that nothing was lost and every decision that changed money, risk or the models with its reason. Exits 1 when a
+/// check fails, so a script can gate on it.
+/// </summary>
+public static class AuditVerb
+{
+    public static Command Create()
+    {
+        var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db)" };
+        var trail = new Option<string?>("--trail") { Description = "Write every decision of the trail to this CSV file: time, area, kind, subject, detail and its journal row" };
+        var latest = new Option<int>("--latest") { DefaultValueFactory = _ => 15, Description = "How many of the latest decisions to print (signal rejections and regime changes are left out here, not from the counts and the CSV)" };
+        var json = new Option<string?>("--json") { Description = "Write the checks and the counts as one JSON object to this file" };
+        var command = new Command("audit",
+            "Audit a journal: check that no trade, settlement, outcome or model event was lost, and list every decision that changed money, risk or models with its reason")
+            { state, trail, latest, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var dir = parse.GetValue(state)!;
+            var report = await ReadAsync(dir, cancel);
+            Print(dir, report, Math.Max(0, parse.GetValue(latest)));
+            if (parse.GetValue(trail) is { } path) WriteTrail(path, report.Trail);
+            JsonOut.Write(parse.GetValue(json), new
+            {
+                state = Path.GetFullPath(dir),
+                rows = report.Rows,
+                entities = report.Entities,
+                passed = report.Passed,
+                startingEquity = report.StartingEquity,
+                finalEquity = report.FinalEquity,
+                checks = report.Checks,
+                kinds = report.Kinds,
+            });
+            var failed = report.Checks.Count(c => c.Outcome == CheckOutcome.Failed);
+            if (failed == 0) return ExitCodes.Ok;
+            Console.Error.WriteLine($"audit: {failed} check(s) failed");
+            return ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    /// <summary>Reads the journal of <paramref name="stateDirectory"/> in journal order and audits it; opens every kept model artifact.</summary>
+    public static async Task<AuditReport> ReadAsync(string stateDirectory, CancellationToken cancel)
+    {
+        var node = new NodeSettings { StateDirectory = stateDirectory };
+        if (!File.Exists(node.JournalPath))
+            throw new UsageException($"'{stateDirectory}' holds no journal ({node.JournalPath} does not exist); run 'qt run --state {stateDirectory}' first");
+
+        // A local actor system with the node's persistence and serializer: it reads, it never joins a cluster or writes.
+        var config = ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(HoconFiles.Node(node));
+        var setup = BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.Connections(node)!);
+        using var system = ActorSystem.Create("audit", setup);
+        try
+        {
+            var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+            var auditor = new JournalAuditor();
+            await journal.CurrentAllEvents(Offset.NoOffset())
+                .RunForeach(envelope => Read(auditor, envelope), system.Materializer()).WaitAsync(cancel);
+            return auditor.Report(OpenProblem, checkpoint => File.Exists(Path.Combine(stateDirectory, checkpoint)));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private static void Read(JournalAuditor auditor, EventEnvelope envelope)
+    {
+        var (source, seq) = (envelope.PersistenceId, envelope.SequenceNr);
+        auditor.Row(source, seq);
+        switch (envelope.Event)
+        {
+            case SymbolEventsCommitted or SymbolEvent:
+                foreach (var e in SymbolEventsCommitted.Unpack(envelope.Event)) auditor.Symbol(source, seq, e);
+                break;
+            case TradesSettled s:
+                foreach (var t in s.Trades) auditor.Settled(source, seq, t.TradeId, t.Symbol, t.Time, t.Pnl, t.EquityAfter);
+                break;
+            case TradeSettled t:
+                auditor.Settled(source, seq, t.TradeId, t.Symbol, t.Time, t.Pnl, t.EquityAfter);
+                break;
+            case TradesDelivered d:
+                auditor.Delivered(d.TradeIds);
+                break;
+            case TradeFeedAdvanced a:
+                auditor.Delivered([a.TradeId]);
+                break;
+            case ModelOutcomesRecorded m:
+                auditor.OutcomesRecorded(m.ModelId, m.Outcomes.Select(o => o.TradeId));
+                break;
+            case ModelOutcomeRecorded m:
+                auditor.OutcomesRecorded(m.ModelId, [m.TradeId]);
+                break;
+            case IDomainEvent e:
+                auditor.Record(source, seq, e);
+                break;
+        }
+    }
+
+    private static string? OpenProblem(ModelVersionRecord version)
+    {
+        try
+        {
+            (RegistryServing.Open(version) as IDisposable)?.Dispose();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex.InnerException?.Message ?? ex.Message;
+        }
+    }
+
+    private static void Print(string dir, AuditReport report, int latest)
+    {
+        var console = WideConsole.ForTables();
+        console.WriteLine($"journal {Path.Combine(dir, "journal.db")}: {report.Rows} rows of {report.Entities} entities");
+
+        var checks = new Table().Title("checks").AddColumns("check", "outcome", "detail");
+        foreach (var c in report.Checks)
+        {
+            var outcome = c.Outcome switch
+            {
+                CheckOutcome.Passed => "[green]passed[/]",
+                CheckOutcome.Pending => "[yellow]pending[/]",
+                _ => "[red]FAILED[/]",
+            };
+            checks.AddRow(c.Name, outcome, Markup.Escape(c.Detail));
+        }
+        console.Write(checks);
+
+        var kinds = new Table().Title("decisions by kind").AddColumns("area", "kind", "count", "first", "last");
+        foreach (var k in report.Kinds)
+            kinds.AddRow(k.Area.ToString().ToLowerInvariant(), k.Kind, k.Count.ToString(CultureInfo.InvariantCulture), Time(k.First), Time(k.Last));
+        console.Write(kinds);
+
+        var shown = report.Trail.Where(e => e.Kind is not ("signal-rejected" or "regime-changed")).TakeLast(latest).ToArray();
+        if (shown.Length == 0) return;
+        var trail = new Table().Title($"the latest {shown.Length} decisions (--trail writes all {report.Trail.Count})")
+            .AddColumns("time", "area", "kind", "subject", "detail");
+        foreach (var e in shown)
+            trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail));
+        console.Write(trail);
+    }
+
+    private static void WriteTrail(string path, IReadOnlyList<AuditEntry> trail)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        using var w = new StreamWriter(path);
+        w.WriteLine("time,area,kind,subject,detail,persistence_id,sequence_nr");
+        foreach (var e in trail)
+            w.WriteLine(string.Join(',', e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                e.Area.ToString().ToLowerInvariant(), e.Kind, Csv(e.Subject), Csv(e.Detail), Csv(e.Source), e.SequenceNr.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}

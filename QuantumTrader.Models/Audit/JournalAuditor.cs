@@ -1,0 +1,381 @@
+using System.Globalization;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Learning.Ppo;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Trading;
+
+namespace QuantumTrader.Models.Audit;
+
+public enum AuditArea { Money, Risk, Models }
+
+/// <summary>Pending: not wrong, not finished (a trade the trade feed has not delivered yet); a later start completes it.</summary>
+public enum CheckOutcome { Passed, Pending, Failed }
+
+/// <summary>One journaled decision that changed money, risk or the models, with why; Source and SequenceNr locate its journal row.</summary>
+public sealed record AuditEntry(DateTimeOffset Time, AuditArea Area, string Kind, string Source, long SequenceNr, string Subject, string Detail);
+
+public sealed record AuditCheck(string Name, CheckOutcome Outcome, string Detail);
+
+public sealed record AuditKindCount(AuditArea Area, string Kind, int Count, DateTimeOffset First, DateTimeOffset Last);
+
+public sealed record AuditReport(int Rows, int Entities, IReadOnlyList<AuditCheck> Checks, IReadOnlyList<AuditEntry> Trail, double? StartingEquity, double? FinalEquity)
+{
+    public bool Passed => Checks.All(c => c.Outcome != CheckOutcome.Failed);
+
+    public IReadOnlyList<AuditKindCount> Kinds => Trail.GroupBy(e => (e.Area, e.Kind))
+        .Select(g => new AuditKindCount(g.Key.Area, g.Key.Kind, g.Count(), g.Min(e => e.Time), g.Max(e => e.Time)))
+        .OrderBy(k => k.Area).ThenBy(k => k.Kind, StringComparer.Ordinal).ToArray();
+}
+
+/// <summary>
+/// Reads a journal's events in journal order and answers two questions: what was decided and why (the trail), and
+/// whether anything was lost or is inconsistent (the checks). Numbers are compared as they were journaled; a check that
+/// fails names what is missing, so an operator can find the row.
+/// </summary>
+public sealed class JournalAuditor
+{
+    private const double MoneyTolerance = 1e-6;
+    private const int Shown = 5;
+
+    private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly List<string> _gaps = [];
+    private readonly List<AuditEntry> _trail = [];
+    private int _rows;
+
+    private readonly Dictionary<string, ClosedTrade> _closed = new(StringComparer.Ordinal);
+    private readonly List<string> _closedTwice = [];
+    private readonly Dictionary<string, int> _entryFills = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _closes = new(StringComparer.Ordinal);
+
+    private readonly List<(string TradeId, double Pnl, double EquityAfter)> _settlements = [];
+    private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _supervised = new(StringComparer.Ordinal);
+    private readonly List<string> _supervisedTwice = [];
+    private readonly HashSet<string> _essSeen = new(StringComparer.Ordinal);
+    private readonly List<string> _essTwice = [];
+    private readonly Dictionary<string, HashSet<string>> _outcomes = new(StringComparer.Ordinal);
+    private readonly List<string> _outcomesTwice = [];
+
+    private readonly List<string> _weightProblems = [];
+    private int _weightSets;
+    private ModelRegistryState _registry = ModelRegistryState.Empty;
+    private readonly List<string> _registryProblems = [];
+    private readonly List<SizingPolicyUpdated> _policies = [];
+
+    /// <summary>Every journal row, in journal order: a persistence id's sequence numbers must run 1, 2, 3... without a gap.</summary>
+    public void Row(string persistenceId, long sequenceNr)
+    {
+        _rows++;
+        var last = _lastSequence.GetValueOrDefault(persistenceId);
+        if (sequenceNr != last + 1)
+            _gaps.Add(sequenceNr > last + 1
+                ? $"{persistenceId}: {Range(last + 1, sequenceNr - 1)} missing"
+                : $"{persistenceId}: #{sequenceNr} after #{last}");
+        _lastSequence[persistenceId] = Math.Max(last, sequenceNr);
+    }
+
+    private static string Range(long from, long to) => from == to ? $"#{from}" : $"#{from}..#{to}";
+
+    public void Symbol(string source, long sequenceNr, SymbolEvent e)
+    {
+        switch (e)
+        {
+            case OrderPlaced o:
+                Add(o.Time, AuditArea.Money, "order-placed", source, sequenceNr, o.Symbol, DescribeOrder(o.Order));
+                break;
+            case FillExecuted f:
+                if (f.Fill.Reason == FillReasons.Entry) _entryFills[f.Symbol] = _entryFills.GetValueOrDefault(f.Symbol) + 1;
+                Add(f.Time, AuditArea.Money, "fill", source, sequenceNr, f.Symbol,
+                    Text($"{f.Fill.Direction} {f.Fill.Quantity:0.######} at {f.Fill.Price:0.####} (market {f.Fill.ReferencePrice:0.####}, fee {f.Fill.Fee:0.####}): {f.Fill.Reason}"));
+                break;
+            case TradeClosed c:
+                if (!_closed.TryAdd(c.Trade.TradeId, c.Trade)) _closedTwice.Add(c.Trade.TradeId);
+                _closes[c.Symbol] = _closes.GetValueOrDefault(c.Symbol) + 1;
+                Add(c.Time, AuditArea.Money, "trade-closed", source, sequenceNr, c.Symbol,
+                    Text($"{c.Trade.TradeId} {c.Trade.Side} {c.Trade.EntryTime:yyyy-MM-dd HH:mm} .. {c.Trade.ExitTime:yyyy-MM-dd HH:mm}: pnl {c.Trade.Pnl:0.00}, R {c.Trade.RMultiple:0.00}, exit {c.Trade.ExitReason}; entered on {Verdict(c.Trade.Decision)}"));
+                break;
+            case SignalRejected r:
+                Add(r.Time, AuditArea.Money, "signal-rejected", source, sequenceNr, r.Symbol, $"{r.Action} refused by {r.Stage}: {r.Reason}");
+                break;
+            case RegimeChanged g:
+                Add(g.Time, AuditArea.Risk, "regime-changed", source, sequenceNr, g.Symbol,
+                    Text($"{g.From} -> {g.To} (ATR {g.AtrPercent:0.###}%, realised volatility {g.RealisedVolatility:0.####}, 5-bar return {g.Return5:0.####})"));
+                break;
+        }
+    }
+
+    /// <summary>The account settled a closed trade: equity moved by its PnL.</summary>
+    public void Settled(string source, long sequenceNr, string tradeId, string symbol, DateTimeOffset time, double pnl, double equityAfter)
+    {
+        _settlements.Add((tradeId, pnl, equityAfter));
+        Add(time, AuditArea.Money, "trade-settled", source, sequenceNr, symbol, Text($"{tradeId}: pnl {pnl:0.00}, equity {equityAfter:0.00}"));
+    }
+
+    /// <summary>The trade feed delivered these closed trades to the models, the account, the supervisor and the circuit breakers.</summary>
+    public void Delivered(IEnumerable<string> tradeIds) => _delivered.UnionWith(tradeIds);
+
+    /// <summary>A model's live performance took these trades' outcomes.</summary>
+    public void OutcomesRecorded(string modelId, IEnumerable<string> tradeIds)
+    {
+        if (!_outcomes.TryGetValue(modelId, out var seen)) _outcomes[modelId] = seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in tradeIds)
+            if (!seen.Add(id)) _outcomesTwice.Add($"{modelId}: {id}");
+    }
+
+    /// <summary>An event of the supervisor, the registry, the account's emergency stop, the policy store or the sizing learner.</summary>
+    public void Record(string source, long sequenceNr, IDomainEvent e)
+    {
+        switch (e)
+        {
+            case TradeSupervised t:
+                if (!_supervised.Add(t.TradeId)) _supervisedTwice.Add(t.TradeId);
+                break;
+            case EssTradesSettled s:
+                foreach (var t in s.Trades)
+                    if (!_essSeen.Add(t.TradeId)) _essTwice.Add(t.TradeId);
+                break;
+            case ModelDriftDetected d:
+                Add(d.Time, AuditArea.Models, "drift-" + (d.Severity == DriftSeverity.Drift ? "alarm" : "warning"), source, sequenceNr, d.ModelId,
+                    $"after trade {d.TradeIndex}: {d.Alarm.Describe()}");
+                break;
+            case WeightsRebalanced w:
+                _weightSets++;
+                CheckWeights(w);
+                Add(w.Time, AuditArea.Models, "weights-rebalanced", source, sequenceNr, "ensemble", $"{Weights(w.Overall)} (was {Weights(w.PreviousOverall)}): {w.Reason}");
+                break;
+            case WeightsRefused w:
+                Add(w.Time, AuditArea.Models, "weights-refused", source, sequenceNr, "ensemble", $"{w.Reason}; proposed for: {w.ProposalReason}");
+                break;
+            case RegistryEvent r:
+                Registry(source, sequenceNr, r);
+                break;
+            case CircuitBreakerOpened o:
+                Add(o.Breaker.OpenedAt, AuditArea.Models, "breaker-opened", source, sequenceNr, $"{o.Breaker.Slot}/{o.Breaker.NewVersion}",
+                    $"watching the promotion of {o.Breaker.NewVersion} over {o.Breaker.PreviousVersion}");
+                break;
+            case CircuitBreakerTripped t:
+                Add(t.Trip.Time, AuditArea.Models, "breaker-tripped", source, sequenceNr, $"{t.Trip.Slot}/{t.Trip.NewVersion}",
+                    Text($"{t.Trip.Reason} after {t.Trip.Trades} trades (average R {t.Trip.AverageR:0.###}, win rate {t.Trip.WinRate:0.###}); ") +
+                    (t.RollbackRefused is { } refused ? $"rollback refused: {refused}" : $"rolled back to {t.Trip.PreviousVersion}"));
+                break;
+            case CircuitBreakerClosed c:
+                Add(c.Time, AuditArea.Models, "breaker-closed", source, sequenceNr, $"{c.Slot}/{c.Version}", c.Reason);
+                break;
+            case EmergencyTriggered t:
+                Add(t.Time, AuditArea.Risk, "emergency-triggered", source, sequenceNr, t.AccountId,
+                    Text($"{t.OldMode.Label()} -> {t.NewMode.Label()} at drawdown {t.Drawdown:P2}{(t.Manual ? " (operator)" : "")}: {t.Reason}"));
+                break;
+            case EmergencyRecovered r:
+                Add(r.Time, AuditArea.Risk, "emergency-recovered", source, sequenceNr, r.AccountId,
+                    Text($"{r.OldMode.Label()} -> {r.NewMode.Label()} at drawdown {r.Drawdown:P2}{(r.Manual ? " (operator)" : "")}: {r.Reason}"));
+                break;
+            case EssManualTrigger m:
+                Add(m.Time, AuditArea.Risk, "emergency-manual-trigger", source, sequenceNr, m.AccountId, m.Reason);
+                break;
+            case EssManualReset m:
+                Add(m.Time, AuditArea.Risk, "emergency-manual-reset", source, sequenceNr, m.AccountId, m.Reason);
+                break;
+            case RiskLimitsChanged l:
+                Add(l.Time, AuditArea.Risk, "risk-limits-changed", source, sequenceNr, l.Mode.Label(), $"{l.Previous} -> {l.Current}: {l.Reason}");
+                break;
+            case SizingPolicyUpdated p:
+                _policies.Add(p);
+                Add(p.Time, AuditArea.Models, "sizing-policy-updated", source, sequenceNr, "sizing",
+                    Text($"policy v{p.Version} from {p.Experiences} experiences (mean reward {p.MeanReward:0.####}, KL {p.ApproxKl:0.####}) at {p.Checkpoint}"));
+                break;
+        }
+    }
+
+    private void Registry(string source, long sequenceNr, RegistryEvent r)
+    {
+        var subject = $"{r.Slot}/{r.Version}";
+        if (r is not VersionRegistered && r is not RetrainingRequested && _registry.Find(r.Slot, r.Version) is null)
+        {
+            _registryProblems.Add($"{r.GetType().Name} of {subject} (row {source} #{sequenceNr}) names a version never registered");
+            return;
+        }
+        if (r is VersionRegistered reg && _registry.Find(r.Slot, r.Version) is not null)
+        {
+            _registryProblems.Add($"{subject} registered twice (row {source} #{sequenceNr})");
+            return;
+        }
+        if (r is VersionPromoted or VersionRolledBack && _registry.Find(r.Slot, r.Version)!.Deleted)
+            _registryProblems.Add($"{subject} made champion after its artifact was deleted (row {source} #{sequenceNr})");
+        _registry = _registry.Apply(r);
+
+        var (kind, detail) = r switch
+        {
+            VersionRegistered v => ("version-registered", Text($"trained on {v.Record.TrainingData.From:yyyy-MM-dd} .. {v.Record.TrainingData.To:yyyy-MM-dd}; {Metrics(v.Record.Metrics)}")),
+            ShadowTestStarted s => ("shadow-test-started", $"beside champion {s.Champion}: {s.Trigger}"),
+            PromotionGateDecided d => ("promotion-gate", d.Report.Summary),
+            AbTestStarted a => ("ab-test-started", Text($"{a.Settings.Share:P0} of decisions against {a.Champion}: {a.Reason}")),
+            AbTestConcluded c => ("ab-test-concluded", Text($"{(c.Switch ? "switch" : "keep champion")} after {c.ChallengerArm.Trades} challenger / {c.ChampionArm.Trades} champion trades: {c.Verdict}")),
+            VersionPromoted p => ("version-promoted", $"replacing {p.PreviousChampion ?? "nothing"}: {p.Reason}"),
+            VersionRolledBack b => ("version-rolled-back", $"from {b.FromVersion}{(b.MarkedDegraded ? " (marked degraded)" : "")}: {b.Reason}"),
+            VersionMarkedDegraded d => ("version-degraded", d.Reason),
+            VersionMarkedImportant i => ("version-important", i.Important ? "kept whatever the cleanup rules say" : "no longer kept"),
+            CleanupApproved c => ("cleanup-approved", $"by {c.ApprovedBy}"),
+            VersionDeleted d => ("version-deleted", $"{d.BytesFreed} bytes freed"),
+            RetrainingRequested q => ("retraining-requested", q.Reason),
+            ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
+            _ => ("registry", r.GetType().Name),
+        };
+        Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail);
+    }
+
+    private void CheckWeights(WeightsRebalanced w)
+    {
+        if (WeightRebalancer.Validate(w.Overall) is { } overall) _weightProblems.Add(Text($"{w.Time:yyyy-MM-dd HH:mm} overall: {overall}"));
+        foreach (var (regime, set) in w.ByRegime)
+            if (WeightRebalancer.Validate(set) is { } problem) _weightProblems.Add(Text($"{w.Time:yyyy-MM-dd HH:mm} regime {regime}: {problem}"));
+    }
+
+    /// <summary>
+    /// The checks over everything read. <paramref name="artifactProblem"/> opens a kept version's artifact (null when it
+    /// opens); <paramref name="checkpointExists"/> tells whether a sizing policy checkpoint is on disk.
+    /// </summary>
+    public AuditReport Report(Func<ModelVersionRecord, string?> artifactProblem, Func<string, bool> checkpointExists)
+    {
+        var checks = new List<AuditCheck>
+        {
+            Check("journal-sequence", _gaps, $"{_lastSequence.Count} entities, every one numbered from #1 without a gap",
+                g => $"{g.Count} gap(s): {Some(g)}"),
+            ClosedTrades(),
+            Settlements(out var starting, out var final),
+            Pending("trades-delivered", _delivered, "closed trades delivered by the trade feed",
+                "not yet delivered (the trade feed delivers them at the next start)"),
+            Supervised(),
+            Outcomes(),
+            EssView(),
+            Check("weights", _weightProblems, $"{_weightSets} weight set(s), each finite, non-negative and summing to 1", p => Some(p)),
+            Check("registry", _registryProblems, $"{_registry.Versions.Count} version(s), every event about a registered version", p => Some(p)),
+            Artifacts(artifactProblem),
+        };
+        if (_policies.Count > 0)
+        {
+            var missing = _policies.Where(p => !checkpointExists(p.Checkpoint)).Select(p => $"v{p.Version}: {p.Checkpoint}").ToList();
+            checks.Add(Check("sizing-checkpoints", missing, $"{_policies.Count} policy version(s), each checkpoint on disk", m => $"missing {Some(m)}"));
+        }
+
+        var trail = _trail.OrderBy(e => e.Time).ToArray();
+        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final);
+    }
+
+    private AuditCheck ClosedTrades()
+    {
+        var problems = _closedTwice.Select(id => $"{id} closed twice").ToList();
+        foreach (var symbol in _entryFills.Keys.Union(_closes.Keys).Order(StringComparer.Ordinal))
+        {
+            var open = _entryFills.GetValueOrDefault(symbol) - _closes.GetValueOrDefault(symbol);
+            if (open is not (0 or 1)) problems.Add($"{symbol}: {_entryFills.GetValueOrDefault(symbol)} entry fills, {_closes.GetValueOrDefault(symbol)} closed trades");
+        }
+        var openNow = _entryFills.Count(p => p.Value > _closes.GetValueOrDefault(p.Key));
+        return Check("trades", problems, $"{_closed.Count} closed trade(s), each once and after its entry fill; {openNow} position(s) open", p => Some(p));
+    }
+
+    private AuditCheck Settlements(out double? starting, out double? final)
+    {
+        starting = final = null;
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        double? equity = null;
+        foreach (var (id, pnl, after) in _settlements)
+        {
+            if (!seen.Add(id)) problems.Add($"{id} settled twice");
+            if (!_closed.TryGetValue(id, out var trade)) problems.Add($"{id} settled but no symbol closed it");
+            else if (Math.Abs(trade.Pnl - pnl) > MoneyTolerance) problems.Add(Text($"{id} settled at pnl {pnl:0.######}, closed at {trade.Pnl:0.######}"));
+            if (equity is { } before && Math.Abs(before + pnl - after) > MoneyTolerance * Math.Max(1, Math.Abs(after)))
+                problems.Add(Text($"{id}: equity {before:0.######} + pnl {pnl:0.######} is not the journaled {after:0.######}"));
+            starting ??= after - pnl;
+            equity = after;
+        }
+        final = equity;
+
+        var lost = _delivered.Where(id => !seen.Contains(id)).Order(StringComparer.Ordinal).ToList();
+        problems.AddRange(lost.Select(id => $"{id} delivered by the trade feed but never settled"));
+        var waiting = _closed.Keys.Count(id => !seen.Contains(id) && !_delivered.Contains(id));
+        if (problems.Count > 0) return new AuditCheck("settlements", CheckOutcome.Failed, $"{problems.Count} problem(s): {Some(problems)}");
+        var chain = starting is { } s ? Text($"; equity {s:0.00} -> {final:0.00}, each step by the trade's pnl") : "";
+        return waiting > 0
+            ? new AuditCheck("settlements", CheckOutcome.Pending, $"{seen.Count} settled{chain}; {waiting} closed trade(s) not yet delivered to the account")
+            : new AuditCheck("settlements", CheckOutcome.Passed, $"{seen.Count} closed trade(s) settled once each at their pnl{chain}");
+    }
+
+    private AuditCheck Supervised()
+    {
+        var problems = _supervisedTwice.Select(id => $"{id} supervised twice")
+            .Concat(_supervised.Where(id => !_closed.ContainsKey(id)).Select(id => $"{id} supervised but no symbol closed it")).ToList();
+        return problems.Count > 0
+            ? new AuditCheck("supervised", CheckOutcome.Failed, Some(problems))
+            : Pending("supervised", _supervised, "closed trades taken by the model supervisor (drift, weights)", "not yet supervised");
+    }
+
+    private AuditCheck Outcomes()
+    {
+        var problems = _outcomesTwice.Select(x => $"{x} recorded twice")
+            .Concat(_outcomes.SelectMany(m => m.Value.Where(id => !_closed.ContainsKey(id)).Select(id => $"{m.Key}: {id} recorded but no symbol closed it"))).ToList();
+        var missing = _delivered.Where(_closed.ContainsKey)
+            .SelectMany(id => ModelAttribution.Outcomes(_closed[id]).Select(o => (o.ModelId, Id: id)))
+            .Where(x => !(_outcomes.TryGetValue(x.ModelId, out var seen) && seen.Contains(x.Id)))
+            .Select(x => $"{x.ModelId}: {x.Id}").ToList();
+        problems.AddRange(missing.Select(x => $"{x} delivered but not recorded"));
+        if (problems.Count > 0) return new AuditCheck("model-outcomes", CheckOutcome.Failed, $"{problems.Count} problem(s): {Some(problems)}");
+        var counts = string.Join(", ", _outcomes.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value.Count}"));
+        return new AuditCheck("model-outcomes", CheckOutcome.Passed, $"every delivered trade once in each model that voted BUY or SELL on it ({counts})");
+    }
+
+    private AuditCheck EssView()
+    {
+        var problems = _essTwice.Select(id => $"{id} seen twice by the emergency stop")
+            .Concat(_essSeen.Where(id => !_closed.ContainsKey(id)).Select(id => $"{id} seen by the emergency stop but no symbol closed it")).ToList();
+        return problems.Count > 0
+            ? new AuditCheck("emergency-stop-view", CheckOutcome.Failed, Some(problems))
+            : Pending("emergency-stop-view", _essSeen, "closed trades in the emergency stop's equity path", "not yet in it");
+    }
+
+    private AuditCheck Artifacts(Func<ModelVersionRecord, string?> artifactProblem)
+    {
+        var kept = _registry.Versions.Where(v => !v.Deleted).ToArray();
+        var problems = kept.Select(v => artifactProblem(v) is { } p ? $"{v.Id}: {p}" : null).OfType<string>().ToList();
+        var deleted = _registry.Versions.Count - kept.Length;
+        return Check("artifacts", problems, $"{kept.Length} kept version(s) open from their artifacts; {deleted} deleted after an approved cleanup",
+            p => $"{p.Count} of {kept.Length} do not open: {Some(p)}");
+    }
+
+    /// <summary>Passed when every closed trade is in <paramref name="seen"/>; Pending (not Failed) otherwise, as a later start completes it.</summary>
+    private AuditCheck Pending(string name, HashSet<string> seen, string what, string waiting)
+    {
+        var missing = _closed.Keys.Where(id => !seen.Contains(id)).Order(StringComparer.Ordinal).ToList();
+        return missing.Count == 0
+            ? new AuditCheck(name, CheckOutcome.Passed, $"{seen.Count} {what}")
+            : new AuditCheck(name, CheckOutcome.Pending, $"{seen.Count} {what}; {missing.Count} {waiting}: {Some(missing)}");
+    }
+
+    private static AuditCheck Check(string name, List<string> problems, string passed, Func<List<string>, string> failed) =>
+        problems.Count == 0 ? new AuditCheck(name, CheckOutcome.Passed, passed) : new AuditCheck(name, CheckOutcome.Failed, failed(problems));
+
+    private static string Some(IReadOnlyList<string> items) =>
+        string.Join("; ", items.Take(Shown)) + (items.Count > Shown ? $"; and {items.Count - Shown} more" : "");
+
+    private void Add(DateTimeOffset time, AuditArea area, string kind, string source, long sequenceNr, string subject, string detail) =>
+        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail));
+
+    private static string DescribeOrder(PendingOrder o) =>
+        o.Purpose == OrderPurpose.Open
+            ? Text($"open {o.Direction} {o.Quantity:0.######} (stop {o.StopDistance:0.####}, target {o.TakeProfitDistance:0.####}) on {Verdict(o.Decision)}")
+            : Text($"close {o.Direction} {o.Quantity:0.######}: {o.ExitReason ?? FillReasons.SignalReverse}");
+
+    private static string Verdict(TradeDecisionRecord d) =>
+        Text($"ensemble {d.Ensemble.Action} at confidence {d.Ensemble.Confidence:0.###} ({d.Ensemble.Reason}; ") +
+        string.Join(", ", d.Ensemble.Votes.Select(v => Text($"{v.ModelId} {v.Action} {v.Confidence:0.##} x{v.Weight:0.##}"))) +
+        $"), filter {d.Filter.Verdict}";
+
+    private static string Weights(IReadOnlyDictionary<string, double> w) =>
+        string.Join(" ", w.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Text($"{p.Key} {p.Value:0.###}")));
+
+    private static string Metrics(IReadOnlyDictionary<string, double> m) =>
+        string.Join(", ", m.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Text($"{p.Key} {p.Value:0.####}")));
+
+    private static string Text(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,156 @@
+using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Trading;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Learning;
+
+public class JournalAuditorTests
+{
+    private const string Account = "account-paper";
+    private const string Feed = "projection-trade-feed";
+
+    /// <summary>Trade n: xgb voted with it, lgbm against it, nhits held; pnl 10 x n.</summary>
+    private static ClosedTrade Trade(int n)
+    {
+        var t = LearningTrades.Long(n, 1.0, [(ModelSlots.Xgb, TradeAction.Buy), (ModelSlots.Lgbm, TradeAction.Sell), (ModelSlots.Nhits, TradeAction.Hold)]);
+        return t with { EntryTime = t.ExitTime.AddHours(-1), Pnl = 10 * n };
+    }
+
+    /// <summary>What a run journals for the trades: entry fill and close in the symbol's rows, settlement, delivery, outcomes, supervision.</summary>
+    private static JournalAuditor Consistent(params ClosedTrade[] trades)
+    {
+        var auditor = new JournalAuditor();
+        var symbol = "symbol-" + trades[0].Symbol;
+        long seq = 0, accountSeq = 0, feedSeq = 0, xgbSeq = 0, lgbmSeq = 0, supervisorSeq = 0;
+        var equity = 10_000.0;
+        foreach (var t in trades)
+        {
+            auditor.Row(symbol, ++seq);
+            auditor.Symbol(symbol, seq, new FillExecuted(t.Symbol, seq, t.EntryTime,
+                new Fill(t.Symbol, t.EntryTime, TradeAction.Buy, t.EntryPrice, t.EntryPrice, t.Quantity, 0.1, FillReasons.Entry)));
+            auditor.Row(symbol, ++seq);
+            auditor.Symbol(symbol, seq, new TradeClosed(t.Symbol, seq, t.ExitTime, t));
+            equity += t.Pnl;
+            auditor.Row(Account, ++accountSeq);
+            auditor.Settled(Account, accountSeq, t.TradeId, t.Symbol, t.ExitTime, t.Pnl, equity);
+            auditor.Row(Account, ++accountSeq);
+            auditor.Record(Account, accountSeq, new EssTradesSettled("paper", t.ExitTime, [new EssTrade(t.TradeId, t.Symbol, t.EntryTime, t.ExitTime, t.Pnl)]));
+            auditor.Row("model-perf-xgb", ++xgbSeq);
+            auditor.OutcomesRecorded(ModelSlots.Xgb, [t.TradeId]);
+            auditor.Row("model-perf-lgbm", ++lgbmSeq);
+            auditor.OutcomesRecorded(ModelSlots.Lgbm, [t.TradeId]);
+            auditor.Row(Feed, ++feedSeq);
+            auditor.Delivered([t.TradeId]);
+            auditor.Row("model-supervisor", ++supervisorSeq);
+            auditor.Record("model-supervisor", supervisorSeq, new TradeSupervised(t.TradeId, t.Symbol, t.ExitTime, null, []));
+        }
+        return auditor;
+    }
+
+    private static AuditReport Report(JournalAuditor auditor, Func<ModelVersionRecord, string?>? artifacts = null) =>
+        auditor.Report(artifacts ?? (_ => null), _ => true);
+
+    private static AuditCheck CheckOf(AuditReport report, string name) => report.Checks.Single(c => c.Name == name);
+
+    [Fact]
+    public void A_consistent_journal_passes_every_check_and_explains_each_trade()
+    {
+        var report = Report(Consistent(Trade(1), Trade(2)));
+
+        Assert.True(report.Passed);
+        Assert.All(report.Checks, c => Assert.Equal(CheckOutcome.Passed, c.Outcome));
+        Assert.Equal(10_000, report.StartingEquity);
+        Assert.Equal(10_030, report.FinalEquity);
+        var closed = report.Trail.Where(e => e.Kind == "trade-closed").ToArray();
+        Assert.Equal(["TEST-0001", "TEST-0002"], closed.Select(e => e.Detail.Split(' ')[0]));
+        Assert.Contains("xgb Buy", closed[0].Detail);
+        Assert.Contains("lgbm Sell", closed[0].Detail);
+        Assert.Equal(2, report.Kinds.Single(k => k.Kind == "trade-settled").Count);
+    }
+
+    [Fact]
+    public void A_missing_journal_row_is_named_by_entity_and_number()
+    {
+        var auditor = Consistent(Trade(1));
+        auditor.Row(Account, 4);
+
+        var check = CheckOf(Report(auditor), "journal-sequence");
+        Assert.Equal(CheckOutcome.Failed, check.Outcome);
+        Assert.Contains("account-paper: #3 missing", check.Detail);
+    }
+
+    [Fact]
+    public void A_delivered_trade_the_account_never_settled_fails_and_an_undelivered_one_is_pending()
+    {
+        var auditor = Consistent(Trade(1));
+        var lost = Trade(2);
+        auditor.Row("symbol-" + lost.Symbol, 3);
+        auditor.Symbol("symbol-" + lost.Symbol, 3, new FillExecuted(lost.Symbol, 3, lost.EntryTime,
+            new Fill(lost.Symbol, lost.EntryTime, TradeAction.Buy, lost.EntryPrice, lost.EntryPrice, lost.Quantity, 0.1, FillReasons.Entry)));
+        auditor.Row("symbol-" + lost.Symbol, 4);
+        auditor.Symbol("symbol-" + lost.Symbol, 4, new TradeClosed(lost.Symbol, 4, lost.ExitTime, lost));
+
+        var pending = Report(auditor);
+        Assert.Equal(CheckOutcome.Pending, CheckOf(pending, "settlements").Outcome);
+        Assert.Equal(CheckOutcome.Pending, CheckOf(pending, "trades-delivered").Outcome);
+        Assert.True(pending.Passed);
+
+        auditor.Delivered([lost.TradeId]);
+        var failed = Report(auditor);
+        Assert.Equal(CheckOutcome.Failed, CheckOf(failed, "settlements").Outcome);
+        Assert.Contains("TEST-0002 delivered by the trade feed but never settled", CheckOf(failed, "settlements").Detail);
+        Assert.Contains("xgb: TEST-0002 delivered but not recorded", CheckOf(failed, "model-outcomes").Detail);
+        Assert.DoesNotContain("nhits", CheckOf(failed, "model-outcomes").Detail);
+        Assert.False(failed.Passed);
+    }
+
+    [Fact]
+    public void A_settlement_that_does_not_match_its_trade_or_the_equity_before_it_fails()
+    {
+        var auditor = Consistent(Trade(1));
+        auditor.Row(Account, 3);
+        auditor.Settled(Account, 3, "TEST-0001", Trade(1).Symbol, Trade(1).ExitTime, 10, 10_050);
+
+        var detail = CheckOf(Report(auditor), "settlements").Detail;
+        Assert.Contains("TEST-0001 settled twice", detail);
+        Assert.Contains("equity 10010 + pnl 10 is not the journaled 10050", detail);
+    }
+
+    [Fact]
+    public void Registry_events_about_unknown_versions_and_artifacts_that_do_not_open_fail()
+    {
+        var auditor = Consistent(Trade(1));
+        var t0 = LearningTrades.Start;
+        var record = new ModelVersionRecord("xgb", "v1", t0, new TrainingRange(t0.AddDays(-30), t0), new Dictionary<string, double>(), "/models/xgb/v1.json", 100);
+        auditor.Record("model-registry", 1, new VersionRegistered(record, t0));
+        auditor.Record("model-registry", 2, new VersionPromoted("xgb", "v1", null, "first version of the slot", t0));
+        auditor.Record("model-registry", 3, new VersionPromoted("xgb", "v9", "v1", "operator", t0));
+
+        var report = Report(auditor, v => v.Version == "v1" ? "ONNX model is corrupt" : null);
+        Assert.Contains("VersionPromoted of xgb/v9 (row model-registry #3) names a version never registered", CheckOf(report, "registry").Detail);
+        Assert.Equal("1 of 1 do not open: xgb/v1: ONNX model is corrupt", CheckOf(report, "artifacts").Detail);
+        Assert.Equal(["version-registered", "version-promoted"], report.Trail.Where(e => e.Area == AuditArea.Models).Select(e => e.Kind));
+    }
+
+    [Fact]
+    public void A_deleted_version_is_not_opened_and_a_weight_set_that_does_not_sum_to_one_fails()
+    {
+        var auditor = Consistent(Trade(1));
+        var t0 = LearningTrades.Start;
+        var record = new ModelVersionRecord("lgbm", "v1", t0, new TrainingRange(t0, t0), new Dictionary<string, double>(), "/gone", 100);
+        auditor.Record("model-registry", 1, new VersionRegistered(record, t0));
+        auditor.Record("model-registry", 2, new CleanupApproved("lgbm", "v1", "ops", t0));
+        auditor.Record("model-registry", 3, new VersionDeleted("lgbm", "v1", 100, t0));
+        var weights = new Dictionary<string, double> { ["xgb"] = 0.7, ["lgbm"] = 0.7 };
+        auditor.Record("model-supervisor", 9, new WeightsRebalanced(weights, new Dictionary<string, IReadOnlyDictionary<string, double>>(), weights, "test", t0));
+
+        var report = Report(auditor, _ => "must not be opened");
+        Assert.Equal(CheckOutcome.Passed, CheckOf(report, "artifacts").Outcome);
+        Assert.Contains("1 deleted", CheckOf(report, "artifacts").Detail);
+        Assert.Equal(CheckOutcome.Failed, CheckOf(report, "weights").Outcome);
+    }
+}
