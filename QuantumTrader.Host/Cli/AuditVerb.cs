@@ -30,8 +30,8 @@ public static class AuditVerb
     {
         var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db)" };
         var trail = new Option<string?>("--trail") { Description = "Write every decision of the trail to this CSV file: time, area, kind, subject, detail and its journal row" };
-        var latest = new Option<int>("--latest") { DefaultValueFactory = _ => 15, Description = "How many of the latest decisions to print (signal rejections and regime changes are left out here, not from the counts and the CSV)" };
-        var json = new Option<string?>("--json") { Description = "Write the checks and the counts as one JSON object to this file" };
+        var latest = new Option<int>("--latest") { DefaultValueFactory = _ => AuditView.DefaultLatest, Description = "How many of the latest decisions to print (signal rejections and regime changes are left out here, not from the counts and the CSV)" };
+        var json = new Option<string?>("--json") { Description = "Write the checks, the counts and the latest decisions as one JSON object to this file" };
         var command = new Command("audit",
             "Audit a journal: check that no trade, settlement, outcome or model event was lost, and list every decision that changed money, risk or models with its reason")
             { state, trail, latest, json };
@@ -39,50 +39,84 @@ public static class AuditVerb
         {
             var dir = parse.GetValue(state)!;
             var report = await ReadAsync(dir, cancel);
-            Print(dir, report, Math.Max(0, parse.GetValue(latest)));
+            var view = AuditView.Of(Path.GetFullPath(Settings(dir).JournalPath), report, parse.GetValue(latest));
             if (parse.GetValue(trail) is { } path) WriteTrail(path, report.Trail);
-            JsonOut.Write(parse.GetValue(json), new
-            {
-                state = Path.GetFullPath(dir),
-                rows = report.Rows,
-                entities = report.Entities,
-                passed = report.Passed,
-                startingEquity = report.StartingEquity,
-                finalEquity = report.FinalEquity,
-                checks = report.Checks,
-                kinds = report.Kinds,
-            });
-            var failed = report.Checks.Count(c => c.Outcome == CheckOutcome.Failed);
-            if (failed == 0) return ExitCodes.Ok;
-            Console.Error.WriteLine($"audit: {failed} check(s) failed");
-            return ExitCodes.Failure;
+            JsonOut.Write(parse.GetValue(json), view);
+            return Print(view);
         });
         return command;
+    }
+
+    private static NodeSettings Settings(string stateDirectory) => new() { StateDirectory = stateDirectory };
+
+    /// <summary>The checks, counts and latest decisions for people; exit code 1 when a check failed.</summary>
+    public static int Print(AuditView view)
+    {
+        var console = WideConsole.ForTables();
+        console.WriteLine($"journal {view.Journal}: {view.Rows} rows of {view.Entities} entities");
+
+        var checks = new Table().Title("checks").AddColumns("check", "outcome", "detail");
+        foreach (var c in view.Checks)
+        {
+            var outcome = c.Outcome switch
+            {
+                CheckOutcome.Passed => "[green]passed[/]",
+                CheckOutcome.Pending => "[yellow]pending[/]",
+                _ => "[red]FAILED[/]",
+            };
+            checks.AddRow(c.Name, outcome, Markup.Escape(c.Detail));
+        }
+        console.Write(checks);
+
+        var kinds = new Table().Title("decisions by kind").AddColumns("area", "kind", "count", "first", "last");
+        foreach (var k in view.Kinds)
+            kinds.AddRow(k.Area.ToString().ToLowerInvariant(), k.Kind, k.Count.ToString(CultureInfo.InvariantCulture), Time(k.First), Time(k.Last));
+        console.Write(kinds);
+
+        if (view.Latest.Count > 0)
+        {
+            var trail = new Table().Title($"the latest {view.Latest.Count} decisions of {view.Decisions}")
+                .AddColumns("time", "area", "kind", "subject", "detail");
+            foreach (var e in view.Latest)
+                trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail));
+            console.Write(trail);
+        }
+
+        var failed = view.Checks.Count(c => c.Outcome == CheckOutcome.Failed);
+        if (failed == 0) return ExitCodes.Ok;
+        Console.Error.WriteLine($"audit: {failed} check(s) failed");
+        return ExitCodes.Failure;
     }
 
     /// <summary>Reads the journal of <paramref name="stateDirectory"/> in journal order and audits it; opens every kept model artifact.</summary>
     public static async Task<AuditReport> ReadAsync(string stateDirectory, CancellationToken cancel)
     {
-        var node = new NodeSettings { StateDirectory = stateDirectory };
-        if (!File.Exists(node.JournalPath))
-            throw new UsageException($"'{stateDirectory}' holds no journal ({node.JournalPath} does not exist); run 'qt run --state {stateDirectory}' first");
+        var settings = Settings(stateDirectory);
+        if (!File.Exists(settings.JournalPath))
+            throw new UsageException($"'{stateDirectory}' holds no journal ({settings.JournalPath} does not exist); run 'qt run --state {stateDirectory}' first");
 
         // A local actor system with the node's persistence and serializer: it reads, it never joins a cluster or writes.
-        var config = ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(HoconFiles.Node(node));
-        var setup = BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.Connections(node)!);
+        var config = ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(HoconFiles.Node(settings));
+        var setup = BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.Connections(settings)!);
         using var system = ActorSystem.Create("audit", setup);
         try
         {
-            var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-            var auditor = new JournalAuditor();
-            await journal.CurrentAllEvents(Offset.NoOffset())
-                .RunForeach(envelope => Read(auditor, envelope), system.Materializer()).WaitAsync(cancel);
-            return auditor.Report(OpenProblem, checkpoint => File.Exists(Path.Combine(stateDirectory, checkpoint)));
+            return await AuditAsync(system, stateDirectory, cancel);
         }
         finally
         {
             await system.Terminate();
         }
+    }
+
+    /// <summary>Audits the journal <paramref name="system"/> reads (a running node's, too); sizing checkpoints are relative to <paramref name="stateDirectory"/>.</summary>
+    public static async Task<AuditReport> AuditAsync(ActorSystem system, string stateDirectory, CancellationToken cancel)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var auditor = new JournalAuditor();
+        await journal.CurrentAllEvents(Offset.NoOffset())
+            .RunForeach(envelope => Read(auditor, envelope), system.Materializer()).WaitAsync(cancel);
+        return auditor.Report(OpenProblem, checkpoint => File.Exists(Path.Combine(stateDirectory, checkpoint)));
     }
 
     private static void Read(JournalAuditor auditor, EventEnvelope envelope)
@@ -131,38 +165,6 @@ public static class AuditVerb
         }
     }
 
-    private static void Print(string dir, AuditReport report, int latest)
-    {
-        var console = WideConsole.ForTables();
-        console.WriteLine($"journal {Path.Combine(dir, "journal.db")}: {report.Rows} rows of {report.Entities} entities");
-
-        var checks = new Table().Title("checks").AddColumns("check", "outcome", "detail");
-        foreach (var c in report.Checks)
-        {
-            var outcome = c.Outcome switch
-            {
-                CheckOutcome.Passed => "[green]passed[/]",
-                CheckOutcome.Pending => "[yellow]pending[/]",
-                _ => "[red]FAILED[/]",
-            };
-            checks.AddRow(c.Name, outcome, Markup.Escape(c.Detail));
-        }
-        console.Write(checks);
-
-        var kinds = new Table().Title("decisions by kind").AddColumns("area", "kind", "count", "first", "last");
-        foreach (var k in report.Kinds)
-            kinds.AddRow(k.Area.ToString().ToLowerInvariant(), k.Kind, k.Count.ToString(CultureInfo.InvariantCulture), Time(k.First), Time(k.Last));
-        console.Write(kinds);
-
-        var shown = report.Trail.Where(e => e.Kind is not ("signal-rejected" or "regime-changed")).TakeLast(latest).ToArray();
-        if (shown.Length == 0) return;
-        var trail = new Table().Title($"the latest {shown.Length} decisions (--trail writes all {report.Trail.Count})")
-            .AddColumns("time", "area", "kind", "subject", "detail");
-        foreach (var e in shown)
-            trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail));
-        console.Write(trail);
-    }
-
     private static void WriteTrail(string path, IReadOnlyList<AuditEntry> trail)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -177,4 +179,16 @@ public static class AuditVerb
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What the audit shows people and scripts: the checks, each kind's count, and the latest decisions but refused signals and regime changes.</summary>
+public sealed record AuditView(
+    string Journal, int Rows, int Entities, bool Passed, double? StartingEquity, double? FinalEquity, IReadOnlyList<AuditCheck> Checks,
+    IReadOnlyList<AuditKindCount> Kinds, int Decisions, IReadOnlyList<AuditEntry> Latest)
+{
+    public const int DefaultLatest = 15;
+
+    public static AuditView Of(string journal, AuditReport report, int latest) =>
+        new(journal, report.Rows, report.Entities, report.Passed, report.StartingEquity, report.FinalEquity, report.Checks, report.Kinds,
+            report.Trail.Count, report.Trail.Where(e => e.Kind is not ("signal-rejected" or "regime-changed")).TakeLast(Math.Max(0, latest)).ToArray());
 }

@@ -33,7 +33,7 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
-            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry,
+            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(),
         };
     }
 
@@ -49,6 +49,22 @@ public static class CtlVerb
             print(view);
             JsonOut.Write(parse.GetValue(json), view!);
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Audit()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var latest = new Option<int>("--latest") { DefaultValueFactory = _ => AuditView.DefaultLatest, Description = "How many of the latest decisions to print" };
+        var command = new Command("audit", "The audit of the node's journal as it stands: the checks that nothing was lost, each kind of decision, the latest decisions (exit 1 when a check fails)")
+            { node, latest, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<AuditView>($"/api/audit?latest={parse.GetValue(latest)}", cancel);
+            JsonOut.Write(parse.GetValue(json), view);
+            return AuditVerb.Print(view);
         });
         return command;
     }

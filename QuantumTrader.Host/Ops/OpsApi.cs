@@ -52,10 +52,12 @@ public sealed class OpsApi : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly ActorRegistry _registry;
     private readonly NodeServices _services;
+    private readonly NodeSettings _node;
 
-    private OpsApi(WebApplication app, ActorSystem system, ActorRegistry registry, NodeServices services)
+    private OpsApi(WebApplication app, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node)
     {
         _app = app;
+        _node = node;
         _system = system;
         _registry = registry;
         _services = services;
@@ -64,13 +66,13 @@ public sealed class OpsApi : IAsyncDisposable
     /// <summary>The address the API listens on (with the port the system chose when the URL asked for port 0).</summary>
     public string Url { get; private set; } = "";
 
-    public static async Task<OpsApi> StartAsync(string url, ActorSystem system, ActorRegistry registry, NodeServices services, CancellationToken cancel)
+    public static async Task<OpsApi> StartAsync(string url, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node, CancellationToken cancel)
     {
         var uri = ParseUrl(url);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(uri.GetLeftPart(UriPartial.Authority));
-        var api = new OpsApi(builder.Build(), system, registry, services);
+        var api = new OpsApi(builder.Build(), system, registry, services, node);
         api.Map();
         try
         {
@@ -126,6 +128,10 @@ public sealed class OpsApi : IAsyncDisposable
             View(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)));
         _app.MapGet("/api/trades", async (int? last, string? symbol, CancellationToken cancel) =>
             last is < 1 ? Refuse(StatusCodes.Status400BadRequest, $"last must be at least 1, got {last}") : View(await TradesAsync(last ?? 20, symbol, cancel)));
+        _app.MapGet("/api/audit", async (int? latest, CancellationToken cancel) =>
+            latest is < 0 ? Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}")
+            : View(AuditView.Of(_node.Persistence == PersistenceBackend.Sqlite ? Path.GetFullPath(_node.JournalPath) : "PostgreSQL",
+                await AuditVerb.AuditAsync(_system, _node.StateDirectory, cancel), latest ?? AuditView.DefaultLatest)));
         _app.MapGet("/api/performance", async (string? by, int? minTrades, CancellationToken cancel) =>
         {
             if (minTrades is < 1) return Refuse(StatusCodes.Status400BadRequest, $"minTrades must be at least 1, got {minTrades}");

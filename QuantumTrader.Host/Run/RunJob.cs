@@ -97,7 +97,7 @@ public static class RunJob
             var registry = host.Services.GetRequiredService<ActorRegistry>();
             var symbols = await registry.GetAsync<SymbolRegion>(cancel);
             var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, cancel) : null;
+            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, node, cancel) : null;
             if (ops is not null) observer.Info($"ops API and dashboard at {ops.Url}");
 
             var ledger = new TradeLedger(settings.StartingEquity);

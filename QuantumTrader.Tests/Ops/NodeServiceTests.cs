@@ -31,6 +31,7 @@ public sealed class NodeServiceTests
             seen["eth"] = await Ctl(dir, url, "trades", "--symbol", "ETHUSDT", "--last", "100000");
             seen["bySymbol"] = await Ctl(dir, url, "performance", "--by", "Symbol");
             seen["byRegime"] = await Ctl(dir, url, "performance", "--by", "Regime", "--min-trades", "5");
+            seen["audit"] = await Ctl(dir, url, "audit", "--latest", "10");
         });
         var settings = new RunSettings
         {
@@ -73,6 +74,15 @@ public sealed class NodeServiceTests
         Assert.Equal(summary.TradesClosed, byRegime.Sum(r => r.GetProperty("stats").GetProperty("trades").GetInt32()));
         Assert.All(byRegime, r => Assert.True(Enum.IsDefined(Enum.Parse<Models.Features.MarketRegime>(r.GetProperty("group").GetString()!)), r.ToString()));
         Assert.Single(byRegime, r => r.GetProperty("weakest").GetBoolean());
+
+        // The audit of the serving node's journal: nothing lost, the run's equity, the last trade's settlement among the latest decisions.
+        var audit = seen["audit"];
+        Assert.True(audit.GetProperty("passed").GetBoolean(), audit.GetProperty("checks").ToString());
+        Assert.All(audit.GetProperty("checks").EnumerateArray(), c => Assert.Equal("Passed", c.GetProperty("outcome").GetString()));
+        Assert.Equal(summary.FinalEquity, audit.GetProperty("finalEquity").GetDouble(), 6);
+        var lastDecisions = audit.GetProperty("latest").EnumerateArray().ToArray();
+        Assert.Equal(10, lastDecisions.Length);
+        Assert.Contains(lastDecisions, e => e.GetProperty("kind").GetString() == "trade-settled" && e.GetProperty("detail").GetString()!.StartsWith(ledger[^1][0]));
     }
 
     [Fact]

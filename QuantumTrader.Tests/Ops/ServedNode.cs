@@ -46,5 +46,5 @@ public sealed class ServedNode : IAsyncDisposable
     }
 
     private static Task<OpsApi> StartApi(NodeFixture node) =>
-        OpsApi.StartAsync("http://127.0.0.1:0", node.System, node.Registry, node.Services, CancellationToken.None);
+        OpsApi.StartAsync("http://127.0.0.1:0", node.System, node.Registry, node.Services, node.Settings, CancellationToken.None);
 }

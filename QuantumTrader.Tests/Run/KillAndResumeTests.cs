@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Run;
 
 /// <summary>
 /// kill -9 in the middle of a run, then the same command again: the final ledger equals the uninterrupted run's,
-/// with no trade lost and none duplicated.
+/// with no trade lost and none duplicated, and the audit of the journal fails no check after the kill and passes every one after the resume.
 /// </summary>
 [Collection(ReferenceRunCollection.Name)]
 public sealed class KillAndResumeTests(ReferenceRun reference)
@@ -40,6 +42,8 @@ public sealed class KillAndResumeTests(ReferenceRun reference)
             Assert.True(killed, "the first run was killed half way: " + await victim.StandardError.ReadToEndAsync());
         }
         Assert.False(File.Exists(dir.File("trades.csv")));
+        var afterKill = await AuditVerb.ReadAsync(dir.File("state"), CancellationToken.None);
+        Assert.True(afterKill.Passed, "the kill lost nothing the audit checks: " + string.Join("; ", afterKill.Checks.Select(c => $"{c.Name} {c.Outcome}: {c.Detail}")));
 
         using var resumed = Start(args);
         var output = await resumed.StandardOutput.ReadToEndAsync();
@@ -49,6 +53,9 @@ public sealed class KillAndResumeTests(ReferenceRun reference)
         Assert.Contains("already processed", output);
 
         Assert.Equal(File.ReadAllLines(reference.TradesCsv), File.ReadAllLines(dir.File("trades.csv")));
+        var audit = await AuditVerb.ReadAsync(dir.File("state"), CancellationToken.None);
+        Assert.All(audit.Checks, c => Assert.Equal(CheckOutcome.Passed, c.Outcome));
+        Assert.Equal(reference.Summary.FinalEquity, audit.FinalEquity!.Value, 6);
     }
 
     [Fact]
