@@ -245,9 +245,9 @@ public sealed class JournalAuditor
             Settlements(out var starting, out var final),
             Pending("trades-delivered", _delivered, "closed trades delivered by the trade feed",
                 "not yet delivered (the trade feed delivers them at the next start)"),
-            Supervised(),
+            Consumer("supervised", _supervised, _supervisedTwice, "the model supervisor", "closed trades taken by the model supervisor (drift, weights)", "not yet supervised"),
             Outcomes(),
-            EssView(),
+            Consumer("emergency-stop-view", _essSeen, _essTwice, "the emergency stop", "closed trades in the emergency stop's equity path", "not yet in it"),
             Check("weights", _weightProblems, $"{_weightSets} weight set(s), each finite, non-negative and summing to 1", p => Some(p)),
             Check("registry", _registryProblems, $"{_registry.Versions.Count} version(s), every event about a registered version", p => Some(p)),
             Artifacts(artifactProblem),
@@ -302,13 +302,12 @@ public sealed class JournalAuditor
             : new AuditCheck("settlements", CheckOutcome.Passed, $"{seen.Count} closed trade(s) settled once each at their pnl{chain}");
     }
 
-    private AuditCheck Supervised()
+    /// <summary>A consumer of closed trades (the supervisor, the emergency stop) takes each once, and only trades a symbol closed; one not yet taken is pending.</summary>
+    private AuditCheck Consumer(string name, HashSet<string> seen, List<string> twice, string who, string what, string waiting)
     {
-        var problems = _supervisedTwice.Select(id => $"{id} supervised twice")
-            .Concat(_supervised.Where(id => !_closed.ContainsKey(id)).Select(id => $"{id} supervised but no symbol closed it")).ToList();
-        return problems.Count > 0
-            ? new AuditCheck("supervised", CheckOutcome.Failed, Some(problems))
-            : Pending("supervised", _supervised, "closed trades taken by the model supervisor (drift, weights)", "not yet supervised");
+        var problems = twice.Select(id => $"{id} taken twice by {who}")
+            .Concat(seen.Where(id => !_closed.ContainsKey(id)).Select(id => $"{id} taken by {who} but no symbol closed it")).ToList();
+        return problems.Count > 0 ? new AuditCheck(name, CheckOutcome.Failed, Some(problems)) : Pending(name, seen, what, waiting);
     }
 
     private AuditCheck Outcomes()
@@ -323,15 +322,6 @@ public sealed class JournalAuditor
         if (problems.Count > 0) return new AuditCheck("model-outcomes", CheckOutcome.Failed, $"{problems.Count} problem(s): {Some(problems)}");
         var counts = string.Join(", ", _outcomes.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value.Count}"));
         return new AuditCheck("model-outcomes", CheckOutcome.Passed, $"every delivered trade once in each model that voted BUY or SELL on it ({counts})");
-    }
-
-    private AuditCheck EssView()
-    {
-        var problems = _essTwice.Select(id => $"{id} seen twice by the emergency stop")
-            .Concat(_essSeen.Where(id => !_closed.ContainsKey(id)).Select(id => $"{id} seen by the emergency stop but no symbol closed it")).ToList();
-        return problems.Count > 0
-            ? new AuditCheck("emergency-stop-view", CheckOutcome.Failed, Some(problems))
-            : Pending("emergency-stop-view", _essSeen, "closed trades in the emergency stop's equity path", "not yet in it");
     }
 
     private AuditCheck Artifacts(Func<ModelVersionRecord, string?> artifactProblem)
