@@ -20,6 +20,7 @@ public static class QtCli
         DriftVerb.Create(),
         ModelsVerb.Create(),
         AuditVerb.Create(),
+        ReplayVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -22,6 +22,9 @@ namespace QuantumTrader.Tests.MultiNode;
 public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first ask after the crash waits for the crashed node's shards to be allocated again and their entities to recover; on a loaded machine that took over 30 s.</summary>
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(120);
     private static readonly DateTimeOffset T0 = new(2021, 1, 4, 0, 0, 0, TimeSpan.Zero);
 
     private sealed record Node(IHost Host)
@@ -106,7 +109,7 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
 
             foreach (var (id, i) in models.Select((id, i) => (id, i)))
             {
-                var report = await survivor.Models.Ask<ModelPerformanceReport>(new GetModelPerformance(id), Timeout);
+                var report = await survivor.Models.Ask<ModelPerformanceReport>(new GetModelPerformance(id), RecoveryTimeout);
                 Assert.Equal((2, 0.5, (1.0 + i - 1.0) / 2), (report.Trades, report.WinRate, report.AverageR));
             }
             var after = await EntitiesByNode(survivor.Models);

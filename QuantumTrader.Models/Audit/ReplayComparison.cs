@@ -1,0 +1,61 @@
+namespace QuantumTrader.Models.Audit;
+
+/// <summary>Where a journal and its replay first part: each side's decision at that place (null where that side has none).</summary>
+public sealed record ReplayDifference(AuditEntry? Journal, AuditEntry? Replay);
+
+public sealed record ReplayKindRow(AuditArea Area, string Kind, int Journal, int Replay);
+
+/// <summary>
+/// A journal's decisions against those of the same job run again from the same data and settings. Each journal entity
+/// (a symbol, the supervisor, the registry...) is compared up to its own last journaled decision, so the journal of a
+/// run that was killed, or has not finished, is compared as far as each entity got; <see cref="Horizon"/> is the latest
+/// of those. Settlements are left out: the audit checks each against its trade, and a killed run's last ones wait for
+/// the next start.
+/// </summary>
+public sealed record ReplayComparison(
+    int Compared, DateTimeOffset? Horizon, int BeyondHorizon, ReplayDifference? FirstDifference, IReadOnlyList<ReplayKindRow> Kinds,
+    IReadOnlyList<AuditEntry> OperatorActions)
+{
+    public const string Settlement = "trade-settled";
+
+    /// <summary>Decisions only an operator takes; a replay cannot repeat them, so a journal holding one may part from its replay there.</summary>
+    public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "emergency-manual-trigger", "emergency-manual-reset", "risk-limits-changed", "retraining-requested", "cleanup-approved",
+        "version-deleted", "version-important",
+    };
+
+    public bool Identical => FirstDifference is null;
+
+    public static ReplayComparison Of(IReadOnlyList<AuditEntry> journal, IReadOnlyList<AuditEntry> replay)
+    {
+        var mine = Ordered(journal);
+        var horizon = mine.Length == 0 ? (DateTimeOffset?)null : mine[^1].Time;
+        var reached = mine.GroupBy(e => e.Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(e => e.Time), StringComparer.Ordinal);
+        var all = Ordered(replay);
+        var theirs = all.Where(e => reached.TryGetValue(e.Source, out var last) && e.Time <= last).ToArray();
+
+        ReplayDifference? first = null;
+        for (var i = 0; i < Math.Max(mine.Length, theirs.Length) && first is null; i++)
+        {
+            var a = i < mine.Length ? mine[i] : null;
+            var b = i < theirs.Length ? theirs[i] : null;
+            if (a is null || b is null || Key(a) != Key(b)) first = new ReplayDifference(a, b);
+        }
+
+        var kinds = mine.Concat(theirs).Select(e => (e.Area, e.Kind)).Distinct()
+            .OrderBy(k => k.Area).ThenBy(k => k.Kind, StringComparer.Ordinal)
+            .Select(k => new ReplayKindRow(k.Area, k.Kind, mine.Count(e => e.Kind == k.Kind), theirs.Count(e => e.Kind == k.Kind)))
+            .ToArray();
+        return new ReplayComparison(mine.Length, horizon, all.Length - theirs.Length, first, kinds,
+            mine.Where(e => OperatorKinds.Contains(e.Kind)).ToArray());
+    }
+
+    private static AuditEntry[] Ordered(IEnumerable<AuditEntry> entries) =>
+        entries.Where(e => e.Kind != Settlement)
+            .OrderBy(e => e.Time).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Subject, StringComparer.Ordinal)
+            .ThenBy(e => e.Detail, StringComparer.Ordinal).ToArray();
+
+    /// <summary>What must be equal: the decision, not where it was journaled.</summary>
+    private static (DateTimeOffset, AuditArea, string, string, string) Key(AuditEntry e) => (e.Time, e.Area, e.Kind, e.Subject, e.Detail);
+}
