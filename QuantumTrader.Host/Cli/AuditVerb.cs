@@ -31,15 +31,16 @@ public static class AuditVerb
         var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db)" };
         var trail = new Option<string?>("--trail") { Description = "Write every decision of the trail to this CSV file: time, area, kind, subject, detail and its journal row" };
         var latest = new Option<int>("--latest") { DefaultValueFactory = _ => AuditView.DefaultLatest, Description = "How many of the latest decisions to print (signal rejections and regime changes are left out here, not from the counts and the CSV)" };
+        var trade = new Option<string?>("--trade") { Description = "Also tell one closed trade's story: its features, what served each model slot, the emergency-stop mode and regime at its decision, every step to its settlement" };
         var json = new Option<string?>("--json") { Description = "Write the checks, the counts and the latest decisions as one JSON object to this file" };
         var command = new Command("audit",
             "Audit a journal: check that no trade, settlement, outcome or model event was lost, and list every decision that changed money, risk or models with its reason")
-            { state, trail, latest, json };
+            { state, trail, latest, trade, json };
         command.SetAction(async (parse, cancel) =>
         {
             var dir = parse.GetValue(state)!;
             var report = await ReadAsync(dir, cancel);
-            var view = AuditView.Of(Path.GetFullPath(Settings(dir).JournalPath), report, parse.GetValue(latest));
+            var view = AuditView.Of(Path.GetFullPath(Settings(dir).JournalPath), report, parse.GetValue(latest), parse.GetValue(trade));
             if (parse.GetValue(trail) is { } path) WriteTrail(path, report.Trail);
             JsonOut.Write(parse.GetValue(json), view);
             return Print(view);
@@ -81,6 +82,8 @@ public static class AuditVerb
                 trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail));
             console.Write(trail);
         }
+
+        if (view.Trade is { } t) PrintTrade(console, t);
 
         var failed = view.Checks.Count(c => c.Outcome == CheckOutcome.Failed);
         if (failed == 0) return ExitCodes.Ok;
@@ -165,6 +168,36 @@ public static class AuditVerb
         }
     }
 
+    private static void PrintTrade(IAnsiConsole console, TradeExplanation x)
+    {
+        var t = x.Trade;
+        var head = new Table().Title($"trade {Markup.Escape(t.TradeId)}").AddColumns("", "").HideHeaders();
+        head.AddRow("symbol, side", $"{t.Symbol} {t.Side}");
+        head.AddRow("decided", Time(t.Decision.DecidedAt));
+        head.AddRow("entry, exit", string.Create(CultureInfo.InvariantCulture, $"{Time(t.EntryTime)} at {t.EntryPrice:0.####}, {Time(t.ExitTime)} at {t.ExitPrice:0.####} ({t.ExitReason})"));
+        head.AddRow("pnl, R, fees", string.Create(CultureInfo.InvariantCulture, $"{t.Pnl:0.00}, {t.RMultiple:0.00}, {t.Fees:0.00}"));
+        head.AddRow("ensemble", Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{t.Decision.Ensemble.Action} at confidence {t.Decision.Ensemble.Confidence:0.###}, agreement {t.Decision.Ensemble.Agreement:0.##} ({t.Decision.Ensemble.Reason})")));
+        head.AddRow("filter, bias", Markup.Escape($"{t.Decision.Filter.Verdict}; {t.Decision.Bias.Reason}"));
+        head.AddRow("emergency stop, regime", $"{x.EmergencyMode}, {x.Regime ?? "-"}");
+        head.AddRow("features", Markup.Escape(string.Join(", ", x.Features.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Name} {f.Value:0.####}")))));
+        console.Write(head);
+
+        var votes = new Table().Title("votes and the versions serving").AddColumns("slot", "vote", "confidence", "weight", "champion then", "A/B challenger then");
+        foreach (var v in t.Decision.Ensemble.Votes)
+        {
+            var s = x.Served.FirstOrDefault(s => s.Slot == v.ModelId);
+            votes.AddRow(v.ModelId, v.Action.ToString(), v.Confidence.ToString("0.###", CultureInfo.InvariantCulture), v.Weight.ToString("0.###", CultureInfo.InvariantCulture),
+                Markup.Escape(s?.Champion ?? "-"), Markup.Escape(s?.Challenger is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c} ({s.ChallengerShare:P0} of decisions)") : "-"));
+        }
+        console.Write(votes);
+
+        var story = new Table().Title("from decision to settlement").AddColumns("time", "kind", "detail", "journal row");
+        foreach (var e in x.Story)
+            story.AddRow(Time(e.Time), e.Kind, Markup.Escape(e.Detail), Markup.Escape($"{e.Source} #{e.SequenceNr}"));
+        console.Write(story);
+    }
+
     private static void WriteTrail(string path, IReadOnlyList<AuditEntry> trail)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -184,11 +217,13 @@ public static class AuditVerb
 /// <summary>What the audit shows people and scripts: the checks, each kind's count, and the latest decisions but refused signals and regime changes.</summary>
 public sealed record AuditView(
     string Journal, int Rows, int Entities, bool Passed, double? StartingEquity, double? FinalEquity, IReadOnlyList<AuditCheck> Checks,
-    IReadOnlyList<AuditKindCount> Kinds, int Decisions, IReadOnlyList<AuditEntry> Latest)
+    IReadOnlyList<AuditKindCount> Kinds, int Decisions, IReadOnlyList<AuditEntry> Latest, TradeExplanation? Trade)
 {
     public const int DefaultLatest = 15;
 
-    public static AuditView Of(string journal, AuditReport report, int latest) =>
+    /// <summary>The view, with <paramref name="tradeId"/>'s story when one is asked for; an id the journal never closed is refused naming it.</summary>
+    public static AuditView Of(string journal, AuditReport report, int latest, string? tradeId = null) =>
         new(journal, report.Rows, report.Entities, report.Passed, report.StartingEquity, report.FinalEquity, report.Checks, report.Kinds,
-            report.Trail.Count, report.Trail.Where(e => e.Kind is not ("signal-rejected" or "regime-changed")).TakeLast(Math.Max(0, latest)).ToArray());
+            report.Trail.Count, report.Trail.Where(e => e.Kind is not ("signal-rejected" or "regime-changed")).TakeLast(Math.Max(0, latest)).ToArray(),
+            tradeId is null ? null : report.Explain(tradeId) ?? throw new UsageException($"--trade {tradeId}: the journal holds no closed trade with that id"));
 }

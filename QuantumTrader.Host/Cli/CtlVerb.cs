@@ -57,12 +57,14 @@ public static class CtlVerb
     {
         var (node, json) = (NodeOption(), Json());
         var latest = new Option<int>("--latest") { DefaultValueFactory = _ => AuditView.DefaultLatest, Description = "How many of the latest decisions to print" };
+        var trade = new Option<string?>("--trade") { Description = "Also tell one closed trade's story, as 'qt audit --trade' does" };
         var command = new Command("audit", "The audit of the node's journal as it stands: the checks that nothing was lost, each kind of decision, the latest decisions (exit 1 when a check fails)")
-            { node, latest, json };
+            { node, latest, trade, json };
         command.SetAction(async (parse, cancel) =>
         {
             using var client = new OpsClient(parse.GetValue(node)!);
-            var view = await client.GetAsync<AuditView>($"/api/audit?latest={parse.GetValue(latest)}", cancel);
+            var path = $"/api/audit?latest={parse.GetValue(latest)}" + (parse.GetValue(trade) is { } id ? "&trade=" + Uri.EscapeDataString(id) : "");
+            var view = await client.GetAsync<AuditView>(path, cancel);
             JsonOut.Write(parse.GetValue(json), view);
             return AuditVerb.Print(view);
         });

@@ -128,10 +128,14 @@ public sealed class OpsApi : IAsyncDisposable
             View(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)));
         _app.MapGet("/api/trades", async (int? last, string? symbol, CancellationToken cancel) =>
             last is < 1 ? Refuse(StatusCodes.Status400BadRequest, $"last must be at least 1, got {last}") : View(await TradesAsync(last ?? 20, symbol, cancel)));
-        _app.MapGet("/api/audit", async (int? latest, CancellationToken cancel) =>
-            latest is < 0 ? Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}")
-            : View(AuditView.Of(_node.Persistence == PersistenceBackend.Sqlite ? Path.GetFullPath(_node.JournalPath) : "PostgreSQL",
-                await AuditVerb.AuditAsync(_system, _node.StateDirectory, cancel), latest ?? AuditView.DefaultLatest)));
+        _app.MapGet("/api/audit", async (int? latest, string? trade, CancellationToken cancel) =>
+        {
+            if (latest is < 0) return Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}");
+            var report = await AuditVerb.AuditAsync(_system, _node.StateDirectory, cancel);
+            if (trade is not null && report.Explain(trade) is null) return Refuse(StatusCodes.Status404NotFound, $"the journal holds no closed trade {trade}");
+            var journal = _node.Persistence == PersistenceBackend.Sqlite ? Path.GetFullPath(_node.JournalPath) : "PostgreSQL";
+            return View(AuditView.Of(journal, report, latest ?? AuditView.DefaultLatest, trade));
+        });
         _app.MapGet("/api/performance", async (string? by, int? minTrades, CancellationToken cancel) =>
         {
             if (minTrades is < 1) return Refuse(StatusCodes.Status400BadRequest, $"minTrades must be at least 1, got {minTrades}");

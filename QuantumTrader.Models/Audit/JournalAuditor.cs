@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Learning.Ppo;
@@ -19,8 +20,24 @@ public sealed record AuditCheck(string Name, CheckOutcome Outcome, string Detail
 
 public sealed record AuditKindCount(AuditArea Area, string Kind, int Count, DateTimeOffset First, DateTimeOffset Last);
 
+/// <summary>What served a slot when a trade's entry was decided: the champion, and an A/B challenger with its share of decisions.</summary>
+public sealed record ServedVersion(string Slot, string? Champion, string? Challenger, double? ChallengerShare);
+
+public sealed record FeatureValue(string Name, double Value);
+
+/// <summary>
+/// One trade as the journal tells it: its decision record's features, what served each model slot, the emergency-stop
+/// mode and the symbol's regime when the entry was decided, and every journaled step from the entry order to the settlement.
+/// </summary>
+public sealed record TradeExplanation(
+    ClosedTrade Trade, IReadOnlyList<FeatureValue> Features, IReadOnlyList<ServedVersion> Served, string EmergencyMode, string? Regime,
+    IReadOnlyList<AuditEntry> Story);
+
 public sealed record AuditReport(int Rows, int Entities, IReadOnlyList<AuditCheck> Checks, IReadOnlyList<AuditEntry> Trail, double? StartingEquity, double? FinalEquity)
 {
+    /// <summary>The story of one closed trade, or null when the journal closed no such trade.</summary>
+    [JsonIgnore] public Func<string, TradeExplanation?> Explain { get; init; } = _ => null;
+
     public bool Passed => Checks.All(c => c.Outcome != CheckOutcome.Failed);
 
     public IReadOnlyList<AuditKindCount> Kinds => Trail.GroupBy(e => (e.Area, e.Kind))
@@ -62,6 +79,9 @@ public sealed class JournalAuditor
     private ModelRegistryState _registry = ModelRegistryState.Empty;
     private readonly List<string> _registryProblems = [];
     private readonly List<SizingPolicyUpdated> _policies = [];
+    private readonly List<(SymbolEvent Event, AuditEntry Entry)> _symbolSteps = [];
+    private readonly List<(string TradeId, AuditEntry Entry)> _settlementSteps = [];
+    private readonly List<IEssModeChanged> _essChanges = [];
 
     /// <summary>Every journal row, in journal order: a persistence id's sequence numbers must run 1, 2, 3... without a gap.</summary>
     public void Row(string persistenceId, long sequenceNr)
@@ -78,6 +98,13 @@ public sealed class JournalAuditor
     private static string Range(long from, long to) => from == to ? $"#{from}" : $"#{from}..#{to}";
 
     public void Symbol(string source, long sequenceNr, SymbolEvent e)
+    {
+        var before = _trail.Count;
+        SymbolEntry(source, sequenceNr, e);
+        if (_trail.Count > before) _symbolSteps.Add((e, _trail[^1]));
+    }
+
+    private void SymbolEntry(string source, long sequenceNr, SymbolEvent e)
     {
         switch (e)
         {
@@ -110,6 +137,7 @@ public sealed class JournalAuditor
     {
         _settlements.Add((tradeId, pnl, equityAfter));
         Add(time, AuditArea.Money, "trade-settled", source, sequenceNr, symbol, Text($"{tradeId}: pnl {pnl:0.00}, equity {equityAfter:0.00}"));
+        _settlementSteps.Add((tradeId, _trail[^1]));
     }
 
     /// <summary>The trade feed delivered these closed trades to the models, the account, the supervisor and the circuit breakers.</summary>
@@ -163,10 +191,12 @@ public sealed class JournalAuditor
                 Add(c.Time, AuditArea.Models, "breaker-closed", source, sequenceNr, $"{c.Slot}/{c.Version}", c.Reason);
                 break;
             case EmergencyTriggered t:
+                _essChanges.Add(t);
                 Add(t.Time, AuditArea.Risk, "emergency-triggered", source, sequenceNr, t.AccountId,
                     Text($"{t.OldMode.Label()} -> {t.NewMode.Label()} at drawdown {t.Drawdown:P2}{(t.Manual ? " (operator)" : "")}: {t.Reason}"));
                 break;
             case EmergencyRecovered r:
+                _essChanges.Add(r);
                 Add(r.Time, AuditArea.Risk, "emergency-recovered", source, sequenceNr, r.AccountId,
                     Text($"{r.OldMode.Label()} -> {r.NewMode.Label()} at drawdown {r.Drawdown:P2}{(r.Manual ? " (operator)" : "")}: {r.Reason}"));
                 break;
@@ -231,6 +261,48 @@ public sealed class JournalAuditor
             if (WeightRebalancer.Validate(set) is { } problem) _weightProblems.Add(Text($"{w.Time:yyyy-MM-dd HH:mm} regime {regime}: {problem}"));
     }
 
+    /// <summary>The story of closed trade <paramref name="tradeId"/>, or null when the journal closed no such trade.</summary>
+    public TradeExplanation? Explain(string tradeId)
+    {
+        if (!_closed.TryGetValue(tradeId, out var trade)) return null;
+        var decidedAt = trade.Decision.DecidedAt;
+        var history = _registry.History;
+        var served = _registry.Versions.Select(v => v.Slot).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(slot =>
+        {
+            var test = AbTestAt(history, slot, decidedAt);
+            return new ServedVersion(slot, ModelRegistryState.ChampionAt(history, slot, decidedAt), test?.Version, test?.Settings.Share);
+        }).ToArray();
+        var mode = _essChanges.LastOrDefault(c => c.Time <= decidedAt)?.NewMode ?? EssMode.Normal;
+        var regime = _symbolSteps.Select(s => s.Event).OfType<RegimeChanged>().LastOrDefault(r => r.Symbol == trade.Symbol && r.Time <= decidedAt)?.To.ToString();
+        var story = _symbolSteps.Where(s => s.Event.Symbol == trade.Symbol && Belongs(s.Event, trade)).Select(s => s.Entry)
+            .Concat(_settlementSteps.Where(s => s.TradeId == tradeId).Select(s => s.Entry))
+            .OrderBy(e => e.Time).ToArray();
+        var features = trade.Decision.FeatureNames.Zip(trade.Decision.FeatureValues, (n, v) => new FeatureValue(n, v)).ToArray();
+        return new TradeExplanation(trade, features, served, mode.Label(), regime, story);
+    }
+
+    /// <summary>The entry order, its fill, the exit order, the exit fill and the close of <paramref name="trade"/>.</summary>
+    private static bool Belongs(SymbolEvent e, ClosedTrade trade) => e switch
+    {
+        OrderPlaced o => o.Order.Purpose == OrderPurpose.Open
+            ? o.Order.DecidedAt == trade.Decision.DecidedAt
+            : o.Order.DecidedAt >= trade.EntryTime && o.Order.DecidedAt < trade.ExitTime,
+        FillExecuted f => f.Fill.Reason == FillReasons.Entry ? f.Time == trade.EntryTime : f.Time == trade.ExitTime && f.Fill.Reason == trade.ExitReason,
+        TradeClosed c => c.Trade.TradeId == trade.TradeId,
+        _ => false,
+    };
+
+    private static AbTestStarted? AbTestAt(IReadOnlyList<RegistryEvent> history, string slot, DateTimeOffset time)
+    {
+        AbTestStarted? running = null;
+        foreach (var e in history.Where(e => e.Slot == slot && e.Time <= time))
+        {
+            if (e is AbTestStarted a) running = a;
+            else if (e is AbTestConcluded or VersionPromoted or VersionRolledBack) running = null;
+        }
+        return running;
+    }
+
     /// <summary>
     /// The checks over everything read. <paramref name="artifactProblem"/> opens a kept version's artifact (null when it
     /// opens); <paramref name="checkpointExists"/> tells whether a sizing policy checkpoint is on disk.
@@ -259,7 +331,7 @@ public sealed class JournalAuditor
         }
 
         var trail = _trail.OrderBy(e => e.Time).ToArray();
-        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final);
+        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final) { Explain = Explain };
     }
 
     private AuditCheck ClosedTrades()

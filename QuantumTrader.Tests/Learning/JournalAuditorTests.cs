@@ -1,5 +1,6 @@
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Features;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Risk;
@@ -153,4 +154,47 @@ public class JournalAuditorTests
         Assert.Contains("1 deleted", CheckOf(report, "artifacts").Detail);
         Assert.Equal(CheckOutcome.Failed, CheckOf(report, "weights").Outcome);
     }
+
+    [Fact]
+    public void A_trade_is_explained_by_what_served_then_and_every_step_from_its_decision_to_its_settlement()
+    {
+        var auditor = new JournalAuditor();
+        var t = Trade(6);
+        t = t with { EntryTime = t.ExitTime.AddHours(-3), ExitReason = FillReasons.StopLoss, Decision = t.Decision with { DecidedAt = t.ExitTime.AddHours(-4) } };
+        var decided = t.Decision.DecidedAt;
+        var sym = "symbol-" + t.Symbol;
+        var range = new TrainingRange(decided.AddDays(-30), decided.AddDays(-1));
+        ModelVersionRecord Version(string slot, string version) => new(slot, version, decided, range, new Dictionary<string, double>(), "/m/" + version, 1);
+        RegistryEvent[] registry =
+        [
+            new VersionRegistered(Version("xgb", "x1"), decided.AddDays(-1)),
+            new VersionPromoted("xgb", "x1", null, "first version of the slot", decided.AddDays(-1)),
+            new VersionRegistered(Version("lgbm", "l1"), decided.AddDays(-1)),
+            new VersionPromoted("lgbm", "l1", null, "first version of the slot", decided.AddDays(-1)),
+            new VersionRegistered(Version("lgbm", "l2"), decided.AddHours(-5)),
+            new AbTestStarted("lgbm", "l2", "l1", AbTestSettings.Seed, "approved by the gate", decided.AddHours(-5)),
+            new VersionRegistered(Version("xgb", "x2"), decided.AddHours(1)),
+            new VersionPromoted("xgb", "x2", "x1", "operator", decided.AddHours(1)),
+        ];
+        foreach (var (e, i) in registry.Select((e, i) => (e, i))) auditor.Record("model-registry", i + 1, e);
+        auditor.Record(Account, 1, new EmergencyTriggered("paper", decided.AddHours(-2), EssMode.Normal, EssMode.Cautious, -0.06, true, "drawdown 6%", false));
+        auditor.Symbol(sym, 1, new RegimeChanged(t.Symbol, 1, decided.AddHours(-3), MarketRegime.Ranging, MarketRegime.TrendingUp, 1.2, 0.5, 0.01));
+        var open = new PendingOrder(t.Symbol, decided, OrderPurpose.Open, TradeAction.Buy, t.Quantity, 100, 200, t.Decision);
+        auditor.Symbol(sym, 2, new OrderPlaced(t.Symbol, 2, decided, open));
+        auditor.Symbol(sym, 3, new FillExecuted(t.Symbol, 3, t.EntryTime, new Fill(t.Symbol, t.EntryTime, TradeAction.Buy, t.EntryPrice, t.EntryPrice, t.Quantity, 0.1, FillReasons.Entry)));
+        auditor.Symbol(sym, 4, new FillExecuted(t.Symbol, 4, t.ExitTime, new Fill(t.Symbol, t.ExitTime, TradeAction.Sell, t.ExitPrice, t.ExitPrice, t.Quantity, 0.1, FillReasons.StopLoss)));
+        auditor.Symbol(sym, 4, new TradeClosed(t.Symbol, 4, t.ExitTime, t));
+        var next = t.ExitTime.AddHours(2);
+        auditor.Symbol(sym, 5, new FillExecuted(t.Symbol, 5, next, new Fill(t.Symbol, next, TradeAction.Buy, t.EntryPrice, t.EntryPrice, t.Quantity, 0.1, FillReasons.Entry)));
+        auditor.Settled(Account, 2, t.TradeId, t.Symbol, t.ExitTime, t.Pnl, 10_060);
+
+        var x = auditor.Report(_ => null, _ => true).Explain(t.TradeId)!;
+
+        Assert.Equal([new ServedVersion("lgbm", "l1", "l2", 0.2), new ServedVersion("xgb", "x1", null, null)], x.Served);
+        Assert.Equal(("CAUTIOUS", "TrendingUp"), (x.EmergencyMode, x.Regime));
+        Assert.Equal(["order-placed", "fill", "fill", "trade-closed", "trade-settled"], x.Story.Select(e => e.Kind));
+        Assert.Equal(t.Decision.FeatureNames, x.Features.Select(f => f.Name));
+        Assert.Null(auditor.Report(_ => null, _ => true).Explain("NO-SUCH-TRADE"));
+    }
 }
+

@@ -32,6 +32,8 @@ public sealed class NodeServiceTests
             seen["bySymbol"] = await Ctl(dir, url, "performance", "--by", "Symbol");
             seen["byRegime"] = await Ctl(dir, url, "performance", "--by", "Regime", "--min-trades", "5");
             seen["audit"] = await Ctl(dir, url, "audit", "--latest", "10");
+            var lastTrade = seen["trades"].GetProperty("trades").EnumerateArray().Last().GetProperty("tradeId").GetString()!;
+            seen["story"] = await Ctl(dir, url, "audit", "--latest", "0", "--trade", lastTrade);
         });
         var settings = new RunSettings
         {
@@ -83,6 +85,9 @@ public sealed class NodeServiceTests
         var lastDecisions = audit.GetProperty("latest").EnumerateArray().ToArray();
         Assert.Equal(10, lastDecisions.Length);
         Assert.Contains(lastDecisions, e => e.GetProperty("kind").GetString() == "trade-settled" && e.GetProperty("detail").GetString()!.StartsWith(ledger[^1][0]));
+        var story = seen["story"].GetProperty("trade");
+        Assert.Equal(ledger[^1][0], story.GetProperty("trade").GetProperty("tradeId").GetString());
+        Assert.Equal(summary.Models[0].Version, story.GetProperty("served").EnumerateArray().Single().GetProperty("champion").GetString());
     }
 
     [Fact]

@@ -71,6 +71,30 @@ public sealed class AuditVerbTests(ReferenceRun reference)
     }
 
     [Fact]
+    public async Task A_trade_is_told_from_its_decision_to_its_settlement_with_the_versions_that_voted()
+    {
+        using var dir = new TempDir();
+        var row = File.ReadLines(reference.TradesCsv).Skip(1).ElementAt(10).Split(',');
+        var tradeId = row[0];
+        Assert.Equal(0, await QtCli.RunAsync(["audit", "--state", State, "--latest", "0", "--trade", tradeId, "--json", dir.File("audit.json")]));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("audit.json")));
+        var trade = doc.RootElement.GetProperty("trade");
+        Assert.Equal(tradeId, trade.GetProperty("trade").GetProperty("tradeId").GetString());
+        // Entry order, its fill, a closing order unless a stop or target filled, the exit fill, the close, the settlement.
+        var kinds = trade.GetProperty("story").EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToArray();
+        Assert.Equal("order-placed", kinds[0]);
+        Assert.Equal(2, kinds.Count(k => k == "fill"));
+        Assert.Equal(["trade-closed", "trade-settled"], kinds[^2..]);
+        Assert.Equal(row[11] is "stop_loss" or "take_profit" ? 1 : 2, kinds.Count(k => k == "order-placed"));
+        var served = trade.GetProperty("served").EnumerateArray().ToDictionary(s => s.GetProperty("slot").GetString()!, s => s.GetProperty("champion").GetString());
+        Assert.Equal(reference.Summary.Models.ToDictionary(m => m.Id, m => (string?)m.Version), served);
+        Assert.Empty(doc.RootElement.GetProperty("latest").EnumerateArray());
+
+        Assert.Equal(2, await QtCli.RunAsync(["audit", "--state", State, "--trade", "NO-SUCH-TRADE"]));
+    }
+
+    [Fact]
     public async Task A_state_directory_without_a_journal_is_refused_with_exit_code_2()
     {
         using var dir = new TempDir();
