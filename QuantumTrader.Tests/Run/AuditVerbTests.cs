@@ -45,9 +45,7 @@ public sealed class AuditVerbTests(ReferenceRun reference)
     public async Task A_journal_that_lost_a_settlement_fails_the_audit_naming_the_row_and_the_trade()
     {
         using var dir = new TempDir();
-        var copy = dir.File("state");
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(State, "journal.db*")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var copy = reference.CopyState(dir.File("state"));
         long removed;
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(copy, "journal.db")};Pooling=False"))
         {

@@ -31,6 +31,19 @@ public sealed class ReferenceRun : IAsyncLifetime
         Summary = await RunJob.ExecuteAsync(settings, new CollectingObserver(Messages, BadRows), CancellationToken.None);
     }
 
+    /// <summary>
+    /// A copy of the run's journal, its plan and its recorded settings in <paramref name="target"/>, for a test that alters
+    /// it (the models stay where the registry names them).
+    /// </summary>
+    public string CopyState(string target)
+    {
+        var state = Dir.File("state");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(state, "journal.db*").Append(RecordedRun.PathIn(state)).Append(StoredPlan.PathIn(state)))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        return target;
+    }
+
     public Task DisposeAsync()
     {
         Dir.Dispose();

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantumTrader.Host.Cli;
-using QuantumTrader.Host.Run;
-using QuantumTrader.Models.Audit;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Run;
@@ -29,10 +27,7 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     public async Task A_journal_that_lost_a_commit_parts_from_its_replay_at_the_first_decision_of_that_commit()
     {
         using var dir = new TempDir();
-        var copy = dir.File("state");
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(State, "journal.db*").Append(RecordedRun.PathIn(State)).Append(StoredPlan.PathIn(State)))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var copy = reference.CopyState(dir.File("state"));
         const string symbol = "symbol-BTCUSDT";
         var original = await AuditVerb.ReadAsync(State, CancellationToken.None);
         var lost = original.Trail.Where(e => e.Source == symbol && e.Kind == "trade-closed").ElementAt(10);
