@@ -73,6 +73,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("<td>shadow-test-started</td><td>xgb</td><td>xgb-v2</td><td>shadow test against xgb-v1: drift alarm</td>", page);
         Assert.Contains("<td>version-promoted</td><td>xgb</td><td>xgb-v1</td><td>first version of the slot</td>", page);
         Assert.Matches("<td>version-registered</td><td>xgb</td><td>xgb-v2</td><td>trained on 20[0-9-]+T[0-9:+.]+ \\.\\. 20[0-9-]+T[0-9:+.]+</td>", page);
+        // The audit flags the outcomes this test recorded for trades no symbol closed; the journal itself has no gap.
+        Assert.Contains("a check FAILED.", page);
+        Assert.Contains("<td>journal-sequence</td><td>passed</td>", page);
+        Assert.Contains("<td>model-outcomes</td><td>FAILED</td><td>3 problem(s): xgb: t1 recorded but no symbol closed it", page);
     }
 
     /// <summary>The page's DOM after its script ran, as headless Chromium dumps it.</summary>
