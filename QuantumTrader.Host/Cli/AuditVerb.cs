@@ -183,12 +183,13 @@ public static class AuditVerb
         head.AddRow("features", Markup.Escape(string.Join(", ", x.Features.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Name} {f.Value:0.####}")))));
         console.Write(head);
 
-        var votes = new Table().Title("votes and the versions serving").AddColumns("slot", "vote", "confidence", "weight", "champion then", "A/B challenger then");
+        var votes = new Table().Title("votes and the versions serving").AddColumns("slot", "vote", "confidence", "weight", "voted by", "champion then", "A/B challenger then");
         foreach (var v in t.Decision.Ensemble.Votes)
         {
             var s = x.Served.FirstOrDefault(s => s.Slot == v.ModelId);
             votes.AddRow(v.ModelId, v.Action.ToString(), v.Confidence.ToString("0.###", CultureInfo.InvariantCulture), v.Weight.ToString("0.###", CultureInfo.InvariantCulture),
-                Markup.Escape(s?.Champion ?? "-"), Markup.Escape(s?.Challenger is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c} ({s.ChallengerShare:P0} of decisions)") : "-"));
+                Markup.Escape(s?.Voted ?? "-"), Markup.Escape(s?.Champion ?? "-"),
+                Markup.Escape(s?.Challenger is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c} ({s.ChallengerShare:P0} of decisions)") : "-"));
         }
         console.Write(votes);
 

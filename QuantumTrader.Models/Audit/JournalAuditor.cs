@@ -20,8 +20,11 @@ public sealed record AuditCheck(string Name, CheckOutcome Outcome, string Detail
 
 public sealed record AuditKindCount(AuditArea Area, string Kind, int Count, DateTimeOffset First, DateTimeOffset Last);
 
-/// <summary>What served a slot when a trade's entry was decided: the champion, and an A/B challenger with its share of decisions.</summary>
-public sealed record ServedVersion(string Slot, string? Champion, string? Challenger, double? ChallengerShare);
+/// <summary>
+/// What served a slot when a trade's entry was decided: the champion, an A/B challenger with its share of decisions, and
+/// <see cref="Voted"/>, the one of them whose vote the decision record holds (the A/B split is a function of the bar).
+/// </summary>
+public sealed record ServedVersion(string Slot, string? Champion, string? Challenger, double? ChallengerShare, string? Voted);
 
 public sealed record FeatureValue(string Name, double Value);
 
@@ -82,6 +85,7 @@ public sealed class JournalAuditor
     private readonly List<(SymbolEvent Event, AuditEntry Entry)> _symbolSteps = [];
     private readonly List<(string TradeId, AuditEntry Entry)> _settlementSteps = [];
     private readonly List<IEssModeChanged> _essChanges = [];
+    private readonly List<AbTestTradeRecorded> _abTrades = [];
 
     /// <summary>Every journal row, in journal order: a persistence id's sequence numbers must run 1, 2, 3... without a gap.</summary>
     public void Row(string persistenceId, long sequenceNr)
@@ -162,6 +166,9 @@ public sealed class JournalAuditor
             case EssTradesSettled s:
                 foreach (var t in s.Trades)
                     if (!_essSeen.Add(t.TradeId)) _essTwice.Add(t.TradeId);
+                break;
+            case AbTestTradeRecorded a:
+                _abTrades.Add(a);
                 break;
             case ModelDriftDetected d:
                 Add(d.Time, AuditArea.Models, "drift-" + (d.Severity == DriftSeverity.Drift ? "alarm" : "warning"), source, sequenceNr, d.ModelId,
@@ -270,7 +277,9 @@ public sealed class JournalAuditor
         var served = _registry.Versions.Select(v => v.Slot).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(slot =>
         {
             var test = AbTestAt(history, slot, decidedAt);
-            return new ServedVersion(slot, ModelRegistryState.ChampionAt(history, slot, decidedAt), test?.Version, test?.Settings.Share);
+            var champion = ModelRegistryState.ChampionAt(history, slot, decidedAt);
+            var voted = test is not null && AbSplit.ToChallenger(slot, test.Version, trade.Symbol, decidedAt, test.Settings.Share) ? test.Version : champion;
+            return new ServedVersion(slot, champion, test?.Version, test?.Settings.Share, voted);
         }).ToArray();
         var mode = _essChanges.LastOrDefault(c => c.Time <= decidedAt)?.NewMode ?? EssMode.Normal;
         var regime = _symbolSteps.Select(s => s.Event).OfType<RegimeChanged>().LastOrDefault(r => r.Symbol == trade.Symbol && r.Time <= decidedAt)?.To.ToString();
@@ -324,6 +333,7 @@ public sealed class JournalAuditor
             Check("registry", _registryProblems, $"{_registry.Versions.Count} version(s), every event about a registered version", p => Some(p)),
             Artifacts(artifactProblem),
         };
+        if (_abTrades.Count > 0) checks.Add(AbArms());
         if (_policies.Count > 0)
         {
             var missing = _policies.Where(p => !checkpointExists(p.Checkpoint)).Select(p => $"v{p.Version}: {p.Checkpoint}").ToList();
@@ -403,6 +413,29 @@ public sealed class JournalAuditor
         var deleted = _registry.Versions.Count - kept.Length;
         return Check("artifacts", problems, $"{kept.Length} kept version(s) open from their artifacts; {deleted} deleted after an approved cleanup",
             p => $"{p.Count} of {kept.Length} do not open: {Some(p)}");
+    }
+
+    /// <summary>Every trade an A/B test counted is a closed trade, counted on the arm the split sent its decision to.</summary>
+    private AuditCheck AbArms()
+    {
+        var problems = new List<string>();
+        foreach (var a in _abTrades)
+        {
+            if (!_closed.TryGetValue(a.TradeId, out var trade))
+            {
+                problems.Add($"{a.Slot}/{a.Version}: {a.TradeId} counted but no symbol closed it");
+                continue;
+            }
+            var decidedAt = trade.Decision.DecidedAt;
+            var test = _registry.History.OfType<AbTestStarted>().LastOrDefault(t => t.Slot == a.Slot && t.Version == a.Version && t.Time <= decidedAt);
+            if (test is null)
+                problems.Add($"{a.Slot}/{a.Version}: {a.TradeId} counted, but no A/B test of that version had started when it was decided");
+            else if (AbSplit.ToChallenger(a.Slot, a.Version, trade.Symbol, decidedAt, test.Settings.Share) != a.ToChallenger)
+                problems.Add($"{a.Slot}/{a.Version}: {a.TradeId} counted on the {(a.ToChallenger ? "challenger" : "champion")}'s arm, but its decision went to the other");
+        }
+        var challenger = _abTrades.Count(a => a.ToChallenger);
+        return Check("ab-arms", problems, $"{_abTrades.Count} A/B trade(s) ({challenger} challenger, {_abTrades.Count - challenger} champion), each on the arm its decision was split to",
+            p => $"{p.Count} problem(s): {Some(p)}");
     }
 
     /// <summary>Passed when every closed trade is in <paramref name="seen"/>; Pending (not Failed) otherwise, as a later start completes it.</summary>

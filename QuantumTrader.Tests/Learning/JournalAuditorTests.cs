@@ -172,7 +172,12 @@ public class JournalAuditorTests
             new VersionRegistered(Version("lgbm", "l1"), decided.AddDays(-1)),
             new VersionPromoted("lgbm", "l1", null, "first version of the slot", decided.AddDays(-1)),
             new VersionRegistered(Version("lgbm", "l2"), decided.AddHours(-5)),
-            new AbTestStarted("lgbm", "l2", "l1", AbTestSettings.Seed, "approved by the gate", decided.AddHours(-5)),
+            // Shares at the edges make the split certain: every lgbm decision to its challenger, every nhits one to its champion.
+            new AbTestStarted("lgbm", "l2", "l1", AbTestSettings.Seed with { Share = 1.0 }, "approved by the gate", decided.AddHours(-5)),
+            new VersionRegistered(Version("nhits", "n1"), decided.AddDays(-1)),
+            new VersionPromoted("nhits", "n1", null, "first version of the slot", decided.AddDays(-1)),
+            new VersionRegistered(Version("nhits", "n2"), decided.AddHours(-5)),
+            new AbTestStarted("nhits", "n2", "n1", AbTestSettings.Seed with { Share = 1e-12 }, "approved by the gate", decided.AddHours(-5)),
             new VersionRegistered(Version("xgb", "x2"), decided.AddHours(1)),
             new VersionPromoted("xgb", "x2", "x1", "operator", decided.AddHours(1)),
         ];
@@ -190,11 +195,32 @@ public class JournalAuditorTests
 
         var x = auditor.Report(_ => null, _ => true).Explain(t.TradeId)!;
 
-        Assert.Equal([new ServedVersion("lgbm", "l1", "l2", 0.2), new ServedVersion("xgb", "x1", null, null)], x.Served);
+        Assert.Equal([new ServedVersion("lgbm", "l1", "l2", 1.0, "l2"), new ServedVersion("nhits", "n1", "n2", 1e-12, "n1"), new ServedVersion("xgb", "x1", null, null, "x1")],
+            x.Served);
         Assert.Equal(("CAUTIOUS", "TrendingUp"), (x.EmergencyMode, x.Regime));
         Assert.Equal(["order-placed", "fill", "fill", "trade-closed", "trade-settled"], x.Story.Select(e => e.Kind));
         Assert.Equal(t.Decision.FeatureNames, x.Features.Select(f => f.Name));
         Assert.Null(auditor.Report(_ => null, _ => true).Explain("NO-SUCH-TRADE"));
+    }
+
+    [Fact]
+    public void An_ab_trade_counted_on_the_arm_its_decision_did_not_go_to_fails()
+    {
+        var t = Trade(1);
+        var auditor = Consistent(t);
+        var at = t.Decision.DecidedAt.AddDays(-1);
+        var range = new TrainingRange(at.AddDays(-30), at);
+        auditor.Record("model-registry", 1, new VersionRegistered(new ModelVersionRecord("xgb", "x1", at, range, new Dictionary<string, double>(), "/m/x1", 1), at));
+        auditor.Record("model-registry", 2, new VersionPromoted("xgb", "x1", null, "first version of the slot", at));
+        auditor.Record("model-registry", 3, new VersionRegistered(new ModelVersionRecord("xgb", "x2", at, range, new Dictionary<string, double>(), "/m/x2", 1), at));
+        auditor.Record("model-registry", 4, new AbTestStarted("xgb", "x2", "x1", AbTestSettings.Seed with { Share = 1.0 }, "approved by the gate", at));
+        auditor.Record("model-registry", 5, new AbTestTradeRecorded("xgb", "x2", t.TradeId, ToChallenger: true, 1.0, t.ExitTime));
+        Assert.Equal(CheckOutcome.Passed, CheckOf(Report(auditor), "ab-arms").Outcome);
+
+        auditor.Record("model-registry", 6, new AbTestTradeRecorded("xgb", "x2", t.TradeId, ToChallenger: false, 1.0, t.ExitTime));
+        var check = CheckOf(Report(auditor), "ab-arms");
+        Assert.Equal(CheckOutcome.Failed, check.Outcome);
+        Assert.Contains("xgb/x2: TEST-0001 counted on the champion's arm, but its decision went to the other", check.Detail);
     }
 }
 
