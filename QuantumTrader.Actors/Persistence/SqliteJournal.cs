@@ -49,17 +49,28 @@ public static class SqliteJournal
     {
         if (settings.Persistence != PersistenceBackend.Sqlite) return;
         Directory.CreateDirectory(settings.StateDirectory);
+        using (var connection = new SqliteConnection(settings.ResolvedConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
+        CheckFormat(settings);
+    }
+
+    /// <summary>Refuses a journal of an earlier version that kept tags in a table of their own; it only reads the schema.</summary>
+    public static void CheckFormat(NodeSettings settings)
+    {
         using var connection = new SqliteConnection(settings.ResolvedConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
         command.CommandText = "SELECT count(*) FROM pragma_table_info('journal') WHERE name = 'tags'";
         var hasTags = Convert.ToInt64(command.ExecuteScalar()) > 0;
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'";
         if (Convert.ToInt64(command.ExecuteScalar()) > 0 && !hasTags)
             throw new JournalFormatException(
                 $"{settings.JournalPath} was written by an earlier version of QuantumTrader (event tags in a separate table); " +
-                "start with a new --state directory, or finish that run with the version that wrote it");
+                "start with a new --state directory, or finish or audit that run with the version that wrote it");
     }
 }

@@ -97,6 +97,7 @@ public static class AuditVerb
         var settings = Settings(stateDirectory);
         if (!File.Exists(settings.JournalPath))
             throw new UsageException($"'{stateDirectory}' holds no journal ({settings.JournalPath} does not exist); run 'qt run --state {stateDirectory}' first");
+        SqliteJournal.CheckFormat(settings);
 
         // A local actor system with the node's persistence and serializer: it reads, it never joins a cluster or writes.
         var config = ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(HoconFiles.Node(settings));

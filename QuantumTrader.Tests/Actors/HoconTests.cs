@@ -59,7 +59,7 @@ public sealed class HoconTests
     }
 
     [Fact]
-    public void A_journal_that_keeps_tags_in_a_table_of_their_own_is_refused_with_the_way_out()
+    public async Task A_journal_that_keeps_tags_in_a_table_of_their_own_is_refused_with_the_way_out()
     {
         using var dir = new TempDir();
         var settings = new NodeSettings { StateDirectory = dir.Path };
@@ -73,6 +73,7 @@ public sealed class HoconTests
         var ex = Assert.Throws<QuantumTrader.Actors.Persistence.JournalFormatException>(() => QuantumTrader.Actors.Persistence.SqliteJournal.Prepare(settings));
         Assert.Contains("start with a new --state directory", ex.Message);
         Assert.Contains(settings.JournalPath, ex.Message);
+        Assert.Equal(QuantumTrader.Host.Cli.ExitCodes.BadInput, await QuantumTrader.Host.Cli.QtCli.RunAsync(["audit", "--state", dir.Path]));
     }
 
     [Fact]
