@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Run;
@@ -48,6 +50,23 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Equal((firstLost.Time, firstLost.Kind, firstLost.Detail),
             (replaySide.GetProperty("time").GetDateTimeOffset(), replaySide.GetProperty("kind").GetString(), replaySide.GetProperty("detail").GetString()));
         Assert.Equal(symbol, replaySide.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task A_run_serving_an_imported_model_replays_with_that_model()
+    {
+        using var dir = new TempDir();
+        var state = dir.File("state");
+        const string imported = "xgb-20240301000000-bbbb0001";
+        var file = Fs1Onnx.Write(dir.Path, "team.onnx", Fs1Onnx.Stump(ModelSlots.Xgb, imported));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "import", "--slot", "xgb", "--file", file, "--state", state]));
+        Assert.Equal(0, await QtCli.RunAsync(["run", "--data", ReferenceRun.Data, "--state", state, "--models", "xgb", "--retrain-every", "0"]));
+
+        var view = await ReplayVerb.RunAsync(state, null, dir.File("replay"), new CollectingObserver([], []), CancellationToken.None);
+
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.True(view.ReplayTradesClosed > 0);
+        Assert.Equal(imported, ImportedServing.Read(ImportedServing.SlotDirectory(dir.File("replay"), ModelSlots.Xgb)));
     }
 
     [Fact]
