@@ -58,8 +58,8 @@ public sealed record RecordedRun(
     }
 
     /// <summary>
-    /// At a first start, records the settings; at a later one, returns the settings it changed (the journal then holds
-    /// decisions of both, and a replay repeats the first start's).
+    /// At a first start, records the settings; at a later one, returns the settings it changed (what it decides follows
+    /// them, and a replay repeats the first start's).
     /// </summary>
     public static IReadOnlyList<string> RecordOrCompare(RunSettings settings)
     {

@@ -84,7 +84,7 @@ public static class RunJob
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), observer.Info);
         var plan = ModelBootstrap.Prepare(data, settings, serving, observer);
         if (RecordedRun.RecordOrCompare(settings) is { Count: > 0 } changed)
-            observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: the journal holds decisions of both, and 'qt replay' repeats the first start's settings");
+            observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' repeats the first start's");
 
         var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
         var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
