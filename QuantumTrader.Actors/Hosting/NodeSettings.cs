@@ -1,3 +1,4 @@
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Actors.Persistence;
 
 namespace QuantumTrader.Actors.Hosting;
@@ -20,6 +21,9 @@ public sealed record NodeSettings
 
     /// <summary>Symbol entities snapshot their state every N processed bars (and drop older snapshots).</summary>
     public int SnapshotEvery { get; init; } = 500;
+
+    /// <summary>The alert feed's settings; null: the node runs no alert feed (a batch run).</summary>
+    public AlertSettings? Alerts { get; init; }
 
     public string JournalPath => Path.Combine(StateDirectory, "journal.db");
 

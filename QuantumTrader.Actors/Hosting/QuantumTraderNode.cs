@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using QuantumTrader.Actors.Accounts;
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Actors.Feeds;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.ModelPerformance;
@@ -22,6 +23,7 @@ public sealed class SymbolRegion;
 public sealed class ModelRegion;
 public sealed class AccountRegion;
 public sealed class TradeFeedSingleton;
+public sealed class AlertFeedActor;
 
 /// <summary>
 /// The in-process services the entities use: the served models, the cascade's rules, sizing and the risk gate;
@@ -51,6 +53,8 @@ public static class QuantumTraderNode
         };
         var extractor = new RoutingExtractor(EntityIds.ShardCount);
         if (SqliteJournal.Connections(settings) is { } connections) builder.AddSetup(connections);
+        if (settings.Alerts is { } alerts)
+            builder.WithActors((system, registry) => registry.Register<AlertFeedActor>(system.ActorOf(AlertFeed.PropsFor(alerts), EntityIds.AlertFeed)));
 
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)

@@ -15,4 +15,5 @@ public static class EntityIds
     public static string Account(string accountId) => $"account-{accountId}";
     public const string TradeFeed = "projection-trade-feed";
     public const string SizingLearner = "sizing-learner";
+    public const string AlertFeed = "alert-feed";
 }

@@ -60,6 +60,7 @@ public static partial class ProtocolTypes
 
         // Trade feed projection.
         Add<TradesDelivered>("feed.delivered.v1");
+        Add<AlertsDelivered>("alerts.delivered.v1");
         Add<TradeFeedAdvanced>("feed.advanced.v1");
         Add<GetTradeFeedStatus>("feed.get-status.v1");
         Add<TradeFeedStatus>("feed.status.v1");

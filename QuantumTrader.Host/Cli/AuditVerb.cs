@@ -119,41 +119,8 @@ public static class AuditVerb
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var auditor = new JournalAuditor();
         await journal.CurrentAllEvents(Offset.NoOffset())
-            .RunForeach(envelope => Read(auditor, envelope), system.Materializer()).WaitAsync(cancel);
+            .RunForeach(envelope => JournalAuditing.Read(auditor, envelope), system.Materializer()).WaitAsync(cancel);
         return auditor.Report(OpenProblem, checkpoint => File.Exists(Path.Combine(stateDirectory, checkpoint)));
-    }
-
-    private static void Read(JournalAuditor auditor, EventEnvelope envelope)
-    {
-        var (source, seq) = (envelope.PersistenceId, envelope.SequenceNr);
-        auditor.Row(source, seq);
-        switch (envelope.Event)
-        {
-            case SymbolEventsCommitted or SymbolEvent:
-                foreach (var e in SymbolEventsCommitted.Unpack(envelope.Event)) auditor.Symbol(source, seq, e);
-                break;
-            case TradesSettled s:
-                foreach (var t in s.Trades) auditor.Settled(source, seq, t.TradeId, t.Symbol, t.Time, t.Pnl, t.EquityAfter);
-                break;
-            case TradeSettled t:
-                auditor.Settled(source, seq, t.TradeId, t.Symbol, t.Time, t.Pnl, t.EquityAfter);
-                break;
-            case TradesDelivered d:
-                auditor.Delivered(d.TradeIds);
-                break;
-            case TradeFeedAdvanced a:
-                auditor.Delivered([a.TradeId]);
-                break;
-            case ModelOutcomesRecorded m:
-                auditor.OutcomesRecorded(m.ModelId, m.Outcomes.Select(o => o.TradeId));
-                break;
-            case ModelOutcomeRecorded m:
-                auditor.OutcomesRecorded(m.ModelId, [m.TradeId]);
-                break;
-            case IDomainEvent e:
-                auditor.Record(source, seq, e);
-                break;
-        }
     }
 
     private static string? OpenProblem(ModelVersionRecord version)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Validation;
@@ -33,7 +34,7 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
-            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(),
+            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(),
         };
     }
 
@@ -70,6 +71,50 @@ public static class CtlVerb
         });
         return command;
     }
+
+    private static Command Alerts()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var latest = new Option<int>("--latest") { DefaultValueFactory = _ => 20, Description = "How many of the latest alerts to print" };
+        var command = new Command("alerts",
+            "The node's alerts (emergency-stop changes, drift alarms, rolled-back promotions...): counts by severity, where they go, whether the webhook has them, the latest ones")
+            { node, latest, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            if (parse.GetValue(latest) < 0) throw new UsageException($"--latest must not be negative, got {parse.GetValue(latest)}");
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var view = await client.GetAsync<AlertsView>($"/api/alerts?latest={parse.GetValue(latest)}", cancel);
+            PrintAlerts(view);
+            JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void PrintAlerts(AlertsView view)
+    {
+        Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alerts: {view.Critical} critical, {view.Warning} warning, {view.Info} info"));
+        Out.WriteLine(view.Webhook is null
+            ? "no webhook: the alerts are shown by the API and the dashboard only"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"webhook {view.Webhook} ({view.MinSeverity.ToString().ToLowerInvariant()} and above): accepted through alert {view.DeliveredThrough}, {view.Pending} waiting"));
+        if (view.LastError is { } error)
+            Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{view.FailedAttempts} failed attempt(s); the last at {view.LastErrorAt:O}: {error}"));
+        if (view.Latest.Count == 0) return;
+        var table = new Table().Title($"the latest {view.Latest.Count} alerts").AddColumn(new TableColumn("#").RightAligned())
+            .AddColumns("severity", "time", "kind", "subject", "detail", "journal row", "sent");
+        foreach (var a in view.Latest)
+            table.AddRow(Int(a.Number), Severity(a.Severity), a.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), a.Kind,
+                Markup.Escape(a.Subject), Markup.Escape(a.Detail), Markup.Escape($"{a.Source} #{a.SequenceNr}"), a.Delivered ? "yes" : "");
+        Out.Write(table);
+    }
+
+    private static string Severity(AlertSeverity s) => s switch
+    {
+        AlertSeverity.Critical => "[red]critical[/]",
+        AlertSeverity.Warning => "[yellow]warning[/]",
+        _ => "info",
+    };
 
     private static Command Members() => ViewCommand<ClusterView>("members",
         "Cluster members as the node sees them: address, status, roles, reachability, leader", "/api/cluster", view =>

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Market;
 using Spectre.Console;
@@ -46,8 +48,19 @@ public static class RunVerb
             Description = "After the replay, check the data every this many seconds; when complete rows were appended to a file (or a file " +
                           "added to a data folder), resume from the journal and trade them",
         };
+        var alertWebhook = new Option<string?>("--alert-webhook")
+        {
+            Description = "POST every alert (emergency-stop changes, drift alarms, rolled-back promotions...) as JSON to this URL, in order, " +
+                          "retrying until it is accepted; the body's \"text\" and \"content\" suit Slack and Discord webhooks",
+        };
+        var alertMinSeverity = new Option<string>("--alert-min-severity")
+        {
+            Description = "The least severity the webhook is sent: info, warning or critical",
+            DefaultValueFactory = _ => "warning",
+        };
         var command = node
-            ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C") { http, follow }
+            ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C")
+                { http, follow, alertWebhook, alertMinSeverity }
             : new Command("run", "Replay market data through the node and paper-trade it");
         foreach (var option in new Option[] { data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch })
             command.Options.Add(option);
@@ -74,6 +87,8 @@ public static class RunVerb
                 MaxBatch = parse.GetValue(maxBatch),
                 OpsUrl = node ? parse.GetValue(http) : null,
                 FollowEvery = node && parse.GetValue(follow) is { } seconds ? FollowInterval(seconds) : null,
+                AlertWebhook = node && parse.GetValue(alertWebhook) is { } webhook ? Webhook(webhook) : null,
+                AlertMinSeverity = node ? Severity(parse.GetValue(alertMinSeverity)) : AlertSeverity.Warning,
             };
             settings = retrain.Apply(parse, sizing.Apply(parse, settings));
             Validate(settings);
@@ -94,6 +109,22 @@ public static class RunVerb
         });
         return command;
     }
+
+    private static Uri Webhook(string url)
+    {
+        try
+        {
+            return AlertSettings.ParseWebhook(url);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static AlertSeverity Severity(string? text) => AlertRules.TryParse(text, out var severity)
+        ? severity
+        : throw new UsageException($"--alert-min-severity must be info, warning or critical, got '{text}'");
 
     private static TimeSpan FollowInterval(double seconds) => seconds is >= 0.1 and <= 86_400 && double.IsFinite(seconds)
         ? TimeSpan.FromSeconds(seconds)

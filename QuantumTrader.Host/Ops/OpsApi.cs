@@ -136,6 +136,10 @@ public sealed class OpsApi : IAsyncDisposable
             var journal = _node.Persistence == PersistenceBackend.Sqlite ? Path.GetFullPath(_node.JournalPath) : "PostgreSQL";
             return View(AuditView.Of(journal, report, latest ?? AuditView.DefaultLatest, trade));
         });
+        _app.MapGet("/api/alerts", async (int? latest, CancellationToken cancel) =>
+            latest is < 0
+                ? Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}")
+                : View(await _registry.Get<AlertFeedActor>().Ask<AlertsView>(new GetAlerts(latest ?? 20), AskTimeout, cancel)));
         _app.MapGet("/api/performance", async (string? by, int? minTrades, CancellationToken cancel) =>
         {
             if (minTrades is < 1) return Refuse(StatusCodes.Status400BadRequest, $"minTrades must be at least 1, got {minTrades}");

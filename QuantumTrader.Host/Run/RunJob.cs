@@ -8,6 +8,7 @@ using Akka.Streams.Dsl;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Persistence;
@@ -87,7 +88,12 @@ public static class RunJob
             observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' repeats the first start's");
 
         var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
-        var node = new NodeSettings { StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery };
+        var node = new NodeSettings
+        {
+            StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery,
+            Alerts = settings.OpsUrl is null ? null
+                : new AlertSettings(settings.AlertWebhook, settings.AlertMinSeverity, $"{Environment.MachineName}:{Path.GetFullPath(settings.StateDirectory)}"),
+        };
         SqliteJournal.Prepare(node);
 
         var services = SizingRun.Services(settings, serving, rules).WithRiskGate(new KnownSymbols(data.Symbols));

@@ -1,3 +1,4 @@
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
 
@@ -40,6 +41,12 @@ public sealed record RunSettings
 
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }
+
+    /// <summary>The node's alert webhook; null: its alerts are shown by the API and the dashboard only.</summary>
+    public Uri? AlertWebhook { get; init; }
+
+    /// <summary>The least severity the webhook is sent.</summary>
+    public AlertSeverity AlertMinSeverity { get; init; } = AlertSeverity.Warning;
 
     /// <summary>
     /// The node's follow mode: after the replay it checks the data every <see cref="FollowEvery"/>, and when complete rows

@@ -14,7 +14,12 @@ public enum AuditArea { Money, Risk, Models }
 public enum CheckOutcome { Passed, Pending, Failed }
 
 /// <summary>One journaled decision that changed money, risk or the models, with why; Source and SequenceNr locate its journal row.</summary>
-public sealed record AuditEntry(DateTimeOffset Time, AuditArea Area, string Kind, string Source, long SequenceNr, string Subject, string Detail);
+public sealed record AuditEntry(DateTimeOffset Time, AuditArea Area, string Kind, string Source, long SequenceNr, string Subject, string Detail)
+{
+    /// <summary>How urgently operators are told about this decision (<see cref="AlertRules"/>); null when it is not an alert.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AlertSeverity? Severity { get; init; }
+}
 
 public sealed record AuditCheck(string Name, CheckOutcome Outcome, string Detail);
 
@@ -87,6 +92,9 @@ public sealed class JournalAuditor
     private readonly List<IEssModeChanged> _essChanges = [];
     private readonly List<AbTestTradeRecorded> _abTrades = [];
 
+    /// <summary>The decisions read so far, in journal order.</summary>
+    public IReadOnlyList<AuditEntry> Trail => _trail;
+
     /// <summary>Every journal row, in journal order: a persistence id's sequence numbers must run 1, 2, 3... without a gap.</summary>
     public void Row(string persistenceId, long sequenceNr)
     {
@@ -131,7 +139,8 @@ public sealed class JournalAuditor
                 break;
             case RegimeChanged g:
                 Add(g.Time, AuditArea.Risk, "regime-changed", source, sequenceNr, g.Symbol,
-                    Text($"{g.From} -> {g.To} (ATR {g.AtrPercent:0.###}%, realised volatility {g.RealisedVolatility:0.####}, 5-bar return {g.Return5:0.####})"));
+                    Text($"{g.From} -> {g.To} (ATR {g.AtrPercent:0.###}%, realised volatility {g.RealisedVolatility:0.####}, 5-bar return {g.Return5:0.####})"),
+                    AlertRules.Regime(g.To));
                 break;
         }
     }
@@ -200,12 +209,13 @@ public sealed class JournalAuditor
             case EmergencyTriggered t:
                 _essChanges.Add(t);
                 Add(t.Time, AuditArea.Risk, "emergency-triggered", source, sequenceNr, t.AccountId,
-                    Text($"{t.OldMode.Label()} -> {t.NewMode.Label()} at drawdown {t.Drawdown:P2}{(t.Manual ? " (operator)" : "")}: {t.Reason}"));
+                    Text($"{t.OldMode.Label()} -> {t.NewMode.Label()} at drawdown {t.Drawdown:0.00}%{(t.Manual ? " (operator)" : "")}: {t.Reason}"),
+                    AlertRules.Tightened(t.NewMode));
                 break;
             case EmergencyRecovered r:
                 _essChanges.Add(r);
                 Add(r.Time, AuditArea.Risk, "emergency-recovered", source, sequenceNr, r.AccountId,
-                    Text($"{r.OldMode.Label()} -> {r.NewMode.Label()} at drawdown {r.Drawdown:P2}{(r.Manual ? " (operator)" : "")}: {r.Reason}"));
+                    Text($"{r.OldMode.Label()} -> {r.NewMode.Label()} at drawdown {r.Drawdown:0.00}%{(r.Manual ? " (operator)" : "")}: {r.Reason}"));
                 break;
             case EssManualTrigger m:
                 Add(m.Time, AuditArea.Risk, "emergency-manual-trigger", source, sequenceNr, m.AccountId, m.Reason);
@@ -453,8 +463,9 @@ public sealed class JournalAuditor
     private static string Some(IReadOnlyList<string> items) =>
         string.Join("; ", items.Take(Shown)) + (items.Count > Shown ? $"; and {items.Count - Shown} more" : "");
 
-    private void Add(DateTimeOffset time, AuditArea area, string kind, string source, long sequenceNr, string subject, string detail) =>
-        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail));
+    private void Add(DateTimeOffset time, AuditArea area, string kind, string source, long sequenceNr, string subject, string detail,
+        AlertSeverity? severity = null) =>
+        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail) { Severity = severity ?? AlertRules.OfKind(kind) });
 
     private static string DescribeOrder(PendingOrder o) =>
         o.Purpose == OrderPurpose.Open

@@ -64,6 +64,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new TradeFeedAdvanced(42, trade.TradeId),
             GetTradeFeedStatus.Instance,
             new TradeFeedStatus(42, 1),
+            new AlertsDelivered(3, time),
             .. LearningSamples.All(trade),
             .. SizingSamples(),
             .. RiskSamples(trade),

@@ -52,11 +52,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var requested = await registry.Ask<ModelRegistryReply>(new RequestModelRetraining(ModelSlots.Xgb, "new fee tiers", T0), Timeout);
         Assert.True(requested.Succeeded, requested.Error);
 
+        // The alert feed reads the journal behind the node: the trigger (critical), the promotion, the A/B test and the retraining request (info).
+        var waited = Stopwatch.StartNew();
+        while (await _served.Node.Alerts.Ask<AlertsView>(new GetAlerts(0), Timeout) is not { Critical: 1, Info: 3 })
+        {
+            Assert.True(waited.Elapsed < Timeout, "the alert feed did not read the journal in time");
+            await Task.Delay(50);
+        }
+
         var page = await RenderedPage(_served.Api.Url);
 
         Assert.Matches("<span id=\"error\"></span>", page);
         Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);
         Assert.Contains("<td>manual trigger: exchange outage</td>", page);
+        Assert.Contains("<span class=\"sev-critical\">1</span> critical, <span class=\"sev-warning\">0</span> warning, <span>3</span> info. " +
+            "<span>No webhook: the alerts are shown here only.</span>", page);
+        Assert.Matches("<tr><td class=\"n\">1</td><td class=\"sev-critical\">critical</td><td>[^<]+</td><td>emergency-triggered</td><td>paper</td>" +
+            "<td>NORMAL -&gt; EMERGENCY at drawdown 0\\.00% \\(operator\\): manual trigger: exchange outage</td><td></td></tr>", page);
         // Model rows: id, version, weight, trades.
         Assert.Matches("<tr><td>xgb</td><td>xgb-v1</td><td class=\"n\">0.5000</td><td class=\"n\">3</td>.*<td>xgb-v3 \\(20 %\\)</td></tr>", page);
         Assert.Matches("<tr><td>lgbm</td><td>scripted-1</td><td class=\"n\">0.5000</td><td class=\"n\">0</td>", page);

@@ -19,6 +19,7 @@ public sealed class NodeServiceTests
     public async Task After_the_replay_the_node_serves_the_console_what_the_run_summary_reports()
     {
         using var dir = new TempDir();
+        using var hook = new WebhookReceiver(refuse: 1);
         var messages = new List<string>();
         var seen = new Dictionary<string, JsonElement>();
         var observer = new ServingObserver(messages, async (summary, cancel) =>
@@ -34,11 +35,12 @@ public sealed class NodeServiceTests
             seen["audit"] = await Ctl(dir, url, "audit", "--latest", "10");
             var lastTrade = seen["trades"].GetProperty("trades").EnumerateArray().Last().GetProperty("tradeId").GetString()!;
             seen["story"] = await Ctl(dir, url, "audit", "--latest", "0", "--trade", lastTrade);
+            seen["alerts"] = await AwaitAlerts(dir, url, summary.EssTransitions.Count);
         });
         var settings = new RunSettings
         {
             Data = [ReferenceRun.Data], StateDirectory = dir.File("state"), Models = ["xgb"], OpsUrl = "http://127.0.0.1:0",
-            TradesOut = dir.File("trades.csv"),
+            TradesOut = dir.File("trades.csv"), AlertWebhook = hook.Url,
         };
 
         var summary = await RunJob.ExecuteAsync(settings, observer, CancellationToken.None);
@@ -88,6 +90,37 @@ public sealed class NodeServiceTests
         var story = seen["story"].GetProperty("trade");
         Assert.Equal(ledger[^1][0], story.GetProperty("trade").GetProperty("tradeId").GetString());
         Assert.Equal(summary.Models[0].Version, story.GetProperty("served").EnumerateArray().Single().GetProperty("champion").GetString());
+
+        // Every emergency-stop change of the run is an alert; the webhook got every warning and critical one, once each and in order.
+        var alerts = seen["alerts"].GetProperty("latest").EnumerateArray().ToArray();
+        var modeChanges = alerts.Where(a => a.GetProperty("kind").GetString() is "emergency-triggered" or "emergency-recovered").ToArray();
+        Assert.NotEmpty(summary.EssTransitions);
+        Assert.Equal(summary.EssTransitions.Select(t => $"{t.From} -> {t.To}"),
+            modeChanges.Select(a => a.GetProperty("detail").GetString()![..a.GetProperty("detail").GetString()!.IndexOf(" at ", StringComparison.Ordinal)]));
+        var sent = alerts.Where(a => a.GetProperty("severity").GetString() is "Warning" or "Critical").Select(a => a.GetProperty("number").GetInt64()).ToArray();
+        Assert.Equal(sent, hook.Accepted.Select(a => a.GetProperty("number").GetInt64()));
+        Assert.Equal(summary.EssTransitions.Count(t => Tighter(t.To, t.From)),
+            hook.Accepted.Count(a => a.GetProperty("kind").GetString() == "emergency-triggered"));
+        Assert.Equal(1, hook.Refused);
+        Assert.Equal(0, seen["alerts"].GetProperty("pending").GetInt32());
+    }
+
+    private static readonly string[] StrictestFirst = ["EMERGENCY", "PROTECTIVE", "CAUTIOUS", "NORMAL"];
+
+    private static bool Tighter(string to, string from) => Array.IndexOf(StrictestFirst, to) < Array.IndexOf(StrictestFirst, from);
+
+    /// <summary>The node's alerts once its feed has read every emergency-stop change of the run and the webhook has every alert due.</summary>
+    private static async Task<JsonElement> AwaitAlerts(TempDir dir, string url, int modeChanges)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var view = await Ctl(dir, url, "alerts", "--latest", "100000");
+            var read = view.GetProperty("latest").EnumerateArray().Count(a => a.GetProperty("kind").GetString() is "emergency-triggered" or "emergency-recovered");
+            if (read == modeChanges && view.GetProperty("pending").GetInt32() == 0) return view;
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"the alert feed showed {read} of {modeChanges} mode changes: {view}");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]

@@ -124,6 +124,31 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal(("Normal", true, false), (reset.GetProperty("mode").GetString(), reset.GetProperty("tradingEnabled").GetBoolean(),
             reset.GetProperty("manualLatch").GetBoolean()));
         Assert.Equal(2, reset.GetProperty("transitions").GetArrayLength());
+
+        // Both mode changes are alerts, read from the journal: the trigger critical, the recovery info; no webhook, nothing waits.
+        var alerts = await AwaitCtl(json => json.GetProperty("info").GetInt32() == 1, "alerts");
+        Assert.Equal((1, 0, JsonValueKind.Null, 0), (alerts.GetProperty("critical").GetInt32(), alerts.GetProperty("warning").GetInt32(),
+            alerts.GetProperty("webhook").ValueKind, alerts.GetProperty("pending").GetInt32()));
+        var latest = alerts.GetProperty("latest").EnumerateArray().ToArray();
+        Assert.Equal([("emergency-triggered", "Critical"), ("emergency-recovered", "Info")],
+            latest.Select(a => (a.GetProperty("kind").GetString(), a.GetProperty("severity").GetString())));
+        Assert.Contains("(operator): ", latest[0].GetProperty("detail").GetString());
+        Assert.Equal("account-paper", latest[0].GetProperty("source").GetString());
+        Assert.Equal(ExitCodes.BadInput, (await Ctl("alerts", "--latest", "-1")).Code);
+    }
+
+    /// <summary>Runs 'qt ctl ARGS' until what it wrote satisfies <paramref name="until"/> (views the node fills from its journal in the background).</summary>
+    private async Task<JsonElement> AwaitCtl(Func<JsonElement, bool> until, params string[] args)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var (code, json) = await Ctl(args);
+            Assert.Equal(0, code);
+            if (until(json)) return json;
+            Assert.True(waited.Elapsed < Timeout, $"ctl {string.Join(' ', args)} did not show it within {Timeout}: {json}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -258,7 +283,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         var html = await page.Content.ReadAsStringAsync();
 
         var views = Regex.Matches(html, "\"(/api/[a-z]+(\\?[^\"]*)?)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
-        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10", "/api/registry", "/api/audit?latest=0"], views);
+        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10", "/api/registry", "/api/alerts?latest=10", "/api/audit?latest=0"], views);
         foreach (var view in views)
         {
             var response = await http.GetAsync(view);

@@ -1,4 +1,6 @@
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Tests.Support;
 
@@ -23,10 +25,12 @@ public sealed class ServedNode : IAsyncDisposable
     public NodeFixture Node { get; }
     public OpsApi Api { get; private set; }
 
-    public static async Task<ServedNode> StartAsync()
+    /// <summary>The node runs its alert feed as 'qt node' does: without a webhook unless <paramref name="alerts"/> names one.</summary>
+    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null)
     {
         var dir = new TempDir();
-        var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir);
+        var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir,
+            alerts: alerts ?? new AlertSettings(null, AlertSeverity.Warning, "test-node"));
         return new ServedNode(dir, node, await StartApi(node));
     }
 

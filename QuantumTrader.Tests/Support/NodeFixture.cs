@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Host.Run;
@@ -24,8 +25,9 @@ public sealed class NodeFixture : IAsyncDisposable
 
     /// <param name="services">Adjusts the node's services at every start (for example to put the risk gate in).</param>
     /// <param name="config">HOCON put in front of the node's configuration at the first start; <see cref="Config"/> changes it for later ones.</param>
+    /// <param name="alerts">Runs the node's alert feed with these settings.</param>
     public NodeFixture(IEnumerable<IPredictor> predictors, int snapshotEvery = 500, TempDir? dir = null, Func<NodeServices, NodeServices>? services = null,
-        string config = "")
+        string config = "", AlertSettings? alerts = null)
     {
         Config = config;
         _ownsDir = dir is null;
@@ -33,7 +35,7 @@ public sealed class NodeFixture : IAsyncDisposable
         _dir = dir ?? new TempDir();
         Serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
         foreach (var p in predictors) Serving.Serve(p);
-        Settings = new NodeSettings { StateDirectory = _dir.Path, SnapshotEvery = snapshotEvery };
+        Settings = new NodeSettings { StateDirectory = _dir.Path, SnapshotEvery = snapshotEvery, Alerts = alerts };
         SqliteJournal.Prepare(Settings);
         _host = Start();
     }
@@ -52,6 +54,7 @@ public sealed class NodeFixture : IAsyncDisposable
     public IActorRef Models => Registry.Get<ModelRegion>();
     public IActorRef Accounts => Registry.Get<AccountRegion>();
     public IActorRef Feed => Registry.Get<TradeFeedSingleton>();
+    public IActorRef Alerts => Registry.Get<AlertFeedActor>();
 
     /// <summary>Graceful: sharding hands entities off, and they snapshot before stopping.</summary>
     public async Task Restart()

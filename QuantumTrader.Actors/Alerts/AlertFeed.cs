@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Audit;
+
+namespace QuantumTrader.Actors.Alerts;
+
+/// <summary>Where a node's alerts go: a webhook (null: the API and dashboard only) and the least severity it is sent.</summary>
+public sealed record AlertSettings(Uri? Webhook, AlertSeverity MinSeverity, string Node)
+{
+    /// <summary>An absolute http or https URL, or a message naming what is wrong with it.</summary>
+    public static Uri ParseWebhook(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ArgumentException($"--alert-webhook '{url}' is not an http or https URL");
+}
+
+/// <summary>
+/// Reads the whole journal in journal order through the auditor's rules (<see cref="JournalAuditing"/>), live, and turns
+/// every decision <see cref="AlertRules"/> marks into a numbered alert. With a webhook it POSTs the alerts that reach the
+/// least severity one at a time, in order, and journals the number of each the webhook accepted: a webhook that is down
+/// gets them later, retried with a growing pause, and a restarted node sends none twice, since the numbers come from the
+/// journal and are the same at every start.
+/// </summary>
+public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
+{
+    private sealed record Found(IReadOnlyList<Alert> Alerts);
+    private sealed record StreamStarted;
+    private sealed record StreamAck;
+    private sealed record StreamEnded(Exception? Cause);
+    private sealed record Restart;
+    private sealed record Retry;
+    private sealed record Posted(long Number);
+    private sealed record PostFailed(long Number, string Reason);
+
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(60);
+
+    private readonly AlertSettings _settings;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<Alert> _alerts = [];
+    private long _deliveredThrough;
+    private long _posting;
+    private int _failedAttempts;
+    private string? _lastError;
+    private DateTimeOffset? _lastErrorAt;
+    private TimeSpan _pause = FirstPause;
+    private UniqueKillSwitch? _killSwitch;
+
+    public AlertFeed(AlertSettings settings)
+    {
+        _settings = settings;
+        Recover<AlertsDelivered>(e => _deliveredThrough = Math.Max(_deliveredThrough, e.Through));
+        Command<StreamStarted>(_ => Sender.Tell(new StreamAck()));
+        Command<Found>(f =>
+        {
+            // A stream started again reads from the first row: keep only the alerts past those already held.
+            var held = _alerts.Count == 0 ? 0 : _alerts[^1].Number;
+            _alerts.AddRange(f.Alerts.Where(a => a.Number > held));
+            Sender.Tell(new StreamAck());
+            Post();
+        });
+        Command<StreamEnded>(e =>
+        {
+            _log.Warning("alert feed stopped reading the journal after alert {0}: {1}; reading again", _alerts.Count, e.Cause?.Message ?? "completed");
+            Timers.StartSingleTimer(nameof(Restart), new Restart(), FirstPause);
+        });
+        Command<Restart>(_ => StartStream());
+        Command<Posted>(p => Persist(new AlertsDelivered(p.Number, DateTimeOffset.UtcNow), e =>
+        {
+            _deliveredThrough = e.Through;
+            _posting = 0;
+            _pause = FirstPause;
+            Post();
+        }));
+        Command<PostFailed>(f =>
+        {
+            _posting = 0;
+            _failedAttempts++;
+            _lastError = $"alert {f.Number}: {f.Reason}";
+            _lastErrorAt = DateTimeOffset.UtcNow;
+            _log.Warning("webhook {0} refused {1}; trying again in {2:0} s", _settings.Webhook, _lastError, _pause.TotalSeconds);
+            Timers.StartSingleTimer(nameof(Retry), new Retry(), _pause);
+            _pause = TimeSpan.FromTicks(Math.Min(LongestPause.Ticks, _pause.Ticks * 2));
+        });
+        Command<Retry>(_ => Post());
+        Command<GetAlerts>(g => Sender.Tell(View(g.Latest)));
+    }
+
+    public override string PersistenceId => EntityIds.AlertFeed;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(AlertSettings settings) => Props.Create(() => new AlertFeed(settings));
+
+    protected override void OnReplaySuccess() => StartStream();
+
+    protected override void PostStop()
+    {
+        _killSwitch?.Shutdown();
+        _http.Dispose();
+        base.PostStop();
+    }
+
+    /// <summary>From the first row: the auditor needs every event before an alert to word it, and the numbers count from the first alert.</summary>
+    private void StartStream()
+    {
+        _killSwitch?.Shutdown();
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var auditor = new JournalAuditor();
+        long number = 0;
+        _killSwitch = journal.AllEvents(Offset.NoOffset())
+            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
+            .Select(envelope =>
+            {
+                var before = auditor.Trail.Count;
+                JournalAuditing.Read(auditor, envelope);
+                var found = new List<Alert>();
+                for (var i = before; i < auditor.Trail.Count; i++)
+                    if (auditor.Trail[i].Severity is { } severity) found.Add(new Alert(++number, severity, auditor.Trail[i]));
+                return new Found(found);
+            })
+            .Where(f => f.Alerts.Count > 0)
+            .ToMaterialized(Sink.ActorRefWithAck<Found>(Self, new StreamStarted(), new StreamAck(), new StreamEnded(null), ex => new StreamEnded(ex)), Keep.Left)
+            .Run(Context.Materializer());
+    }
+
+    private bool Due(Alert a) => a.Number > _deliveredThrough && a.Severity.Reaches(_settings.MinSeverity);
+
+    /// <summary>Sends the next alert that is due, unless one is on its way or waiting for a retry.</summary>
+    private void Post()
+    {
+        if (_settings.Webhook is not { } webhook || _posting != 0 || Timers.IsTimerActive(nameof(Retry))) return;
+        var next = _alerts.FirstOrDefault(Due);
+        if (next is null) return;
+        _posting = next.Number;
+        PostAsync(webhook, next).PipeTo(Self);
+    }
+
+    private async Task<object> PostAsync(Uri webhook, Alert alert)
+    {
+        try
+        {
+            // A body of known length: some webhook receivers refuse chunked requests.
+            using var body = new StringContent(JsonSerializer.Serialize(Payload(alert), JsonOptions), Encoding.UTF8, "application/json");
+            using var response = await _http.PostAsync(webhook, body);
+            return response.IsSuccessStatusCode
+                ? new Posted(alert.Number)
+                : new PostFailed(alert.Number, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+        catch (Exception ex)
+        {
+            return new PostFailed(alert.Number, ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The message as "text" (what Slack shows) and "content" (Discord), and the alert's fields for scripts.</summary>
+    private object Payload(Alert a) => new
+    {
+        text = a.Text,
+        content = a.Text,
+        number = a.Number,
+        severity = a.Severity.ToString().ToLowerInvariant(),
+        time = a.Entry.Time,
+        area = a.Entry.Area.ToString().ToLowerInvariant(),
+        kind = a.Entry.Kind,
+        subject = a.Entry.Subject,
+        detail = a.Entry.Detail,
+        persistenceId = a.Entry.Source,
+        sequenceNr = a.Entry.SequenceNr,
+        node = _settings.Node,
+    };
+
+    private AlertsView View(int latest) =>
+        new(_settings.Webhook?.ToString(), _settings.MinSeverity,
+            _alerts.Count(a => a.Severity == AlertSeverity.Critical), _alerts.Count(a => a.Severity == AlertSeverity.Warning),
+            _alerts.Count(a => a.Severity == AlertSeverity.Info), _deliveredThrough,
+            _settings.Webhook is null ? 0 : _alerts.Count(Due), _failedAttempts, _lastError, _lastErrorAt,
+            _alerts.TakeLast(Math.Max(0, latest)).Select(a => new AlertView(a.Number, a.Severity, a.Entry.Time, a.Entry.Area, a.Entry.Kind,
+                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, _settings.Webhook is not null && a.Number <= _deliveredThrough && a.Severity.Reaches(_settings.MinSeverity))).ToArray());
+}
