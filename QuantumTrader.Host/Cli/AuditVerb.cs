@@ -155,7 +155,7 @@ public static class AuditVerb
         foreach (var v in t.Decision.Ensemble.Votes)
         {
             var s = x.Served.FirstOrDefault(s => s.Slot == v.ModelId);
-            votes.AddRow(v.ModelId, v.Action.ToString(), v.Confidence.ToString("0.###", CultureInfo.InvariantCulture), v.Weight.ToString("0.###", CultureInfo.InvariantCulture),
+            votes.AddRow(v.ModelId, Markup.Escape(v.Fallback is null ? v.Action.ToString() : $"HOLD (fallback: {v.Fallback})"), v.Confidence.ToString("0.###", CultureInfo.InvariantCulture), v.Weight.ToString("0.###", CultureInfo.InvariantCulture),
                 Markup.Escape(s?.Voted ?? "-"), Markup.Escape(s?.Champion ?? "-"),
                 Markup.Escape(s?.Challenger is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c} ({s.ChallengerShare:P0} of decisions)") : "-"));
         }

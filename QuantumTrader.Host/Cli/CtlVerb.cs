@@ -243,7 +243,8 @@ public static class CtlVerb
             foreach (var t in view.Trades)
             {
                 var d = t.Decision;
-                var votes = string.Join(", ", d.Ensemble.Votes.Select(v => $"{v.ModelId} {v.Action.ToString().ToUpperInvariant()} {Num(v.Confidence)} ({Num(v.Weight)})"));
+                var votes = string.Join(", ", d.Ensemble.Votes.Select(v => $"{v.ModelId} {v.Action.ToString().ToUpperInvariant()} {Num(v.Confidence)} ({Num(v.Weight)})" +
+                    (v.Fallback is null ? "" : $" fallback: {v.Fallback}")));
                 table.AddRow(t.ExitTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), t.Symbol, t.Side.ToString().ToLowerInvariant(),
                     $"{Num(t.EntryPrice)} -> {Num(t.ExitPrice)}", Num(t.Pnl), Num(t.RMultiple), Markup.Escape(t.ExitReason),
                     Markup.Escape($"{d.Ensemble.Action.ToString().ToUpperInvariant()} {Num(d.Ensemble.Confidence)}, agreement {Num(d.Ensemble.Agreement)}"),

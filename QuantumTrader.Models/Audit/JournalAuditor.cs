@@ -474,7 +474,7 @@ public sealed class JournalAuditor
 
     private static string Verdict(TradeDecisionRecord d) =>
         Text($"ensemble {d.Ensemble.Action} at confidence {d.Ensemble.Confidence:0.###} ({d.Ensemble.Reason}; ") +
-        string.Join(", ", d.Ensemble.Votes.Select(v => Text($"{v.ModelId} {v.Action} {v.Confidence:0.##} x{v.Weight:0.##}"))) +
+        string.Join(", ", d.Ensemble.Votes.Select(v => Text($"{v.ModelId} {v.Action} {v.Confidence:0.##} x{v.Weight:0.##}") + (v.Fallback is null ? "" : $" (fallback: {v.Fallback})"))) +
         $"), filter {d.Filter.Verdict}";
 
     private static string Weights(IReadOnlyDictionary<string, double> w) =>

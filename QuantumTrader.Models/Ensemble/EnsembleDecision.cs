@@ -1,7 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace QuantumTrader.Models.Ensemble;
 
 /// <summary>One counted model's vote with its weight renormalised over the models present.</summary>
-public sealed record ModelVote(string ModelId, TradeAction Action, double Confidence, double Weight);
+public sealed record ModelVote(string ModelId, TradeAction Action, double Confidence, double Weight)
+{
+    /// <summary>Why the vote is the fallback HOLD of a model that failed (<see cref="Prediction.Fallback"/>); null for a model's own answer.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Fallback { get; init; }
+}
 
 /// <summary>
 /// The ensemble's verdict. Agreement is the share of counted models (by count) voting the chosen action;

@@ -137,18 +137,18 @@ public sealed class EnsembleServing
                 Interlocked.Increment(ref slot.Timeouts);
                 slot.LastError = $"took {elapsed.TotalMilliseconds:F1} ms, budget {Timeout.TotalMilliseconds:F0} ms";
                 _log($"model {id} timed out on {input.Symbol} at {input.Features.Time:O}: {slot.LastError}; voting HOLD");
-                return new Prediction(id, TradeAction.Hold, 0);
+                return Prediction.FallbackHold(id, $"timed out: {slot.LastError}");
             }
             if (!double.IsFinite(prediction.Confidence) || prediction.Confidence is < 0 or > 1)
                 throw new InvalidOperationException($"confidence {prediction.Confidence} outside [0, 1]");
-            return prediction with { ModelId = id };
+            return prediction with { ModelId = id, Fallback = null };
         }
         catch (Exception ex)
         {
             Interlocked.Increment(ref slot.Failures);
             slot.LastError = ex.Message;
             _log($"model {id} failed on {input.Symbol} at {input.Features.Time:O}: {ex.Message}; voting HOLD");
-            return new Prediction(id, TradeAction.Hold, 0);
+            return Prediction.FallbackHold(id, $"failed: {ex.Message}");
         }
     }
 
@@ -179,9 +179,9 @@ public sealed class EnsembleServing
             Interlocked.Add(ref slot.Timeouts, inputs.Count);
             slot.LastError = $"a batch of {inputs.Count} took {elapsed.TotalMilliseconds:F1} ms, budget {Timeout.TotalMilliseconds:F0} ms";
             _log($"model {id} timed out: {slot.LastError}; voting HOLD for {string.Join(", ", inputs.Select(i => i.Symbol))}");
-            return inputs.Select(_ => new Prediction(id, TradeAction.Hold, 0)).ToArray();
+            return inputs.Select(_ => Prediction.FallbackHold(id, $"timed out: {slot.LastError}")).ToArray();
         }
-        return predictions.Select(p => p with { ModelId = id }).ToArray();
+        return predictions.Select(p => p with { ModelId = id, Fallback = null }).ToArray();
     }
 
     private static int IndexOfSlot(string modelId)

@@ -47,7 +47,7 @@ public sealed class EnsembleVoter(EnsembleVoterOptions? options = null)
             return new EnsembleDecision(TradeAction.Hold, 0, 0, 0, 0, [], EnsembleReasons.NoModels);
 
         var total = counted.Sum(p => weights.WeightOf(p.ModelId));
-        var votes = counted.Select(p => new ModelVote(p.ModelId, p.Action, p.Confidence, weights.WeightOf(p.ModelId) / total)).ToArray();
+        var votes = counted.Select(p => new ModelVote(p.ModelId, p.Action, p.Confidence, weights.WeightOf(p.ModelId) / total) { Fallback = p.Fallback }).ToArray();
 
         var buyVote = votes.Where(v => v.Action == TradeAction.Buy).Sum(v => v.Weight);
         var sellVote = votes.Where(v => v.Action == TradeAction.Sell).Sum(v => v.Weight);

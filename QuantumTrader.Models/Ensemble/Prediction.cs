@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using QuantumTrader.Models.Features;
 
 namespace QuantumTrader.Models.Ensemble;
@@ -5,7 +6,14 @@ namespace QuantumTrader.Models.Ensemble;
 public enum TradeAction { Hold, Buy, Sell }
 
 /// <summary>One model's vote: an action with a confidence in [0, 1].</summary>
-public sealed record Prediction(string ModelId, TradeAction Action, double Confidence);
+public sealed record Prediction(string ModelId, TradeAction Action, double Confidence)
+{
+    /// <summary>Why this is seed 001's fallback HOLD instead of the model's answer (it threw or overran its budget); null when the model answered.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Fallback { get; init; }
+
+    public static Prediction FallbackHold(string modelId, string reason) => new(modelId, TradeAction.Hold, 0) { Fallback = reason };
+}
 
 /// <summary>What a predictor sees for one decision: the current feature row and the recent closes (oldest first, current bar last).</summary>
 public sealed record ModelInput(string Symbol, FeatureVector Features, IReadOnlyList<double> RecentCloses);

@@ -167,6 +167,29 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_fallback_vote_keeps_its_reason_in_the_journal_and_an_answered_vote_writes_no_fallback()
+    {
+        var closed = SymbolTimeline.Run().Events.OfType<TradeClosed>().First();
+        var votes = closed.Trade.Decision.Ensemble.Votes;
+        var failed = closed with
+        {
+            Trade = closed.Trade with
+            {
+                Decision = closed.Trade.Decision with
+                {
+                    Ensemble = closed.Trade.Decision.Ensemble with { Votes = [votes[0] with { Fallback = "timed out: took 2100.0 ms, budget 2000 ms" }, .. votes.Skip(1)] },
+                },
+            },
+        };
+        var serializer = Sys.Serialization.FindSerializerFor(failed);
+        var back = (TradeClosed)Sys.Serialization.Deserialize(serializer.ToBinary(failed), serializer.Identifier, Serialization.ManifestFor(serializer, failed));
+
+        Assert.Equal("timed out: took 2100.0 ms, budget 2000 ms", back.Trade.Decision.Ensemble.Votes[0].Fallback);
+        Assert.All(back.Trade.Decision.Ensemble.Votes.Skip(1), v => Assert.Null(v.Fallback));
+        Assert.DoesNotContain("fallback", ProtocolSerializer.ToJson(closed), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_refused_with_its_name()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(TradeClosed));

@@ -32,6 +32,19 @@ public class EnsembleVoterTests
     }
 
     [Fact]
+    public void A_failed_models_fallback_hold_counts_as_hold_and_its_vote_says_why()
+    {
+        // Seed 001: a model that fails holds. Its weight still counts: 0.25 + 0.25 + 0.20 of 1.0 buy = 0.70 >= 0.6.
+        var d = Voter.Vote([P("xgb", Buy, 0.6), P("lgbm", Buy, 0.7), Prediction.FallbackHold("nhits", "failed: session lost"), P("patchtst", Buy, 0.5)],
+            EnsembleWeights.Default, atrPercent: 1.0);
+
+        Assert.Equal(Buy, d.Action);
+        Assert.Equal(0.70, d.BuyVote, 12);
+        Assert.Equal([null, null, "failed: session lost", null], d.Votes.Select(v => v.Fallback));
+        Assert.Equal((Hold, 0.0, 0.30), (d.Votes[2].Action, d.Votes[2].Confidence, d.Votes[2].Weight));
+    }
+
+    [Fact]
     public void Three_of_four_multiplies_by_1_1_and_averages_only_the_backers()
     {
         // buy = 0.25+0.25+0.30 = 0.8; confidence (0.15+0.175+0.24)/0.8 = 0.70625; x1.1 = 0.776875

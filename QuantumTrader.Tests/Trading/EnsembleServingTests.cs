@@ -57,8 +57,8 @@ public sealed class EnsembleServingTests
 
         var votes = serving.PredictAll(Input);
 
-        Assert.Equal(new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0), votes[0]);
-        Assert.Equal(TradeAction.Buy, votes[1].Action);
+        Assert.Equal(Prediction.FallbackHold(ModelSlots.Xgb, "failed: session lost"), votes[0]);
+        Assert.Equal((TradeAction.Buy, null), (votes[1].Action, votes[1].Fallback));
         var health = serving.Health().Single(h => h.ModelId == ModelSlots.Xgb);
         Assert.Equal(1, health.Failures);
         Assert.Equal("session lost", health.LastError);
@@ -89,7 +89,9 @@ public sealed class EnsembleServingTests
             Thread.Sleep(60);
             return new Prediction(ModelSlots.Xgb, TradeAction.Sell, 0.9);
         }));
-        Assert.Equal(TradeAction.Hold, serving.PredictAll(Input)[0].Action);
+        var vote = serving.PredictAll(Input)[0];
+        Assert.Equal(TradeAction.Hold, vote.Action);
+        Assert.Matches(@"^timed out: took \d+\.\d ms, budget 20 ms$", vote.Fallback);
         Assert.Equal(1, serving.Health()[0].Timeouts);
     }
 
@@ -98,7 +100,7 @@ public sealed class EnsembleServingTests
     {
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
         serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Buy, 1.7)));
-        Assert.Equal(TradeAction.Hold, serving.PredictAll(Input)[0].Action);
+        Assert.Equal(Prediction.FallbackHold(ModelSlots.Lgbm, "failed: confidence 1.7 outside [0, 1]"), serving.PredictAll(Input)[0]);
         Assert.Equal(1, serving.Health()[0].Failures);
     }
 
@@ -134,6 +136,7 @@ public sealed class EnsembleServingTests
 
         Assert.Equal([TradeAction.Buy, TradeAction.Hold, TradeAction.Buy], batch.Select(p => p[0].Action));
         Assert.Equal(0, batch[1][0].Confidence);
+        Assert.Equal([null, "failed: feature 'rsi_14' is NaN", null], batch.Select(p => p[0].Fallback));
         var health = serving.Health()[0];
         Assert.Equal(1, health.Failures);
         Assert.Equal(3, health.Calls);
@@ -151,7 +154,8 @@ public sealed class EnsembleServingTests
             return new Prediction(ModelSlots.Xgb, TradeAction.Sell, 0.9);
         }));
         var batch = serving.PredictAll([InputOf("A"), InputOf("B")]);
-        Assert.All(batch, p => Assert.Equal(new Prediction(ModelSlots.Xgb, TradeAction.Hold, 0), p[0]));
+        Assert.All(batch, p => Assert.Equal((TradeAction.Hold, 0.0), (p[0].Action, p[0].Confidence)));
+        Assert.All(batch, p => Assert.Matches(@"^timed out: a batch of 2 took \d+\.\d ms, budget 20 ms$", p[0].Fallback));
         Assert.Equal(2, serving.Health()[0].Timeouts);
     }
 
