@@ -10,12 +10,16 @@ using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Ensemble;
 
 namespace QuantumTrader.Actors.Alerts;
 
 /// <summary>Where a node's alerts go: a webhook (null: the API and dashboard only) and the least severity it is sent.</summary>
 public sealed record AlertSettings(Uri? Webhook, AlertSeverity MinSeverity, string Node)
 {
+    /// <summary>How often the feed looks at the served models' failure counts.</summary>
+    public TimeSpan LookEvery { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>An absolute http or https URL, or a message naming what is wrong with it.</summary>
     public static Uri ParseWebhook(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
@@ -28,7 +32,9 @@ public sealed record AlertSettings(Uri? Webhook, AlertSeverity MinSeverity, stri
 /// every decision <see cref="AlertRules"/> marks into a numbered alert. With a webhook it POSTs the alerts that reach the
 /// least severity one at a time, in order, and journals the number of each the webhook accepted: a webhook that is down
 /// gets them later, retried with a growing pause, and a restarted node sends none twice, since the numbers come from the
-/// journal and are the same at every start.
+/// journal and are the same at every start. It also looks at the served models every <see cref="AlertSettings.LookEvery"/>
+/// and journals <see cref="ServingFailuresObserved"/> when a slot failed or overran its budget since the last look, so a
+/// failing model reaches operators the same way.
 /// </summary>
 public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
 {
@@ -40,11 +46,13 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     private sealed record Retry;
     private sealed record Posted(long Number);
     private sealed record PostFailed(long Number, string Reason);
+    private sealed record Look;
 
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(60);
 
     private readonly AlertSettings _settings;
+    private readonly EnsembleServing? _serving;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<Alert> _alerts = [];
@@ -56,9 +64,10 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     private TimeSpan _pause = FirstPause;
     private UniqueKillSwitch? _killSwitch;
 
-    public AlertFeed(AlertSettings settings)
+    public AlertFeed(AlertSettings settings, EnsembleServing? serving)
     {
         _settings = settings;
+        _serving = serving;
         Recover<AlertsDelivered>(e => _deliveredThrough = Math.Max(_deliveredThrough, e.Through));
         Command<StreamStarted>(_ => Sender.Tell(new StreamAck()));
         Command<Found>(f =>
@@ -94,21 +103,26 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
         });
         Command<Retry>(_ => Post());
         Command<GetAlerts>(g => Sender.Tell(View(g.Latest)));
+        Command<Look>(_ => LookAtServing());
     }
 
     public override string PersistenceId => EntityIds.AlertFeed;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(AlertSettings settings) => Props.Create(() => new AlertFeed(settings));
+    public static Props PropsFor(AlertSettings settings, EnsembleServing? serving = null) => Props.Create(() => new AlertFeed(settings, serving));
 
-    protected override void OnReplaySuccess() => StartStream();
-
-    protected override void PostStop()
+    protected override void OnReplaySuccess()
     {
-        _killSwitch?.Shutdown();
-        _http.Dispose();
-        base.PostStop();
+        StartStream();
+        if (_serving is not null) Timers.StartPeriodicTimer(nameof(Look), new Look(), _settings.LookEvery);
+    }
+
+    /// <summary>Journals each slot's failures since the last look, as serving counts them; a failure is taken once, even by a restarted feed.</summary>
+    private void LookAtServing()
+    {
+        var observed = _serving!.TakeFailures(DateTimeOffset.UtcNow);
+        if (observed.Count > 0) PersistAll(observed, _ => { });
     }
 
     /// <summary>From the first row: the auditor needs every event before an alert to word it, and the numbers count from the first alert.</summary>

@@ -54,7 +54,7 @@ public static class QuantumTraderNode
         var extractor = new RoutingExtractor(EntityIds.ShardCount);
         if (SqliteJournal.Connections(settings) is { } connections) builder.AddSetup(connections);
         if (settings.Alerts is { } alerts)
-            builder.WithActors((system, registry) => registry.Register<AlertFeedActor>(system.ActorOf(AlertFeed.PropsFor(alerts), EntityIds.AlertFeed)));
+            builder.WithActors((system, registry) => registry.Register<AlertFeedActor>(system.ActorOf(AlertFeed.PropsFor(alerts, services.Serving), EntityIds.AlertFeed)));
 
         return builder
             .AddHocon(HoconFiles.Node(settings), HoconAddMode.Prepend)

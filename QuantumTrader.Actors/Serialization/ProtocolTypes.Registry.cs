@@ -1,4 +1,5 @@
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Serialization;
@@ -61,6 +62,7 @@ public static partial class ProtocolTypes
         // Trade feed projection.
         Add<TradesDelivered>("feed.delivered.v1");
         Add<AlertsDelivered>("alerts.delivered.v1");
+        Add<ServingFailuresObserved>("alerts.serving-failures-observed.v1");
         Add<TradeFeedAdvanced>("feed.advanced.v1");
         Add<GetTradeFeedStatus>("feed.get-status.v1");
         Add<TradeFeedStatus>("feed.status.v1");

@@ -20,15 +20,16 @@ public sealed record Alert(long Number, AlertSeverity Severity, AuditEntry Entry
 
 /// <summary>
 /// Which decisions are alerts and how urgent each is: seed 002's performance-degradation alerts (drift, a rolled-back
-/// promotion, a degraded version) and seed 003's emergency-stop notifications. Everything else in the trail (fills,
-/// refused signals, routine retraining) is not an alert; an operator's trigger or reset alerts through the mode change it
-/// causes, which names the operator.
+/// promotion, a degraded version) and "notify when model fails" (a node's serving failures), and seed 003's
+/// emergency-stop notifications. Everything else in the trail (fills, refused signals, routine retraining) is not an
+/// alert; an operator's trigger or reset alerts through the mode change it causes, which names the operator.
 /// </summary>
 public static class AlertRules
 {
     private static readonly IReadOnlyDictionary<string, AlertSeverity> ByKind = new Dictionary<string, AlertSeverity>(StringComparer.Ordinal)
     {
         ["breaker-tripped"] = AlertSeverity.Critical,
+        [ReplayComparison.ModelFailing] = AlertSeverity.Warning,
         ["drift-alarm"] = AlertSeverity.Warning,
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Learning.Ppo;
@@ -225,6 +226,10 @@ public sealed class JournalAuditor
                 break;
             case RiskLimitsChanged l:
                 Add(l.Time, AuditArea.Risk, "risk-limits-changed", source, sequenceNr, l.Mode.Label(), $"{l.Previous} -> {l.Current}: {l.Reason}");
+                break;
+            case ServingFailuresObserved f:
+                Add(f.Time, AuditArea.Models, ReplayComparison.ModelFailing, source, sequenceNr, $"{f.ModelId}/{f.Version}",
+                    $"{f.Failures} failure(s) and {f.Timeouts} timeout(s) since the last look, each vote a fallback HOLD; the last: {f.LastError}");
                 break;
             case SizingPolicyUpdated p:
                 _policies.Add(p);

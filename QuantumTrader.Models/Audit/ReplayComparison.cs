@@ -10,13 +10,16 @@ public sealed record ReplayKindRow(AuditArea Area, string Kind, int Journal, int
 /// (a symbol, the supervisor, the registry...) is compared up to its own last journaled decision, so the journal of a
 /// run that was killed, or has not finished, is compared as far as each entity got; <see cref="Horizon"/> is the latest
 /// of those. Settlements are left out: the audit checks each against its trade, and a killed run's last ones wait for
-/// the next start.
+/// the next start. So are a node's observations of its models failing.
 /// </summary>
 public sealed record ReplayComparison(
     int Compared, DateTimeOffset? Horizon, int BeyondHorizon, ReplayDifference? FirstDifference, IReadOnlyList<ReplayKindRow> Kinds,
     IReadOnlyList<AuditEntry> OperatorActions)
 {
     public const string Settlement = "trade-settled";
+
+    /// <summary>A node's observation of its serving failing (wall-clock timing decides when it looks), not a decision a replay repeats.</summary>
+    public const string ModelFailing = "model-failing";
 
     /// <summary>Decisions only an operator takes; a replay cannot repeat them, so a journal holding one may part from its replay there.</summary>
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
@@ -52,7 +55,7 @@ public sealed record ReplayComparison(
     }
 
     private static AuditEntry[] Ordered(IEnumerable<AuditEntry> entries) =>
-        entries.Where(e => e.Kind != Settlement)
+        entries.Where(e => e.Kind is not (Settlement or ModelFailing))
             .OrderBy(e => e.Time).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Subject, StringComparer.Ordinal)
             .ThenBy(e => e.Detail, StringComparer.Ordinal).ToArray();
 

@@ -7,6 +7,13 @@ namespace QuantumTrader.Models.Ensemble;
 public sealed record PredictorHealth(string ModelId, string Version, long Calls, long Failures, long Timeouts, string? LastError);
 
 /// <summary>
+/// What a node saw its serving do between two looks: the slot failed <paramref name="Failures"/> times and overran its
+/// budget <paramref name="Timeouts"/> times (each vote a fallback HOLD), the last at market time <paramref name="Time"/>
+/// with <paramref name="LastError"/>. Journaled by the node's alert feed so that a failing model is an alert like any decision.
+/// </summary>
+public sealed record ServingFailuresObserved(string ModelId, string Version, long Failures, long Timeouts, string LastError, DateTimeOffset Time) : IDomainEvent;
+
+/// <summary>
 /// The models and weights a node serves right now. Slots and weights swap atomically, so a promotion or a new weight set
 /// is used by the very next decision without a restart. A model that throws or overruns its time budget votes HOLD
 /// with confidence 0; the failure is counted and reported, never allowed to stop the cascade.
@@ -20,6 +27,9 @@ public sealed class EnsembleServing
         public long Failures;
         public long Timeouts;
         public string? LastError;
+        public DateTimeOffset? LastErrorAt;
+        public long FailuresUntaken;
+        public long TimeoutsUntaken;
     }
 
     private readonly object _swap = new();
@@ -68,6 +78,9 @@ public sealed class EnsembleServing
                 slot.Failures = Interlocked.Read(ref replaced.Failures);
                 slot.Timeouts = Interlocked.Read(ref replaced.Timeouts);
                 slot.LastError = replaced.LastError;
+                slot.LastErrorAt = replaced.LastErrorAt;
+                slot.FailuresUntaken = Interlocked.Read(ref replaced.FailuresUntaken);
+                slot.TimeoutsUntaken = Interlocked.Read(ref replaced.TimeoutsUntaken);
             }
             var next = _slots.Where(s => s.Predictor.ModelId != predictor.ModelId).Append(slot)
                 .OrderBy(s => IndexOfSlot(s.Predictor.ModelId)).ThenBy(s => s.Predictor.ModelId, StringComparer.Ordinal).ToArray();
@@ -123,6 +136,23 @@ public sealed class EnsembleServing
         _slots.Select(s => new PredictorHealth(s.Predictor.ModelId, s.Predictor.Version,
             Interlocked.Read(ref s.Calls), Interlocked.Read(ref s.Failures), Interlocked.Read(ref s.Timeouts), s.LastError)).ToArray();
 
+    /// <summary>
+    /// Each slot's failures and timeouts since the last call (the first: since serving started), at most one observation
+    /// per slot; <paramref name="now"/> dates one whose failure has no market time.
+    /// </summary>
+    public IReadOnlyList<ServingFailuresObserved> TakeFailures(DateTimeOffset now)
+    {
+        var observed = new List<ServingFailuresObserved>();
+        foreach (var s in _slots)
+        {
+            var failures = Interlocked.Exchange(ref s.FailuresUntaken, 0);
+            var timeouts = Interlocked.Exchange(ref s.TimeoutsUntaken, 0);
+            if (failures + timeouts > 0)
+                observed.Add(new ServingFailuresObserved(s.Predictor.ModelId, s.Predictor.Version, failures, timeouts, s.LastError ?? "", s.LastErrorAt ?? now));
+        }
+        return observed;
+    }
+
     private Prediction PredictGuarded(Slot slot, ModelInput input)
     {
         var id = slot.Predictor.ModelId;
@@ -135,7 +165,9 @@ public sealed class EnsembleServing
             if (elapsed > Timeout)
             {
                 Interlocked.Increment(ref slot.Timeouts);
+                Interlocked.Increment(ref slot.TimeoutsUntaken);
                 slot.LastError = $"took {elapsed.TotalMilliseconds:F1} ms, budget {Timeout.TotalMilliseconds:F0} ms";
+                slot.LastErrorAt = input.Features.Time;
                 _log($"model {id} timed out on {input.Symbol} at {input.Features.Time:O}: {slot.LastError}; voting HOLD");
                 return Prediction.FallbackHold(id, $"timed out: {slot.LastError}");
             }
@@ -146,7 +178,9 @@ public sealed class EnsembleServing
         catch (Exception ex)
         {
             Interlocked.Increment(ref slot.Failures);
+            Interlocked.Increment(ref slot.FailuresUntaken);
             slot.LastError = ex.Message;
+            slot.LastErrorAt = input.Features.Time;
             _log($"model {id} failed on {input.Symbol} at {input.Features.Time:O}: {ex.Message}; voting HOLD");
             return Prediction.FallbackHold(id, $"failed: {ex.Message}");
         }
@@ -177,7 +211,9 @@ public sealed class EnsembleServing
         if (elapsed > Timeout)
         {
             Interlocked.Add(ref slot.Timeouts, inputs.Count);
+            Interlocked.Add(ref slot.TimeoutsUntaken, inputs.Count);
             slot.LastError = $"a batch of {inputs.Count} took {elapsed.TotalMilliseconds:F1} ms, budget {Timeout.TotalMilliseconds:F0} ms";
+            slot.LastErrorAt = inputs.Max(i => i.Features.Time);
             _log($"model {id} timed out: {slot.LastError}; voting HOLD for {string.Join(", ", inputs.Select(i => i.Symbol))}");
             return inputs.Select(_ => Prediction.FallbackHold(id, $"timed out: {slot.LastError}")).ToArray();
         }

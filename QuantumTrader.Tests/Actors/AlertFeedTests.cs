@@ -1,7 +1,10 @@
+using System.Text.RegularExpressions;
 using Akka.Actor;
 using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Actors;
@@ -46,6 +49,54 @@ public sealed class AlertFeedTests
         view = await AwaitView(node, v => v.DeliveredThrough == 3);
         Assert.Equal([(1L, true), (2L, false), (3L, true)], view.Latest.Select(a => (a.Number, a.Delivered)));
         Assert.Equal(accepted.Count, hook.Accepted.Count);
+    }
+
+    [Fact]
+    public async Task A_failing_model_is_an_alert_with_its_error_and_each_failure_is_reported_once_across_a_restart()
+    {
+        using var hook = new WebhookReceiver();
+        using var dir = new TempDir();
+        var bars = SyntheticBars.Make("TEST", 120);
+        await using var node = new NodeFixture(
+            [ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), new ScriptedPredictor(ModelSlots.Nhits, _ => throw new InvalidOperationException("libtorch session lost"))],
+            dir: dir, alerts: new AlertSettings(hook.Url, AlertSeverity.Warning, "test-node") { LookEvery = TimeSpan.FromMilliseconds(200) });
+
+        async Task Decide(int from, int to)
+        {
+            for (var i = from; i < to; i++)
+                await node.Symbols.Ask<BarProcessed>(new ProcessBar("TEST", i + 1, bars[i], PortfolioView.Of(10_000), true), Timeout);
+        }
+        long Failures() => node.Serving.Health().Single(h => h.ModelId == ModelSlots.Nhits).Failures;
+        static long Reported(IEnumerable<System.Text.Json.JsonElement> alerts) =>
+            alerts.Sum(a => long.Parse(Regex.Match(a.GetProperty("detail").GetString()!, @"^(\d+) failure\(s\)").Groups[1].Value));
+
+        await Decide(0, 60);
+        var before = Failures();
+        Assert.True(before > 0);
+        var accepted = await AwaitReported(hook, before, Reported);
+        Assert.All(accepted, a => Assert.Equal(("warning", "model-failing", "nhits/scripted-1"),
+            (a.GetProperty("severity").GetString(), a.GetProperty("kind").GetString(), a.GetProperty("subject").GetString())));
+        Assert.EndsWith("each vote a fallback HOLD; the last: libtorch session lost", accepted[^1].GetProperty("detail").GetString());
+        Assert.Equal(bars[59].Time, accepted[^1].GetProperty("time").GetDateTimeOffset());
+
+        // A restarted feed counts from where serving stands: the failures after the restart are reported, the earlier ones not again.
+        await node.Restart();
+        await Decide(60, 120);
+        Assert.True(Failures() > before);
+        await AwaitReported(hook, Failures(), Reported);
+    }
+
+    private static async Task<IReadOnlyList<System.Text.Json.JsonElement>> AwaitReported(
+        WebhookReceiver hook, long failures, Func<IEnumerable<System.Text.Json.JsonElement>, long> reported)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (reported(hook.Accepted) < failures)
+        {
+            Assert.True(waited.Elapsed < Timeout, $"the webhook got {reported(hook.Accepted)} of {failures} failures within {Timeout}");
+            await Task.Delay(50);
+        }
+        Assert.Equal(failures, reported(hook.Accepted));
+        return hook.Accepted;
     }
 
     private static async Task<AlertsView> AwaitView(NodeFixture node, Func<AlertsView, bool> until)

@@ -65,6 +65,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             GetTradeFeedStatus.Instance,
             new TradeFeedStatus(42, 1),
             new AlertsDelivered(3, time),
+            new ServingFailuresObserved(ModelSlots.Nhits, "nhits-v1", 3, 1, "libtorch session lost", time),
             .. LearningSamples.All(trade),
             .. SizingSamples(),
             .. RiskSamples(trade),

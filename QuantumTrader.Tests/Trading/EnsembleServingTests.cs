@@ -66,6 +66,25 @@ public sealed class EnsembleServingTests
     }
 
     [Fact]
+    public void Failures_are_taken_once_with_the_market_time_of_the_last_and_go_on_being_counted_in_a_new_version()
+    {
+        var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ => throw new InvalidOperationException("session lost")));
+        serving.Serve(new ScriptedPredictor(ModelSlots.Lgbm, _ => new Prediction(ModelSlots.Lgbm, TradeAction.Buy, 0.9)));
+        var now = SyntheticBars.Start.AddYears(5);
+        Assert.Empty(serving.TakeFailures(now));
+
+        serving.PredictAll(Input);
+        serving.PredictAll(Input with { Features = Input.Features with { Time = Input.Features.Time.AddHours(1) } });
+
+        Assert.Equal([new ServingFailuresObserved(ModelSlots.Xgb, "scripted-1", 2, 0, "session lost", Input.Features.Time.AddHours(1))], serving.TakeFailures(now));
+        Assert.Empty(serving.TakeFailures(now));
+        serving.PredictAll(Input);
+        serving.Serve(new ScriptedPredictor(ModelSlots.Xgb, _ => new Prediction(ModelSlots.Xgb, TradeAction.Buy, 0.9), "scripted-2"));
+        Assert.Equal([new ServingFailuresObserved(ModelSlots.Xgb, "scripted-2", 1, 0, "session lost", Input.Features.Time)], serving.TakeFailures(now));
+    }
+
+    [Fact]
     public void A_slots_counts_go_on_when_a_new_version_serves_in_it()
     {
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(5), _ => { });
