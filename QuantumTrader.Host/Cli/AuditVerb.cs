@@ -92,20 +92,27 @@ public static class AuditVerb
     }
 
     /// <summary>Reads the journal of <paramref name="stateDirectory"/> in journal order and audits it; opens every kept model artifact.</summary>
-    public static async Task<AuditReport> ReadAsync(string stateDirectory, CancellationToken cancel)
+    public static Task<AuditReport> ReadAsync(string stateDirectory, CancellationToken cancel) =>
+        ReadJournalAsync(stateDirectory, system => AuditAsync(system, stateDirectory, cancel));
+
+    /// <summary>
+    /// Runs <paramref name="read"/> in a local actor system with the node's persistence and serializer over the journal of
+    /// <paramref name="stateDirectory"/>: it reads, it never joins a cluster or writes. A directory without a journal, or
+    /// with one of an earlier format, is refused.
+    /// </summary>
+    public static async Task<T> ReadJournalAsync<T>(string stateDirectory, Func<ActorSystem, Task<T>> read)
     {
         var settings = Settings(stateDirectory);
         if (!File.Exists(settings.JournalPath))
             throw new UsageException($"'{stateDirectory}' holds no journal ({settings.JournalPath} does not exist); run 'qt run --state {stateDirectory}' first");
         SqliteJournal.CheckFormat(settings);
 
-        // A local actor system with the node's persistence and serializer: it reads, it never joins a cluster or writes.
         var config = ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(HoconFiles.Node(settings));
         var setup = BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.Connections(settings)!);
-        using var system = ActorSystem.Create("audit", setup);
+        using var system = ActorSystem.Create("journal-reader", setup);
         try
         {
-            return await AuditAsync(system, stateDirectory, cancel);
+            return await read(system);
         }
         finally
         {

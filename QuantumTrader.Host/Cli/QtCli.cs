@@ -21,6 +21,7 @@ public static class QtCli
         ModelsVerb.Create(),
         AuditVerb.Create(),
         ReplayVerb.Create(),
+        ReportVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

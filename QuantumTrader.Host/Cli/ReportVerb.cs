@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Trading;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>
+/// The trading result of a state directory from its journal's closed trades: totals, each period, each symbol, each
+/// reason a trade closed. Read-only, also beside a running node.
+/// </summary>
+public static class ReportVerb
+{
+    public static Command Create()
+    {
+        var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db)" };
+        var by = new Option<ReportPeriod>("--by") { DefaultValueFactory = _ => ReportPeriod.Month, Description = "Period of the table: Day, Week (ISO) or Month, by exit time in UTC" };
+        var equity = new Option<double?>("--equity") { Description = "Starting equity (default: the one run.json recorded)" };
+        var json = new Option<string?>("--json") { Description = "Write the report as one JSON object to this file" };
+        var command = new Command("report", "The trading result from the journal's closed trades: totals, profit factor, drawdown, each period, symbol and exit reason")
+            { state, by, equity, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var dir = parse.GetValue(state)!;
+            var starting = parse.GetValue(equity) ?? RecordedRun.Read(dir)?.StartingEquity
+                ?? throw new UsageException($"'{dir}' holds no {RecordedRun.FileName} with the starting equity; give it with --equity");
+            if (!double.IsFinite(starting) || starting <= 0) throw new UsageException($"--equity must be > 0, got {starting}");
+            var trades = await AuditVerb.ReadJournalAsync(dir, system =>
+                JournalTrades.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer()));
+            var report = PnlReport.Of(trades, starting, parse.GetValue(by));
+            Print(report);
+            JsonOut.Write(parse.GetValue(json), report);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Print(PnlReport r)
+    {
+        var console = WideConsole.ForTables();
+        var totals = new Table().Title("result").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        totals.AddRow("starting / final equity", $"{Money(r.StartingEquity)} / {Money(r.FinalEquity)}");
+        totals.AddRow("net PnL (return)", $"{Money(r.NetPnl)} ({Pct(r.ReturnPercent)})");
+        totals.AddRow("closed trades, win rate", $"{r.Trades}, {Pct(r.WinRate * 100)}");
+        totals.AddRow("gross profit / gross loss", $"{Money(r.GrossProfit)} / {Money(r.GrossLoss)}");
+        totals.AddRow("profit factor", r.ProfitFactor is { } pf ? Num(pf) : "-");
+        totals.AddRow("expectancy per trade", Money(r.Expectancy));
+        totals.AddRow("average win / average loss", $"{Money(r.AverageWin)} / {Money(r.AverageLoss)}");
+        totals.AddRow("largest win / largest loss", $"{Money(r.LargestWin)} / {Money(r.LargestLoss)}");
+        totals.AddRow("longest run without a win", r.LongestLosingStreak.ToString(CultureInfo.InvariantCulture));
+        totals.AddRow("fees", Money(r.Fees));
+        totals.AddRow("max drawdown", Pct(r.MaxDrawdownPercent));
+        console.Write(totals);
+
+        var periods = new Table().Title($"by {r.By.ToString().ToLowerInvariant()} (exit time, UTC)").AddColumn("period");
+        foreach (var c in new[] { "trades", "wins", "net PnL", "fees", "equity at end", "return", "max drawdown" }) periods.AddColumn(new TableColumn(c).RightAligned());
+        foreach (var p in r.Periods)
+            periods.AddRow(p.Period, Int(p.Trades), Int(p.Wins), Money(p.NetPnl), Money(p.Fees), Money(p.EquityEnd), Pct(p.ReturnPercent), Pct(p.MaxDrawdownPercent));
+        console.Write(periods);
+
+        foreach (var (title, groups) in new[] { ("by symbol", r.BySymbol), ("by exit reason", r.ByExitReason) })
+        {
+            var table = new Table().Title(title).AddColumn("group");
+            foreach (var c in new[] { "trades", "win rate", "net PnL", "fees", "profit factor", "average R" }) table.AddColumn(new TableColumn(c).RightAligned());
+            foreach (var g in groups)
+                table.AddRow(Markup.Escape(g.Group), Int(g.Trades), Pct(g.WinRate * 100), Money(g.NetPnl), Money(g.Fees), g.ProfitFactor is { } f ? Num(f) : "-", Num(g.AverageR));
+            console.Write(table);
+        }
+    }
+
+    private static string Money(double x) => x.ToString("0.00", CultureInfo.InvariantCulture);
+    private static string Pct(double x) => x.ToString("0.00", CultureInfo.InvariantCulture) + " %";
+    private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Int(int x) => x.ToString(CultureInfo.InvariantCulture);
+}

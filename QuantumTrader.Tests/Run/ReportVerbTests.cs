@@ -1,0 +1,48 @@
+using System.Text.Json;
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Run;
+
+/// <summary>The trading report of a real run's journal says what the run's summary said, split by month, symbol and exit reason.</summary>
+[Collection(ReferenceRunCollection.Name)]
+public sealed class ReportVerbTests(ReferenceRun reference)
+{
+    [Fact]
+    public async Task The_report_of_the_reference_run_is_its_summary_split_by_month_symbol_and_exit_reason()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, await QtCli.RunAsync(["report", "--state", reference.Dir.File("state"), "--by", "Month", "--json", dir.File("report.json")]));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        var r = doc.RootElement;
+        var s = reference.Summary;
+        Assert.Equal(s.TradesClosed, r.GetProperty("trades").GetInt32());
+        Assert.Equal(s.FinalEquity, r.GetProperty("finalEquity").GetDouble(), 6);
+        Assert.Equal(s.NetPnl, r.GetProperty("netPnl").GetDouble(), 6);
+        Assert.Equal(s.WinRate, r.GetProperty("winRate").GetDouble(), 12);
+        Assert.Equal(s.MaxDrawdown, r.GetProperty("maxDrawdownPercent").GetDouble(), 9);
+
+        var periods = r.GetProperty("periods").EnumerateArray().ToArray();
+        Assert.Equal(s.TradesClosed, periods.Sum(p => p.GetProperty("trades").GetInt32()));
+        Assert.Equal(s.FinalEquity, periods[^1].GetProperty("equityEnd").GetDouble(), 6);
+        Assert.All(periods, p => Assert.Matches(@"^20\d\d-\d\d$", p.GetProperty("period").GetString()));
+        for (var i = 1; i < periods.Length; i++)
+            Assert.Equal(periods[i - 1].GetProperty("equityEnd").GetDouble(), periods[i].GetProperty("equityStart").GetDouble(), 9);
+
+        var ledger = File.ReadLines(reference.TradesCsv).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(ledger.GroupBy(l => l[1]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())),
+            r.GetProperty("bySymbol").EnumerateArray().Select(g => (g.GetProperty("group").GetString()!, g.GetProperty("trades").GetInt32())));
+        Assert.Equal(ledger.GroupBy(l => l[11]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())),
+            r.GetProperty("byExitReason").EnumerateArray().Select(g => (g.GetProperty("group").GetString()!, g.GetProperty("trades").GetInt32())));
+    }
+
+    [Fact]
+    public async Task A_directory_without_a_journal_or_a_starting_equity_is_refused()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["report", "--state", dir.File("nothing")]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["report", "--state", dir.File("nothing"), "--equity", "10000"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["report", "--state", reference.Dir.File("state"), "--equity", "0"]));
+    }
+}
