@@ -5,6 +5,7 @@ using QuantumTrader.Host.Ops;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Risk;
+using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 using Spectre.Console;
 
@@ -34,7 +35,7 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
-            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(),
+            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
         };
     }
 
@@ -86,6 +87,22 @@ public static class CtlVerb
             var view = await client.GetAsync<AlertsView>($"/api/alerts?latest={parse.GetValue(latest)}", cancel);
             PrintAlerts(view);
             JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var by = new Option<ReportPeriod>("--by") { DefaultValueFactory = _ => ReportPeriod.Month, Description = "Period of the table: Day, Week (ISO) or Month" };
+        var command = new Command("report", "The node's trading result from its journal's closed trades, as 'qt report' prints it") { node, by, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            using var client = new OpsClient(parse.GetValue(node)!);
+            var report = await client.GetAsync<PnlReport>($"/api/report?by={parse.GetValue(by)}", cancel);
+            ReportVerb.Print(report);
+            JsonOut.Write(parse.GetValue(json), report);
             return ExitCodes.Ok;
         });
         return command;

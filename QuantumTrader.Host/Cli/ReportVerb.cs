@@ -40,7 +40,7 @@ public static class ReportVerb
         return command;
     }
 
-    private static void Print(PnlReport r)
+    public static void Print(PnlReport r)
     {
         var console = WideConsole.ForTables();
         var totals = new Table().Title("result").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());

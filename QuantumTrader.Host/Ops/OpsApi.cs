@@ -136,6 +136,10 @@ public sealed class OpsApi : IAsyncDisposable
             var journal = _node.Persistence == PersistenceBackend.Sqlite ? Path.GetFullPath(_node.JournalPath) : "PostgreSQL";
             return View(AuditView.Of(journal, report, latest ?? AuditView.DefaultLatest, trade));
         });
+        _app.MapGet("/api/report", async (string? by, CancellationToken cancel) =>
+            !Enum.TryParse<ReportPeriod>(by ?? nameof(ReportPeriod.Month), ignoreCase: true, out var period) || !Enum.IsDefined(period) || int.TryParse(by, out _)
+                ? Refuse(StatusCodes.Status400BadRequest, $"by must be day, week or month, got '{by}'")
+                : View(PnlReport.Of(await LedgerAsync(cancel), _services.StartingEquity, period)));
         _app.MapGet("/api/alerts", async (int? latest, CancellationToken cancel) =>
             latest is < 0
                 ? Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}")

@@ -36,6 +36,7 @@ public sealed class NodeServiceTests
             var lastTrade = seen["trades"].GetProperty("trades").EnumerateArray().Last().GetProperty("tradeId").GetString()!;
             seen["story"] = await Ctl(dir, url, "audit", "--latest", "0", "--trade", lastTrade);
             seen["alerts"] = await AwaitAlerts(dir, url, summary.EssTransitions.Count);
+            seen["report"] = await Ctl(dir, url, "report", "--by", "Week");
         });
         var settings = new RunSettings
         {
@@ -90,6 +91,13 @@ public sealed class NodeServiceTests
         var story = seen["story"].GetProperty("trade");
         Assert.Equal(ledger[^1][0], story.GetProperty("trade").GetProperty("tradeId").GetString());
         Assert.Equal(summary.Models[0].Version, story.GetProperty("served").EnumerateArray().Single().GetProperty("champion").GetString());
+
+        // The node's trading report is the run's summary, by ISO week.
+        var report = seen["report"];
+        Assert.Equal((summary.TradesClosed, "Week"), (report.GetProperty("trades").GetInt32(), report.GetProperty("by").GetString()));
+        Assert.Equal(summary.FinalEquity, report.GetProperty("finalEquity").GetDouble(), 6);
+        Assert.Equal(summary.MaxDrawdown, report.GetProperty("maxDrawdownPercent").GetDouble(), 9);
+        Assert.All(report.GetProperty("periods").EnumerateArray(), p => Assert.Matches(@"^20\d\d-W\d\d$", p.GetProperty("period").GetString()));
 
         // Every emergency-stop change of the run is an alert; the webhook got every warning and critical one, once each and in order.
         var alerts = seen["alerts"].GetProperty("latest").EnumerateArray().ToArray();
