@@ -5,6 +5,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
 using Spectre.Console;
 
@@ -32,12 +33,36 @@ public static class ReportVerb
             if (!double.IsFinite(starting) || starting <= 0) throw new UsageException($"--equity must be > 0, got {starting}");
             var trades = await AuditVerb.ReadJournalAsync(dir, system =>
                 JournalTrades.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer()));
-            var report = PnlReport.Of(trades, starting, parse.GetValue(by));
+            var report = PnlReport.Of(trades, starting, parse.GetValue(by)) with { BuyAndHold = BuyAndHoldOf(dir, out var note) };
             Print(report);
+            if (note is not null) Console.WriteLine(note);
             JsonOut.Write(parse.GetValue(json), report);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Buy and hold over the run's own data and trading span (run.json and plan.json); empty, with the reason, when they cannot be read.</summary>
+    private static IReadOnlyList<BuyAndHold> BuyAndHoldOf(string dir, out string? note)
+    {
+        note = null;
+        var recorded = RecordedRun.Read(dir);
+        var plan = StoredPlan.Read(dir);
+        if (recorded is null || plan is null)
+        {
+            note = $"no buy-and-hold comparison: '{dir}' holds no {RecordedRun.FileName} or {StoredPlan.FileName}";
+            return [];
+        }
+        try
+        {
+            // The run reported each rejected row already; here they are only left out, as the run left them out.
+            return BuyAndHold.Of(ReplayData.Load(recorded.Data, recorded.Format, BadRowPolicy.Skip, _ => { }).Bars, plan.TradeFrom);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MarketDataException or UsageException)
+        {
+            note = $"no buy-and-hold comparison: the run's data cannot be read ({ex.Message})";
+            return [];
+        }
     }
 
     public static void Print(PnlReport r)
@@ -63,6 +88,16 @@ public static class ReportVerb
             periods.AddRow(p.Period, Int(p.Trades), Int(p.Wins), Money(p.NetPnl), Money(p.Fees), Money(p.EquityEnd), Pct(p.ReturnPercent), Pct(p.MaxDrawdownPercent));
         console.Write(periods);
 
+        if (r.BuyAndHold.Count > 0)
+        {
+            var held = new Table().Title($"buy and hold over the same span, no fees (evenly split: {Pct(r.BuyAndHoldPercent!.Value)}; the strategy: {Pct(r.ReturnPercent)})")
+                .AddColumns("symbol", "from", "to").AddColumn(new TableColumn("first close").RightAligned()).AddColumn(new TableColumn("last close").RightAligned())
+                .AddColumn(new TableColumn("return").RightAligned());
+            foreach (var b in r.BuyAndHold)
+                held.AddRow(b.Symbol, Time(b.From), Time(b.To), Num(b.FirstClose), Num(b.LastClose), Pct(b.ReturnPercent));
+            console.Write(held);
+        }
+
         foreach (var (title, groups) in new[] { ("by symbol", r.BySymbol), ("by exit reason", r.ByExitReason) })
         {
             var table = new Table().Title(title).AddColumn("group");
@@ -76,5 +111,6 @@ public static class ReportVerb
     private static string Money(double x) => x.ToString("0.00", CultureInfo.InvariantCulture);
     private static string Pct(double x) => x.ToString("0.00", CultureInfo.InvariantCulture) + " %";
     private static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     private static string Int(int x) => x.ToString(CultureInfo.InvariantCulture);
 }

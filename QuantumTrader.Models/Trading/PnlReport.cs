@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
 
 namespace QuantumTrader.Models.Trading;
 
@@ -18,6 +19,25 @@ public sealed record PeriodPnl(
 public sealed record GroupPnl(string Group, int Trades, double WinRate, double NetPnl, double Fees, double? ProfitFactor, double AverageR);
 
 /// <summary>
+/// Holding one symbol from the close of its first trading bar (the plan's cut; the bars before trained the models) to
+/// the close of its last bar, without fees: what the strategy's return competes with.
+/// </summary>
+public sealed record BuyAndHold(string Symbol, DateTimeOffset From, DateTimeOffset To, double FirstClose, double LastClose, double ReturnPercent)
+{
+    /// <summary>One row per symbol of <paramref name="tradeFrom"/> with a bar at or after its cut, in symbol order.</summary>
+    public static IReadOnlyList<BuyAndHold> Of(IEnumerable<Bar> bars, IReadOnlyDictionary<string, DateTimeOffset> tradeFrom) =>
+        bars.Where(b => tradeFrom.TryGetValue(b.Symbol, out var from) && b.Time >= from)
+            .GroupBy(b => b.Symbol, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var first = g.MinBy(b => b.Time)!;
+                var last = g.MaxBy(b => b.Time)!;
+                return new BuyAndHold(g.Key, first.Time, last.Time, first.Close, last.Close, (last.Close / first.Close - 1) * 100);
+            })
+            .ToArray();
+}
+
+/// <summary>
 /// A trading account's result from its closed trades in exit order: totals (profit factor, expectancy per trade, average
 /// win and loss, the longest run of trades that did not win, fees, the deepest drawdown of the equity path), and the
 /// same trades by period, by symbol and by why they closed. A win is a trade with PnL above 0, as in the run summary.
@@ -28,6 +48,12 @@ public sealed record PnlReport(
     double Fees, double MaxDrawdownPercent, ReportPeriod By, IReadOnlyList<PeriodPnl> Periods, IReadOnlyList<GroupPnl> BySymbol,
     IReadOnlyList<GroupPnl> ByExitReason)
 {
+    /// <summary>Each symbol held over its trading span; empty when the report was made without the data.</summary>
+    public IReadOnlyList<BuyAndHold> BuyAndHold { get; init; } = [];
+
+    /// <summary>The starting equity split evenly over the symbols and held: the average of their returns; null without them.</summary>
+    public double? BuyAndHoldPercent => BuyAndHold.Count == 0 ? null : BuyAndHold.Average(b => b.ReturnPercent);
+
     /// <summary>The report of <paramref name="trades"/> (each id once, ordered as the ledger orders them) on <paramref name="startingEquity"/>.</summary>
     public static PnlReport Of(IEnumerable<ClosedTrade> trades, double startingEquity, ReportPeriod by)
     {

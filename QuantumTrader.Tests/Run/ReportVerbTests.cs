@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Run;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Run;
@@ -29,6 +30,19 @@ public sealed class ReportVerbTests(ReferenceRun reference)
         Assert.All(periods, p => Assert.Matches(@"^20\d\d-\d\d$", p.GetProperty("period").GetString()));
         for (var i = 1; i < periods.Length; i++)
             Assert.Equal(periods[i - 1].GetProperty("equityEnd").GetDouble(), periods[i].GetProperty("equityStart").GetDouble(), 9);
+
+        // Buy and hold over each symbol's trading span, from the plan's cut to the data's last bar.
+        var plan = StoredPlan.Read(reference.Dir.File("state"))!;
+        var bars = ReplayData.Load([ReferenceRun.Data], Models.Market.DataFormat.Auto, BadRowPolicy.Skip, _ => { }).Bars;
+        var held = r.GetProperty("buyAndHold").EnumerateArray().ToArray();
+        Assert.Equal(["BTCUSDT", "ETHUSDT"], held.Select(h => h.GetProperty("symbol").GetString()));
+        foreach (var h in held)
+        {
+            var symbol = h.GetProperty("symbol").GetString()!;
+            var own = bars.Where(b => b.Symbol == symbol && b.Time >= plan.TradeFrom[symbol]).ToArray();
+            Assert.Equal((own[0].Time, own[^1].Time), (h.GetProperty("from").GetDateTimeOffset(), h.GetProperty("to").GetDateTimeOffset()));
+            Assert.Equal((own[^1].Close / own[0].Close - 1) * 100, h.GetProperty("returnPercent").GetDouble(), 9);
+        }
 
         var ledger = File.ReadLines(reference.TradesCsv).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(ledger.GroupBy(l => l[1]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())),

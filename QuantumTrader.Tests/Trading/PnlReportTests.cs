@@ -1,4 +1,5 @@
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
@@ -42,6 +43,23 @@ public class PnlReportTests
         var stops = report.ByExitReason.Single(g => g.Group == "stop_loss");
         Assert.Equal((2, 0.5, -20.0, 0.6, -0.75), (stops.Trades, stops.WinRate, stops.NetPnl, stops.ProfitFactor!.Value, stops.AverageR));
         Assert.Null(report.ByExitReason.Single(g => g.Group == "take_profit").ProfitFactor);
+    }
+
+    [Fact]
+    public void Buy_and_hold_runs_from_each_symbols_first_trading_close_to_its_last_and_splits_evenly()
+    {
+        Bar B(string symbol, int hour, double close) => new(symbol, Jan.AddHours(hour), close, close, close, close, 1);
+        Bar[] bars = [B("BTC", 0, 50), B("BTC", 1, 100), B("ETH", 1, 10), B("BTC", 2, 90), B("ETH", 2, 12), B("ETH", 3, 8), B("XRP", 3, 1)];
+        var from = new Dictionary<string, DateTimeOffset> { ["BTC"] = Jan.AddHours(1), ["ETH"] = Jan.AddHours(1) };
+
+        var held = BuyAndHold.Of(bars, from);
+
+        Assert.Equal([("BTC", 100.0, 90.0), ("ETH", 10.0, 8.0)], held.Select(h => (h.Symbol, h.FirstClose, h.LastClose)));
+        Assert.Equal((Jan.AddHours(1), Jan.AddHours(3)), (held[1].From, held[1].To));
+        Assert.Equal(-10, held[0].ReturnPercent, 9);
+        var report = PnlReport.Of([], 1_000, ReportPeriod.Month) with { BuyAndHold = held };
+        Assert.Equal(-15, report.BuyAndHoldPercent!.Value, 9);
+        Assert.Null(PnlReport.Of([], 1_000, ReportPeriod.Month).BuyAndHoldPercent);
     }
 
     [Fact]
