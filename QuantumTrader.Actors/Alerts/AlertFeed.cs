@@ -48,58 +48,54 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     private sealed record PostFailed(long Number, string Reason);
     private sealed record Look;
 
-    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(60);
-
     private readonly AlertSettings _settings;
     private readonly EnsembleServing? _serving;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly List<Alert> _alerts = [];
-    private long _deliveredThrough;
+    private readonly AlertQueue _queue;
     private long _posting;
     private int _failedAttempts;
+    private int _failedInARow;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
-    private TimeSpan _pause = FirstPause;
     private UniqueKillSwitch? _killSwitch;
 
     public AlertFeed(AlertSettings settings, EnsembleServing? serving)
     {
         _settings = settings;
         _serving = serving;
-        Recover<AlertsDelivered>(e => _deliveredThrough = Math.Max(_deliveredThrough, e.Through));
+        _queue = new AlertQueue(settings.MinSeverity);
+        Recover<AlertsDelivered>(e => _queue.Delivered(e.Through));
         Command<StreamStarted>(_ => Sender.Tell(new StreamAck()));
         Command<Found>(f =>
         {
-            // A stream started again reads from the first row: keep only the alerts past those already held.
-            var held = _alerts.Count == 0 ? 0 : _alerts[^1].Number;
-            _alerts.AddRange(f.Alerts.Where(a => a.Number > held));
+            _queue.Add(f.Alerts);
             Sender.Tell(new StreamAck());
             Post();
         });
         Command<StreamEnded>(e =>
         {
-            _log.Warning("alert feed stopped reading the journal after alert {0}: {1}; reading again", _alerts.Count, e.Cause?.Message ?? "completed");
-            Timers.StartSingleTimer(nameof(Restart), new Restart(), FirstPause);
+            _log.Warning("alert feed stopped reading the journal after alert {0}: {1}; reading again", _queue.Alerts.Count, e.Cause?.Message ?? "completed");
+            Timers.StartSingleTimer(nameof(Restart), new Restart(), TimeSpan.FromSeconds(1));
         });
         Command<Restart>(_ => StartStream());
         Command<Posted>(p => Persist(new AlertsDelivered(p.Number, DateTimeOffset.UtcNow), e =>
         {
-            _deliveredThrough = e.Through;
+            _queue.Delivered(e.Through);
             _posting = 0;
-            _pause = FirstPause;
+            _failedInARow = 0;
             Post();
         }));
         Command<PostFailed>(f =>
         {
             _posting = 0;
             _failedAttempts++;
+            _failedInARow++;
             _lastError = $"alert {f.Number}: {f.Reason}";
             _lastErrorAt = DateTimeOffset.UtcNow;
-            _log.Warning("webhook {0} refused {1}; trying again in {2:0} s", _settings.Webhook, _lastError, _pause.TotalSeconds);
-            Timers.StartSingleTimer(nameof(Retry), new Retry(), _pause);
-            _pause = TimeSpan.FromTicks(Math.Min(LongestPause.Ticks, _pause.Ticks * 2));
+            var pause = AlertQueue.PauseAfter(_failedInARow);
+            _log.Warning("webhook {0} refused {1}; trying again in {2:0} s", _settings.Webhook, _lastError, pause.TotalSeconds);
+            Timers.StartSingleTimer(nameof(Retry), new Retry(), pause);
         });
         Command<Retry>(_ => Post());
         Command<GetAlerts>(g => Sender.Tell(View(g.Latest)));
@@ -148,14 +144,11 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
             .Run(Context.Materializer());
     }
 
-    private bool Due(Alert a) => a.Number > _deliveredThrough && a.Severity.Reaches(_settings.MinSeverity);
-
     /// <summary>Sends the next alert that is due, unless one is on its way or waiting for a retry.</summary>
     private void Post()
     {
         if (_settings.Webhook is not { } webhook || _posting != 0 || Timers.IsTimerActive(nameof(Retry))) return;
-        var next = _alerts.FirstOrDefault(Due);
-        if (next is null) return;
+        if (_queue.Next is not { } next) return;
         _posting = next.Number;
         PostAsync(webhook, next).PipeTo(Self);
     }
@@ -197,10 +190,8 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     };
 
     private AlertsView View(int latest) =>
-        new(_settings.Webhook?.ToString(), _settings.MinSeverity,
-            _alerts.Count(a => a.Severity == AlertSeverity.Critical), _alerts.Count(a => a.Severity == AlertSeverity.Warning),
-            _alerts.Count(a => a.Severity == AlertSeverity.Info), _deliveredThrough,
-            _settings.Webhook is null ? 0 : _alerts.Count(Due), _failedAttempts, _lastError, _lastErrorAt,
-            _alerts.TakeLast(Math.Max(0, latest)).Select(a => new AlertView(a.Number, a.Severity, a.Entry.Time, a.Entry.Area, a.Entry.Kind,
-                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, _settings.Webhook is not null && a.Number <= _deliveredThrough && a.Severity.Reaches(_settings.MinSeverity))).ToArray());
+        new(_settings.Webhook?.ToString(), _settings.MinSeverity, _queue.Count(AlertSeverity.Critical), _queue.Count(AlertSeverity.Warning),
+            _queue.Count(AlertSeverity.Info), _queue.DeliveredThrough, _settings.Webhook is null ? 0 : _queue.Pending, _failedAttempts, _lastError, _lastErrorAt,
+            _queue.Alerts.TakeLast(Math.Max(0, latest)).Select(a => new AlertView(a.Number, a.Severity, a.Entry.Time, a.Entry.Area, a.Entry.Kind,
+                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, _settings.Webhook is not null && _queue.WasSent(a))).ToArray());
 }
