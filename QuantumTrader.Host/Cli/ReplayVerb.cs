@@ -48,7 +48,8 @@ public static class ReplayVerb
         try
         {
             CopyImportedModels(stateDirectory, target);
-            var summary = await RunJob.ExecuteAsync(recorded.Settings(target, data), observer, cancel);
+            var settings = recorded.Settings(target, data) with { EssActions = EssOperatorAction.From(journal.Trail) };
+            var summary = await RunJob.ExecuteAsync(settings, observer, cancel);
             var replay = await AuditVerb.ReadAsync(target, cancel);
             return new ReplayView(Path.GetFullPath(stateDirectory), into is null ? null : Path.GetFullPath(target), summary.TradesClosed,
                 ReplayComparison.Of(journal.Trail, replay.Trail));
@@ -93,8 +94,11 @@ public static class ReplayVerb
             kinds.AddRow(k.Area.ToString().ToLowerInvariant(), k.Kind, N(k.Journal), N(k.Replay), k.Journal == k.Replay ? "yes" : "[red]no[/]");
         console.Write(kinds);
         if (c.BeyondHorizon > 0) console.WriteLine($"the replay went on with {c.BeyondHorizon} decisions after each entity's last in the journal: the journaled run had not finished");
+        var repeated = c.Kinds.Where(k => ReplayComparison.OperatorKinds.Contains(k.Kind)).Sum(k => k.Journal) - c.OperatorActions.Count;
+        if (repeated > 0)
+            console.WriteLine($"the replay repeated {repeated} operator action(s): emergency-stop triggers and resets given after the run's last bar");
         if (c.OperatorActions.Count > 0)
-            console.WriteLine($"the journal holds {c.OperatorActions.Count} operator action(s), the first {c.OperatorActions[0].Kind} at {Time(c.OperatorActions[0].Time)}; a replay cannot repeat them");
+            console.WriteLine($"the journal holds {c.OperatorActions.Count} operator action(s) a replay cannot repeat, the first {c.OperatorActions[0].Kind} at {Time(c.OperatorActions[0].Time)}; the two may part there");
         if (c.FirstDifference is not { } d)
         {
             console.WriteLine($"replay: all {c.Compared} decisions are the journal's, in market-time order");

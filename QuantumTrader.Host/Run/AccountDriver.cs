@@ -7,6 +7,7 @@ using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Accounts;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
@@ -120,6 +121,16 @@ public sealed class AccountDriver
         var asOf = rest.Count > 0 && rest[^1].ExitTime > lastBarTime ? rest[^1].ExitTime : lastBarTime;
         await SettleAsync(asOf, rest, cancel);
         _listener.Tell(PoisonPill.Instance);
+        return _status;
+    }
+
+    /// <summary>Gives the account an operator's trigger or reset at the market time the journal says it was given.</summary>
+    public async Task<EssStatus> RepeatAsync(EssOperatorAction action, CancellationToken cancel = default)
+    {
+        IProtocolMessage command = action.Trigger
+            ? new TriggerEmergency(_accountId, action.Reason, action.Time)
+            : new ResetEmergency(_accountId, action.Reason, action.Time);
+        _status = await _accounts.Ask<EssStatus>(command, AskTimeout, cancel);
         return _status;
     }
 

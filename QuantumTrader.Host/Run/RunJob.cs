@@ -133,6 +133,8 @@ public static class RunJob
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
+            foreach (var action in settings.EssActions.Where(a => a.AccountId == services.AccountId && a.Time >= data.Bars[^1].Time))
+                ess = await account.RepeatAsync(action, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             var replayCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - replayCpu).TotalSeconds;
             replayGcPause = GC.GetTotalPauseDuration() - replayGcPause;

@@ -39,6 +39,12 @@ public sealed record RunSettings
     /// </summary>
     public RetrainSettings? Retrain { get; init; }
 
+    /// <summary>
+    /// A replay's repetition of the operator's emergency-stop triggers and resets that its journal holds: those at or after
+    /// the data's last bar are given to the account, in order, once the run has finished its bars.
+    /// </summary>
+    public IReadOnlyList<EssOperatorAction> EssActions { get; init; } = [];
+
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }
 

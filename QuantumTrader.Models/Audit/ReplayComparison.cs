@@ -10,7 +10,8 @@ public sealed record ReplayKindRow(AuditArea Area, string Kind, int Journal, int
 /// (a symbol, the supervisor, the registry...) is compared up to its own last journaled decision, so the journal of a
 /// run that was killed, or has not finished, is compared as far as each entity got; <see cref="Horizon"/> is the latest
 /// of those. Settlements are left out: the audit checks each against its trade, and a killed run's last ones wait for
-/// the next start. So are a node's observations of its models failing.
+/// the next start. So are a node's observations of its models failing. <see cref="OperatorActions"/> are the journal's
+/// operator actions the replay did not repeat.
 /// </summary>
 public sealed record ReplayComparison(
     int Compared, DateTimeOffset? Horizon, int BeyondHorizon, ReplayDifference? FirstDifference, IReadOnlyList<ReplayKindRow> Kinds,
@@ -21,7 +22,10 @@ public sealed record ReplayComparison(
     /// <summary>A node's observation of its serving failing (wall-clock timing decides when it looks), not a decision a replay repeats.</summary>
     public const string ModelFailing = "model-failing";
 
-    /// <summary>Decisions only an operator takes; a replay cannot repeat them, so a journal holding one may part from its replay there.</summary>
+    /// <summary>
+    /// Decisions only an operator takes. A replay repeats the emergency-stop triggers and resets given after the run's last
+    /// bar (<see cref="EssOperatorAction"/>); the others, and those given earlier, it cannot, and the two may part there.
+    /// </summary>
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
     {
         "emergency-manual-trigger", "emergency-manual-reset", "risk-limits-changed", "retraining-requested", "cleanup-approved",
@@ -50,8 +54,9 @@ public sealed record ReplayComparison(
             .OrderBy(k => k.Area).ThenBy(k => k.Kind, StringComparer.Ordinal)
             .Select(k => new ReplayKindRow(k.Area, k.Kind, mine.Count(e => e.Kind == k.Kind), theirs.Count(e => e.Kind == k.Kind)))
             .ToArray();
+        var repeated = theirs.Select(Key).ToHashSet();
         return new ReplayComparison(mine.Length, horizon, all.Length - theirs.Length, first, kinds,
-            mine.Where(e => OperatorKinds.Contains(e.Kind)).ToArray());
+            mine.Where(e => OperatorKinds.Contains(e.Kind) && !repeated.Contains(Key(e))).ToArray());
     }
 
     private static AuditEntry[] Ordered(IEnumerable<AuditEntry> entries) =>
@@ -61,4 +66,16 @@ public sealed record ReplayComparison(
 
     /// <summary>What must be equal: the decision, not where it was journaled.</summary>
     private static (DateTimeOffset, AuditArea, string, string, string) Key(AuditEntry e) => (e.Time, e.Area, e.Kind, e.Subject, e.Detail);
+}
+
+/// <summary>
+/// An operator's emergency-stop trigger or reset, at the market time the account had reached (<see cref="Time"/>), as
+/// the journal holds it. One given after the run's last bar (a node serving what it replayed) changes no decision of
+/// the run, so a replay gives it again after its own last bar and journals the same transition.
+/// </summary>
+public sealed record EssOperatorAction(DateTimeOffset Time, string AccountId, bool Trigger, string Reason)
+{
+    public static IReadOnlyList<EssOperatorAction> From(IEnumerable<AuditEntry> trail) =>
+        trail.Where(e => e.Kind is "emergency-manual-trigger" or "emergency-manual-reset")
+            .Select(e => new EssOperatorAction(e.Time, e.Subject, e.Kind == "emergency-manual-trigger", e.Detail)).ToArray();
 }

@@ -67,4 +67,19 @@ public class ReplayComparisonTests
         Assert.Equal("weights-rebalanced", c.FirstDifference.Replay!.Kind);
         Assert.Equal("risk-limits-changed", Assert.Single(c.OperatorActions).Kind);
     }
+
+    [Fact]
+    public void An_emergency_stop_trigger_the_replay_gave_again_is_not_listed_as_unrepeated_but_a_limit_change_is()
+    {
+        var trigger = Entry(9, "emergency-manual-trigger", "account-paper", "venue outage", AuditArea.Risk) with { Subject = "paper" };
+        var reset = Entry(9, "emergency-manual-reset", "account-paper", "drill over", AuditArea.Risk) with { Subject = "paper" };
+        var limits = Entry(9, "risk-limits-changed", "policy-store", "tighter", AuditArea.Risk);
+        AuditEntry[] journal = [Entry(1, "fill"), trigger, reset, limits];
+
+        var c = ReplayComparison.Of(journal, [Entry(1, "fill"), trigger with { SequenceNr = 40 }, reset with { SequenceNr = 41 }]);
+
+        Assert.Equal([limits], c.OperatorActions);
+        Assert.Equal([new EssOperatorAction(T0.AddHours(9), "paper", true, "venue outage"), new EssOperatorAction(T0.AddHours(9), "paper", false, "drill over")],
+            EssOperatorAction.From(journal));
+    }
 }

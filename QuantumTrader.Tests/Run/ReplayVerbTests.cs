@@ -26,6 +26,48 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     }
 
     [Fact]
+    public async Task A_node_whose_operator_triggered_and_reset_the_emergency_stop_after_its_replay_replays_with_both()
+    {
+        using var dir = new TempDir();
+        var state = dir.File("state");
+        var operated = new OperatorAfterReplay(dir);
+        await RunJob.ExecuteAsync(new RunSettings { Data = [ReferenceRun.Data], StateDirectory = state, Models = ["xgb"], OpsUrl = "http://127.0.0.1:0" },
+            operated, CancellationToken.None);
+        Assert.True(operated.Done);
+
+        var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
+
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.Empty(view.Comparison.OperatorActions);
+        int Count(string kind) => view.Comparison.Kinds.Single(k => k.Kind == kind).Replay;
+        Assert.Equal((1, 1), (Count("emergency-manual-trigger"), Count("emergency-manual-reset")));
+        var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
+        Assert.Contains(journal.Trail, e => e.Kind == "emergency-triggered" && e.Detail.Contains("-> EMERGENCY") && e.Detail.Contains("venue outage drill"));
+    }
+
+    /// <summary>The operator of a node, who triggers the emergency stop through the console once the replay is done and then resets it.</summary>
+    private sealed class OperatorAfterReplay(TempDir dir) : IRunObserver
+    {
+        private const string ApiAt = "ops API and dashboard at ";
+        private readonly List<string> _messages = [];
+
+        public bool Done { get; private set; }
+
+        public void Info(string message) { lock (_messages) _messages.Add(message); }
+        public void BadRow(Models.Market.BadRow row) { }
+        public void Progress(long done, long total) { }
+
+        public async Task AfterReplayAsync(RunSummary summary, CancellationToken cancel)
+        {
+            string url;
+            lock (_messages) url = _messages.Single(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
+            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "venue outage drill", "--json", dir.File("trigger.json")]));
+            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "reset", "--node", url, "--reason", "drill over", "--json", dir.File("reset.json")]));
+            Done = true;
+        }
+    }
+
+    [Fact]
     public async Task A_journal_that_lost_a_commit_parts_from_its_replay_at_the_first_decision_of_that_commit()
     {
         using var dir = new TempDir();
