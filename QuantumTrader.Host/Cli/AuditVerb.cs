@@ -73,6 +73,8 @@ public static class AuditVerb
         foreach (var k in view.Kinds)
             kinds.AddRow(k.Area.ToString().ToLowerInvariant(), k.Kind, k.Count.ToString(CultureInfo.InvariantCulture), Time(k.First), Time(k.Last));
         console.Write(kinds);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"alerts in the trail: {view.Alerts.GetValueOrDefault(AlertSeverity.Critical)} critical, {view.Alerts.GetValueOrDefault(AlertSeverity.Warning)} warning, {view.Alerts.GetValueOrDefault(AlertSeverity.Info)} info"));
 
         if (view.Latest.Count > 0)
         {
@@ -195,11 +197,17 @@ public sealed record AuditView(
     string Journal, int Rows, int Entities, bool Passed, double? StartingEquity, double? FinalEquity, IReadOnlyList<AuditCheck> Checks,
     IReadOnlyList<AuditKindCount> Kinds, int Decisions, IReadOnlyList<AuditEntry> Latest, TradeExplanation? Trade)
 {
+    /// <summary>How many decisions of the trail are alerts of each severity (what a node's alert feed numbers and sends).</summary>
+    public IReadOnlyDictionary<AlertSeverity, int> Alerts { get; init; } = new Dictionary<AlertSeverity, int>();
+
     public const int DefaultLatest = 15;
 
     /// <summary>The view, with <paramref name="tradeId"/>'s story when one is asked for; an id the journal never closed is refused naming it.</summary>
     public static AuditView Of(string journal, AuditReport report, int latest, string? tradeId = null) =>
         new(journal, report.Rows, report.Entities, report.Passed, report.StartingEquity, report.FinalEquity, report.Checks, report.Kinds,
             report.Trail.Count, report.Trail.Where(e => e.Kind is not ("signal-rejected" or "regime-changed")).TakeLast(Math.Max(0, latest)).ToArray(),
-            tradeId is null ? null : report.Explain(tradeId) ?? throw new UsageException($"--trade {tradeId}: the journal holds no closed trade with that id"));
+            tradeId is null ? null : report.Explain(tradeId) ?? throw new UsageException($"--trade {tradeId}: the journal holds no closed trade with that id"))
+        {
+            Alerts = Enum.GetValues<AlertSeverity>().ToDictionary(v => v, v => report.Trail.Count(e => e.Severity == v)),
+        };
 }

@@ -34,6 +34,12 @@ public sealed class AuditVerbTests(ReferenceRun reference)
         Assert.Equal(s.WeightChanges.Count, Count(doc, "weights-rebalanced"));
         Assert.Equal(s.DriftAlarms.Count, Count(doc, "drift-warning") + Count(doc, "drift-alarm"));
         Assert.Equal(s.SignalsRejected, Count(doc, "signal-rejected"));
+        // The warnings and criticals are exactly the decisions of those kinds; info counts the rest, crash regimes among them.
+        var alerts = doc.RootElement.GetProperty("alerts");
+        Assert.Equal(new[] { "emergency-triggered", "drift-alarm", "version-rolled-back", "version-degraded", "weights-refused", "breaker-tripped", "model-failing" }
+                .Sum(k => Count(doc, k)),
+            alerts.GetProperty("Warning").GetInt32() + alerts.GetProperty("Critical").GetInt32());
+        Assert.True(alerts.GetProperty("Info").GetInt32() >= Count(doc, "drift-warning") + Count(doc, "emergency-recovered") + Count(doc, "version-promoted"));
 
         var tradeIds = File.ReadLines(reference.TradesCsv).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
         var closedInTrail = File.ReadLines(dir.File("trail.csv")).Where(l => l.Contains(",money,trade-closed,"))
