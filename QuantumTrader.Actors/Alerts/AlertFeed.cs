@@ -100,6 +100,11 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
         Command<Retry>(_ => Post());
         Command<GetAlerts>(g => Sender.Tell(View(g.Latest)));
         Command<Look>(_ => LookAtServing());
+        Command<JournalObservation>(o =>
+        {
+            var sender = Sender;
+            Persist(o.Observation, _ => sender.Tell(new ObservationJournaled()));
+        });
     }
 
     public override string PersistenceId => EntityIds.AlertFeed;

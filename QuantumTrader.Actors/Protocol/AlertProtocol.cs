@@ -22,3 +22,11 @@ public sealed record AlertView(
 public sealed record AlertsView(
     string? Webhook, AlertSeverity MinSeverity, int Critical, int Warning, int Info, long DeliveredThrough, int Pending, int FailedAttempts,
     string? LastError, DateTimeOffset? LastErrorAt, IReadOnlyList<AlertView> Latest);
+
+/// <summary>
+/// Asks the alert feed to journal a node's observation that is not a decision (its data went quiet, or came back), so
+/// that it becomes an alert like any journaled decision; answered with <see cref="ObservationJournaled"/> once durable.
+/// </summary>
+public sealed record JournalObservation(IDomainEvent Observation);
+
+public sealed record ObservationJournaled;

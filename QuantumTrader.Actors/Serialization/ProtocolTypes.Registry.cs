@@ -1,5 +1,6 @@
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Serialization;
@@ -63,6 +64,8 @@ public static partial class ProtocolTypes
         Add<TradesDelivered>("feed.delivered.v1");
         Add<AlertsDelivered>("alerts.delivered.v1");
         Add<ServingFailuresObserved>("alerts.serving-failures-observed.v1");
+        Add<DataStaleObserved>("alerts.data-stale-observed.v1");
+        Add<DataResumed>("alerts.data-resumed.v1");
         Add<TradeFeedAdvanced>("feed.advanced.v1");
         Add<GetTradeFeedStatus>("feed.get-status.v1");
         Add<TradeFeedStatus>("feed.status.v1");

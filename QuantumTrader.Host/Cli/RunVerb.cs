@@ -48,6 +48,11 @@ public static class RunVerb
             Description = "After the replay, check the data every this many seconds; when complete rows were appended to a file (or a file " +
                           "added to a data folder), resume from the journal and trade them",
         };
+        var staleAfter = new Option<double?>("--stale-after")
+        {
+            Description = "With --follow: minutes without a new complete row before the node journals that its data went quiet, an alert " +
+                          "(default: three of the data's bar intervals)",
+        };
         var alertWebhook = new Option<string?>("--alert-webhook")
         {
             Description = "POST every alert (emergency-stop changes, drift alarms, rolled-back promotions...) as JSON to this URL, in order, " +
@@ -60,7 +65,7 @@ public static class RunVerb
         };
         var command = node
             ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C")
-                { http, follow, alertWebhook, alertMinSeverity }
+                { http, follow, staleAfter, alertWebhook, alertMinSeverity }
             : new Command("run", "Replay market data through the node and paper-trade it");
         foreach (var option in new Option[] { data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch })
             command.Options.Add(option);
@@ -87,6 +92,7 @@ public static class RunVerb
                 MaxBatch = parse.GetValue(maxBatch),
                 OpsUrl = node ? parse.GetValue(http) : null,
                 FollowEvery = node && parse.GetValue(follow) is { } seconds ? FollowInterval(seconds) : null,
+                StaleAfter = node && parse.GetValue(staleAfter) is { } minutes ? StaleLimit(minutes) : null,
                 AlertWebhook = node && parse.GetValue(alertWebhook) is { } webhook ? Webhook(webhook) : null,
                 AlertMinSeverity = node ? Severity(parse.GetValue(alertMinSeverity)) : AlertSeverity.Warning,
             };
@@ -109,6 +115,10 @@ public static class RunVerb
         });
         return command;
     }
+
+    private static TimeSpan StaleLimit(double minutes) => minutes is > 0 and <= 525_600 && double.IsFinite(minutes)
+        ? TimeSpan.FromMinutes(minutes)
+        : throw new UsageException($"--stale-after must be a number of minutes above 0 and at most a year, got {minutes}");
 
     private static Uri Webhook(string url)
     {

@@ -163,7 +163,9 @@ public static class RunJob
                 return (summary, false);
             }
             using var grown = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            var watch = WatchAsync(data, settings.Data, every, grown, observer);
+            var quiet = new DataQuiet(settings.StaleAfter ?? 3 * DataFeed.BarInterval(data.Bars), data.Bars[^1].Time,
+                settings.Data.Select(Path.GetFullPath).ToArray(), node.Alerts is null ? null : registry.Get<AlertFeedActor>());
+            var watch = WatchAsync(data, settings.Data, every, grown, observer, quiet);
             await observer.AfterReplayAsync(summary, grown.Token);
             var grew = grown.IsCancellationRequested && !cancel.IsCancellationRequested;
             await grown.CancelAsync();
@@ -273,8 +275,11 @@ public static class RunJob
     /// Checks the data every <paramref name="every"/> and cancels <paramref name="grown"/> once complete rows were appended;
     /// data it cannot read is reported and checked again.
     /// </summary>
-    private static async Task WatchAsync(ReplayData data, IReadOnlyList<string> paths, TimeSpan every, CancellationTokenSource grown, IRunObserver observer)
+    private static async Task WatchAsync(
+        ReplayData data, IReadOnlyList<string> paths, TimeSpan every, CancellationTokenSource grown, IRunObserver observer, DataQuiet quiet)
     {
+        var since = Stopwatch.StartNew();
+        var reported = false;
         try
         {
             while (true)
@@ -290,7 +295,20 @@ public static class RunJob
                     observer.Info($"follow: cannot read the data ({ex.Message}); checking again in {every.TotalSeconds:0.#} s");
                     continue;
                 }
-                if (!grew) continue;
+                if (!grew)
+                {
+                    if (!reported && quiet.Journal is { } feed && quiet.After is { } limit && since.Elapsed >= limit)
+                    {
+                        reported = true;
+                        observer.Info($"follow: no new complete row for {since.Elapsed.TotalSeconds:0.#} s (limit {limit.TotalSeconds:0.#} s); alerting");
+                        await feed.Ask<ObservationJournaled>(new JournalObservation(
+                            new DataStaleObserved(quiet.LastBar, since.Elapsed.TotalMinutes, limit.TotalMinutes, quiet.Paths)), AskTimeout, grown.Token);
+                    }
+                    continue;
+                }
+                if (reported && quiet.Journal is { } resumed)
+                    await resumed.Ask<ObservationJournaled>(new JournalObservation(new DataResumed(quiet.LastBar, since.Elapsed.TotalMinutes, quiet.Paths)),
+                        AskTimeout, grown.Token);
                 await grown.CancelAsync();
                 return;
             }
@@ -299,6 +317,9 @@ public static class RunJob
         {
         }
     }
+
+    /// <summary>When a following node reports its data quiet (<see cref="After"/>; null: never) and where it journals that (null: a run, no alert feed).</summary>
+    private sealed record DataQuiet(TimeSpan? After, DateTimeOffset LastBar, IReadOnlyList<string> Paths, IActorRef? Journal);
 
     private static async Task WaitForFeed(IActorRef feed, int trades, IRunObserver observer, CancellationToken cancel)
     {

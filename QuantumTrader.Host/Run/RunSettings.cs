@@ -59,4 +59,10 @@ public sealed record RunSettings
     /// were appended it stops and resumes from the journal with them; null: it serves what it replayed until stopped.
     /// </summary>
     public TimeSpan? FollowEvery { get; init; }
+
+    /// <summary>
+    /// How long a following node waits for new rows before it journals that its data went quiet (an alert); null: three
+    /// of the data's usual bar intervals.
+    /// </summary>
+    public TimeSpan? StaleAfter { get; init; }
 }

@@ -20,9 +20,10 @@ public sealed record Alert(long Number, AlertSeverity Severity, AuditEntry Entry
 
 /// <summary>
 /// Which decisions are alerts and how urgent each is: seed 002's performance-degradation alerts (drift, a rolled-back
-/// promotion, a degraded version) and "notify when model fails" (a node's serving failures), and seed 003's
-/// emergency-stop notifications. Everything else in the trail (fills, refused signals, routine retraining) is not an
-/// alert; an operator's trigger or reset alerts through the mode change it causes, which names the operator.
+/// promotion, a degraded version) and "notify when model fails" (a node's serving failures), seed 003's emergency-stop
+/// notifications, and a following node's data going quiet. Everything else in the trail (fills, refused signals,
+/// routine retraining) is not an alert; an operator's trigger or reset alerts through the mode change it causes, which
+/// names the operator.
 /// </summary>
 public static class AlertRules
 {
@@ -30,11 +31,13 @@ public static class AlertRules
     {
         ["breaker-tripped"] = AlertSeverity.Critical,
         [ReplayComparison.ModelFailing] = AlertSeverity.Warning,
+        [ReplayComparison.DataStale] = AlertSeverity.Warning,
         ["drift-alarm"] = AlertSeverity.Warning,
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,
         ["weights-refused"] = AlertSeverity.Warning,
         ["emergency-recovered"] = AlertSeverity.Info,
+        [ReplayComparison.DataResumed] = AlertSeverity.Info,
         ["drift-warning"] = AlertSeverity.Info,
         ["version-promoted"] = AlertSeverity.Info,
         ["ab-test-started"] = AlertSeverity.Info,

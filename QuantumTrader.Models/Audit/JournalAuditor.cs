@@ -4,6 +4,7 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Learning.Ppo;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 
@@ -230,6 +231,14 @@ public sealed class JournalAuditor
             case ServingFailuresObserved f:
                 Add(f.Time, AuditArea.Models, ReplayComparison.ModelFailing, source, sequenceNr, $"{f.ModelId}/{f.Version}",
                     $"{f.Failures} failure(s) and {f.Timeouts} timeout(s) since the last look, each vote a fallback HOLD; the last: {f.LastError}");
+                break;
+            case DataStaleObserved d:
+                Add(d.LastBar, AuditArea.Risk, ReplayComparison.DataStale, source, sequenceNr, "data",
+                    $"no new complete row for {Duration(d.QuietMinutes)} of wall time (limit {Duration(d.StaleAfterMinutes)}) in {string.Join(", ", d.Paths)}: the node decides nothing new until rows come");
+                break;
+            case DataResumed d:
+                Add(d.LastBar, AuditArea.Risk, ReplayComparison.DataResumed, source, sequenceNr, "data",
+                    $"new rows after {Duration(d.QuietMinutes)} without any in {string.Join(", ", d.Paths)}");
                 break;
             case SizingPolicyUpdated p:
                 _policies.Add(p);
@@ -489,4 +498,6 @@ public sealed class JournalAuditor
         string.Join(", ", m.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Text($"{p.Key} {p.Value:0.####}")));
 
     private static string Text(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string Duration(double minutes) => minutes < 2 ? Text($"{minutes * 60:0.#} s") : Text($"{minutes:0.#} min");
 }

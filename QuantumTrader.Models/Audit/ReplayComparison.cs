@@ -10,7 +10,7 @@ public sealed record ReplayKindRow(AuditArea Area, string Kind, int Journal, int
 /// (a symbol, the supervisor, the registry...) is compared up to its own last journaled decision, so the journal of a
 /// run that was killed, or has not finished, is compared as far as each entity got; <see cref="Horizon"/> is the latest
 /// of those. Settlements are left out: the audit checks each against its trade, and a killed run's last ones wait for
-/// the next start. So are a node's observations of its models failing. <see cref="OperatorActions"/> are the journal's
+/// the next start. So are a node's observations of its models failing and of its data going quiet. <see cref="OperatorActions"/> are the journal's
 /// operator actions the replay did not repeat.
 /// </summary>
 public sealed record ReplayComparison(
@@ -21,6 +21,12 @@ public sealed record ReplayComparison(
 
     /// <summary>A node's observation of its serving failing (wall-clock timing decides when it looks), not a decision a replay repeats.</summary>
     public const string ModelFailing = "model-failing";
+
+    /// <summary>A following node's observations of its data going quiet and coming back (wall-clock), not decisions.</summary>
+    public const string DataStale = "data-stale";
+    public const string DataResumed = "data-resumed";
+
+    private static readonly IReadOnlySet<string> NotCompared = new HashSet<string>(StringComparer.Ordinal) { Settlement, ModelFailing, DataStale, DataResumed };
 
     /// <summary>
     /// Decisions only an operator takes. A replay repeats the emergency-stop triggers and resets given after the run's last
@@ -60,7 +66,7 @@ public sealed record ReplayComparison(
     }
 
     private static AuditEntry[] Ordered(IEnumerable<AuditEntry> entries) =>
-        entries.Where(e => e.Kind is not (Settlement or ModelFailing))
+        entries.Where(e => !NotCompared.Contains(e.Kind))
             .OrderBy(e => e.Time).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Subject, StringComparer.Ordinal)
             .ThenBy(e => e.Detail, StringComparer.Ordinal).ToArray();
 

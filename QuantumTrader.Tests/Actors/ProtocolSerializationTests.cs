@@ -8,6 +8,7 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Learning.Ppo;
 using QuantumTrader.Tests.Learning.Ppo;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
@@ -66,6 +67,8 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new TradeFeedStatus(42, 1),
             new AlertsDelivered(3, time),
             new ServingFailuresObserved(ModelSlots.Nhits, "nhits-v1", 3, 1, "libtorch session lost", time),
+            new DataStaleObserved(time, 190.5, 180, ["/data/BTCUSDT-1h.csv"]),
+            new DataResumed(time, 240, ["/data/BTCUSDT-1h.csv"]),
             .. LearningSamples.All(trade),
             .. SizingSamples(),
             .. RiskSamples(trade),

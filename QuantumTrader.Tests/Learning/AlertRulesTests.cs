@@ -4,6 +4,7 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Features;
 using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
@@ -83,6 +84,27 @@ public class AlertRulesTests
         Assert.Equal(AlertSeverity.Info, Of("version-promoted"));
         Assert.Null(Of("version-registered"));
         Assert.Null(Of("breaker-opened"));
+    }
+
+    [Fact]
+    public void Quiet_data_is_a_warning_its_return_info_and_a_replay_compares_neither()
+    {
+        var auditor = new JournalAuditor();
+        auditor.Record("alert-feed", 1, new DataStaleObserved(T0, 190.5, 180, ["/data/BTCUSDT-1h.csv"]));
+        auditor.Record("alert-feed", 2, new DataResumed(T0, 0.5, ["/data/BTCUSDT-1h.csv"]));
+
+        Assert.Equal([("data-stale", AlertSeverity.Warning), ("data-resumed", AlertSeverity.Info)], auditor.Trail.Select(e => (e.Kind, (AlertSeverity?)e.Severity)));
+        Assert.StartsWith("no new complete row for 190.5 min of wall time (limit 180 min) in /data/BTCUSDT-1h.csv", auditor.Trail[0].Detail);
+        Assert.StartsWith("new rows after 30 s without any", auditor.Trail[1].Detail);
+        Assert.True(ReplayComparison.Of(auditor.Trail, []).Identical);
+    }
+
+    [Fact]
+    public void The_bar_interval_is_the_median_gap_between_a_symbols_bars()
+    {
+        Bar B(string symbol, int minutes) => new(symbol, T0.AddMinutes(minutes), 1, 1, 1, 1, 1);
+        Assert.Equal(TimeSpan.FromHours(1), DataFeed.BarInterval([B("A", 0), B("A", 60), B("A", 120), B("A", 300), B("B", 30), B("B", 90)]));
+        Assert.Null(DataFeed.BarInterval([B("A", 0), B("B", 60)]));
     }
 
     [Theory]

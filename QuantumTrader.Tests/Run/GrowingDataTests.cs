@@ -93,6 +93,62 @@ public sealed class GrowingDataTests
     }
 
     [Fact]
+    public async Task A_following_node_whose_data_goes_quiet_alerts_and_says_so_again_when_rows_come()
+    {
+        using var dir = new TempDir();
+        var followed = FirstPart(dir, "followed");
+        var messages = new List<string>();
+        var seen = new List<string[]>();
+        var serving = 0;
+        var observer = new FollowingObserver(messages, [], async cancel =>
+        {
+            string url;
+            lock (messages) url = messages.Last(m => m.StartsWith("ops API and dashboard at ", StringComparison.Ordinal))["ops API and dashboard at ".Length..];
+            using var client = new Host.Ops.OpsClient(url);
+            async Task<string[]> DataAlerts(string until)
+            {
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (true)
+                {
+                    var view = await client.GetAsync<QuantumTrader.Actors.Protocol.AlertsView>("/api/alerts?latest=1000", cancel);
+                    var kinds = view.Latest.Where(a => a.Kind.StartsWith("data-", StringComparison.Ordinal)).Select(a => $"{a.Kind} {a.Severity}").ToArray();
+                    if (kinds.Contains(until)) return kinds;
+                    Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"no {until} alert within 60 s: {string.Join(", ", kinds)}");
+                    await Task.Delay(100, cancel);
+                }
+            }
+            if (++serving == 1)
+            {
+                seen.Add(await DataAlerts("data-stale Warning"));
+                AppendRest(followed);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMinutes(2), cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return;
+            }
+            seen.Add(await DataAlerts("data-resumed Info"));
+        });
+
+        await RunJob.ExecuteAsync(Settings(followed, dir.File("state"), dir.File("trades.csv")) with
+        {
+            FollowEvery = TimeSpan.FromMilliseconds(100), StaleAfter = TimeSpan.FromMilliseconds(300), OpsUrl = "http://127.0.0.1:0",
+        }, observer, CancellationToken.None);
+
+        Assert.Equal(2, serving);
+        Assert.Equal(["data-stale Warning"], seen[0]);
+        Assert.Equal(["data-stale Warning", "data-resumed Info"], seen[1].Take(2));
+        Assert.Contains(messages, m => m.StartsWith("follow: no new complete row for ", StringComparison.Ordinal));
+        var audit = await AuditVerb.ReadAsync(dir.File("state"), CancellationToken.None);
+        var stale = audit.Trail.First(e => e.Kind == "data-stale");
+        Assert.Equal(ReplayData.Load([FirstPart(dir, "check")], DataFormat.Auto, BadRowPolicy.Skip, _ => { }).Bars[^1].Time, stale.Time);
+        Assert.Contains("(limit 0.3 s)", stale.Detail);
+    }
+
+    [Fact]
     public void Data_grows_only_by_complete_rows_or_new_files()
     {
         using var dir = new TempDir();
