@@ -139,9 +139,8 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
             {
                 var before = auditor.Trail.Count;
                 JournalAuditing.Read(auditor, envelope);
-                var found = new List<Alert>();
-                for (var i = before; i < auditor.Trail.Count; i++)
-                    if (auditor.Trail[i].Severity is { } severity) found.Add(new Alert(++number, severity, auditor.Trail[i]));
+                var found = Alert.Numbered(auditor.Trail.Skip(before), number);
+                number += found.Count;
                 return new Found(found);
             })
             .Where(f => f.Alerts.Count > 0)

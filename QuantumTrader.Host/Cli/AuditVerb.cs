@@ -32,15 +32,18 @@ public static class AuditVerb
         var trail = new Option<string?>("--trail") { Description = "Write every decision of the trail to this CSV file: time, area, kind, subject, detail and its journal row" };
         var latest = new Option<int>("--latest") { DefaultValueFactory = _ => AuditView.DefaultLatest, Description = "How many of the latest decisions to print (signal rejections and regime changes are left out here, not from the counts and the CSV)" };
         var trade = new Option<string?>("--trade") { Description = "Also tell one closed trade's story: its features, what served each model slot, the emergency-stop mode and regime at its decision, every step to its settlement" };
+        var alerts = new Option<int>("--alerts") { Description = "Also list the latest N alerts, numbered as a node's alert feed numbers them" };
         var json = new Option<string?>("--json") { Description = "Write the checks, the counts and the latest decisions as one JSON object to this file" };
         var command = new Command("audit",
             "Audit a journal: check that no trade, settlement, outcome or model event was lost, and list every decision that changed money, risk or models with its reason")
-            { state, trail, latest, trade, json };
+            { state, trail, latest, trade, alerts, json };
         command.SetAction(async (parse, cancel) =>
         {
             var dir = parse.GetValue(state)!;
             var report = await ReadAsync(dir, cancel);
-            var view = AuditView.Of(Path.GetFullPath(Settings(dir).JournalPath), report, parse.GetValue(latest), parse.GetValue(trade));
+            if (parse.GetValue(alerts) < 0) throw new UsageException($"--alerts must not be negative, got {parse.GetValue(alerts)}");
+            var view = AuditView.Of(Path.GetFullPath(Settings(dir).JournalPath), report, parse.GetValue(latest), parse.GetValue(trade))
+                with { LatestAlerts = Alert.Numbered(report.Trail).TakeLast(parse.GetValue(alerts)).ToArray() };
             if (parse.GetValue(trail) is { } path) WriteTrail(path, report.Trail);
             JsonOut.Write(parse.GetValue(json), view);
             return Print(view);
@@ -83,6 +86,16 @@ public static class AuditVerb
             foreach (var e in view.Latest)
                 trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail));
             console.Write(trail);
+        }
+
+        if (view.LatestAlerts.Count > 0)
+        {
+            var alerts = new Table().Title($"the latest {view.LatestAlerts.Count} alerts").AddColumn(new TableColumn("#").RightAligned())
+                .AddColumns("severity", "time", "kind", "subject", "detail", "journal row");
+            foreach (var a in view.LatestAlerts)
+                alerts.AddRow(a.Number.ToString(CultureInfo.InvariantCulture), a.Severity.ToString().ToLowerInvariant(), Time(a.Entry.Time), a.Entry.Kind,
+                    Markup.Escape(a.Entry.Subject), Markup.Escape(a.Entry.Detail), Markup.Escape($"{a.Entry.Source} #{a.Entry.SequenceNr}"));
+            console.Write(alerts);
         }
 
         if (view.Trade is { } t) PrintTrade(console, t);
@@ -199,6 +212,9 @@ public sealed record AuditView(
 {
     /// <summary>How many decisions of the trail are alerts of each severity (what a node's alert feed numbers and sends).</summary>
     public IReadOnlyDictionary<AlertSeverity, int> Alerts { get; init; } = new Dictionary<AlertSeverity, int>();
+
+    /// <summary>The latest alerts with the numbers a node's alert feed gives them (<c>--alerts N</c>).</summary>
+    public IReadOnlyList<Alert> LatestAlerts { get; init; } = [];
 
     public const int DefaultLatest = 15;
 

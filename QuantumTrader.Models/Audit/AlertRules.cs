@@ -14,6 +14,18 @@ public enum AlertSeverity { Info, Warning, Critical }
 /// </summary>
 public sealed record Alert(long Number, AlertSeverity Severity, AuditEntry Entry)
 {
+    /// <summary>
+    /// The alerts among <paramref name="entries"/> (a trail read in journal order from <paramref name="after"/> + 1 on),
+    /// numbered on from <paramref name="after"/>: the numbering a node's alert feed gives them.
+    /// </summary>
+    public static IReadOnlyList<Alert> Numbered(IEnumerable<AuditEntry> entries, long after = 0)
+    {
+        var alerts = new List<Alert>();
+        foreach (var e in entries)
+            if (e.Severity is { } severity) alerts.Add(new Alert(after + alerts.Count + 1, severity, e));
+        return alerts;
+    }
+
     public string Text => string.Create(CultureInfo.InvariantCulture,
         $"[{Severity.ToString().ToUpperInvariant()}] {Entry.Kind} {Entry.Subject}: {Entry.Detail} (market time {Entry.Time.UtcDateTime:yyyy-MM-dd HH:mm} UTC, journal row {Entry.Source} #{Entry.SequenceNr})");
 }

@@ -49,6 +49,10 @@ public sealed class AlertFeedTests
         view = await AwaitView(node, v => v.DeliveredThrough == 3);
         Assert.Equal([(1L, true), (2L, false), (3L, true)], view.Latest.Select(a => (a.Number, a.Delivered)));
         Assert.Equal(accepted.Count, hook.Accepted.Count);
+
+        // The audit numbers the journal's alerts as the feed does, so a number on the webhook finds its row offline.
+        var offline = Alert.Numbered((await QuantumTrader.Host.Cli.AuditVerb.ReadAsync(dir.Path, CancellationToken.None)).Trail);
+        Assert.Equal(view.Latest.Select(a => (a.Number, a.Kind, a.Source, a.SequenceNr)), offline.Select(a => (a.Number, a.Entry.Kind, a.Entry.Source, a.Entry.SequenceNr)));
     }
 
     [Fact]

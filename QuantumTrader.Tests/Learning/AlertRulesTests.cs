@@ -100,6 +100,17 @@ public class AlertRulesTests
     }
 
     [Fact]
+    public void Alerts_are_numbered_in_trail_order_counting_only_decisions_with_a_severity()
+    {
+        AuditEntry E(int hour, string kind, AlertSeverity? severity) =>
+            new AuditEntry(T0.AddHours(hour), AuditArea.Risk, kind, "account-paper", hour, "paper", "d") { Severity = severity };
+        AuditEntry[] trail = [E(1, "fill", null), E(2, "emergency-triggered", AlertSeverity.Warning), E(3, "fill", null), E(4, "emergency-recovered", AlertSeverity.Info)];
+
+        Assert.Equal([(1L, "emergency-triggered"), (2L, "emergency-recovered")], Alert.Numbered(trail).Select(a => (a.Number, a.Entry.Kind)));
+        Assert.Equal([(8L, AlertSeverity.Info)], Alert.Numbered(trail.Skip(3), after: 7).Select(a => (a.Number, a.Severity)));
+    }
+
+    [Fact]
     public void The_bar_interval_is_the_median_gap_between_a_symbols_bars()
     {
         Bar B(string symbol, int minutes) => new(symbol, T0.AddMinutes(minutes), 1, 1, 1, 1, 1);

@@ -22,7 +22,7 @@ public sealed class AuditVerbTests(ReferenceRun reference)
     public async Task The_reference_run_passes_every_check_and_its_trail_explains_every_closed_trade()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, await QtCli.RunAsync(["audit", "--state", State, "--json", dir.File("audit.json"), "--trail", dir.File("trail.csv")]));
+        Assert.Equal(0, await QtCli.RunAsync(["audit", "--state", State, "--json", dir.File("audit.json"), "--trail", dir.File("trail.csv"), "--alerts", "3"]));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("audit.json")));
         Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
@@ -40,6 +40,8 @@ public sealed class AuditVerbTests(ReferenceRun reference)
                 .Sum(k => Count(doc, k)),
             alerts.GetProperty("Warning").GetInt32() + alerts.GetProperty("Critical").GetInt32());
         Assert.True(alerts.GetProperty("Info").GetInt32() >= Count(doc, "drift-warning") + Count(doc, "emergency-recovered") + Count(doc, "version-promoted"));
+        var total = alerts.GetProperty("Info").GetInt32() + alerts.GetProperty("Warning").GetInt32() + alerts.GetProperty("Critical").GetInt32();
+        Assert.Equal([total - 2L, total - 1L, total], doc.RootElement.GetProperty("latestAlerts").EnumerateArray().Select(a => a.GetProperty("number").GetInt64()));
 
         var tradeIds = File.ReadLines(reference.TradesCsv).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
         var closedInTrail = File.ReadLines(dir.File("trail.csv")).Where(l => l.Contains(",money,trade-closed,"))
