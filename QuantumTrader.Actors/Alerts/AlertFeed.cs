@@ -10,6 +10,7 @@ using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Ensemble;
 
 namespace QuantumTrader.Actors.Alerts;
@@ -59,6 +60,7 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
     private UniqueKillSwitch? _killSwitch;
+    private readonly HashSet<(string Symbol, DateTimeOffset After, DateTimeOffset Before)> _gaps = [];
 
     public AlertFeed(AlertSettings settings, EnsembleServing? serving)
     {
@@ -66,6 +68,7 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
         _serving = serving;
         _queue = new AlertQueue(settings.MinSeverity);
         Recover<AlertsDelivered>(e => _queue.Delivered(e.Through));
+        Recover<DataGap>(g => _gaps.Add((g.Symbol, g.After, g.Before)));
         Command<StreamStarted>(_ => Sender.Tell(new StreamAck()));
         Command<Found>(f =>
         {
@@ -102,6 +105,12 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
         Command<Look>(_ => LookAtServing());
         Command<JournalObservation>(o =>
         {
+            // A node reads its whole data at every start: a gap it journaled before is not news.
+            if (o.Observation is DataGap gap && !_gaps.Add((gap.Symbol, gap.After, gap.Before)))
+            {
+                Sender.Tell(new ObservationJournaled());
+                return;
+            }
             var sender = Sender;
             Persist(o.Observation, _ => sender.Tell(new ObservationJournaled()));
         });

@@ -24,7 +24,8 @@ public sealed record AlertsView(
     string? LastError, DateTimeOffset? LastErrorAt, IReadOnlyList<AlertView> Latest);
 
 /// <summary>
-/// Asks the alert feed to journal a node's observation that is not a decision (its data went quiet, or came back), so
+/// Asks the alert feed to journal a node's observation that is not a decision (its data went quiet, came back, or skips
+/// bars; a gap already journaled is answered without journaling it again), so
 /// that it becomes an alert like any journaled decision; answered with <see cref="ObservationJournaled"/> once durable.
 /// </summary>
 public sealed record JournalObservation(IDomainEvent Observation);

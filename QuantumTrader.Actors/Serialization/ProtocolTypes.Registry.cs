@@ -66,6 +66,7 @@ public static partial class ProtocolTypes
         Add<ServingFailuresObserved>("alerts.serving-failures-observed.v1");
         Add<DataStaleObserved>("alerts.data-stale-observed.v1");
         Add<DataResumed>("alerts.data-resumed.v1");
+        Add<DataGap>("alerts.data-gap.v1");
         Add<TradeFeedAdvanced>("feed.advanced.v1");
         Add<GetTradeFeedStatus>("feed.get-status.v1");
         Add<TradeFeedStatus>("feed.status.v1");

@@ -5,7 +5,7 @@ namespace QuantumTrader.Host.Cli;
 
 /// <summary>
 /// Prints the run's messages; a progress bar on a terminal, a line every tenth of the way when the output is redirected.
-/// Bad rows go to standard error so a pipeline still sees them.
+/// Bad rows and gaps go to standard error so a pipeline still sees them.
 /// </summary>
 /// <param name="serveAfterReplay">A node's observer: after the replay it prints the summary and keeps the node up until Ctrl-C or SIGTERM.</param>
 /// <param name="follow">The node watches its data for new rows (--follow), and stops serving to resume with them.</param>
@@ -26,6 +26,12 @@ public sealed class ConsoleObserver(bool serveAfterReplay = false, bool follow =
     {
         EndBar();
         Console.Error.WriteLine($"rejected row: {row}");
+    }
+
+    public void Gap(DataGap gap)
+    {
+        EndBar();
+        Console.Error.WriteLine($"gap: {gap}");
     }
 
     public void Progress(long done, long total)

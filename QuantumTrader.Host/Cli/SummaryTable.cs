@@ -12,6 +12,7 @@ public static class SummaryTable
         void Row(string k, string v) => totals.AddRow(Markup.Escape(k), Markup.Escape(v));
         Row("bars", s.Bars.ToString(CultureInfo.InvariantCulture));
         Row("rejected rows", s.RejectedRows.ToString(CultureInfo.InvariantCulture));
+        Row("gaps in the data (bars missing)", $"{s.Gaps.Count} ({s.Gaps.Sum(g => g.MissingBars)})");
         Row("trades opened / closed / open", $"{s.TradesOpened} / {s.TradesClosed} / {s.OpenPositions}");
         Row("signals rejected", s.SignalsRejected.ToString(CultureInfo.InvariantCulture));
         Row("net PnL", s.NetPnl.ToString("F2", CultureInfo.InvariantCulture));

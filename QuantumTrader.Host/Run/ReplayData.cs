@@ -12,7 +12,8 @@ public sealed class BadInputException(BadRow row) : Exception($"bad input: {row}
 
 /// <summary>
 /// The bars of every input file, merged into one deterministic order (time, then file order), each numbered per symbol.
-/// Rows that fail validation are reported through the callback and counted; none disappears without a message.
+/// Rows that fail validation are reported through the callback and counted; none disappears without a message. Missing
+/// bars are found and kept in <see cref="Gaps"/>.
 /// <see cref="Lengths"/>: each file's size in bytes before it was read, to tell later whether it grew. When
 /// <c>writing</c> is given (a node that follows its data), a bad last line of a file that does not end with a newline
 /// is a row still being written: it goes to <c>writing</c>, not to the rejected rows, and is read once it is complete.
@@ -20,6 +21,9 @@ public sealed class BadInputException(BadRow row) : Exception($"bad input: {row}
 public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> Rejected, IReadOnlyList<string> Files)
 {
     public IReadOnlyList<long> Lengths { get; init; } = [];
+
+    /// <summary>Where a symbol's bars skip an interval; the bars are all in <see cref="Bars"/>.</summary>
+    public IReadOnlyList<DataGap> Gaps { get; init; } = [];
 
     public static ReplayData Load(IReadOnlyList<string> paths, DataFormat format, BadRowPolicy policy, Action<BadRow> onBadRow, Action<BadRow>? writing = null)
     {
@@ -60,7 +64,7 @@ public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> R
             perFile.Add(bars);
         }
 
-        var merged = new List<Bar>(perFile.Sum(f => f.Count));
+        var merged = new List<(Bar Bar, string File, int Line)>(perFile.Sum(f => f.Count));
         var lastTime = new Dictionary<string, (DateTimeOffset Time, string File)>(StringComparer.Ordinal);
         var cursor = new int[perFile.Count];
         while (true)
@@ -80,9 +84,9 @@ public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> R
                 continue;
             }
             lastTime[bar.Symbol] = (bar.Time, files[pick]);
-            merged.Add(bar);
+            merged.Add((bar, Path.GetFileName(files[pick]), line));
         }
-        return new ReplayData(merged, rejected, files) { Lengths = lengths };
+        return new ReplayData(merged.Select(m => m.Bar).ToArray(), rejected, files) { Lengths = lengths, Gaps = DataGap.Find(merged) };
     }
 
     /// <summary>

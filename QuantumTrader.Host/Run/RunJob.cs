@@ -29,6 +29,10 @@ public interface IRunObserver
 {
     void Info(string message);
     void BadRow(BadRow row);
+
+    /// <summary>A symbol's bars skip an interval; the bars on both sides are decided as they come.</summary>
+    void Gap(DataGap gap) => Info($"gap: {gap}");
+
     void Progress(long done, long total);
 
     /// <summary>Runs once the node is up and every symbol has recovered; the replay (and its clock) starts when it completes.</summary>
@@ -48,8 +52,8 @@ public static class RunJob
 
     public static async Task<RunSummary> ExecuteAsync(RunSettings settings, IRunObserver observer, CancellationToken cancel)
     {
-        // A following node reads its files again at every start: each bad row is reported once, and counted every time.
-        var once = new BadRowsOnce(observer);
+        // A following node reads its files again at every start: each bad row and gap is reported once, and counted every time.
+        var once = new DataReportsOnce(observer);
         while (true)
         {
             var (summary, grew) = await RunOnceAsync(settings, once, cancel);
@@ -58,14 +62,19 @@ public static class RunJob
         }
     }
 
-    private sealed class BadRowsOnce(IRunObserver inner) : IRunObserver
+    private sealed class DataReportsOnce(IRunObserver inner) : IRunObserver
     {
         private readonly HashSet<BadRow> _reported = [];
+        private readonly HashSet<DataGap> _gaps = [];
 
         public void Info(string message) => inner.Info(message);
         public void BadRow(BadRow row)
         {
             if (_reported.Add(row)) inner.BadRow(row);
+        }
+        public void Gap(DataGap gap)
+        {
+            if (_gaps.Add(gap)) inner.Gap(gap);
         }
         public void Progress(long done, long total) => inner.Progress(done, total);
         public Task BeforeReplayAsync(CancellationToken cancel) => inner.BeforeReplayAsync(cancel);
@@ -80,7 +89,9 @@ public static class RunJob
         var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow, settings.FollowEvery is null ? null
             : row => observer.Info($"follow: {row.File}:{row.Line} is still being written (no newline yet); it is read once complete"));
         if (data.Bars.Count == 0) throw new Cli.UsageException($"no valid bars in {string.Join(", ", data.Files)}");
-        observer.Info($"{data.Bars.Count} bars of {string.Join(", ", data.Symbols)} from {data.Files.Count} file(s); {data.Rejected.Count} row(s) rejected");
+        foreach (var gap in data.Gaps) observer.Gap(gap);
+        observer.Info($"{data.Bars.Count} bars of {string.Join(", ", data.Symbols)} from {data.Files.Count} file(s); {data.Rejected.Count} row(s) rejected; "
+            + $"{data.Gaps.Count} gap(s), {data.Gaps.Sum(g => g.MissingBars)} bar(s) missing");
 
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), observer.Info);
         var plan = ModelBootstrap.Prepare(data, settings, serving, observer);
@@ -107,6 +118,9 @@ public static class RunJob
             var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
             await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, node, cancel) : null;
             if (ops is not null) observer.Info($"ops API and dashboard at {ops.Url}");
+            if (node.Alerts is not null)
+                foreach (var gap in data.Gaps)
+                    await registry.Get<AlertFeedActor>().Ask<ObservationJournaled>(new JournalObservation(gap), AskTimeout, cancel);
 
             var ledger = new TradeLedger(settings.StartingEquity);
             var known = await JournalTrades.ReadAsync(journal, system.Materializer());
@@ -148,7 +162,7 @@ public static class RunJob
                     await Summarize(data, serving, registry, journal, ledger, counters, system, clock.Elapsed, replaySeconds, cancel), cancel)
                 with
                 {
-                    Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds,
+                    Sizing = await sizing.SummarizeAsync(cancel), ReplayCpuSeconds = replayCpuSeconds, Gaps = data.Gaps,
                     ReplayGcPauseSeconds = replayGcPause.TotalSeconds, ReplayAllocatedMegabytes = replayAllocated / 1e6,
                     Retraining = retraining is null ? RetrainingSummary.Off
                         : retraining.Summarize(await (await registry.GetAsync<ModelRegistrySingleton>(cancel)).Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)),

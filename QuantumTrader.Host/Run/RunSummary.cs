@@ -1,3 +1,5 @@
+using QuantumTrader.Models.Market;
+
 namespace QuantumTrader.Host.Run;
 
 /// <summary>Weight is the model's effective share of the vote: its weight renormalised over the models served.</summary>
@@ -54,6 +56,9 @@ public sealed partial record RunSummary(
 
     /// <summary>Every ESS mode change of the account, in market time, as its journal holds them.</summary>
     public IReadOnlyList<EssTransitionRow> EssTransitions { get; init; } = [];
+
+    /// <summary>Where a symbol's bars skip an interval in the data (each also reported as the run read it).</summary>
+    public IReadOnlyList<DataGap> Gaps { get; init; } = [];
 
     /// <summary>Refused signals per cascade stage (signal_filter, bias_guard, risk_gate, broker).</summary>
     public IReadOnlyDictionary<string, int> SignalsRejectedByStage { get; init; } = new Dictionary<string, int>();

@@ -33,7 +33,7 @@ public sealed record Alert(long Number, AlertSeverity Severity, AuditEntry Entry
 /// <summary>
 /// Which decisions are alerts and how urgent each is: seed 002's performance-degradation alerts (drift, a rolled-back
 /// promotion, a degraded version) and "notify when model fails" (a node's serving failures), seed 003's emergency-stop
-/// notifications, and a following node's data going quiet. Everything else in the trail (fills, refused signals,
+/// notifications, and a node's data going quiet or skipping bars. Everything else in the trail (fills, refused signals,
 /// routine retraining) is not an alert; an operator's trigger or reset alerts through the mode change it causes, which
 /// names the operator.
 /// </summary>
@@ -44,6 +44,7 @@ public static class AlertRules
         ["breaker-tripped"] = AlertSeverity.Critical,
         [ReplayComparison.ModelFailing] = AlertSeverity.Warning,
         [ReplayComparison.DataStale] = AlertSeverity.Warning,
+        [ReplayComparison.DataGap] = AlertSeverity.Warning,
         ["drift-alarm"] = AlertSeverity.Warning,
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,

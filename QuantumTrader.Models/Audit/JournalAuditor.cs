@@ -236,6 +236,10 @@ public sealed class JournalAuditor
                 Add(d.LastBar, AuditArea.Risk, ReplayComparison.DataStale, source, sequenceNr, "data",
                     $"no new complete row for {Duration(d.QuietMinutes)} of wall time (limit {Duration(d.StaleAfterMinutes)}) in {string.Join(", ", d.Paths)}: the node decides nothing new until rows come");
                 break;
+            case DataGap g:
+                Add(g.Before, AuditArea.Risk, ReplayComparison.DataGap, source, sequenceNr, g.Symbol,
+                    $"no bar for {g.MissingBars} interval(s) after {g.After.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({g.File}:{g.Line}): the bars on both sides were decided as consecutive");
+                break;
             case DataResumed d:
                 Add(d.LastBar, AuditArea.Risk, ReplayComparison.DataResumed, source, sequenceNr, "data",
                     $"new rows after {Duration(d.QuietMinutes)} without any in {string.Join(", ", d.Paths)}");

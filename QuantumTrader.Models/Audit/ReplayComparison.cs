@@ -26,7 +26,10 @@ public sealed record ReplayComparison(
     public const string DataStale = "data-stale";
     public const string DataResumed = "data-resumed";
 
-    private static readonly IReadOnlySet<string> NotCompared = new HashSet<string>(StringComparer.Ordinal) { Settlement, ModelFailing, DataStale, DataResumed };
+    /// <summary>A node's report of bars missing from its data: the replay reads the same data, and runs no alert feed to journal it.</summary>
+    public const string DataGap = "data-gap";
+
+    private static readonly IReadOnlySet<string> NotCompared = new HashSet<string>(StringComparer.Ordinal) { Settlement, ModelFailing, DataStale, DataResumed, DataGap };
 
     /// <summary>
     /// Decisions only an operator takes. A replay repeats the emergency-stop triggers and resets given after the run's last

@@ -69,6 +69,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new ServingFailuresObserved(ModelSlots.Nhits, "nhits-v1", 3, 1, "libtorch session lost", time),
             new DataStaleObserved(time, 190.5, 180, ["/data/BTCUSDT-1h.csv"]),
             new DataResumed(time, 240, ["/data/BTCUSDT-1h.csv"]),
+            new DataGap("BTCUSDT", time.AddHours(-4), time, 3, "BTCUSDT-1h.csv", 3817),
             .. LearningSamples.All(trade),
             .. SizingSamples(),
             .. RiskSamples(trade),

@@ -87,15 +87,20 @@ public class AlertRulesTests
     }
 
     [Fact]
-    public void Quiet_data_is_a_warning_its_return_info_and_a_replay_compares_neither()
+    public void Quiet_data_and_missing_bars_are_warnings_the_datas_return_info_and_a_replay_compares_none()
     {
         var auditor = new JournalAuditor();
         auditor.Record("alert-feed", 1, new DataStaleObserved(T0, 190.5, 180, ["/data/BTCUSDT-1h.csv"]));
         auditor.Record("alert-feed", 2, new DataResumed(T0, 0.5, ["/data/BTCUSDT-1h.csv"]));
+        auditor.Record("alert-feed", 3, new DataGap("BTCUSDT", T0, T0.AddHours(4), 3, "BTCUSDT-1h.csv", 3817));
 
-        Assert.Equal([("data-stale", AlertSeverity.Warning), ("data-resumed", AlertSeverity.Info)], auditor.Trail.Select(e => (e.Kind, (AlertSeverity?)e.Severity)));
+        Assert.Equal([("data-stale", AlertSeverity.Warning), ("data-resumed", AlertSeverity.Info), ("data-gap", AlertSeverity.Warning)],
+            auditor.Trail.Select(e => (e.Kind, (AlertSeverity?)e.Severity)));
         Assert.StartsWith("no new complete row for 190.5 min of wall time (limit 180 min) in /data/BTCUSDT-1h.csv", auditor.Trail[0].Detail);
         Assert.StartsWith("new rows after 30 s without any", auditor.Trail[1].Detail);
+        Assert.Equal(("BTCUSDT", T0.AddHours(4)), (auditor.Trail[2].Subject, auditor.Trail[2].Time));
+        Assert.StartsWith("no bar for 3 interval(s) after ", auditor.Trail[2].Detail);
+        Assert.Contains("(BTCUSDT-1h.csv:3817)", auditor.Trail[2].Detail);
         Assert.True(ReplayComparison.Of(auditor.Trail, []).Identical);
     }
 
