@@ -14,6 +14,9 @@ public static class JsonOut
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>The same shape on one line, for files of one JSON object a line.</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static void Write(string? path, object value)
     {
         if (string.IsNullOrEmpty(path)) return;

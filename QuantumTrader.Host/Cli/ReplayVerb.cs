@@ -10,8 +10,9 @@ using Spectre.Console;
 namespace QuantumTrader.Host.Cli;
 
 /// <summary>
-/// Runs a state directory's job again from scratch, from its data and the settings its first start recorded, into a
-/// directory of its own, and compares every decision with the journal's. Exit 0 when they are the same, 1 when they part.
+/// Runs a state directory's job again from scratch, from its data and the settings it recorded, into a directory of its
+/// own, start by start as the journaled job started, and compares every decision with the journal's. Exit 0 when they
+/// are the same, 1 when they part.
 /// </summary>
 public static class ReplayVerb
 {
@@ -48,11 +49,20 @@ public static class ReplayVerb
         try
         {
             CopyImportedModels(stateDirectory, target);
-            var settings = recorded.Settings(target, data) with { EssActions = EssOperatorAction.From(journal.Trail) };
-            var summary = await RunJob.ExecuteAsync(settings, observer, cancel);
+            // The first start's cut between training and trading bars: a node whose data grew since keeps it, and so does its replay.
+            StoredPlan.Read(stateDirectory)?.Write(target);
+            var actions = EssOperatorAction.From(journal.Trail);
+            var starts = RecordedStart.ReadAll(stateDirectory);
+            var segments = ReplayPlan.Of(starts.Select(s => s.Job).ToArray(), actions);
+            // A state directory from before starts were recorded is replayed as one start on all of its data.
+            IEnumerable<RunSettings> runs = segments.Count == 0
+                ? [recorded.Settings(target, data) with { EssActions = actions }]
+                : segments.Select(g => starts[g.Index].Settings.Settings(target, data) with { DataUntil = g.Start.LastBars, EssActions = g.ActionsAfter });
+            RunSummary? summary = null;
+            foreach (var settings in runs) summary = await RunJob.ExecuteAsync(settings, observer, cancel);
             var replay = await AuditVerb.ReadAsync(target, cancel);
-            return new ReplayView(Path.GetFullPath(stateDirectory), into is null ? null : Path.GetFullPath(target), summary.TradesClosed,
-                ReplayComparison.Of(journal.Trail, replay.Trail));
+            return new ReplayView(Path.GetFullPath(stateDirectory), into is null ? null : Path.GetFullPath(target), summary!.TradesClosed,
+                ReplayComparison.Of(journal.Trail, replay.Trail)) { Starts = starts.Count, StartsReplayed = Math.Max(1, segments.Count) };
         }
         finally
         {
@@ -93,10 +103,12 @@ public static class ReplayVerb
         foreach (var k in c.Kinds)
             kinds.AddRow(k.Area.ToString().ToLowerInvariant(), k.Kind, N(k.Journal), N(k.Replay), k.Journal == k.Replay ? "yes" : "[red]no[/]");
         console.Write(kinds);
+        if (view.Starts > 1)
+            console.WriteLine($"the job started {view.Starts} times; the replay ran {view.StartsReplayed} of those starts one after another, each on the bars it had read (the others were restarts on the same data)");
         if (c.BeyondHorizon > 0) console.WriteLine($"the replay went on with {c.BeyondHorizon} decisions after each entity's last in the journal: the journaled run had not finished");
         var repeated = c.Kinds.Where(k => ReplayComparison.OperatorKinds.Contains(k.Kind)).Sum(k => k.Journal) - c.OperatorActions.Count;
         if (repeated > 0)
-            console.WriteLine($"the replay repeated {repeated} operator action(s): emergency-stop triggers and resets given after the run's last bar");
+            console.WriteLine($"the replay repeated {repeated} operator action(s): emergency-stop triggers and resets given after a start's last bar");
         if (c.OperatorActions.Count > 0)
             console.WriteLine($"the journal holds {c.OperatorActions.Count} operator action(s) a replay cannot repeat, the first {c.OperatorActions[0].Kind} at {Time(c.OperatorActions[0].Time)}; the two may part there");
         if (c.FirstDifference is not { } d)
@@ -119,4 +131,9 @@ public static class ReplayVerb
 }
 
 /// <summary>The comparison of a journal with its replay; <see cref="Into"/> is the replay's state directory when it was kept.</summary>
-public sealed record ReplayView(string State, string? Into, int ReplayTradesClosed, ReplayComparison Comparison);
+public sealed record ReplayView(string State, string? Into, int ReplayTradesClosed, ReplayComparison Comparison)
+{
+    /// <summary>The starts the journaled job had (0: not recorded), and how many the replay ran again, each on the data it had read.</summary>
+    public int Starts { get; init; }
+    public int StartsReplayed { get; init; }
+}

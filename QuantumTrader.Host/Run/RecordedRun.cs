@@ -1,14 +1,16 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
 
 namespace QuantumTrader.Host.Run;
 
 /// <summary>
-/// The settings that decide a run's trades, written to &lt;state&gt;/run.json at its first start, so that 'qt replay'
-/// can run the same job again and compare. Batch size, snapshots, outputs and the ops API do not change a decision and
-/// are not recorded.
+/// The settings that decide a run's trades, written to &lt;state&gt;/run.json at its first start and with every start
+/// to starts.jsonl (<see cref="RecordedStart"/>), so that 'qt replay' can run the same job again and compare. Batch size,
+/// snapshots, outputs and the ops API do not change a decision and are not recorded.
 /// </summary>
 public sealed record RecordedRun(
     IReadOnlyList<string> Data, DataFormat Format, BadRowPolicy OnBadRow, int Seed, double TrainFraction, double FeeBps, double SlippageBps,
@@ -70,5 +72,52 @@ public sealed record RecordedRun(
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(now, JsonOut.Options));
         File.Move(path + ".tmp", path, overwrite: true);
         return [];
+    }
+}
+
+/// <summary>
+/// One start of a state directory's job, a line of &lt;state&gt;/starts.jsonl: the settings it ran with and the last bar
+/// of each symbol it read. 'qt replay' runs the starts again one after another, each on the data it had.
+/// </summary>
+public sealed record RecordedStart(RecordedRun Settings, IReadOnlyDictionary<string, DateTimeOffset> LastBars)
+{
+    public const string FileName = "starts.jsonl";
+
+    public static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, FileName);
+
+    [JsonIgnore] public JobStart Job => new(LastBars, JsonSerializer.Serialize(Settings, JsonOut.Options));
+
+    /// <summary>Adds the start before it decides anything; a start killed while writing leaves a line without its newline, which reading skips.</summary>
+    public static void Append(string stateDirectory, RecordedStart start)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        var line = JsonSerializer.Serialize(start, JsonOut.Compact) + "\n";
+        using var file = new FileStream(PathIn(stateDirectory), FileMode.Append, FileAccess.Write, FileShare.Read);
+        file.Write(System.Text.Encoding.UTF8.GetBytes(line));
+        file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Every start in order; none for a state directory started before starts were recorded. A complete line that does not parse fails naming it.</summary>
+    public static IReadOnlyList<RecordedStart> ReadAll(string stateDirectory)
+    {
+        var path = PathIn(stateDirectory);
+        if (!File.Exists(path)) return [];
+        var text = File.ReadAllText(path);
+        var lines = text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var starts = new List<RecordedStart>(lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            try
+            {
+                starts.Add(JsonSerializer.Deserialize<RecordedStart>(lines[i], JsonOut.Options) is { Settings.Data.Count: > 0, LastBars.Count: > 0 } start
+                    ? start
+                    : throw new UsageException($"{path}:{i + 1}: a start needs its settings and the last bar of each symbol"));
+            }
+            catch (JsonException ex)
+            {
+                throw new UsageException($"{path}:{i + 1}: {ex.Message}");
+            }
+        }
+        return starts;
     }
 }

@@ -119,5 +119,16 @@ public sealed record ReplayData(IReadOnlyList<Bar> Bars, IReadOnlyList<BadRow> R
         return 0;
     }
 
+    /// <summary>Each symbol's last bar.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> LastBars =>
+        Bars.GroupBy(b => b.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(b => b.Time), StringComparer.Ordinal);
+
+    /// <summary>The data as a start that read each symbol up to <paramref name="lastBars"/> had it; a symbol it did not read is left out.</summary>
+    public ReplayData Until(IReadOnlyDictionary<string, DateTimeOffset> lastBars)
+    {
+        bool Read(string symbol, DateTimeOffset time) => lastBars.TryGetValue(symbol, out var last) && time <= last;
+        return this with { Bars = Bars.Where(b => Read(b.Symbol, b.Time)).ToArray(), Gaps = Gaps.Where(g => Read(g.Symbol, g.Before)).ToArray() };
+    }
+
     public IReadOnlyList<string> Symbols => Bars.Select(b => b.Symbol).Distinct().Order(StringComparer.Ordinal).ToArray();
 }

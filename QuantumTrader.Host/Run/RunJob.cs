@@ -88,6 +88,7 @@ public static class RunJob
         using var stateLock = StateLock.Acquire(settings.StateDirectory);
         var data = ReplayData.Load(settings.Data, settings.Format, settings.OnBadRow, observer.BadRow, settings.FollowEvery is null ? null
             : row => observer.Info($"follow: {row.File}:{row.Line} is still being written (no newline yet); it is read once complete"));
+        if (settings.DataUntil is { } until) data = data.Until(until);
         if (data.Bars.Count == 0) throw new Cli.UsageException($"no valid bars in {string.Join(", ", data.Files)}");
         foreach (var gap in data.Gaps) observer.Gap(gap);
         observer.Info($"{data.Bars.Count} bars of {string.Join(", ", data.Symbols)} from {data.Files.Count} file(s); {data.Rejected.Count} row(s) rejected; "
@@ -96,7 +97,8 @@ public static class RunJob
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), observer.Info);
         var plan = ModelBootstrap.Prepare(data, settings, serving, observer);
         if (RecordedRun.RecordOrCompare(settings) is { Count: > 0 } changed)
-            observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' repeats the first start's");
+            observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' runs this start with them");
+        RecordedStart.Append(settings.StateDirectory, new RecordedStart(RecordedRun.Of(settings), data.LastBars));
 
         var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
         var node = new NodeSettings

@@ -40,10 +40,14 @@ public sealed record RunSettings
     public RetrainSettings? Retrain { get; init; }
 
     /// <summary>
-    /// A replay's repetition of the operator's emergency-stop triggers and resets that its journal holds: those at or after
-    /// the data's last bar are given to the account, in order, once the run has finished its bars.
+    /// A replay's repetition of the operator's emergency-stop triggers and resets given after the start it runs again
+    /// (<see cref="Models.Audit.ReplayPlan"/>): those at or after the data's last bar are given to the account, in order,
+    /// once the run has finished its bars.
     /// </summary>
     public IReadOnlyList<EssOperatorAction> EssActions { get; init; } = [];
+
+    /// <summary>A replay of one recorded start: each symbol's last bar that start read; later bars are left out. Null: every bar.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset>? DataUntil { get; init; }
 
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }

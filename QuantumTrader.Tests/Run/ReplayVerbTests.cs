@@ -45,10 +45,64 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Contains(journal.Trail, e => e.Kind == "emergency-triggered" && e.Detail.Contains("-> EMERGENCY") && e.Detail.Contains("venue outage drill"));
     }
 
+    [Fact]
+    public async Task A_node_that_followed_its_data_replays_start_by_start_with_the_operators_trigger_between_its_starts()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("data");
+        Directory.CreateDirectory(data);
+        string[] files = ["BTCUSDT-1h.csv", "ETHUSDT-1h.csv"];
+        foreach (var file in files)
+            File.WriteAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(3000));
+        var state = dir.File("state");
+        var messages = new List<string>();
+        var serving = 0;
+        // First serving: the operator triggers the emergency stop, then the rest of the rows arrive. Second: the operator resets it.
+        var observer = new ServingObserver(messages, async cancel =>
+        {
+            string url;
+            lock (messages) url = messages.Last(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
+            if (++serving == 1)
+            {
+                Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "feed check", "--json", dir.File("trigger.json")]));
+                foreach (var file in files)
+                    File.AppendAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Skip(3000));
+                await Task.Delay(TimeSpan.FromMinutes(2), cancel).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "reset", "--node", url, "--reason", "feed fine", "--json", dir.File("reset.json")]));
+        });
+        await RunJob.ExecuteAsync(new RunSettings
+        {
+            Data = [data], StateDirectory = state, Models = ["xgb"], Retrain = Models.Learning.RetrainSettings.Weekly(),
+            OpsUrl = "http://127.0.0.1:0", FollowEvery = TimeSpan.FromMilliseconds(200),
+        }, observer, CancellationToken.None);
+        Assert.Equal(2, serving);
+        var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
+        // The trigger decided the appended bars: the positions open when it came were closed by the emergency stop.
+        Assert.Contains(journal.Trail, e => e.Kind == "trade-closed" && e.Detail.Contains("emergency_stop"));
+
+        var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
+
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.Equal((2, 2), (view.Starts, view.StartsReplayed));
+        Assert.Empty(view.Comparison.OperatorActions);
+        Assert.Equal(journal.Trail.Count(e => e.Kind == "trade-closed"), view.ReplayTradesClosed);
+    }
+
+    private const string ApiAt = "ops API and dashboard at ";
+
+    private sealed class ServingObserver(List<string> messages, Func<CancellationToken, Task> whileServing) : IRunObserver
+    {
+        public void Info(string message) { lock (messages) messages.Add(message); }
+        public void BadRow(Models.Market.BadRow row) { }
+        public void Progress(long done, long total) { }
+        public Task AfterReplayAsync(RunSummary summary, CancellationToken cancel) => whileServing(cancel);
+    }
+
     /// <summary>The operator of a node, who triggers the emergency stop through the console once the replay is done and then resets it.</summary>
     private sealed class OperatorAfterReplay(TempDir dir) : IRunObserver
     {
-        private const string ApiAt = "ops API and dashboard at ";
         private readonly List<string> _messages = [];
 
         public bool Done { get; private set; }

@@ -1,0 +1,48 @@
+namespace QuantumTrader.Models.Audit;
+
+/// <summary>
+/// One start of a journaled job: the last bar of each symbol it read (a node following its data reads more at each start)
+/// and its decision settings (<paramref name="Settings"/>, as recorded, compared as text).
+/// </summary>
+public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBars, string Settings)
+{
+    /// <summary>The latest bar the start read, over all symbols.</summary>
+    public DateTimeOffset LastBar => LastBars.Values.Max();
+
+    /// <summary>The same data, to each symbol's last bar, and the same settings: a plain restart, which resumes from the journal exactly.</summary>
+    public bool Repeats(JobStart earlier) =>
+        Settings == earlier.Settings && LastBars.Count == earlier.LastBars.Count
+        && LastBars.All(kv => earlier.LastBars.TryGetValue(kv.Key, out var t) && t == kv.Value);
+}
+
+/// <summary>A start a replay runs again (<see cref="Index"/> in the journal's list of starts) and the operator actions it gives after its bars.</summary>
+public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> ActionsAfter);
+
+/// <summary>
+/// How a replay repeats a job that started more than once: each start on the data it read, in order, on one state
+/// directory, so every decision sees what the journaled one saw when it was taken (a retraining check at a time one
+/// symbol's file had not reached yet, settings changed at a restart). A start that repeats the one before is left out. An
+/// operator's emergency-stop trigger or reset is given after the last start whose last bar is at or before its market
+/// time: the account's clock stands at a start's last bar while the node serves, so one given between two starts comes
+/// right before the bars the second one read. One given before the first start's last bar is not repeated.
+/// </summary>
+public static class ReplayPlan
+{
+    public static IReadOnlyList<ReplaySegment> Of(IReadOnlyList<JobStart> starts, IReadOnlyList<EssOperatorAction> actions)
+    {
+        if (starts.Count == 0) return [];
+        var kept = new List<(int Index, JobStart Start)>();
+        for (var i = 0; i < starts.Count; i++)
+            if (kept.Count == 0 || !starts[i].Repeats(kept[^1].Start))
+                kept.Add((i, starts[i]));
+
+        var segments = new List<ReplaySegment>(kept.Count);
+        for (var k = 0; k < kept.Count; k++)
+        {
+            var from = kept[k].Start.LastBar;
+            var until = k + 1 < kept.Count ? kept[k + 1].Start.LastBar : DateTimeOffset.MaxValue;
+            segments.Add(new ReplaySegment(kept[k].Index, kept[k].Start, actions.Where(a => a.Time >= from && a.Time < until).ToArray()));
+        }
+        return segments;
+    }
+}

@@ -1,0 +1,41 @@
+using QuantumTrader.Models.Audit;
+
+namespace QuantumTrader.Tests.Learning;
+
+public sealed class ReplayPlanTests
+{
+    private static readonly DateTimeOffset T0 = new(2021, 3, 22, 0, 0, 0, TimeSpan.Zero);
+
+    private static JobStart Start(int btcHour, int ethHour, string settings = "s") =>
+        new(new Dictionary<string, DateTimeOffset> { ["BTCUSDT"] = T0.AddHours(btcHour), ["ETHUSDT"] = T0.AddHours(ethHour) }, settings);
+
+    private static EssOperatorAction Action(int hour, bool trigger) => new(T0.AddHours(hour), "paper", trigger, trigger ? "drill" : "drill over");
+
+    [Fact]
+    public void Each_start_that_read_more_bars_or_changed_a_setting_is_replayed_in_order_and_plain_restarts_are_left_out()
+    {
+        JobStart[] starts = [Start(2, 26), Start(2, 26), Start(26, 26), Start(26, 26, "fees 20 bps"), Start(27, 27), Start(27, 27)];
+
+        var plan = ReplayPlan.Of(starts, []);
+
+        Assert.Equal([0, 2, 3, 4], plan.Select(s => s.Index));
+        Assert.Equal(T0.AddHours(26), plan[0].Start.LastBar);
+    }
+
+    [Fact]
+    public void An_operator_action_is_given_after_the_last_start_that_had_read_up_to_its_market_time()
+    {
+        JobStart[] starts = [Start(10, 10), Start(12, 12), Start(15, 15)];
+        EssOperatorAction[] actions = [Action(5, true), Action(10, true), Action(11, false), Action(12, true), Action(15, false), Action(16, true)];
+
+        var plan = ReplayPlan.Of(starts, actions);
+
+        Assert.Equal([[actions[1], actions[2]], [actions[3]], [actions[4], actions[5]]], plan.Select(s => s.ActionsAfter.ToArray()));
+    }
+
+    [Fact]
+    public void A_journal_without_recorded_starts_has_nothing_to_plan()
+    {
+        Assert.Empty(ReplayPlan.Of([], [Action(1, true)]));
+    }
+}

@@ -1,0 +1,44 @@
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Run;
+
+/// <summary>starts.jsonl: a line per start, a start killed while writing its line left out, a damaged line named.</summary>
+public sealed class RecordedStartTests
+{
+    private static readonly DateTimeOffset T0 = new(2021, 3, 22, 2, 0, 0, TimeSpan.Zero);
+
+    private static RecordedStart Start(string state, int hours) =>
+        new(RecordedRun.Of(new RunSettings { Data = ["data"], StateDirectory = state, Models = ["xgb"] }),
+            new Dictionary<string, DateTimeOffset> { ["BTCUSDT"] = T0.AddHours(hours), ["ETHUSDT"] = T0.AddHours(hours + 24) });
+
+    [Fact]
+    public void Starts_read_back_in_order_without_a_line_a_killed_start_left_half_written()
+    {
+        using var dir = new TempDir();
+        RecordedStart.Append(dir.Path, Start(dir.Path, 0));
+        RecordedStart.Append(dir.Path, Start(dir.Path, 5));
+        File.AppendAllText(RecordedStart.PathIn(dir.Path), "{\"settings\":{\"data\":[");
+
+        var starts = RecordedStart.ReadAll(dir.Path);
+
+        Assert.Equal([T0, T0.AddHours(5)], starts.Select(s => s.LastBars["BTCUSDT"]));
+        Assert.True(starts[1].Job.Repeats(Start(dir.Path, 5).Job));
+        Assert.False(starts[1].Job.Repeats(starts[0].Job));
+        Assert.Equal(["xgb"], starts[0].Settings.Models);
+    }
+
+    [Fact]
+    public void A_damaged_line_is_refused_naming_the_file_and_line()
+    {
+        using var dir = new TempDir();
+        RecordedStart.Append(dir.Path, Start(dir.Path, 0));
+        File.AppendAllText(RecordedStart.PathIn(dir.Path), "{\"lastBars\":{}}\n");
+
+        var refused = Assert.Throws<UsageException>(() => RecordedStart.ReadAll(dir.Path));
+
+        Assert.StartsWith($"{RecordedStart.PathIn(dir.Path)}:2: ", refused.Message);
+        Assert.Empty(RecordedStart.ReadAll(Path.Combine(dir.Path, "none")));
+    }
+}
