@@ -78,6 +78,15 @@ public sealed record ChangeRiskLimits(EssMode Mode, RiskLimits Limits, string Re
     }
 }
 
+/// <summary>
+/// A replay gives the policy store a change its journal holds, to journal again with the time it had there. Only the
+/// replay sends it; the ops API does not take it, so an operator's change is always dated when it is made.
+/// </summary>
+public sealed record RepeatRiskLimitsChange(RiskLimitsChanged Change) : IProtocolMessage
+{
+    public RiskLimitsChanged Change { get; init; } = Guard.NotNull(nameof(RepeatRiskLimitsChange), nameof(Change), Change);
+}
+
 public sealed record GetRiskPolicy : IProtocolMessage
 {
     public static readonly GetRiskPolicy Instance = new();

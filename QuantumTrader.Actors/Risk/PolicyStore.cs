@@ -34,7 +34,8 @@ public sealed class PolicyStore : ReceivePersistentActor
     public PolicyStore()
     {
         Recover<RiskLimitsChanged>(Apply);
-        Command<ChangeRiskLimits>(Handle);
+        Command<ChangeRiskLimits>(cmd => Change(cmd.Mode, cmd.Limits, cmd.Reason, DateTimeOffset.UtcNow));
+        Command<RepeatRiskLimitsChange>(cmd => Change(cmd.Change.Mode, cmd.Change.Current, cmd.Change.Reason, cmd.Change.Time));
         Command<GetRiskPolicy>(_ => Sender.Tell(State));
         Command<UpdateSuccess>(_ => { });
         Command<IUpdateFailure>(f => _log.Warning("risk policy version {0} not yet on a majority of nodes ({1}); gossip carries it on", _version, f.GetType().Name));
@@ -48,10 +49,10 @@ public sealed class PolicyStore : ReceivePersistentActor
 
     protected override void OnReplaySuccess() => Replicate();
 
-    private void Handle(ChangeRiskLimits cmd)
+    private void Change(EssMode mode, RiskLimits limits, string reason, DateTimeOffset time)
     {
         // The command checked itself when it was made (or deserialized): mode, limits and reason are valid here.
-        var (_, change) = _policy.Change(cmd.Mode, cmd.Limits, cmd.Reason, DateTimeOffset.UtcNow);
+        var (_, change) = _policy.Change(mode, limits, reason, time);
         var sender = Sender;
         Persist(change, e =>
         {

@@ -14,7 +14,8 @@ namespace QuantumTrader.Actors.Risk;
 /// the coordinator puts the policy's overlay for the new regime in force and answers <see cref="RegimeApplied"/>, and the
 /// entity replies to its bar only then, so the overlay is in force before the next decision anywhere.</item>
 /// <item>It subscribes to the policy store's replicated register: a limit changed on any node reaches this node's
-/// gate, and every applied overlay is looked up again in the new policy.</item>
+/// gate, and every applied overlay is looked up again in the new policy. A start hands it the store's state before its
+/// first bar (answered with the posture), so that bar is decided under the journal's limits whenever gossip arrives.</item>
 /// </list>
 /// </summary>
 public sealed class RiskCoordinator : ReceiveActor
@@ -27,6 +28,11 @@ public sealed class RiskCoordinator : ReceiveActor
         _board = board;
         Receive<RegimeChanged>(Apply);
         Receive<Changed>(c => c.Key.Equals(PolicyReplication.Key), c => Adopt(c.Get(PolicyReplication.Key).Value));
+        Receive<RiskPolicyState>(state =>
+        {
+            Adopt(state);
+            Sender.Tell(new RiskPosture(_board.Policy, _board.Regimes.Symbols));
+        });
         Receive<GetRiskPosture>(_ => Sender.Tell(new RiskPosture(_board.Policy, _board.Regimes.Symbols)));
     }
 

@@ -26,6 +26,7 @@ public static partial class ProtocolTypes
         Add<RiskLimitsChanged>("risk.limits-changed.v1");
         Add<RiskPolicyState>("risk.policy-state.v1");
         Add<ChangeRiskLimits>("risk.change-limits.v1");
+        Add<RepeatRiskLimitsChange>("risk.repeat-limits-change.v1");
         Add<GetRiskPolicy>("risk.get-policy.v1");
 
         // Regime coordinator.

@@ -76,16 +76,17 @@ public sealed record RecordedRun(
 }
 
 /// <summary>
-/// One start of a state directory's job, a line of &lt;state&gt;/starts.jsonl: the settings it ran with and the last bar
-/// of each symbol it read. 'qt replay' runs the starts again one after another, each on the data it had.
+/// One start of a state directory's job, a line of &lt;state&gt;/starts.jsonl: the settings it ran with, the last bar
+/// of each symbol it read and when it began (wall clock). 'qt replay' runs the starts again one after another, each on
+/// the data it had.
 /// </summary>
-public sealed record RecordedStart(RecordedRun Settings, IReadOnlyDictionary<string, DateTimeOffset> LastBars)
+public sealed record RecordedStart(RecordedRun Settings, IReadOnlyDictionary<string, DateTimeOffset> LastBars, DateTimeOffset? StartedAt = null)
 {
     public const string FileName = "starts.jsonl";
 
     public static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, FileName);
 
-    [JsonIgnore] public JobStart Job => new(LastBars, JsonSerializer.Serialize(Settings, JsonOut.Options));
+    [JsonIgnore] public JobStart Job => new(LastBars, JsonSerializer.Serialize(Settings, JsonOut.Options), StartedAt);
 
     /// <summary>Adds the start before it decides anything; a start killed while writing leaves a line without its newline, which reading skips.</summary>
     public static void Append(string stateDirectory, RecordedStart start)

@@ -98,7 +98,7 @@ public static class RunJob
         var plan = ModelBootstrap.Prepare(data, settings, serving, observer);
         if (RecordedRun.RecordOrCompare(settings) is { Count: > 0 } changed)
             observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' runs this start with them");
-        RecordedStart.Append(settings.StateDirectory, new RecordedStart(RecordedRun.Of(settings), data.LastBars));
+        RecordedStart.Append(settings.StateDirectory, new RecordedStart(RecordedRun.Of(settings), data.LastBars, DateTimeOffset.UtcNow));
 
         var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
         var node = new NodeSettings
@@ -138,6 +138,8 @@ public static class RunJob
                 : null;
             // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
             await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
+            var policy = await registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel);
+            await registry.Get<RiskCoordinatorKey>().Ask<RiskPosture>(policy, AskTimeout, cancel);
             await observer.BeforeReplayAsync(cancel);
 
             var replayClock = Stopwatch.StartNew();
@@ -151,6 +153,8 @@ public static class RunJob
             var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
             foreach (var action in settings.EssActions.Where(a => a.AccountId == services.AccountId && a.Time >= data.Bars[^1].Time))
                 ess = await account.RepeatAsync(action, cancel);
+            foreach (var change in settings.LimitChanges)
+                await registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(new RepeatRiskLimitsChange(change), AskTimeout, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             var replayCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - replayCpu).TotalSeconds;
             replayGcPause = GC.GetTotalPauseDuration() - replayGcPause;

@@ -48,6 +48,9 @@ public sealed record AuditReport(int Rows, int Entities, IReadOnlyList<AuditChec
     /// <summary>The story of one closed trade, or null when the journal closed no such trade.</summary>
     [JsonIgnore] public Func<string, TradeExplanation?> Explain { get; init; } = _ => null;
 
+    /// <summary>The operators' limit changes, in journal order, as the policy store journaled them (a replay repeats them).</summary>
+    [JsonIgnore] public IReadOnlyList<RiskLimitsChanged> LimitChanges { get; init; } = [];
+
     public bool Passed => Checks.All(c => c.Outcome != CheckOutcome.Failed);
 
     public IReadOnlyList<AuditKindCount> Kinds => Trail.GroupBy(e => (e.Area, e.Kind))
@@ -89,6 +92,7 @@ public sealed class JournalAuditor
     private ModelRegistryState _registry = ModelRegistryState.Empty;
     private readonly List<string> _registryProblems = [];
     private readonly List<SizingPolicyUpdated> _policies = [];
+    private readonly List<RiskLimitsChanged> _limitChanges = [];
     private readonly List<(SymbolEvent Event, AuditEntry Entry)> _symbolSteps = [];
     private readonly List<(string TradeId, AuditEntry Entry)> _settlementSteps = [];
     private readonly List<IEssModeChanged> _essChanges = [];
@@ -226,6 +230,7 @@ public sealed class JournalAuditor
                 Add(m.Time, AuditArea.Risk, "emergency-manual-reset", source, sequenceNr, m.AccountId, m.Reason);
                 break;
             case RiskLimitsChanged l:
+                _limitChanges.Add(l);
                 Add(l.Time, AuditArea.Risk, "risk-limits-changed", source, sequenceNr, l.Mode.Label(), $"{l.Previous} -> {l.Current}: {l.Reason}");
                 break;
             case ServingFailuresObserved f:
@@ -369,7 +374,7 @@ public sealed class JournalAuditor
         }
 
         var trail = _trail.OrderBy(e => e.Time).ToArray();
-        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final) { Explain = Explain };
+        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final) { Explain = Explain, LimitChanges = _limitChanges.ToArray() };
     }
 
     private AuditCheck ClosedTrades()

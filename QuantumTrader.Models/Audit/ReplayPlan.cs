@@ -1,10 +1,13 @@
+using QuantumTrader.Models.Risk;
+
 namespace QuantumTrader.Models.Audit;
 
 /// <summary>
-/// One start of a journaled job: the last bar of each symbol it read (a node following its data reads more at each start)
-/// and its decision settings (<paramref name="Settings"/>, as recorded, compared as text).
+/// One start of a journaled job: the last bar of each symbol it read (a node following its data reads more at each start),
+/// its decision settings (<paramref name="Settings"/>, as recorded, compared as text) and when it began by the wall clock
+/// (<paramref name="StartedAt"/>; null where it was not recorded).
 /// </summary>
-public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBars, string Settings)
+public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBars, string Settings, DateTimeOffset? StartedAt = null)
 {
     /// <summary>The latest bar the start read, over all symbols.</summary>
     public DateTimeOffset LastBar => LastBars.Values.Max();
@@ -16,7 +19,7 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
 }
 
 /// <summary>A start a replay runs again (<see cref="Index"/> in the journal's list of starts) and the operator actions it gives after its bars.</summary>
-public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> ActionsAfter);
+public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> ActionsAfter, IReadOnlyList<RiskLimitsChanged> LimitChangesAfter);
 
 /// <summary>
 /// How a replay repeats a job that started more than once: each start on the data it read, in order, on one state
@@ -24,11 +27,14 @@ public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssO
 /// symbol's file had not reached yet, settings changed at a restart). A start that repeats the one before is left out. An
 /// operator's emergency-stop trigger or reset is given after the last start whose last bar is at or before its market
 /// time: the account's clock stands at a start's last bar while the node serves, so one given between two starts comes
-/// right before the bars the second one read. One given before the first start's last bar is not repeated.
+/// right before the bars the second one read. One given before the first start's last bar is not repeated. A limit
+/// change, which the policy store dates by the wall clock, is given after the last start that began before it; a start
+/// that began without a recorded time takes none.
 /// </summary>
 public static class ReplayPlan
 {
-    public static IReadOnlyList<ReplaySegment> Of(IReadOnlyList<JobStart> starts, IReadOnlyList<EssOperatorAction> actions)
+    public static IReadOnlyList<ReplaySegment> Of(
+        IReadOnlyList<JobStart> starts, IReadOnlyList<EssOperatorAction> actions, IReadOnlyList<RiskLimitsChanged>? limitChanges = null)
     {
         if (starts.Count == 0) return [];
         var kept = new List<(int Index, JobStart Start)>();
@@ -36,12 +42,22 @@ public static class ReplayPlan
             if (kept.Count == 0 || !starts[i].Repeats(kept[^1].Start))
                 kept.Add((i, starts[i]));
 
+        var changes = kept.Select(_ => new List<RiskLimitsChanged>()).ToArray();
+        foreach (var change in limitChanges ?? [])
+        {
+            var last = -1;
+            for (var i = 0; i < starts.Count; i++)
+                if (starts[i].StartedAt <= change.Time) last = i;
+            if (last < 0) continue;
+            changes[kept.FindLastIndex(k => k.Index <= last)].Add(change);
+        }
+
         var segments = new List<ReplaySegment>(kept.Count);
         for (var k = 0; k < kept.Count; k++)
         {
             var from = kept[k].Start.LastBar;
             var until = k + 1 < kept.Count ? kept[k + 1].Start.LastBar : DateTimeOffset.MaxValue;
-            segments.Add(new ReplaySegment(kept[k].Index, kept[k].Start, actions.Where(a => a.Time >= from && a.Time < until).ToArray()));
+            segments.Add(new ReplaySegment(kept[k].Index, kept[k].Start, actions.Where(a => a.Time >= from && a.Time < until).ToArray(), changes[k]));
         }
         return segments;
     }

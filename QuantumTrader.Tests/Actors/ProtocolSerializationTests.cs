@@ -100,6 +100,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             change,
             new RiskPolicyState(policy, 1),
             new ChangeRiskLimits(EssMode.Normal, RiskPolicy.Default.Normal, "back to seed limits"),
+            new RepeatRiskLimitsChange(change),
             GetRiskPolicy.Instance,
             new RegimeApplied("TEST", 7, RegimeNames.HighVolatility, overlay),
             GetRiskPosture.Instance,

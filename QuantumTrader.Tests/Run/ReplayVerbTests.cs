@@ -49,35 +49,9 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     public async Task A_node_that_followed_its_data_replays_start_by_start_with_the_operators_trigger_between_its_starts()
     {
         using var dir = new TempDir();
-        var data = dir.File("data");
-        Directory.CreateDirectory(data);
-        string[] files = ["BTCUSDT-1h.csv", "ETHUSDT-1h.csv"];
-        foreach (var file in files)
-            File.WriteAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(3000));
-        var state = dir.File("state");
-        var messages = new List<string>();
-        var serving = 0;
-        // First serving: the operator triggers the emergency stop, then the rest of the rows arrive. Second: the operator resets it.
-        var observer = new ServingObserver(messages, async cancel =>
-        {
-            string url;
-            lock (messages) url = messages.Last(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
-            if (++serving == 1)
-            {
-                Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "feed check", "--json", dir.File("trigger.json")]));
-                foreach (var file in files)
-                    File.AppendAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Skip(3000));
-                await Task.Delay(TimeSpan.FromMinutes(2), cancel).ContinueWith(_ => { }, TaskScheduler.Default);
-                return;
-            }
-            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "reset", "--node", url, "--reason", "feed fine", "--json", dir.File("reset.json")]));
-        });
-        await RunJob.ExecuteAsync(new RunSettings
-        {
-            Data = [data], StateDirectory = state, Models = ["xgb"], Retrain = Models.Learning.RetrainSettings.Weekly(),
-            OpsUrl = "http://127.0.0.1:0", FollowEvery = TimeSpan.FromMilliseconds(200),
-        }, observer, CancellationToken.None);
-        Assert.Equal(2, serving);
+        var state = await FollowTwiceAsync(dir,
+            url => QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "feed check", "--json", dir.File("trigger.json")]),
+            url => QtCli.RunAsync(["ctl", "ess", "reset", "--node", url, "--reason", "feed fine", "--json", dir.File("reset.json")]));
         var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
         // The trigger decided the appended bars: the positions open when it came were closed by the emergency stop.
         Assert.Contains(journal.Trail, e => e.Kind == "trade-closed" && e.Detail.Contains("emergency_stop"));
@@ -88,6 +62,62 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Equal((2, 2), (view.Starts, view.StartsReplayed));
         Assert.Empty(view.Comparison.OperatorActions);
         Assert.Equal(journal.Trail.Count(e => e.Kind == "trade-closed"), view.ReplayTradesClosed);
+    }
+
+    [Fact]
+    public async Task A_limit_change_between_a_following_nodes_starts_decides_the_new_bars_in_the_journal_and_in_the_replay()
+    {
+        using var dir = new TempDir();
+        var state = await FollowTwiceAsync(dir,
+            url => QtCli.RunAsync(["ctl", "risk", "set", "--node", url, "--mode", "CAUTIOUS", "--min-confidence", "0.99", "--reason", "near-certain calls only"]),
+            _ => Task.FromResult(0));
+        var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
+        // The first part ends CAUTIOUS: its appended bars were refused under the changed minimum.
+        Assert.Contains(journal.Trail, e => e.Kind == "signal-rejected" && e.Detail.Contains("below the minimum 0.99 (CAUTIOUS)"));
+
+        var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
+
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.Empty(view.Comparison.OperatorActions);
+        Assert.Equal(1, view.Comparison.Kinds.Single(k => k.Kind == "risk-limits-changed").Replay);
+    }
+
+    /// <summary>
+    /// A node following the first 3,000 rows of each bundled file (xgb, weekly retraining): while it serves them the
+    /// operator acts (<paramref name="betweenStarts"/>), the rest of the rows arrive, the node starts again by itself, and
+    /// while it serves them the operator acts again (<paramref name="afterSecond"/>). Returns the state directory.
+    /// </summary>
+    private static async Task<string> FollowTwiceAsync(TempDir dir, Func<string, Task<int>> betweenStarts, Func<string, Task<int>> afterSecond)
+    {
+        var data = dir.File("data");
+        Directory.CreateDirectory(data);
+        string[] files = ["BTCUSDT-1h.csv", "ETHUSDT-1h.csv"];
+        foreach (var file in files)
+            File.WriteAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(3000));
+        var state = dir.File("state");
+        var messages = new List<string>();
+        var serving = 0;
+        var observer = new ServingObserver(messages, async cancel =>
+        {
+            string url;
+            lock (messages) url = messages.Last(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
+            if (++serving > 1)
+            {
+                Assert.Equal(0, await afterSecond(url));
+                return;
+            }
+            Assert.Equal(0, await betweenStarts(url));
+            foreach (var file in files)
+                File.AppendAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Skip(3000));
+            await Task.Delay(TimeSpan.FromMinutes(2), cancel).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await RunJob.ExecuteAsync(new RunSettings
+        {
+            Data = [data], StateDirectory = state, Models = ["xgb"], Retrain = Models.Learning.RetrainSettings.Weekly(),
+            OpsUrl = "http://127.0.0.1:0", FollowEvery = TimeSpan.FromMilliseconds(200),
+        }, observer, CancellationToken.None);
+        Assert.Equal(2, serving);
+        return state;
     }
 
     private const string ApiAt = "ops API and dashboard at ";
