@@ -16,9 +16,12 @@ using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Replay;
 using QuantumTrader.Actors.Risk;
 using QuantumTrader.Host.Ops;
+using QuantumTrader.Models;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 
@@ -153,8 +156,8 @@ public static class RunJob
             var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
             foreach (var action in settings.EssActions.Where(a => a.AccountId == services.AccountId && a.Time >= data.Bars[^1].Time))
                 ess = await account.RepeatAsync(action, cancel);
-            foreach (var change in settings.LimitChanges)
-                await registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(new RepeatRiskLimitsChange(change), AskTimeout, cancel);
+            foreach (var command in settings.OperatorCommands)
+                await RepeatAsync(command, registry, cancel);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             var replayCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - replayCpu).TotalSeconds;
             replayGcPause = GC.GetTotalPauseDuration() - replayGcPause;
@@ -197,6 +200,14 @@ public static class RunJob
             await host.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>Gives an operator's journaled command again, dated as the journal dates it.</summary>
+    private static Task RepeatAsync(IDomainEvent command, ActorRegistry registry, CancellationToken cancel) => command switch
+    {
+        RiskLimitsChanged l => registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(new RepeatRiskLimitsChange(l), AskTimeout, cancel),
+        RetrainingRequested r => registry.Get<ModelRegistrySingleton>().Ask(new RequestModelRetraining(r.Slot, r.Reason, r.Time), AskTimeout, cancel),
+        _ => throw new InvalidOperationException($"a replay cannot repeat {command.GetType().Name}"),
+    };
 
     public static IHost BuildHost(NodeSettings node, NodeServices services, Action<AkkaConfigurationBuilder>? configure = null) =>
         new HostBuilder()

@@ -1,7 +1,7 @@
+using QuantumTrader.Models;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
-using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Host.Run;
 
@@ -47,8 +47,11 @@ public sealed record RunSettings
     /// </summary>
     public IReadOnlyList<EssOperatorAction> EssActions { get; init; } = [];
 
-    /// <summary>A replay's repetition of the operators' limit changes given after the start it runs again, once its bars are done.</summary>
-    public IReadOnlyList<RiskLimitsChanged> LimitChanges { get; init; } = [];
+    /// <summary>
+    /// A replay's repetition of the operators' limit changes and retraining requests given after the start it runs again
+    /// (<see cref="Models.Audit.OperatorCommand"/>), with their journaled times, once its bars are done.
+    /// </summary>
+    public IReadOnlyList<IDomainEvent> OperatorCommands { get; init; } = [];
 
     /// <summary>A replay of one recorded start: each symbol's last bar that start read; later bars are left out. Null: every bar.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset>? DataUntil { get; init; }

@@ -48,8 +48,8 @@ public sealed record AuditReport(int Rows, int Entities, IReadOnlyList<AuditChec
     /// <summary>The story of one closed trade, or null when the journal closed no such trade.</summary>
     [JsonIgnore] public Func<string, TradeExplanation?> Explain { get; init; } = _ => null;
 
-    /// <summary>The operators' limit changes, in journal order, as the policy store journaled them (a replay repeats them).</summary>
-    [JsonIgnore] public IReadOnlyList<RiskLimitsChanged> LimitChanges { get; init; } = [];
+    /// <summary>The operators' limit changes and retraining requests, in journal order, as journaled (a replay repeats them).</summary>
+    [JsonIgnore] public IReadOnlyList<OperatorCommand> OperatorCommands { get; init; } = [];
 
     public bool Passed => Checks.All(c => c.Outcome != CheckOutcome.Failed);
 
@@ -92,7 +92,7 @@ public sealed class JournalAuditor
     private ModelRegistryState _registry = ModelRegistryState.Empty;
     private readonly List<string> _registryProblems = [];
     private readonly List<SizingPolicyUpdated> _policies = [];
-    private readonly List<RiskLimitsChanged> _limitChanges = [];
+    private readonly List<OperatorCommand> _commands = [];
     private readonly List<(SymbolEvent Event, AuditEntry Entry)> _symbolSteps = [];
     private readonly List<(string TradeId, AuditEntry Entry)> _settlementSteps = [];
     private readonly List<IEssModeChanged> _essChanges = [];
@@ -230,7 +230,7 @@ public sealed class JournalAuditor
                 Add(m.Time, AuditArea.Risk, "emergency-manual-reset", source, sequenceNr, m.AccountId, m.Reason);
                 break;
             case RiskLimitsChanged l:
-                _limitChanges.Add(l);
+                _commands.Add(new OperatorCommand(l.Time, l));
                 Add(l.Time, AuditArea.Risk, "risk-limits-changed", source, sequenceNr, l.Mode.Label(), $"{l.Previous} -> {l.Current}: {l.Reason}");
                 break;
             case ServingFailuresObserved f:
@@ -273,6 +273,7 @@ public sealed class JournalAuditor
         if (r is VersionPromoted or VersionRolledBack && _registry.Find(r.Slot, r.Version)!.Deleted)
             _registryProblems.Add($"{subject} made champion after its artifact was deleted (row {source} #{sequenceNr})");
         _registry = _registry.Apply(r);
+        if (r is RetrainingRequested request) _commands.Add(new OperatorCommand(request.Time, request));
 
         var (kind, detail) = r switch
         {
@@ -374,7 +375,7 @@ public sealed class JournalAuditor
         }
 
         var trail = _trail.OrderBy(e => e.Time).ToArray();
-        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final) { Explain = Explain, LimitChanges = _limitChanges.ToArray() };
+        return new AuditReport(_rows, _lastSequence.Count, checks, trail, starting, final) { Explain = Explain, OperatorCommands = _commands.ToArray() };
     }
 
     private AuditCheck ClosedTrades()

@@ -32,8 +32,9 @@ public sealed record ReplayComparison(
     private static readonly IReadOnlySet<string> NotCompared = new HashSet<string>(StringComparer.Ordinal) { Settlement, ModelFailing, DataStale, DataResumed, DataGap };
 
     /// <summary>
-    /// Decisions only an operator takes. A replay repeats the emergency-stop triggers and resets given after the run's last
-    /// bar (<see cref="EssOperatorAction"/>); the others, and those given earlier, it cannot, and the two may part there.
+    /// Decisions only an operator takes. A replay repeats the emergency-stop triggers and resets, limit changes and
+    /// retraining requests given between or after the job's starts (<see cref="ReplayPlan"/>); the others, and those given
+    /// while a start was deciding its bars, it cannot, and the two may part there.
     /// </summary>
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -79,8 +80,8 @@ public sealed record ReplayComparison(
 
 /// <summary>
 /// An operator's emergency-stop trigger or reset, at the market time the account had reached (<see cref="Time"/>), as
-/// the journal holds it. One given after the run's last bar (a node serving what it replayed) changes no decision of
-/// the run, so a replay gives it again after its own last bar and journals the same transition.
+/// the journal holds it. One given after a start's last bar (a node serving what it decided) changes no decision of that
+/// start, so a replay gives it again after the same start's bars (<see cref="ReplayPlan"/>) and journals the same transition.
 /// </summary>
 public sealed record EssOperatorAction(DateTimeOffset Time, string AccountId, bool Trigger, string Reason)
 {

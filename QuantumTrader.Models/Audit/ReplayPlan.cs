@@ -18,8 +18,17 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
         && LastBars.All(kv => earlier.LastBars.TryGetValue(kv.Key, out var t) && t == kv.Value);
 }
 
-/// <summary>A start a replay runs again (<see cref="Index"/> in the journal's list of starts) and the operator actions it gives after its bars.</summary>
-public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> ActionsAfter, IReadOnlyList<RiskLimitsChanged> LimitChangesAfter);
+/// <summary>
+/// An operator's decision that its actor dates by the wall clock, as journaled: a limit change
+/// (<see cref="RiskLimitsChanged"/>) or a retraining request (<see cref="Learning.RetrainingRequested"/>).
+/// </summary>
+public sealed record OperatorCommand(DateTimeOffset Time, IDomainEvent Journaled);
+
+/// <summary>
+/// A start a replay runs again (<see cref="Index"/> in the journal's list of starts), and the operators' emergency-stop
+/// actions and wall-clock commands it gives again after its bars.
+/// </summary>
+public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> ActionsAfter, IReadOnlyList<IDomainEvent> CommandsAfter);
 
 /// <summary>
 /// How a replay repeats a job that started more than once: each start on the data it read, in order, on one state
@@ -28,13 +37,13 @@ public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssO
 /// operator's emergency-stop trigger or reset is given after the last start whose last bar is at or before its market
 /// time: the account's clock stands at a start's last bar while the node serves, so one given between two starts comes
 /// right before the bars the second one read. One given before the first start's last bar is not repeated. A limit
-/// change, which the policy store dates by the wall clock, is given after the last start that began before it; a start
+/// change or a retraining request, dated by the wall clock, is given after the last start that began before it; a start
 /// that began without a recorded time takes none.
 /// </summary>
 public static class ReplayPlan
 {
     public static IReadOnlyList<ReplaySegment> Of(
-        IReadOnlyList<JobStart> starts, IReadOnlyList<EssOperatorAction> actions, IReadOnlyList<RiskLimitsChanged>? limitChanges = null)
+        IReadOnlyList<JobStart> starts, IReadOnlyList<EssOperatorAction> actions, IReadOnlyList<OperatorCommand>? commands = null)
     {
         if (starts.Count == 0) return [];
         var kept = new List<(int Index, JobStart Start)>();
@@ -42,14 +51,13 @@ public static class ReplayPlan
             if (kept.Count == 0 || !starts[i].Repeats(kept[^1].Start))
                 kept.Add((i, starts[i]));
 
-        var changes = kept.Select(_ => new List<RiskLimitsChanged>()).ToArray();
-        foreach (var change in limitChanges ?? [])
+        var after = kept.Select(_ => new List<IDomainEvent>()).ToArray();
+        foreach (var command in commands ?? [])
         {
             var last = -1;
             for (var i = 0; i < starts.Count; i++)
-                if (starts[i].StartedAt <= change.Time) last = i;
-            if (last < 0) continue;
-            changes[kept.FindLastIndex(k => k.Index <= last)].Add(change);
+                if (starts[i].StartedAt <= command.Time) last = i;
+            if (last >= 0) after[kept.FindLastIndex(k => k.Index <= last)].Add(command.Journaled);
         }
 
         var segments = new List<ReplaySegment>(kept.Count);
@@ -57,7 +65,7 @@ public static class ReplayPlan
         {
             var from = kept[k].Start.LastBar;
             var until = k + 1 < kept.Count ? kept[k + 1].Start.LastBar : DateTimeOffset.MaxValue;
-            segments.Add(new ReplaySegment(kept[k].Index, kept[k].Start, actions.Where(a => a.Time >= from && a.Time < until).ToArray(), changes[k]));
+            segments.Add(new ReplaySegment(kept[k].Index, kept[k].Start, actions.Where(a => a.Time >= from && a.Time < until).ToArray(), after[k]));
         }
         return segments;
     }

@@ -1,4 +1,5 @@
 using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Tests.Learning;
@@ -35,19 +36,20 @@ public sealed class ReplayPlanTests
     }
 
     [Fact]
-    public void A_limit_change_is_given_after_the_last_start_that_began_before_it_by_the_wall_clock()
+    public void A_limit_change_or_retraining_request_is_given_after_the_last_start_that_began_before_it_by_the_wall_clock()
     {
         var wall = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
         JobStart[] starts = [Start(10, 10) with { StartedAt = wall }, Start(10, 10) with { StartedAt = wall.AddHours(1) }, Start(12, 12) with { StartedAt = wall.AddHours(2) }];
         var limits = new RiskLimits(500, 20, 0.99, 6, 2500, 1000, 0.7);
-        RiskLimitsChanged Change(double hours) => new(EssMode.Cautious, limits, limits, "near-certain calls only", wall.AddHours(hours));
-        RiskLimitsChanged[] changes = [Change(-1), Change(0.5), Change(1.5), Change(2.5)];
+        OperatorCommand Change(double hours) => new(wall.AddHours(hours), new RiskLimitsChanged(EssMode.Cautious, limits, limits, "near-certain calls only", wall.AddHours(hours)));
+        OperatorCommand Retrain(double hours) => new(wall.AddHours(hours), new RetrainingRequested("xgb", "xgb-v1", "new listing", wall.AddHours(hours)));
+        OperatorCommand[] commands = [Change(-1), Change(0.5), Retrain(1.5), Change(2.5)];
 
-        var plan = ReplayPlan.Of(starts, [], changes);
+        var plan = ReplayPlan.Of(starts, [], commands);
 
         // The second start was a plain restart: what came after it comes after the first, which the replay runs in its place.
-        Assert.Equal([[changes[1], changes[2]], [changes[3]]], plan.Select(s => s.LimitChangesAfter.ToArray()));
-        Assert.Empty(ReplayPlan.Of([Start(10, 10), Start(12, 12)], [], changes).SelectMany(s => s.LimitChangesAfter));
+        Assert.Equal([[commands[1].Journaled, commands[2].Journaled], [commands[3].Journaled]], plan.Select(s => s.CommandsAfter.ToArray()));
+        Assert.Empty(ReplayPlan.Of([Start(10, 10), Start(12, 12)], [], commands).SelectMany(s => s.CommandsAfter));
     }
 
     [Fact]

@@ -65,21 +65,25 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     }
 
     [Fact]
-    public async Task A_limit_change_between_a_following_nodes_starts_decides_the_new_bars_in_the_journal_and_in_the_replay()
+    public async Task A_limit_change_and_a_retraining_request_between_a_following_nodes_starts_decide_the_new_bars_in_the_journal_and_in_the_replay()
     {
         using var dir = new TempDir();
-        var state = await FollowTwiceAsync(dir,
-            url => QtCli.RunAsync(["ctl", "risk", "set", "--node", url, "--mode", "CAUTIOUS", "--min-confidence", "0.99", "--reason", "near-certain calls only"]),
+        var state = await FollowTwiceAsync(dir, async url =>
+            {
+                var code = await QtCli.RunAsync(["ctl", "risk", "set", "--node", url, "--mode", "CAUTIOUS", "--min-confidence", "0.99", "--reason", "near-certain calls only"]);
+                return code != 0 ? code : await QtCli.RunAsync(["ctl", "registry", "retrain", "--node", url, "--slot", "xgb", "--reason", "listing change"]);
+            },
             _ => Task.FromResult(0));
         var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
-        // The first part ends CAUTIOUS: its appended bars were refused under the changed minimum.
+        // The first part ends CAUTIOUS: its appended bars were refused under the changed minimum, and the first check among them retrained xgb.
         Assert.Contains(journal.Trail, e => e.Kind == "signal-rejected" && e.Detail.Contains("below the minimum 0.99 (CAUTIOUS)"));
+        Assert.Contains(journal.Trail, e => e.Kind == "shadow-test-started" && e.Detail.Contains("requested by an operator") && e.Detail.EndsWith(": listing change"));
 
         var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
 
         Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
         Assert.Empty(view.Comparison.OperatorActions);
-        Assert.Equal(1, view.Comparison.Kinds.Single(k => k.Kind == "risk-limits-changed").Replay);
+        Assert.Equal((1, 1), (view.Comparison.Kinds.Single(k => k.Kind == "risk-limits-changed").Replay, view.Comparison.Kinds.Single(k => k.Kind == "retraining-requested").Replay));
     }
 
     /// <summary>
