@@ -11,6 +11,7 @@ using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Host.Run;
 using QuantumTrader.Models;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
@@ -43,7 +44,7 @@ public static class AuditVerb
             var report = await ReadAsync(dir, cancel);
             if (parse.GetValue(alerts) < 0) throw new UsageException($"--alerts must not be negative, got {parse.GetValue(alerts)}");
             var view = AuditView.Of(Path.GetFullPath(Settings(dir).JournalPath), report, parse.GetValue(latest), parse.GetValue(trade))
-                with { LatestAlerts = Alert.Numbered(report.Trail).TakeLast(parse.GetValue(alerts)).ToArray() };
+                with { LatestAlerts = Alert.Numbered(report.Trail).TakeLast(parse.GetValue(alerts)).ToArray(), Starts = StartRow.Of(RecordedStart.ReadAll(dir)) };
             if (parse.GetValue(trail) is { } path) WriteTrail(path, report.Trail);
             JsonOut.Write(parse.GetValue(json), view);
             return Print(view);
@@ -78,6 +79,15 @@ public static class AuditVerb
         console.Write(kinds);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"alerts in the trail: {view.Alerts.GetValueOrDefault(AlertSeverity.Critical)} critical, {view.Alerts.GetValueOrDefault(AlertSeverity.Warning)} warning, {view.Alerts.GetValueOrDefault(AlertSeverity.Info)} info"));
+        if (view.Starts.Count > 0)
+        {
+            var (first, last) = (view.Starts[0], view.Starts[^1]);
+            console.WriteLine($"starts: {view.Starts.Count} recorded, from {Wall(first.StartedAt)} to {Wall(last.StartedAt)} (wall clock); the last read up to {Time(last.LastBar)}");
+            foreach (var start in view.Starts.Where(s => s.Changed.Count > 0))
+                console.WriteLine($"start {start.Number} ({Wall(start.StartedAt)}) changed {string.Join(", ", start.Changed)}");
+            foreach (var start in view.Starts.Where(s => s.LostRows.Count > 0))
+                console.WriteLine($"start {start.Number} ({Wall(start.StartedAt)}) read {string.Join(", ", start.LostRows)} to an earlier bar than the start before: rows the journal decided left the files, and a replay parts there");
+        }
 
         if (view.Latest.Count > 0)
         {
@@ -203,6 +213,19 @@ public static class AuditVerb
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    private static string Wall(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "an unrecorded time";
+}
+
+/// <summary>
+/// One start of the job as starts.jsonl records it: when it began, the latest bar it read, the settings it changed from
+/// the start before, and the symbols whose data ended earlier than at the start before.
+/// </summary>
+public sealed record StartRow(int Number, DateTimeOffset? StartedAt, DateTimeOffset LastBar, IReadOnlyList<string> Changed, IReadOnlyList<string> LostRows)
+{
+    public static IReadOnlyList<StartRow> Of(IReadOnlyList<RecordedStart> starts) =>
+        starts.Select((s, i) => new StartRow(i + 1, s.StartedAt, s.Job.LastBar, i == 0 ? [] : starts[i - 1].Settings.Differences(s.Settings),
+            i == 0 ? [] : s.Job.LostSince(starts[i - 1].Job))).ToArray();
 }
 
 /// <summary>What the audit shows people and scripts: the checks, each kind's count, and the latest decisions but refused signals and regime changes.</summary>
@@ -215,6 +238,9 @@ public sealed record AuditView(
 
     /// <summary>The latest alerts with the numbers a node's alert feed gives them (<c>--alerts N</c>).</summary>
     public IReadOnlyList<Alert> LatestAlerts { get; init; } = [];
+
+    /// <summary>The job's starts as the state directory recorded them (none before starts were recorded).</summary>
+    public IReadOnlyList<StartRow> Starts { get; init; } = [];
 
     public const int DefaultLatest = 15;
 

@@ -18,6 +18,7 @@ using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
@@ -134,7 +135,7 @@ public sealed class OpsApi : IAsyncDisposable
             var report = await AuditVerb.AuditAsync(_system, _node.StateDirectory, cancel);
             if (trade is not null && report.Explain(trade) is null) return Refuse(StatusCodes.Status404NotFound, $"the journal holds no closed trade {trade}");
             var journal = _node.Persistence == PersistenceBackend.Sqlite ? Path.GetFullPath(_node.JournalPath) : "PostgreSQL";
-            return View(AuditView.Of(journal, report, latest ?? AuditView.DefaultLatest, trade));
+            return View(AuditView.Of(journal, report, latest ?? AuditView.DefaultLatest, trade) with { Starts = StartRow.Of(RecordedStart.ReadAll(_node.StateDirectory)) });
         });
         _app.MapGet("/api/report", async (string? by, CancellationToken cancel) =>
             !Enum.TryParse<ReportPeriod>(by ?? nameof(ReportPeriod.Month), ignoreCase: true, out var period) || !Enum.IsDefined(period) || int.TryParse(by, out _)

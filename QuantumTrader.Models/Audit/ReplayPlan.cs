@@ -12,6 +12,13 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
     /// <summary>The latest bar the start read, over all symbols.</summary>
     public DateTimeOffset LastBar => LastBars.Values.Max();
 
+    /// <summary>
+    /// The symbols whose data ends earlier than it did at <paramref name="earlier"/>, or is gone: rows the journal decided
+    /// were removed from the files, so a replay of the earlier start no longer finds them.
+    /// </summary>
+    public IReadOnlyList<string> LostSince(JobStart earlier) =>
+        earlier.LastBars.Where(kv => !LastBars.TryGetValue(kv.Key, out var t) || t < kv.Value).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>The same data, to each symbol's last bar, and the same settings: a plain restart, which resumes from the journal exactly.</summary>
     public bool Repeats(JobStart earlier) =>
         Settings == earlier.Settings && LastBars.Count == earlier.LastBars.Count

@@ -53,6 +53,15 @@ public sealed class ReplayPlanTests
     }
 
     [Fact]
+    public void A_start_whose_data_ends_earlier_than_the_start_before_names_the_symbols_that_lost_rows()
+    {
+        Assert.Empty(Start(12, 12).LostSince(Start(10, 12)));
+        Assert.Equal(["ETHUSDT"], Start(12, 11).LostSince(Start(10, 12)));
+        var btcOnly = new JobStart(new Dictionary<string, DateTimeOffset> { ["BTCUSDT"] = T0.AddHours(30) }, "s");
+        Assert.Equal(["ETHUSDT"], btcOnly.LostSince(Start(10, 12)));
+    }
+
+    [Fact]
     public void A_journal_without_recorded_starts_has_nothing_to_plan()
     {
         Assert.Empty(ReplayPlan.Of([], [Action(1, true)]));

@@ -30,6 +30,22 @@ public sealed class RecordedStartTests
     }
 
     [Fact]
+    public void The_audit_lists_each_start_with_the_settings_it_changed_and_the_symbols_whose_data_lost_rows()
+    {
+        using var dir = new TempDir();
+        var first = Start(dir.Path, 0);
+        var fees = first with { Settings = first.Settings with { FeeBps = 12 }, StartedAt = T0.AddDays(2) };
+        var shorter = fees with { LastBars = new Dictionary<string, DateTimeOffset> { ["BTCUSDT"] = T0.AddHours(30), ["ETHUSDT"] = T0 } };
+
+        var rows = StartRow.Of([first, fees, shorter]);
+
+        Assert.Equal([1, 2, 3], rows.Select(r => r.Number));
+        Assert.Equal([[], ["feeBps"], []], rows.Select(r => r.Changed.ToArray()));
+        Assert.Equal([[], [], ["ETHUSDT"]], rows.Select(r => r.LostRows.ToArray()));
+        Assert.Equal((T0.AddHours(24), T0.AddDays(2)), (rows[1].LastBar, rows[1].StartedAt!.Value));
+    }
+
+    [Fact]
     public void A_damaged_line_is_refused_naming_the_file_and_line()
     {
         using var dir = new TempDir();
