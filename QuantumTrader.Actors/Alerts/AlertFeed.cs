@@ -15,27 +15,39 @@ using QuantumTrader.Models.Ensemble;
 
 namespace QuantumTrader.Actors.Alerts;
 
-/// <summary>Where a node's alerts go: a webhook (null: the API and dashboard only) and the least severity it is sent.</summary>
-public sealed record AlertSettings(Uri? Webhook, AlertSeverity MinSeverity, string Node)
+/// <summary>One webhook and the least severity it is sent.</summary>
+public sealed record AlertRoute(Uri Webhook, AlertSeverity MinSeverity)
+{
+    /// <summary>
+    /// <c>URL</c> (sent <paramref name="defaultMin"/> and above) or <c>SEVERITY=URL</c>, such as
+    /// <c>critical=https://pager.example/hook</c>; an absolute http or https URL, or a message naming what is wrong.
+    /// </summary>
+    public static AlertRoute Parse(string value, AlertSeverity defaultMin)
+    {
+        var (min, url) = (defaultMin, value);
+        var equals = value.IndexOf('=');
+        if (equals > 0 && AlertRules.TryParse(value[..equals], out var severity)) (min, url) = (severity, value[(equals + 1)..]);
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? new AlertRoute(uri, min)
+            : throw new ArgumentException($"--alert-webhook '{value}' is not an http or https URL, with or without a leading info=, warning= or critical=");
+    }
+}
+
+/// <summary>Where a node's alerts go: its webhooks (none: the API and dashboard only), and the node's name in each post.</summary>
+public sealed record AlertSettings(IReadOnlyList<AlertRoute> Routes, string Node)
 {
     /// <summary>How often the feed looks at the served models' failure counts.</summary>
     public TimeSpan LookEvery { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>An absolute http or https URL, or a message naming what is wrong with it.</summary>
-    public static Uri ParseWebhook(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new ArgumentException($"--alert-webhook '{url}' is not an http or https URL");
 }
 
 /// <summary>
 /// Reads the whole journal in journal order through the auditor's rules (<see cref="JournalAuditing"/>), live, and turns
-/// every decision <see cref="AlertRules"/> marks into a numbered alert. With a webhook it POSTs the alerts that reach the
-/// least severity one at a time, in order, and journals the number of each the webhook accepted: a webhook that is down
-/// gets them later, retried with a growing pause, and a restarted node sends none twice, since the numbers come from the
-/// journal and are the same at every start. It also looks at the served models every <see cref="AlertSettings.LookEvery"/>
-/// and journals <see cref="ServingFailuresObserved"/> when a slot failed or overran its budget since the last look, so a
-/// failing model reaches operators the same way.
+/// every decision <see cref="AlertRules"/> marks into a numbered alert. To each webhook it POSTs the alerts that reach
+/// that webhook's least severity one at a time, in order, and journals the number of each the webhook accepted: a webhook
+/// that is down gets them later, retried with a growing pause, while the others go on, and a restarted node sends none
+/// twice, since the numbers come from the journal and are the same at every start. It also looks at the served models
+/// every <see cref="AlertSettings.LookEvery"/> and journals <see cref="ServingFailuresObserved"/> when a slot failed or
+/// overran its budget since the last look, so a failing model reaches operators the same way.
 /// </summary>
 public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
 {
@@ -44,21 +56,30 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     private sealed record StreamAck;
     private sealed record StreamEnded(Exception? Cause);
     private sealed record Restart;
-    private sealed record Retry;
-    private sealed record Posted(long Number);
-    private sealed record PostFailed(long Number, string Reason);
+    private sealed record Retry(int Route);
+    private sealed record Posted(int Route, long Number);
+    private sealed record PostFailed(int Route, long Number, string Reason);
     private sealed record Look;
+
+    /// <summary>One webhook's delivery: its queue (the alerts due to it), the number on its way, and its failures.</summary>
+    private sealed class Delivery(int index, AlertRoute route)
+    {
+        public AlertRoute Route { get; } = route;
+        public AlertQueue Queue { get; } = new(route.MinSeverity);
+        public long Posting { get; set; }
+        public int FailedAttempts { get; set; }
+        public int FailedInARow { get; set; }
+        public string? LastError { get; set; }
+        public DateTimeOffset? LastErrorAt { get; set; }
+        public string Timer { get; } = $"{nameof(Retry)}-{index}";
+    }
 
     private readonly AlertSettings _settings;
     private readonly EnsembleServing? _serving;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly AlertQueue _queue;
-    private long _posting;
-    private int _failedAttempts;
-    private int _failedInARow;
-    private string? _lastError;
-    private DateTimeOffset? _lastErrorAt;
+    private readonly AlertQueue _queue = new(AlertSeverity.Info);
+    private readonly Delivery[] _deliveries;
     private UniqueKillSwitch? _killSwitch;
     private readonly HashSet<(string Symbol, DateTimeOffset After, DateTimeOffset Before)> _gaps = [];
 
@@ -66,15 +87,19 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     {
         _settings = settings;
         _serving = serving;
-        _queue = new AlertQueue(settings.MinSeverity);
-        Recover<AlertsDelivered>(e => _queue.Delivered(e.Through));
+        _deliveries = settings.Routes.Select((r, i) => new Delivery(i, r)).ToArray();
+        Recover<AlertsDelivered>(e =>
+        {
+            foreach (var d in _deliveries.Where(d => e.Webhook is null || e.Webhook == d.Route.Webhook.ToString())) d.Queue.Delivered(e.Through);
+        });
         Recover<DataGap>(g => _gaps.Add((g.Symbol, g.After, g.Before)));
         Command<StreamStarted>(_ => Sender.Tell(new StreamAck()));
         Command<Found>(f =>
         {
             _queue.Add(f.Alerts);
+            foreach (var d in _deliveries) d.Queue.Add(f.Alerts);
             Sender.Tell(new StreamAck());
-            Post();
+            PostAll();
         });
         Command<StreamEnded>(e =>
         {
@@ -82,25 +107,30 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
             Timers.StartSingleTimer(nameof(Restart), new Restart(), TimeSpan.FromSeconds(1));
         });
         Command<Restart>(_ => StartStream());
-        Command<Posted>(p => Persist(new AlertsDelivered(p.Number, DateTimeOffset.UtcNow), e =>
+        Command<Posted>(p =>
         {
-            _queue.Delivered(e.Through);
-            _posting = 0;
-            _failedInARow = 0;
-            Post();
-        }));
+            var d = _deliveries[p.Route];
+            Persist(new AlertsDelivered(p.Number, DateTimeOffset.UtcNow) { Webhook = d.Route.Webhook.ToString() }, e =>
+            {
+                d.Queue.Delivered(e.Through);
+                d.Posting = 0;
+                d.FailedInARow = 0;
+                Post(p.Route);
+            });
+        });
         Command<PostFailed>(f =>
         {
-            _posting = 0;
-            _failedAttempts++;
-            _failedInARow++;
-            _lastError = $"alert {f.Number}: {f.Reason}";
-            _lastErrorAt = DateTimeOffset.UtcNow;
-            var pause = AlertQueue.PauseAfter(_failedInARow);
-            _log.Warning("webhook {0} refused {1}; trying again in {2:0} s", _settings.Webhook, _lastError, pause.TotalSeconds);
-            Timers.StartSingleTimer(nameof(Retry), new Retry(), pause);
+            var d = _deliveries[f.Route];
+            d.Posting = 0;
+            d.FailedAttempts++;
+            d.FailedInARow++;
+            d.LastError = $"alert {f.Number}: {f.Reason}";
+            d.LastErrorAt = DateTimeOffset.UtcNow;
+            var pause = AlertQueue.PauseAfter(d.FailedInARow);
+            _log.Warning("webhook {0} refused {1}; trying again in {2:0} s", d.Route.Webhook, d.LastError, pause.TotalSeconds);
+            Timers.StartSingleTimer(d.Timer, new Retry(f.Route), pause);
         });
-        Command<Retry>(_ => Post());
+        Command<Retry>(r => Post(r.Route));
         Command<GetAlerts>(g => Sender.Tell(View(g.Latest)));
         Command<Look>(_ => LookAtServing());
         Command<JournalObservation>(o =>
@@ -157,16 +187,21 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
             .Run(Context.Materializer());
     }
 
-    /// <summary>Sends the next alert that is due, unless one is on its way or waiting for a retry.</summary>
-    private void Post()
+    private void PostAll()
     {
-        if (_settings.Webhook is not { } webhook || _posting != 0 || Timers.IsTimerActive(nameof(Retry))) return;
-        if (_queue.Next is not { } next) return;
-        _posting = next.Number;
-        PostAsync(webhook, next).PipeTo(Self);
+        for (var route = 0; route < _deliveries.Length; route++) Post(route);
     }
 
-    private async Task<object> PostAsync(Uri webhook, Alert alert)
+    /// <summary>Sends a webhook the next alert due to it, unless one is on its way to it or it waits for a retry.</summary>
+    private void Post(int route)
+    {
+        var d = _deliveries[route];
+        if (d.Posting != 0 || Timers.IsTimerActive(d.Timer) || d.Queue.Next is not { } next) return;
+        d.Posting = next.Number;
+        PostAsync(route, d.Route.Webhook, next).PipeTo(Self);
+    }
+
+    private async Task<object> PostAsync(int route, Uri webhook, Alert alert)
     {
         try
         {
@@ -174,12 +209,12 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
             using var body = new StringContent(JsonSerializer.Serialize(Payload(alert), JsonOptions), Encoding.UTF8, "application/json");
             using var response = await _http.PostAsync(webhook, body);
             return response.IsSuccessStatusCode
-                ? new Posted(alert.Number)
-                : new PostFailed(alert.Number, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                ? new Posted(route, alert.Number)
+                : new PostFailed(route, alert.Number, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
         }
         catch (Exception ex)
         {
-            return new PostFailed(alert.Number, ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);
+            return new PostFailed(route, alert.Number, ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);
         }
     }
 
@@ -203,8 +238,16 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
     };
 
     private AlertsView View(int latest) =>
-        new(_settings.Webhook?.ToString(), _settings.MinSeverity, _queue.Count(AlertSeverity.Critical), _queue.Count(AlertSeverity.Warning),
-            _queue.Count(AlertSeverity.Info), _queue.DeliveredThrough, _settings.Webhook is null ? 0 : _queue.Pending, _failedAttempts, _lastError, _lastErrorAt,
+        new(_queue.Count(AlertSeverity.Critical), _queue.Count(AlertSeverity.Warning), _queue.Count(AlertSeverity.Info),
+            _deliveries.Select(d => new AlertRouteView(d.Route.Webhook.ToString(), d.Route.MinSeverity, d.Queue.DeliveredThrough, d.Queue.Pending,
+                d.FailedAttempts, d.LastError, d.LastErrorAt)).ToArray(),
             _queue.Alerts.TakeLast(Math.Max(0, latest)).Select(a => new AlertView(a.Number, a.Severity, a.Entry.Time, a.Entry.Area, a.Entry.Kind,
-                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, _settings.Webhook is not null && _queue.WasSent(a))).ToArray());
+                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, Delivered(a))).ToArray());
+
+    /// <summary>Every webhook that takes the alert has accepted it; false when none takes it.</summary>
+    private bool Delivered(Alert a)
+    {
+        var takers = _deliveries.Where(d => a.Severity.Reaches(d.Route.MinSeverity)).ToArray();
+        return takers.Length > 0 && takers.All(d => d.Queue.WasSent(a));
+    }
 }

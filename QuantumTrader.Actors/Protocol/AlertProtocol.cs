@@ -3,25 +3,33 @@ using QuantumTrader.Models.Audit;
 
 namespace QuantumTrader.Actors.Protocol;
 
-/// <summary>The alert feed's webhook accepted every alert up to number <paramref name="Through"/> (wall-clock <paramref name="At"/>).</summary>
-public sealed record AlertsDelivered(long Through, DateTimeOffset At) : IDomainEvent, IProtocolMessage;
+/// <summary>
+/// A webhook of the alert feed accepted every alert it takes up to number <paramref name="Through"/> (wall-clock
+/// <paramref name="At"/>). <see cref="Webhook"/> names it; a journal written when a node had one webhook left it out,
+/// and such a row counts for every webhook.
+/// </summary>
+public sealed record AlertsDelivered(long Through, DateTimeOffset At) : IDomainEvent, IProtocolMessage
+{
+    public string? Webhook { get; init; }
+}
 
 /// <summary>Asks the alert feed for its delivery state and its latest <paramref name="Latest"/> alerts.</summary>
 public sealed record GetAlerts(int Latest);
 
-/// <summary>One alert and whether the webhook has it.</summary>
+/// <summary>One alert and whether every webhook that takes it has it (false when none takes it).</summary>
 public sealed record AlertView(
     long Number, AlertSeverity Severity, DateTimeOffset Time, AuditArea Area, string Kind, string Subject, string Detail, string Source, long SequenceNr,
     bool Delivered);
 
+/// <summary>One webhook: the least severity it takes, the last alert it accepted, how many due to it still wait, and its failures.</summary>
+public sealed record AlertRouteView(
+    string Webhook, AlertSeverity MinSeverity, long DeliveredThrough, int Pending, int FailedAttempts, string? LastError, DateTimeOffset? LastErrorAt);
+
 /// <summary>
-/// The node's alerts: how many of each severity the journal holds, where they go (<paramref name="Webhook"/>, null when
-/// only the API and dashboard show them), the last one the webhook accepted, how many of those it should get are still
-/// waiting, the last delivery error, and the latest alerts.
+/// The node's alerts: how many of each severity the journal holds, where they go (<paramref name="Routes"/>, none when
+/// only the API and dashboard show them), and the latest alerts.
 /// </summary>
-public sealed record AlertsView(
-    string? Webhook, AlertSeverity MinSeverity, int Critical, int Warning, int Info, long DeliveredThrough, int Pending, int FailedAttempts,
-    string? LastError, DateTimeOffset? LastErrorAt, IReadOnlyList<AlertView> Latest);
+public sealed record AlertsView(int Critical, int Warning, int Info, IReadOnlyList<AlertRouteView> Routes, IReadOnlyList<AlertView> Latest);
 
 /// <summary>
 /// Asks the alert feed to journal a node's observation that is not a decision (its data went quiet, came back, or skips

@@ -111,12 +111,14 @@ public static class CtlVerb
     private static void PrintAlerts(AlertsView view)
     {
         Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alerts: {view.Critical} critical, {view.Warning} warning, {view.Info} info"));
-        Out.WriteLine(view.Webhook is null
-            ? "no webhook: the alerts are shown by the API and the dashboard only"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"webhook {view.Webhook} ({view.MinSeverity.ToString().ToLowerInvariant()} and above): accepted through alert {view.DeliveredThrough}, {view.Pending} waiting"));
-        if (view.LastError is { } error)
-            Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{view.FailedAttempts} failed attempt(s); the last at {view.LastErrorAt:O}: {error}"));
+        if (view.Routes.Count == 0) Out.WriteLine("no webhook: the alerts are shown by the API and the dashboard only");
+        foreach (var r in view.Routes)
+        {
+            Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"webhook {r.Webhook} ({r.MinSeverity.ToString().ToLowerInvariant()} and above): accepted through alert {r.DeliveredThrough}, {r.Pending} waiting"));
+            if (r.LastError is { } error)
+                Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.FailedAttempts} failed attempt(s); the last at {r.LastErrorAt:O}: {error}"));
+        }
         if (view.Latest.Count == 0) return;
         var table = new Table().Title($"the latest {view.Latest.Count} alerts").AddColumn(new TableColumn("#").RightAligned())
             .AddColumns("severity", "time", "kind", "subject", "detail", "journal row", "sent");

@@ -53,14 +53,15 @@ public static class RunVerb
             Description = "With --follow: minutes without a new complete row before the node journals that its data went quiet, an alert " +
                           "(default: three of the data's bar intervals)",
         };
-        var alertWebhook = new Option<string?>("--alert-webhook")
+        var alertWebhook = new Option<string[]>("--alert-webhook")
         {
             Description = "POST every alert (emergency-stop changes, drift alarms, rolled-back promotions...) as JSON to this URL, in order, " +
-                          "retrying until it is accepted; the body's \"text\" and \"content\" suit Slack and Discord webhooks",
+                          "retrying until it is accepted; the body's \"text\" and \"content\" suit Slack and Discord webhooks. Repeatable; " +
+                          "SEVERITY=URL (critical=https://...) sends that webhook SEVERITY and above instead of --alert-min-severity",
         };
         var alertMinSeverity = new Option<string>("--alert-min-severity")
         {
-            Description = "The least severity the webhook is sent: info, warning or critical",
+            Description = "The least severity a webhook is sent unless it names its own: info, warning or critical",
             DefaultValueFactory = _ => "warning",
         };
         var command = node
@@ -93,8 +94,7 @@ public static class RunVerb
                 OpsUrl = node ? parse.GetValue(http) : null,
                 FollowEvery = node && parse.GetValue(follow) is { } seconds ? FollowInterval(seconds) : null,
                 StaleAfter = node && parse.GetValue(staleAfter) is { } minutes ? StaleLimit(minutes) : null,
-                AlertWebhook = node && parse.GetValue(alertWebhook) is { } webhook ? Webhook(webhook) : null,
-                AlertMinSeverity = node ? Severity(parse.GetValue(alertMinSeverity)) : AlertSeverity.Warning,
+                AlertRoutes = node ? Routes(parse.GetValue(alertWebhook) ?? [], Severity(parse.GetValue(alertMinSeverity))) : [],
             };
             settings = retrain.Apply(parse, sizing.Apply(parse, settings));
             Validate(settings);
@@ -120,16 +120,25 @@ public static class RunVerb
         ? TimeSpan.FromMinutes(minutes)
         : throw new UsageException($"--stale-after must be a number of minutes above 0 and at most a year, got {minutes}");
 
-    private static Uri Webhook(string url)
+    /// <summary>Each --alert-webhook as a route; a URL given twice is refused, as each webhook's deliveries are journaled by its URL.</summary>
+    private static IReadOnlyList<AlertRoute> Routes(IReadOnlyList<string> values, AlertSeverity defaultMin)
     {
-        try
+        var routes = new List<AlertRoute>();
+        foreach (var value in values)
         {
-            return AlertSettings.ParseWebhook(url);
+            AlertRoute route;
+            try
+            {
+                route = AlertRoute.Parse(value, defaultMin);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+            if (routes.Any(r => r.Webhook == route.Webhook)) throw new UsageException($"--alert-webhook {route.Webhook} is given twice");
+            routes.Add(route);
         }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
+        return routes;
     }
 
     private static AlertSeverity Severity(string? text) => AlertRules.TryParse(text, out var severity)

@@ -108,7 +108,7 @@ public static class RunJob
         {
             StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery,
             Alerts = settings.OpsUrl is null ? null
-                : new AlertSettings(settings.AlertWebhook, settings.AlertMinSeverity, $"{Environment.MachineName}:{Path.GetFullPath(settings.StateDirectory)}"),
+                : new AlertSettings(settings.AlertRoutes, $"{Environment.MachineName}:{Path.GetFullPath(settings.StateDirectory)}"),
         };
         SqliteJournal.Prepare(node);
 

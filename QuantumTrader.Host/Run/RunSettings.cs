@@ -1,3 +1,4 @@
+using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Models;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Learning;
@@ -59,11 +60,8 @@ public sealed record RunSettings
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }
 
-    /// <summary>The node's alert webhook; null: its alerts are shown by the API and the dashboard only.</summary>
-    public Uri? AlertWebhook { get; init; }
-
-    /// <summary>The least severity the webhook is sent.</summary>
-    public AlertSeverity AlertMinSeverity { get; init; } = AlertSeverity.Warning;
+    /// <summary>The node's alert webhooks, each with the least severity it is sent; none: its alerts are shown by the API and the dashboard only.</summary>
+    public IReadOnlyList<AlertRoute> AlertRoutes { get; init; } = [];
 
     /// <summary>
     /// The node's follow mode: after the replay it checks the data every <see cref="FollowEvery"/>, and when complete rows

@@ -16,39 +16,44 @@ public sealed class AlertFeedTests
     private static readonly DateTimeOffset T0 = LearningTrades.Start;
 
     [Fact]
-    public async Task An_alert_the_webhook_refused_reaches_it_on_a_retry_and_a_crashed_node_sends_no_alert_twice()
+    public async Task Each_webhook_gets_its_severities_a_refusing_one_on_a_retry_without_holding_up_the_other_and_a_crashed_node_sends_no_alert_twice()
     {
-        using var hook = new WebhookReceiver(refuse: 2);
+        using var pager = new WebhookReceiver(refuse: 2);
+        using var chat = new WebhookReceiver();
         using var dir = new TempDir();
-        await using var node = new NodeFixture([], dir: dir, alerts: new AlertSettings(hook.Url, AlertSeverity.Warning, "test-node"));
+        await using var node = new NodeFixture([], dir: dir,
+            alerts: new AlertSettings([new AlertRoute(pager.Url, AlertSeverity.Critical), new AlertRoute(chat.Url, AlertSeverity.Info)], "test-node"));
 
-        // NORMAL -> EMERGENCY is critical: the webhook refuses it twice and takes it on the third try.
+        // NORMAL -> EMERGENCY is critical: the chat takes it at once; the pager refuses it twice and takes it on the third try.
         await node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", T0), Timeout);
-        var first = (await hook.AwaitAccepted(1, Timeout)).Single();
+        Assert.Equal(1L, (await chat.AwaitAccepted(1, Timeout)).Single().GetProperty("number").GetInt64());
+        var first = (await pager.AwaitAccepted(1, Timeout)).Single();
         Assert.Equal((1L, "critical", "emergency-triggered", "paper", "account-paper"),
             (first.GetProperty("number").GetInt64(), first.GetProperty("severity").GetString(), first.GetProperty("kind").GetString(),
                 first.GetProperty("subject").GetString(), first.GetProperty("persistenceId").GetString()));
         Assert.Matches(@"^\[CRITICAL\] emergency-triggered paper: NORMAL -> EMERGENCY at drawdown 0\.00% \(operator\): .*exchange outage", first.GetProperty("text").GetString());
         Assert.Equal(first.GetProperty("text").GetString(), first.GetProperty("content").GetString());
-        Assert.Equal(2, hook.Refused);
-        var view = await AwaitView(node, v => v.DeliveredThrough == 1);
-        Assert.Equal(2, view.FailedAttempts);
-        Assert.Contains("alert 1: HTTP 503", view.LastError);
+        Assert.Equal((2, 0), (pager.Refused, chat.Refused));
+        var view = await AwaitView(node, v => v.Routes[0].DeliveredThrough == 1);
+        Assert.Equal((2, 0), (view.Routes[0].FailedAttempts, view.Routes[1].FailedAttempts));
+        Assert.Contains("alert 1: HTTP 503", view.Routes[0].LastError);
 
-        // The reset's recovery is info, below the webhook's least severity: the feed shows it and does not send it.
+        // The reset's recovery is info: the chat gets it, the pager (critical only) does not.
         await node.Accounts.Ask<EssStatus>(new ResetEmergency("paper", "venue back", T0.AddHours(1)), Timeout);
-        view = await AwaitView(node, v => v.Info == 1);
-        Assert.Equal((1, 1L, 0), (view.Critical, view.DeliveredThrough, view.Pending));
+        await chat.AwaitAccepted(2, Timeout);
+        view = await AwaitView(node, v => v.Info == 1 && v.Routes[1].DeliveredThrough == 2);
+        Assert.Equal((1, 1L, 0, 0), (view.Critical, view.Routes[0].DeliveredThrough, view.Routes[0].Pending, view.Routes[1].Pending));
 
-        // After a crash the feed reads the journal from its first row again and sends only the alert that is new.
+        // After a crash the feed reads the journal from its first row again and sends each webhook only the alert that is new.
         await node.CrashAndStart();
         await node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "second outage", T0.AddHours(2)), Timeout);
-        var accepted = await hook.AwaitAccepted(2, Timeout);
-        Assert.Equal([1L, 3L], accepted.Select(a => a.GetProperty("number").GetInt64()));
-        Assert.Contains("second outage", accepted[1].GetProperty("detail").GetString());
-        view = await AwaitView(node, v => v.DeliveredThrough == 3);
-        Assert.Equal([(1L, true), (2L, false), (3L, true)], view.Latest.Select(a => (a.Number, a.Delivered)));
-        Assert.Equal(accepted.Count, hook.Accepted.Count);
+        var paged = await pager.AwaitAccepted(2, Timeout);
+        Assert.Equal([1L, 3L], paged.Select(a => a.GetProperty("number").GetInt64()));
+        Assert.Contains("second outage", paged[1].GetProperty("detail").GetString());
+        Assert.Equal([1L, 2L, 3L], (await chat.AwaitAccepted(3, Timeout)).Select(a => a.GetProperty("number").GetInt64()));
+        view = await AwaitView(node, v => v.Routes.All(r => r.DeliveredThrough == 3));
+        Assert.Equal([(1L, true), (2L, true), (3L, true)], view.Latest.Select(a => (a.Number, a.Delivered)));
+        Assert.Equal((2, 3), (pager.Accepted.Count, chat.Accepted.Count));
 
         // The audit numbers the journal's alerts as the feed does, so a number on the webhook finds its row offline.
         var offline = Alert.Numbered((await QuantumTrader.Host.Cli.AuditVerb.ReadAsync(dir.Path, CancellationToken.None)).Trail);
@@ -63,7 +68,7 @@ public sealed class AlertFeedTests
         var bars = SyntheticBars.Make("TEST", 120);
         await using var node = new NodeFixture(
             [ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), new ScriptedPredictor(ModelSlots.Nhits, _ => throw new InvalidOperationException("libtorch session lost"))],
-            dir: dir, alerts: new AlertSettings(hook.Url, AlertSeverity.Warning, "test-node") { LookEvery = TimeSpan.FromMilliseconds(200) });
+            dir: dir, alerts: new AlertSettings([new AlertRoute(hook.Url, AlertSeverity.Warning)], "test-node") { LookEvery = TimeSpan.FromMilliseconds(200) });
 
         async Task Decide(int from, int to)
         {
@@ -110,7 +115,7 @@ public sealed class AlertFeedTests
         {
             var view = await node.Alerts.Ask<AlertsView>(new GetAlerts(10), Timeout);
             if (until(view)) return view;
-            Assert.True(waited.Elapsed < Timeout, $"the alert feed did not get there within {Timeout}: delivered through {view.DeliveredThrough}, {view.Pending} pending, last error {view.LastError}");
+            Assert.True(waited.Elapsed < Timeout, $"the alert feed did not get there within {Timeout}: {string.Join("; ", view.Routes)}");
             await Task.Delay(50);
         }
     }

@@ -41,7 +41,7 @@ public sealed class NodeServiceTests
         var settings = new RunSettings
         {
             Data = [ReferenceRun.Data], StateDirectory = dir.File("state"), Models = ["xgb"], OpsUrl = "http://127.0.0.1:0",
-            TradesOut = dir.File("trades.csv"), AlertWebhook = hook.Url,
+            TradesOut = dir.File("trades.csv"), AlertRoutes = [new QuantumTrader.Actors.Alerts.AlertRoute(hook.Url, QuantumTrader.Models.Audit.AlertSeverity.Warning)],
         };
 
         var summary = await RunJob.ExecuteAsync(settings, observer, CancellationToken.None);
@@ -110,7 +110,7 @@ public sealed class NodeServiceTests
         Assert.Equal(summary.EssTransitions.Count(t => Tighter(t.To, t.From)),
             hook.Accepted.Count(a => a.GetProperty("kind").GetString() == "emergency-triggered"));
         Assert.Equal(1, hook.Refused);
-        Assert.Equal(0, seen["alerts"].GetProperty("pending").GetInt32());
+        Assert.Equal(0, seen["alerts"].GetProperty("routes")[0].GetProperty("pending").GetInt32());
     }
 
     private static readonly string[] StrictestFirst = ["EMERGENCY", "PROTECTIVE", "CAUTIOUS", "NORMAL"];
@@ -125,7 +125,7 @@ public sealed class NodeServiceTests
         {
             var view = await Ctl(dir, url, "alerts", "--latest", "100000");
             var read = view.GetProperty("latest").EnumerateArray().Count(a => a.GetProperty("kind").GetString() is "emergency-triggered" or "emergency-recovered");
-            if (read == modeChanges && view.GetProperty("pending").GetInt32() == 0) return view;
+            if (read == modeChanges && view.GetProperty("routes")[0].GetProperty("pending").GetInt32() == 0) return view;
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"the alert feed showed {read} of {modeChanges} mode changes: {view}");
             await Task.Delay(200);
         }

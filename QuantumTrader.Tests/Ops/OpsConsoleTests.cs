@@ -127,8 +127,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
 
         // Both mode changes are alerts, read from the journal: the trigger critical, the recovery info; no webhook, nothing waits.
         var alerts = await AwaitCtl(json => json.GetProperty("info").GetInt32() == 1, "alerts");
-        Assert.Equal((1, 0, JsonValueKind.Null, 0), (alerts.GetProperty("critical").GetInt32(), alerts.GetProperty("warning").GetInt32(),
-            alerts.GetProperty("webhook").ValueKind, alerts.GetProperty("pending").GetInt32()));
+        Assert.Equal((1, 0, 0), (alerts.GetProperty("critical").GetInt32(), alerts.GetProperty("warning").GetInt32(), alerts.GetProperty("routes").GetArrayLength()));
         var latest = alerts.GetProperty("latest").EnumerateArray().ToArray();
         Assert.Equal([("emergency-triggered", "Critical"), ("emergency-recovered", "Info")],
             latest.Select(a => (a.GetProperty("kind").GetString(), a.GetProperty("severity").GetString())));

@@ -30,7 +30,7 @@ public sealed class ServedNode : IAsyncDisposable
     {
         var dir = new TempDir();
         var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir,
-            alerts: alerts ?? new AlertSettings(null, AlertSeverity.Warning, "test-node"));
+            alerts: alerts ?? new AlertSettings([], "test-node"));
         return new ServedNode(dir, node, await StartApi(node));
     }
 
