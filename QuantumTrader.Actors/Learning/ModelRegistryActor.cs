@@ -36,8 +36,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Recover<IDomainEvent>(Apply);
         Recover<RecoveryCompleted>(_ => ServeChampions());
         Command<RegisterModelVersion>(Handle);
-        Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time), _breakerSettings)));
-        Command<RollBackModelVersion>(c => Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time), _breakerSettings)));
+        Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time) { ByOperator = true }, _breakerSettings)));
+        Command<RollBackModelVersion>(c =>
+            Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time) { ByOperator = true }, _breakerSettings)));
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
         Command<RequestModelRetraining>(c => Execute(_book.Process(new RequestRetraining(c.Slot, c.Reason, c.Time)),
             _book.Registry.PendingRetraining(c.Slot) is { } pending ? $"a retraining of {c.Slot} is already pending, requested at {pending.Time:O}: {pending.Reason}" : null));

@@ -40,6 +40,7 @@ public sealed class RetrainingDriver : IDisposable
     private readonly RegimeClassifier _regimes = new();
     private readonly Stopwatch _busy = new();
     private readonly DateTimeOffset _tradingStarts;
+    private DateTimeOffset? _decidedBefore;
     private readonly HashSet<DateTimeOffset> _checks;
     private readonly ModelRegistryState _journaled;
     private readonly DateTimeOffset _journaledUntil;
@@ -109,6 +110,9 @@ public sealed class RetrainingDriver : IDisposable
         return checks;
     }
 
+    /// <summary>The latest bar any symbol had decided before this start (null: none); a request is answered only at a later check.</summary>
+    public void Resumes(DateTimeOffset? decidedBefore) => _decidedBefore = decidedBefore;
+
     /// <summary>One check at <paramref name="now"/>; every bar before it has been decided and its trades supervised.</summary>
     public async Task CheckAsync(DateTimeOffset now, CancellationToken cancel)
     {
@@ -130,7 +134,7 @@ public sealed class RetrainingDriver : IDisposable
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
                 var drift = status.Alarms.Where(a => a.ModelId == slot && a.Severity == DriftSeverity.Drift && a.Time > trainedAt && a.Time < now)
                     .Select(a => (DateTimeOffset?)a.Time).FirstOrDefault();
-                var request = latest.PendingRetraining(slot);
+                var request = RetrainPolicy.MayAnswerRequest(now, _decidedBefore) ? latest.PendingRetraining(slot) : null;
                 var winRateDrop = RetrainPolicy.WinRateDrop(status.Alarms, slot, trainedAt, now);
                 if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request, winRateDrop) is { } trigger) await RetrainAsync(slot, trigger, now, state, request?.Time, cancel);
             }

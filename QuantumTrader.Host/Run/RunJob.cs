@@ -140,7 +140,8 @@ public static class RunJob
                 ? await RetrainingDriver.StartAsync(registry, serving, settings, retrain, data, plan, observer, cancel)
                 : null;
             // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
-            await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
+            var recovered = await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
+            retraining?.Resumes(DecidedBefore(data, recovered));
             var policy = await registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel);
             await registry.Get<RiskCoordinatorKey>().Ask<RiskPosture>(policy, AskTimeout, cancel);
             await observer.BeforeReplayAsync(cancel);
@@ -201,13 +202,35 @@ public static class RunJob
         }
     }
 
-    /// <summary>Gives an operator's journaled command again, dated as the journal dates it.</summary>
-    private static Task RepeatAsync(IDomainEvent command, ActorRegistry registry, CancellationToken cancel) => command switch
+    /// <summary>The latest bar any symbol had decided before this start, by the bars it reports processed; null when none had.</summary>
+    private static DateTimeOffset? DecidedBefore(ReplayData data, IReadOnlyList<SymbolStatus> recovered)
     {
-        RiskLimitsChanged l => registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(new RepeatRiskLimitsChange(l), AskTimeout, cancel),
-        RetrainingRequested r => registry.Get<ModelRegistrySingleton>().Ask(new RequestModelRetraining(r.Slot, r.Reason, r.Time), AskTimeout, cancel),
-        _ => throw new InvalidOperationException($"a replay cannot repeat {command.GetType().Name}"),
-    };
+        DateTimeOffset? latest = null;
+        foreach (var status in recovered.Where(s => s.LastSeq > 0))
+        {
+            var bars = data.Bars.Where(b => b.Symbol == status.Symbol).ToArray();
+            if (bars.Length == 0) continue;
+            var time = bars[(int)Math.Min(status.LastSeq, bars.Length) - 1].Time;
+            if (latest is null || time > latest) latest = time;
+        }
+        return latest;
+    }
+
+    /// <summary>Gives an operator's journaled command again, dated as the journal dates it.</summary>
+    private static Task RepeatAsync(IDomainEvent command, ActorRegistry registry, CancellationToken cancel)
+    {
+        Task Registry(IProtocolMessage message) => registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryReply>(message, AskTimeout, cancel);
+        return command switch
+        {
+            RiskLimitsChanged l => registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(new RepeatRiskLimitsChange(l), AskTimeout, cancel),
+            RetrainingRequested r => Registry(new RequestModelRetraining(r.Slot, r.Reason, r.Time)),
+            VersionPromoted p => Registry(new PromoteModelVersion(p.Slot, p.Version, p.Reason, p.Time)),
+            VersionRolledBack b => Registry(new RollBackModelVersion(b.Slot, b.Version, b.Reason, b.MarkedDegraded, b.Time)),
+            AbTestStarted a => Registry(new StartModelAbTest(a.Slot, a.Version, a.Settings, a.Reason, a.Time)),
+            AbTestConcluded { StoppedBecause: { } reason } c => Registry(new StopModelAbTest(c.Slot, reason, c.Time)),
+            _ => throw new InvalidOperationException($"a replay cannot repeat {command.GetType().Name}"),
+        };
+    }
 
     public static IHost BuildHost(NodeSettings node, NodeServices services, Action<AkkaConfigurationBuilder>? configure = null) =>
         new HostBuilder()

@@ -273,7 +273,9 @@ public sealed class JournalAuditor
         if (r is VersionPromoted or VersionRolledBack && _registry.Find(r.Slot, r.Version)!.Deleted)
             _registryProblems.Add($"{subject} made champion after its artifact was deleted (row {source} #{sequenceNr})");
         _registry = _registry.Apply(r);
-        if (r is RetrainingRequested request) _commands.Add(new OperatorCommand(request.Time, request));
+        if (r is RetrainingRequested or VersionPromoted { ByOperator: true } or VersionRolledBack { ByOperator: true } or AbTestStarted { ByOperator: true }
+            or AbTestConcluded { StoppedBecause: not null })
+            _commands.Add(new OperatorCommand(r.Time, r));
 
         var (kind, detail) = r switch
         {

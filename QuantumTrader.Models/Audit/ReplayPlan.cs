@@ -26,8 +26,9 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
 }
 
 /// <summary>
-/// An operator's decision that its actor dates by the wall clock, as journaled: a limit change
-/// (<see cref="RiskLimitsChanged"/>) or a retraining request (<see cref="Learning.RetrainingRequested"/>).
+/// An operator's decision that its actor dates by the operator's clock, as journaled: a limit change
+/// (<see cref="RiskLimitsChanged"/>), a retraining request, or a promotion, rollback, A/B test start or stop made by hand
+/// (<see cref="Learning.VersionPromoted.ByOperator"/> and its kin).
 /// </summary>
 public sealed record OperatorCommand(DateTimeOffset Time, IDomainEvent Journaled);
 
@@ -43,8 +44,8 @@ public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssO
 /// symbol's file had not reached yet, settings changed at a restart). A start that repeats the one before is left out. An
 /// operator's emergency-stop trigger or reset is given after the last start whose last bar is at or before its market
 /// time: the account's clock stands at a start's last bar while the node serves, so one given between two starts comes
-/// right before the bars the second one read. One given before the first start's last bar is not repeated. A limit
-/// change or a retraining request, dated by the wall clock, is given after the last start that began before it; a start
+/// right before the bars the second one read. One given before the first start's last bar is not repeated. An
+/// <see cref="OperatorCommand"/>, dated by the wall clock, is given after the last start that began before it; a start
 /// that began without a recorded time takes none.
 /// </summary>
 public static class ReplayPlan

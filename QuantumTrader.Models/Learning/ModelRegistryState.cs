@@ -66,14 +66,30 @@ public sealed record PromotionGateDecided(string Slot, string Version, string Ch
     : RegistryEvent(Slot, Version, Time);
 /// <summary><see cref="Version"/> takes a share of the slot's live decisions beside <see cref="Champion"/>: after the gate's approval, or an operator's start.</summary>
 public sealed record AbTestStarted(string Slot, string Version, string Champion, AbTestSettings Settings, string Reason, DateTimeOffset Time)
-    : RegistryEvent(Slot, Version, Time);
+    : RegistryEvent(Slot, Version, Time)
+{
+    /// <summary>An operator started it by hand (dated by the operator's clock), not the gate.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ByOperator { get; init; }
+}
 /// <summary>The A/B test's end: both arms and the verdict; a VersionPromoted follows a switch, a kept champion marks the challenger rejected.</summary>
 public sealed record AbTestConcluded(string Slot, string Version, string Champion, ArmStats ChampionArm, ArmStats ChallengerArm, bool Switch, string Verdict,
-    DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+    DateTimeOffset Time) : RegistryEvent(Slot, Version, Time)
+{
+    /// <summary>The reason an operator gave for stopping it early; null when it ran its course.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StoppedBecause { get; init; }
+}
 /// <summary><see cref="Version"/> became the slot's champion, replacing <see cref="PreviousChampion"/> (null for the first).</summary>
-public sealed record VersionPromoted(string Slot, string Version, string? PreviousChampion, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+public sealed record VersionPromoted(string Slot, string Version, string? PreviousChampion, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time)
+{
+    /// <summary>An operator promoted it by hand (dated by the operator's clock), not the gate, an A/B test or a first registration.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ByOperator { get; init; }
+}
 /// <summary>The champion <see cref="FromVersion"/> was replaced by the earlier <see cref="Version"/>; degraded or retired.</summary>
-public sealed record VersionRolledBack(string Slot, string Version, string FromVersion, string Reason, bool MarkedDegraded, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+public sealed record VersionRolledBack(string Slot, string Version, string FromVersion, string Reason, bool MarkedDegraded, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time)
+{
+    /// <summary>An operator rolled it back by hand (dated by the operator's clock), not a circuit breaker.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ByOperator { get; init; }
+}
 public sealed record VersionMarkedDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 public sealed record VersionMarkedImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 public sealed record CleanupApproved(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
@@ -97,13 +113,19 @@ public sealed record RecordErrors(string Slot, string Version, IReadOnlyList<Pre
 /// </summary>
 public sealed record DecidePromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time,
     AbTestSettings? AbTest = null) : RegistryCommand(Slot, Time);
-public sealed record PromoteVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record PromoteVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time)
+{
+    public bool ByOperator { get; init; }
+}
 /// <summary>
 /// Roll the slot back to <see cref="Target"/>, or with null to the most recent earlier champion still usable.
 /// <see cref="ExpectedChampion"/>, when given, must still be the champion (a breaker's rollback must not undo a later promotion).
 /// </summary>
 public sealed record RollBackVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset Time, string? ExpectedChampion = null)
-    : RegistryCommand(Slot, Time);
+    : RegistryCommand(Slot, Time)
+{
+    public bool ByOperator { get; init; }
+}
 public sealed record MarkDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record MarkImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record ApproveCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryCommand(Slot, Time);
@@ -310,7 +332,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         if (AbTestOf(c.Slot) is { } running) return RegistryResult.Refuse($"slot {c.Slot} already A/B-tests {running.Version}; stop that test first");
         if (c.Settings.Validate() is { } invalid) return RegistryResult.Refuse(invalid);
         if (string.IsNullOrWhiteSpace(c.Reason)) return RegistryResult.Refuse("an A/B test started by hand must say why");
-        return RegistryResult.Ok(new AbTestStarted(c.Slot, c.Version, champion.Version, c.Settings, c.Reason, c.Time));
+        return RegistryResult.Ok(new AbTestStarted(c.Slot, c.Version, champion.Version, c.Settings, c.Reason, c.Time) { ByOperator = true });
     }
 
     /// <summary>The slot's running shadow test: the challenger it started and the gate has not decided yet.</summary>
@@ -328,7 +350,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
     {
         var (change, verdict) = AbTestJudge.Judge(championArm, challengerArm, test.Settings);
         if (stoppedBecause is not null) (change, verdict) = (false, $"stopped by an operator: {stoppedBecause}; the arms then: {verdict}");
-        var concluded = new AbTestConcluded(test.Slot, test.Version, test.Champion, championArm, challengerArm, change, verdict, time);
+        var concluded = new AbTestConcluded(test.Slot, test.Version, test.Champion, championArm, challengerArm, change, verdict, time) { StoppedBecause = stoppedBecause };
         return change && Champion(test.Slot) is { } champion
             ? RegistryResult.Ok(concluded, new VersionPromoted(test.Slot, test.Version, champion.Version, "A/B test " + verdict, time))
             : RegistryResult.Ok(concluded);
@@ -341,7 +363,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
     {
         if (Unusable(v) is { } why) return RegistryResult.Refuse(why);
         if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is already the champion");
-        return RegistryResult.Ok(new VersionPromoted(c.Slot, c.Version, Champion(c.Slot)?.Version, c.Reason, c.Time));
+        return RegistryResult.Ok(new VersionPromoted(c.Slot, c.Version, Champion(c.Slot)?.Version, c.Reason, c.Time) { ByOperator = c.ByOperator });
     }
 
     private RegistryResult RollBack(RollBackVersion c)
@@ -368,7 +390,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
                 return RegistryResult.Refuse($"version {target.Id} is newer than the champion {current.Version}; promote it instead");
         }
 
-        return RegistryResult.Ok(new VersionRolledBack(c.Slot, target.Version, current.Version, c.Reason, c.MarkDegraded, c.Time));
+        return RegistryResult.Ok(new VersionRolledBack(c.Slot, target.Version, current.Version, c.Reason, c.MarkDegraded, c.Time) { ByOperator = c.ByOperator });
     }
 
     private static RegistryResult Degrade(MarkDegraded c, ModelVersionRecord v) =>

@@ -46,6 +46,13 @@ public static class RetrainPolicy
         return age >= settings.Every ? F($"scheduled: the newest version was trained {age.TotalHours:0} h ago (every {settings.Every.TotalHours:0} h)") : null;
     }
 
+    /// <summary>
+    /// Whether a check at <paramref name="check"/> may answer an operator's retraining request: only one past the last bar
+    /// decided before this start (<paramref name="decidedBefore"/>; null when nothing was). A restarted job runs its earlier
+    /// checks again to rebuild their decisions, and a request made since must not become one of them, dated in the past.
+    /// </summary>
+    public static bool MayAnswerRequest(DateTimeOffset check, DateTimeOffset? decidedBefore) => decidedBefore is not { } last || check > last;
+
     /// <summary>The slot's first alarm in (<paramref name="trainedAt"/>, <paramref name="now"/>) whose seed-002 rules saw its win rate drop.</summary>
     public static ModelDriftDetected? WinRateDrop(IEnumerable<ModelDriftDetected> alarms, string slot, DateTimeOffset trainedAt, DateTimeOffset now) =>
         alarms.Where(a => a.ModelId == slot && a.Time > trainedAt && a.Time < now && a.Alarm.Breaches.Any(b => b.Rule == SeedThresholdRule.WinRateDropRule))

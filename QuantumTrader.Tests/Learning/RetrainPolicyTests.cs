@@ -65,4 +65,13 @@ public class RetrainPolicyTests
             (Weekly with { CheckEvery = TimeSpan.FromHours(200) }).Validate());
         Assert.Equal("the longest shadow test must be at least one check interval", (Weekly with { MaxShadow = TimeSpan.FromHours(1) }).Validate());
     }
+
+    [Fact]
+    public void A_request_is_answered_only_at_a_check_past_the_bars_decided_before_the_start()
+    {
+        Assert.True(RetrainPolicy.MayAnswerRequest(Trained, null));
+        Assert.False(RetrainPolicy.MayAnswerRequest(Trained.AddHours(-24), Trained));
+        Assert.False(RetrainPolicy.MayAnswerRequest(Trained, Trained));
+        Assert.True(RetrainPolicy.MayAnswerRequest(Trained.AddHours(1), Trained));
+    }
 }

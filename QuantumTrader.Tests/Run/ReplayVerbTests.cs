@@ -65,25 +65,45 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     }
 
     [Fact]
-    public async Task A_limit_change_and_a_retraining_request_between_a_following_nodes_starts_decide_the_new_bars_in_the_journal_and_in_the_replay()
+    public async Task Operator_commands_between_a_following_nodes_starts_decide_the_new_bars_in_the_journal_and_in_the_replay()
     {
         using var dir = new TempDir();
+        string? promoted = null;
         var state = await FollowTwiceAsync(dir, async url =>
             {
-                var code = await QtCli.RunAsync(["ctl", "risk", "set", "--node", url, "--mode", "CAUTIOUS", "--min-confidence", "0.99", "--reason", "near-certain calls only"]);
-                return code != 0 ? code : await QtCli.RunAsync(["ctl", "registry", "retrain", "--node", url, "--slot", "xgb", "--reason", "listing change"]);
+                // The operator serves the latest xgb version the gate rejected, raises CAUTIOUS's minimum confidence and asks for a retraining.
+                using (var client = new Host.Ops.OpsClient(url))
+                {
+                    var view = await client.AskAsync<QuantumTrader.Actors.Protocol.ModelRegistryView>("registry", QuantumTrader.Actors.Protocol.GetModelRegistry.Instance, CancellationToken.None);
+                    promoted = view.Versions.Last(v => v.Slot == ModelSlots.Xgb && v.Status == Models.Learning.ModelVersionStatus.Rejected).Version;
+                }
+                int[] codes =
+                [
+                    await QtCli.RunAsync(["ctl", "registry", "promote", "--node", url, "--slot", "xgb", "--version", promoted, "--reason", "operator's pick"]),
+                    await QtCli.RunAsync(["ctl", "risk", "set", "--node", url, "--mode", "CAUTIOUS", "--min-confidence", "0.99", "--reason", "near-certain calls only"]),
+                    await QtCli.RunAsync(["ctl", "registry", "retrain", "--node", url, "--slot", "xgb", "--reason", "listing change"]),
+                ];
+                return codes.Max();
             },
             _ => Task.FromResult(0));
         var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
-        // The first part ends CAUTIOUS: its appended bars were refused under the changed minimum, and the first check among them retrained xgb.
+        // The first part ends CAUTIOUS: its appended bars were refused under the changed minimum, decided by the promoted
+        // version, and the first check among them retrained xgb for the request.
         Assert.Contains(journal.Trail, e => e.Kind == "signal-rejected" && e.Detail.Contains("below the minimum 0.99 (CAUTIOUS)"));
-        Assert.Contains(journal.Trail, e => e.Kind == "shadow-test-started" && e.Detail.Contains("requested by an operator") && e.Detail.EndsWith(": listing change"));
+        Assert.Contains(journal.Trail, e => e.Kind == "version-promoted" && e.Subject == $"xgb/{promoted}" && e.Detail.EndsWith(": operator's pick"));
+        var answer = Assert.Single(journal.Trail, e => e.Kind == "shadow-test-started" && e.Detail.Contains("requested by an operator"));
+        Assert.Contains($"beside champion {promoted}: requested by an operator at ", answer.Detail);
+        Assert.EndsWith(": listing change", answer.Detail);
+        // Answered at a check among the appended bars, not at an earlier check the restart ran again.
+        Assert.True(answer.Time > FirstPartEnds, $"the request was answered at {answer.Time:O}");
 
         var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
 
         Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
         Assert.Empty(view.Comparison.OperatorActions);
-        Assert.Equal((1, 1), (view.Comparison.Kinds.Single(k => k.Kind == "risk-limits-changed").Replay, view.Comparison.Kinds.Single(k => k.Kind == "retraining-requested").Replay));
+        int Replayed(string kind) => view.Comparison.Kinds.Single(k => k.Kind == kind).Replay;
+        Assert.Equal((1, 1), (Replayed("risk-limits-changed"), Replayed("retraining-requested")));
+        Assert.Equal(journal.Trail.Count(e => e.Kind == "version-promoted"), Replayed("version-promoted"));
     }
 
     /// <summary>
@@ -125,6 +145,9 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     }
 
     private const string ApiAt = "ops API and dashboard at ";
+
+    /// <summary>The last bar of the first 3,000 rows of the bundled files (ETHUSDT's).</summary>
+    private static readonly DateTimeOffset FirstPartEnds = new(2021, 3, 23, 2, 0, 0, TimeSpan.Zero);
 
     private sealed class ServingObserver(List<string> messages, Func<CancellationToken, Task> whileServing) : IRunObserver
     {
