@@ -16,6 +16,6 @@ public static class LearningHosting
             (_, _, _) => ModelSupervisor.PropsFor(services.Serving, services.Rules.Regime),
             new ClusterSingletonOptions(), createProxyToo: true)
         .WithSingleton<ModelRegistrySingleton>(ModelRegistryActor.Id,
-            (_, _, _) => ModelRegistryActor.PropsFor(services.Serving),
+            (_, _, _) => ModelRegistryActor.PropsFor(services.Serving, services.Clock),
             new ClusterSingletonOptions(), createProxyToo: true);
 }

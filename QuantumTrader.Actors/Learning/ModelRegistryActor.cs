@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models;
 using QuantumTrader.Models.Ensemble;
@@ -24,28 +25,29 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     private readonly EnsembleServing _serving;
     private readonly CircuitBreakerSettings _breakerSettings;
+    private readonly MarketClock _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<CircuitBreakerTripped> _trips = [];
     private ModelRegistryBook _book = ModelRegistryBook.Empty;
 
-    public ModelRegistryActor(EnsembleServing serving, CircuitBreakerSettings breakerSettings)
+    public ModelRegistryActor(EnsembleServing serving, CircuitBreakerSettings breakerSettings, MarketClock clock)
     {
         _serving = serving;
         _breakerSettings = breakerSettings;
+        _clock = clock;
 
         Recover<IDomainEvent>(Apply);
         Recover<RecoveryCompleted>(_ => ServeChampions());
         Command<RegisterModelVersion>(Handle);
-        Command<PromoteModelVersion>(c => Execute(_book.Process(new PromoteVersion(c.Slot, c.Version, c.Reason, c.Time) { ByOperator = true }, _breakerSettings)));
-        Command<RollBackModelVersion>(c =>
-            Execute(_book.Process(new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, c.Time) { ByOperator = true }, _breakerSettings)));
+        Command<PromoteModelVersion>(c => ByOperator(c.Time, time => new PromoteVersion(c.Slot, c.Version, c.Reason, time) { ByOperator = true }));
+        Command<RollBackModelVersion>(c => ByOperator(c.Time, time => new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, time) { ByOperator = true }));
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
         Command<RequestModelRetraining>(c => Execute(_book.Process(new RequestRetraining(c.Slot, c.Reason, c.Time)),
             _book.Registry.PendingRetraining(c.Slot) is { } pending ? $"a retraining of {c.Slot} is already pending, requested at {pending.Time:O}: {pending.Reason}" : null));
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
-        Command<StartModelAbTest>(c => Execute(_book.Process(new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, c.Time))));
-        Command<StopModelAbTest>(c => Execute(_book.Process(new StopAbTest(c.Slot, c.Reason, c.Time))));
+        Command<StartModelAbTest>(c => ByOperator(c.Time, time => new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, time)));
+        Command<StopModelAbTest>(c => ByOperator(c.Time, time => new StopAbTest(c.Slot, c.Reason, time)));
         Command<MarkModelImportant>(c => Execute(_book.Process(new MarkImportant(c.Slot, c.Version, c.Important, c.Time))));
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
@@ -55,8 +57,22 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     public override string PersistenceId => Id;
 
-    public static Props PropsFor(EnsembleServing serving, CircuitBreakerSettings? breakerSettings = null) =>
-        Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default));
+    public static Props PropsFor(EnsembleServing serving, MarketClock clock, CircuitBreakerSettings? breakerSettings = null) =>
+        Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default, clock));
+
+    /// <summary>An operator's change of serving, dated by the node's market clock unless the operator gave a time, and marked with the wall clock it came at.</summary>
+    private void ByOperator(DateTimeOffset? requested, Func<DateTimeOffset, RegistryCommand> command)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var stamp = _clock.Stamp(requested, now);
+        if (stamp.Time is not { } time)
+        {
+            Refuse(stamp.Refusal!);
+            return;
+        }
+        var result = _book.Process(command(time), _breakerSettings);
+        Execute(result with { Events = result.Events.Select(e => e is RegistryEvent r ? r with { GivenAt = now } : e).ToArray() });
+    }
 
     private void Handle(RegisterModelVersion c)
     {

@@ -55,11 +55,14 @@ public sealed record RegisterModelVersion(
     string Slot, string Version, TrainingRange TrainingData, IReadOnlyDictionary<string, double> Metrics, string ArtifactPath, long SizeBytes,
     DateTimeOffset Time, bool PromoteIfFirst) : IProtocolMessage;
 
-/// <summary>Makes the version the slot's champion and serves it at once; a circuit breaker then watches it.</summary>
-public sealed record PromoteModelVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : IProtocolMessage;
+/// <summary>
+/// Makes the version the slot's champion and serves it at once; a circuit breaker then watches it. <paramref name="Time"/>
+/// null: the node dates it by market time (<see cref="Models.Learning.OperatorTime"/>), as every operator's change of serving.
+/// </summary>
+public sealed record PromoteModelVersion(string Slot, string Version, string Reason, DateTimeOffset? Time) : IProtocolMessage;
 
 /// <summary>Back to <paramref name="Target"/>, or with null to the last earlier champion still usable; served at once.</summary>
-public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset Time) : IProtocolMessage;
+public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset? Time) : IProtocolMessage;
 
 /// <summary>
 /// Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>;
@@ -82,10 +85,10 @@ public sealed record DecideModelPromotion(string Slot, string Version, ShadowTes
     AbTestSettings? AbTest = null) : IProtocolMessage;
 
 /// <summary>An operator's A/B test: <paramref name="Version"/> takes <see cref="AbTestSettings.Share"/> of the slot's decisions against the champion, served at once.</summary>
-public sealed record StartModelAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset Time) : IProtocolMessage;
+public sealed record StartModelAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset? Time) : IProtocolMessage;
 
 /// <summary>An operator ends the slot's A/B test now, without a switch; the slot serves its champion alone at once.</summary>
-public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset Time) : IProtocolMessage;
+public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset? Time) : IProtocolMessage;
 
 public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : IProtocolMessage;
 

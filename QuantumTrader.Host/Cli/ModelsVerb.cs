@@ -35,6 +35,11 @@ public static class ModelsVerb
     private static Option<string> Reason(string fallback) => new("--reason") { DefaultValueFactory = _ => fallback, Description = "Why, kept in the history" };
     private static Option<string?> At(string what) => new("--at") { Description = $"Time of the {what}, ISO-8601 (default: now); a replay's market time for a paper run" };
 
+    private static Option<string?> MarketAt(string what) => new("--at")
+    {
+        Description = $"Market time of the {what}, ISO-8601 (default: right after the last bar the node decided; refused while it decides a start's bars)",
+    };
+
     private static Command List(RegistryAccess access)
     {
         var where = access.NewOption();
@@ -137,27 +142,27 @@ public static class ModelsVerb
 
     private static Command Promote(RegistryAccess access)
     {
-        var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("promoted by an operator"), At("promotion"), Json());
+        var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("promoted by an operator"), MarketAt("promotion"), Json());
         var command = new Command("promote", "Make a version its slot's champion and serve it; a circuit breaker watches it afterwards") { where, slot, version, reason, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new PromoteModelVersion(
-            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
     private static Command RollBack(RegistryAccess access)
     {
-        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("rolled back by an operator"), At("rollback"), Json());
+        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("rolled back by an operator"), MarketAt("rollback"), Json());
         var to = new Option<string?>("--to") { Description = "Version to go back to (default: the last earlier champion still usable)" };
         var degraded = new Option<bool>("--degraded") { Description = "Mark the version rolled back from as degraded" };
         var command = new Command("rollback", "Make an earlier version the champion again and serve it") { where, slot, to, reason, degraded, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new RollBackModelVersion(
-            parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
     private static Command AbStart(RegistryAccess access)
     {
-        var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("started by an operator"), At("start"), Json());
+        var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("started by an operator"), MarketAt("start"), Json());
         var seed = AbTestSettings.Seed;
         var share = new Option<double>("--share") { Description = "Share of the slot's decisions the version takes", DefaultValueFactory = _ => seed.Share };
         var minTrades = new Option<int>("--min-trades") { Description = "Challenger trades that end the test and that a switch needs", DefaultValueFactory = _ => seed.MinTrades };
@@ -173,17 +178,17 @@ public static class ModelsVerb
             if (!(d > 0 && double.IsFinite(d))) throw new UsageException($"--days must be a positive number of days, got {d}");
             var settings = new AbTestSettings(parse.GetValue(share), parse.GetValue(minTrades), TimeSpan.FromDays(d), parse.GetValue(improvement));
             return await Send(access, parse.GetValue(where)!, new StartModelAbTest(
-                parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel);
+                parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel);
         });
         return command;
     }
 
     private static Command AbStop(RegistryAccess access)
     {
-        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("stopped by an operator"), At("stop"), Json());
+        var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("stopped by an operator"), MarketAt("stop"), Json());
         var command = new Command("ab-stop", "End the slot's A/B test now without a switch; the champion serves alone") { where, slot, reason, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new StopModelAbTest(
-            parse.GetValue(slot)!, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(reason)!, MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
@@ -266,6 +271,9 @@ public static class ModelsVerb
     private static ModelRegistryBook Book(ModelRegistryView view) => ModelRegistryBook.Empty with { Registry = view.ToRegistry() };
 
     private static DateTimeOffset TimeOf(string? text) => text is null ? DateTimeOffset.UtcNow : ParseTime("--at", text);
+
+    /// <summary>A change of serving without --at is dated by the node, after the last bar it decided.</summary>
+    private static DateTimeOffset? MarketTimeOf(string? text) => text is null ? null : ParseTime("--at", text);
 
     private static DateTimeOffset ParseTime(string option, string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)

@@ -45,7 +45,9 @@ public abstract class RegistryAccess
             using var stateLock = StateLock.Acquire(state);
             SqliteJournal.Prepare(node);
             var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
-            using var host = RunJob.BuildHost(node, NodeServices.Default(serving, new SymbolRules()));
+            var services = NodeServices.Default(serving, new SymbolRules());
+            if (RecordedStart.ReadAll(state) is [.., var last]) services.Clock.Decided(last.LastBars.Values.Max());
+            using var host = RunJob.BuildHost(node, services);
             await host.StartAsync(cancel);
             try
             {

@@ -113,6 +113,7 @@ public static class RunJob
         SqliteJournal.Prepare(node);
 
         var services = SizingRun.Services(settings, serving, rules).WithRiskGate(new KnownSymbols(data.Symbols));
+        services.Clock.Deciding(data.Bars[^1].Time);
         using var host = BuildHost(node, services);
         await host.StartAsync(cancel);
         try
@@ -159,6 +160,7 @@ public static class RunJob
                 ess = await account.RepeatAsync(action, cancel);
             foreach (var command in settings.OperatorCommands)
                 await RepeatAsync(command, registry, cancel);
+            services.Clock.Decided(data.Bars[^1].Time);
             var replaySeconds = replayClock.Elapsed.TotalSeconds;
             var replayCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - replayCpu).TotalSeconds;
             replayGcPause = GC.GetTotalPauseDuration() - replayGcPause;

@@ -275,7 +275,7 @@ public sealed class JournalAuditor
         _registry = _registry.Apply(r);
         if (r is RetrainingRequested or VersionPromoted { ByOperator: true } or VersionRolledBack { ByOperator: true } or AbTestStarted { ByOperator: true }
             or AbTestConcluded { StoppedBecause: not null })
-            _commands.Add(new OperatorCommand(r.Time, r));
+            _commands.Add(new OperatorCommand(r.Time, r, r.GivenAt));
 
         var (kind, detail) = r switch
         {

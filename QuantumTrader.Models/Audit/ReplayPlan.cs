@@ -26,11 +26,12 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
 }
 
 /// <summary>
-/// An operator's decision that its actor dates by the operator's clock, as journaled: a limit change
-/// (<see cref="RiskLimitsChanged"/>), a retraining request, or a promotion, rollback, A/B test start or stop made by hand
-/// (<see cref="Learning.VersionPromoted.ByOperator"/> and its kin).
+/// An operator's decision as journaled: a limit change (<see cref="RiskLimitsChanged"/>) or a retraining request, dated by
+/// the operator's clock; or a promotion, rollback, A/B test start or stop made by hand
+/// (<see cref="Learning.VersionPromoted.ByOperator"/> and its kin), dated by market time, with the wall clock it came at in
+/// <paramref name="GivenAt"/> (null in journals from before that: dated by the operator's clock then).
 /// </summary>
-public sealed record OperatorCommand(DateTimeOffset Time, IDomainEvent Journaled);
+public sealed record OperatorCommand(DateTimeOffset Time, IDomainEvent Journaled, DateTimeOffset? GivenAt = null);
 
 /// <summary>
 /// A start a replay runs again (<see cref="Index"/> in the journal's list of starts), and the operators' emergency-stop
@@ -45,8 +46,9 @@ public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssO
 /// operator's emergency-stop trigger or reset is given after the last start whose last bar is at or before its market
 /// time: the account's clock stands at a start's last bar while the node serves, so one given between two starts comes
 /// right before the bars the second one read. One given before the first start's last bar is not repeated. An
-/// <see cref="OperatorCommand"/>, dated by the wall clock, is given after the last start that began before it; a start
-/// that began without a recorded time takes none.
+/// <see cref="OperatorCommand"/> dated by market time goes after the last start whose last bar is at or before it and
+/// that began before it came (the first start when none is); one dated by the wall clock goes after the last start that
+/// began before it, and a start that began without a recorded time takes none.
 /// </summary>
 public static class ReplayPlan
 {
@@ -64,7 +66,13 @@ public static class ReplayPlan
         {
             var last = -1;
             for (var i = 0; i < starts.Count; i++)
-                if (starts[i].StartedAt <= command.Time) last = i;
+            {
+                var before = command.GivenAt is { } given
+                    ? starts[i].LastBar <= command.Time && (starts[i].StartedAt is not { } began || began <= given)
+                    : starts[i].StartedAt <= command.Time;
+                if (before) last = i;
+            }
+            if (last < 0 && command.GivenAt is not null) last = 0;
             if (last >= 0) after[kept.FindLastIndex(k => k.Index <= last)].Add(command.Journaled);
         }
 

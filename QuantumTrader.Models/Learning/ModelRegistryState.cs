@@ -43,7 +43,14 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(VersionMarkedImportant), "version-marked-important")]
 [JsonDerivedType(typeof(CleanupApproved), "cleanup-approved")]
 [JsonDerivedType(typeof(VersionDeleted), "version-deleted")]
-public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent;
+public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent
+{
+    /// <summary>
+    /// When an operator gave the change, by the wall clock; <see cref="Time"/> is then the market time it serves after
+    /// (<see cref="OperatorTime"/>). Null for the registry's own events and for journals older than this field.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? GivenAt { get; init; }
+}
 
 public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);
 /// <summary>
@@ -68,7 +75,7 @@ public sealed record PromotionGateDecided(string Slot, string Version, string Ch
 public sealed record AbTestStarted(string Slot, string Version, string Champion, AbTestSettings Settings, string Reason, DateTimeOffset Time)
     : RegistryEvent(Slot, Version, Time)
 {
-    /// <summary>An operator started it by hand (dated by the operator's clock), not the gate.</summary>
+    /// <summary>An operator started it by hand, not the gate.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ByOperator { get; init; }
 }
 /// <summary>The A/B test's end: both arms and the verdict; a VersionPromoted follows a switch, a kept champion marks the challenger rejected.</summary>
@@ -81,13 +88,13 @@ public sealed record AbTestConcluded(string Slot, string Version, string Champio
 /// <summary><see cref="Version"/> became the slot's champion, replacing <see cref="PreviousChampion"/> (null for the first).</summary>
 public sealed record VersionPromoted(string Slot, string Version, string? PreviousChampion, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time)
 {
-    /// <summary>An operator promoted it by hand (dated by the operator's clock), not the gate, an A/B test or a first registration.</summary>
+    /// <summary>An operator promoted it by hand, not the gate, an A/B test or a first registration.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ByOperator { get; init; }
 }
 /// <summary>The champion <see cref="FromVersion"/> was replaced by the earlier <see cref="Version"/>; degraded or retired.</summary>
 public sealed record VersionRolledBack(string Slot, string Version, string FromVersion, string Reason, bool MarkedDegraded, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time)
 {
-    /// <summary>An operator rolled it back by hand (dated by the operator's clock), not a circuit breaker.</summary>
+    /// <summary>An operator rolled it back by hand, not a circuit breaker.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ByOperator { get; init; }
 }
 public sealed record VersionMarkedDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);

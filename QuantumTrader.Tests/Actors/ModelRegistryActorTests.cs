@@ -159,4 +159,31 @@ public sealed class ModelRegistryActorTests : IAsyncLifetime
         Assert.Equal("xgb-v1", view.Versions.Single(v => v.Status == ModelVersionStatus.Champion).Version);
         Assert.Empty(view.Breakers);
     }
+
+    [Fact]
+    public async Task An_operators_promotion_without_a_time_waits_for_the_decided_bars_and_is_dated_right_after_them()
+    {
+        await Register("xgb-v1", T0.AddDays(-2));
+        await Register("xgb-v2", T0.AddDays(-1));
+        var lastBar = T0.AddDays(10);
+        _node.Services.Clock.Deciding(lastBar);
+
+        var refused = await Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v2", "operator's pick", null));
+        Assert.False(refused.Succeeded);
+        Assert.Contains("deciding the bars of its start", refused.Error);
+        Assert.Equal("xgb-v1", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+
+        _node.Services.Clock.Decided(lastBar);
+        var before = DateTimeOffset.UtcNow;
+        var promoted = await Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v2", "operator's pick", null));
+        Assert.True(promoted.Succeeded, promoted.Error);
+        var e = Assert.IsType<VersionPromoted>(Assert.Single(promoted.Events));
+        Assert.Equal((lastBar.AddTicks(1), true), (e.Time, e.ByOperator));
+        Assert.InRange(e.GivenAt!.Value, before, DateTimeOffset.UtcNow);
+        Assert.Equal("xgb-v2", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        // Journaled as given: the registry read back after a restart holds both clocks.
+        await _node.Restart();
+        var view = await Ask<ModelRegistryView>(GetModelRegistry.Instance);
+        Assert.Equal((e.Time, e.GivenAt), view.History.OfType<VersionPromoted>().Where(p => p.ByOperator).Select(p => (p.Time, p.GivenAt)).Single());
+    }
 }

@@ -53,6 +53,27 @@ public sealed class ReplayPlanTests
     }
 
     [Fact]
+    public void A_promotion_dated_by_market_time_is_given_after_the_last_start_that_had_decided_up_to_it_and_began_before_it_came()
+    {
+        var wall = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        JobStart[] starts =
+        [
+            Start(10, 10) with { StartedAt = wall }, Start(12, 12) with { StartedAt = wall.AddHours(1) },
+            Start(12, 12, "fees 20 bps") with { StartedAt = wall.AddHours(2) }, Start(15, 15) with { StartedAt = wall.AddHours(3) },
+        ];
+        OperatorCommand Promote(int afterHour, double givenHours, string version) =>
+            new(T0.AddHours(afterHour).AddTicks(1), new VersionPromoted("xgb", version, "xgb-v1", "operator's pick", T0.AddHours(afterHour).AddTicks(1))
+                { ByOperator = true, GivenAt = wall.AddHours(givenHours) }, wall.AddHours(givenHours));
+        // Between the first and second start; between the second and the third (same bars, a setting changed); after the last; dated inside the first.
+        OperatorCommand[] commands = [Promote(10, 0.5, "xgb-v2"), Promote(12, 1.5, "xgb-v3"), Promote(15, 3.5, "xgb-v4"), Promote(4, 0.2, "xgb-v5")];
+
+        var plan = ReplayPlan.Of(starts, [], commands);
+
+        Assert.Equal([[commands[0].Journaled, commands[3].Journaled], [commands[1].Journaled], [], [commands[2].Journaled]],
+            plan.Select(s => s.CommandsAfter.ToArray()));
+    }
+
+    [Fact]
     public void A_start_whose_data_ends_earlier_than_the_start_before_names_the_symbols_that_lost_rows()
     {
         Assert.Empty(Start(12, 12).LostSince(Start(10, 12)));

@@ -96,6 +96,10 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.EndsWith(": listing change", answer.Detail);
         // Answered at a check among the appended bars, not at an earlier check the restart ran again.
         Assert.True(answer.Time > FirstPartEnds, $"the request was answered at {answer.Time:O}");
+        // The promotion is dated right after the first part's last bar, so the restart serves it from the first appended bar.
+        var promotion = Assert.Single(journal.Trail, e => e.Kind == "version-promoted" && e.Subject == $"xgb/{promoted}");
+        Assert.Equal(FirstPartEnds.AddTicks(1), promotion.Time);
+        await AssertVotedBy(state, promoted!, FirstPartEnds, NextServingChange(journal, promotion.Time));
 
         var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
 
@@ -106,6 +110,69 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Equal(journal.Trail.Count(e => e.Kind == "version-promoted"), Replayed("version-promoted"));
     }
 
+    [Fact]
+    public async Task A_promotion_made_on_the_state_directory_between_two_runs_serves_the_bars_the_second_run_adds()
+    {
+        using var dir = new TempDir();
+        var (data, files) = FirstPart(dir);
+        var settings = new RunSettings { Data = [data], StateDirectory = dir.File("state"), Models = ["xgb"], Retrain = Models.Learning.RetrainSettings.Weekly() };
+        await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
+        var rejected = (await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None)).Trail
+            .Last(e => e.Kind == "promotion-gate" && e.Subject.StartsWith("xgb/", StringComparison.Ordinal) && e.Detail.StartsWith("rejected", StringComparison.Ordinal));
+        var promoted = rejected.Subject["xgb/".Length..];
+        Assert.Equal(0, await QtCli.RunAsync(["models", "promote", "--state", settings.StateDirectory, "--slot", "xgb", "--version", promoted, "--reason", "operator's pick"]));
+        AppendRest(data, files);
+
+        await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
+
+        var journal = await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None);
+        var promotion = Assert.Single(journal.Trail, e => e.Kind == "version-promoted" && e.Subject == $"xgb/{promoted}");
+        Assert.Equal(FirstPartEnds.AddTicks(1), promotion.Time);
+        await AssertVotedBy(settings.StateDirectory, promoted, FirstPartEnds, NextServingChange(journal, promotion.Time));
+        var view = await ReplayVerb.RunAsync(settings.StateDirectory, null, null, new CollectingObserver([], []), CancellationToken.None);
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.Equal((2, 2), (view.Starts, view.StartsReplayed));
+    }
+
+    /// <summary>The first change of what serves a slot after <paramref name="time"/> in the journal's trail; MaxValue when none.</summary>
+    private static DateTimeOffset NextServingChange(Models.Audit.AuditReport journal, DateTimeOffset time) =>
+        journal.Trail.Where(e => e.Time > time && e.Kind is "version-promoted" or "version-rolled-back" or "ab-test-started" or "ab-test-concluded")
+            .Select(e => e.Time).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+
+    /// <summary>
+    /// Every xgb vote the journal holds for bars after <paramref name="after"/> and before <paramref name="before"/> is what
+    /// <paramref name="version"/>'s artifact answers for the decision's features, and not what the first champion answers.
+    /// </summary>
+    private static async Task AssertVotedBy(string state, string version, DateTimeOffset after, DateTimeOffset before)
+    {
+        var registry = await AuditVerb.ReadJournalAsync(state, system => JournalReader.Events(system, QuantumTrader.Actors.Learning.ModelRegistryActor.Id));
+        var records = registry.OfType<Models.Learning.VersionRegistered>().Select(r => r.Record).Where(r => r.Slot == ModelSlots.Xgb).ToArray();
+        var served = QuantumTrader.Actors.Learning.RegistryServing.Open(records.Single(r => r.Version == version));
+        var first = QuantumTrader.Actors.Learning.RegistryServing.Open(records[0]);
+        using var closeServed = (IDisposable)served;
+        using var closeFirst = (IDisposable)first;
+        var decisions = new List<Models.Execution.TradeDecisionRecord>();
+        foreach (var symbol in new[] { "BTCUSDT", "ETHUSDT" })
+        {
+            var events = await AuditVerb.ReadJournalAsync(state, system => JournalReader.Events(system, $"symbol-{symbol}"));
+            decisions.AddRange(events.OfType<Models.Trading.SignalRejected>().Select(r => r.Decision)
+                .Concat(events.OfType<Models.Trading.TradeClosed>().Select(c => c.Trade.Decision))
+                .Where(d => d.DecidedAt > after && d.DecidedAt < before));
+        }
+        Assert.NotEmpty(decisions);
+        var differs = 0;
+        foreach (var d in decisions)
+        {
+            var input = new ModelInput(d.Symbol, new Models.Features.FeatureVector(new Models.Features.FeatureSet(d.FeatureSetVersion, d.FeatureNames), d.DecidedAt, d.FeatureValues, true), []);
+            var vote = d.Ensemble.Votes.Single(v => v.ModelId == ModelSlots.Xgb);
+            var expected = served.Predict(input);
+            Assert.Equal((expected.Action, expected.Confidence), (vote.Action, vote.Confidence), (a, b) => a.Item1 == b.Item1 && Math.Abs(a.Item2 - b.Item2) < 1e-9);
+            var old = first.Predict(input);
+            if (old.Action != vote.Action || Math.Abs(old.Confidence - vote.Confidence) > 1e-9) differs++;
+        }
+        Assert.True(differs > 0, $"the first champion gives the same votes on all {decisions.Count} decisions");
+    }
+
     /// <summary>
     /// A node following the first 3,000 rows of each bundled file (xgb, weekly retraining): while it serves them the
     /// operator acts (<paramref name="betweenStarts"/>), the rest of the rows arrive, the node starts again by itself, and
@@ -113,11 +180,7 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     /// </summary>
     private static async Task<string> FollowTwiceAsync(TempDir dir, Func<string, Task<int>> betweenStarts, Func<string, Task<int>> afterSecond)
     {
-        var data = dir.File("data");
-        Directory.CreateDirectory(data);
-        string[] files = ["BTCUSDT-1h.csv", "ETHUSDT-1h.csv"];
-        foreach (var file in files)
-            File.WriteAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(3000));
+        var (data, files) = FirstPart(dir);
         var state = dir.File("state");
         var messages = new List<string>();
         var serving = 0;
@@ -131,8 +194,7 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
                 return;
             }
             Assert.Equal(0, await betweenStarts(url));
-            foreach (var file in files)
-                File.AppendAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Skip(3000));
+            AppendRest(data, files);
             await Task.Delay(TimeSpan.FromMinutes(2), cancel).ContinueWith(_ => { }, TaskScheduler.Default);
         });
         await RunJob.ExecuteAsync(new RunSettings
@@ -142,6 +204,23 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         }, observer, CancellationToken.None);
         Assert.Equal(2, serving);
         return state;
+    }
+
+    /// <summary>A data directory with the first 3,000 rows of each bundled file.</summary>
+    private static (string Data, string[] Files) FirstPart(TempDir dir)
+    {
+        var data = dir.File("data");
+        Directory.CreateDirectory(data);
+        string[] files = ["BTCUSDT-1h.csv", "ETHUSDT-1h.csv"];
+        foreach (var file in files)
+            File.WriteAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(3000));
+        return (data, files);
+    }
+
+    private static void AppendRest(string data, string[] files)
+    {
+        foreach (var file in files)
+            File.AppendAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Skip(3000));
     }
 
     private const string ApiAt = "ops API and dashboard at ";

@@ -1,0 +1,36 @@
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Actors.Hosting;
+
+/// <summary>
+/// How far this node's job has decided its bars by market time, and whether a start is deciding now; the model
+/// registry dates an operator's change of serving by it (<see cref="OperatorTime"/>). Shared between the job's thread
+/// and the registry actor.
+/// </summary>
+public sealed class MarketClock
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _decidedThrough;
+    private DateTimeOffset? _decidingUntil;
+
+    /// <summary>A start decides its bars through <paramref name="until"/>.</summary>
+    public void Deciding(DateTimeOffset until)
+    {
+        lock (_gate) _decidingUntil = until;
+    }
+
+    /// <summary>Every bar through <paramref name="through"/> is decided and no start is deciding.</summary>
+    public void Decided(DateTimeOffset through)
+    {
+        lock (_gate)
+        {
+            _decidedThrough = through;
+            _decidingUntil = null;
+        }
+    }
+
+    public OperatorStamp Stamp(DateTimeOffset? requested, DateTimeOffset now)
+    {
+        lock (_gate) return OperatorTime.Stamp(requested, _decidedThrough, _decidingUntil, now);
+    }
+}

@@ -1,0 +1,28 @@
+namespace QuantumTrader.Models.Learning;
+
+/// <summary>The time an operator's change of serving is journaled at, or why the node cannot place it now.</summary>
+public sealed record OperatorStamp(DateTimeOffset? Time, string? Refusal);
+
+/// <summary>
+/// Dates an operator's promotion, rollback or A/B test start or stop by market time, the clock every decision and
+/// retraining check reads the registry by. Given while no bars are being decided, it is dated one tick after the last
+/// bar decided, so it serves from the next bar on, at this start and every later one, and a replay gives it in the same
+/// place. While a start decides its bars it is refused: the bars it would first reach depend on timing, and a replay
+/// could not repeat them. A time the operator gives is kept as it is.
+/// </summary>
+public static class OperatorTime
+{
+    /// <param name="requested">The time the operator gave (--at); null for "now".</param>
+    /// <param name="decidedThrough">The last bar the node has decided; null before any.</param>
+    /// <param name="decidingUntil">The last bar of the start deciding now; null when none is.</param>
+    /// <param name="now">The wall clock, used only where nothing was decided yet and nothing is to be ordered against.</param>
+    public static OperatorStamp Stamp(DateTimeOffset? requested, DateTimeOffset? decidedThrough, DateTimeOffset? decidingUntil, DateTimeOffset now)
+    {
+        if (requested is { } given) return new OperatorStamp(given, null);
+        if (decidingUntil is { } until)
+            return new OperatorStamp(null,
+                $"the node is deciding the bars of its start (through {until:yyyy-MM-dd HH:mm} UTC), and a change of serving given now would reach bars that depend " +
+                "on timing; give it again once the node has decided them (its log then says the replay is done), or date it with --at");
+        return new OperatorStamp(decidedThrough is { } through ? through.AddTicks(1) : now, null);
+    }
+}

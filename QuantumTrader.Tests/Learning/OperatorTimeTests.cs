@@ -1,0 +1,38 @@
+using QuantumTrader.Models.Learning;
+
+namespace QuantumTrader.Tests.Learning;
+
+public sealed class OperatorTimeTests
+{
+    private static readonly DateTimeOffset LastBar = new(2021, 3, 23, 2, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Wall = new(2026, 12, 7, 9, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_change_given_between_starts_is_dated_one_tick_after_the_last_bar_decided()
+    {
+        var stamp = OperatorTime.Stamp(null, LastBar, null, Wall);
+
+        Assert.Equal((LastBar.AddTicks(1), (string?)null), (stamp.Time, stamp.Refusal));
+        // The next hourly bar is decided with it, the last one was not.
+        Assert.True(stamp.Time < LastBar.AddHours(1) && stamp.Time > LastBar);
+    }
+
+    [Fact]
+    public void A_change_given_while_a_start_decides_its_bars_is_refused_with_the_way_out()
+    {
+        var stamp = OperatorTime.Stamp(null, LastBar, LastBar.AddDays(60), Wall);
+
+        Assert.Null(stamp.Time);
+        Assert.Contains("deciding the bars of its start (through 2021-05-22 02:00 UTC)", stamp.Refusal);
+        Assert.Contains("--at", stamp.Refusal);
+    }
+
+    [Fact]
+    public void A_time_the_operator_gives_is_kept_and_a_node_that_decided_nothing_yet_takes_the_wall_clock()
+    {
+        var given = LastBar.AddDays(-3);
+
+        Assert.Equal(given, OperatorTime.Stamp(given, LastBar, LastBar.AddDays(60), Wall).Time);
+        Assert.Equal(Wall, OperatorTime.Stamp(null, null, null, Wall).Time);
+    }
+}
