@@ -29,6 +29,15 @@ public sealed class MarketClock
         }
     }
 
+    /// <summary>The last bar decided; null before any.</summary>
+    public DateTimeOffset? DecidedThrough
+    {
+        get
+        {
+            lock (_gate) return _decidedThrough;
+        }
+    }
+
     public OperatorStamp Stamp(DateTimeOffset? requested, DateTimeOffset now)
     {
         lock (_gate) return OperatorTime.Stamp(requested, _decidedThrough, _decidingUntil, now);

@@ -48,11 +48,11 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
         Command<StartModelAbTest>(c => ByOperator(c.Time, time => new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, time)));
         Command<StopModelAbTest>(c => ByOperator(c.Time, time => new StopAbTest(c.Slot, c.Reason, time)));
-        Command<MarkModelImportant>(c => Execute(_book.Process(new MarkImportant(c.Slot, c.Version, c.Important, c.Time))));
+        Command<MarkModelImportant>(c => ByOperator(c.Time, time => new MarkImportant(c.Slot, c.Version, c.Important, time)));
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
         Command<GetModelRegistry>(_ => Sender.Tell(new ModelRegistryView(
-            _book.Registry.Versions, _book.Registry.History, _book.Breakers.Values.ToArray(), _trips.ToArray())));
+            _book.Registry.Versions, _book.Registry.History, _book.Breakers.Values.ToArray(), _trips.ToArray()) { DecidedThrough = _clock.DecidedThrough }));
     }
 
     public override string PersistenceId => Id;
@@ -60,19 +60,25 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
     public static Props PropsFor(EnsembleServing serving, MarketClock clock, CircuitBreakerSettings? breakerSettings = null) =>
         Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default, clock));
 
-    /// <summary>An operator's change of serving, dated by the node's market clock unless the operator gave a time, and marked with the wall clock it came at.</summary>
+    /// <summary>An operator's command, dated by the node's market clock unless the operator gave a time, and marked with the wall clock it came at.</summary>
     private void ByOperator(DateTimeOffset? requested, Func<DateTimeOffset, RegistryCommand> command)
+    {
+        if (Stamp(requested) is not { } stamp) return;
+        Execute(Given(_book.Process(command(stamp.Time), _breakerSettings), stamp.GivenAt));
+    }
+
+    /// <summary>The command's market time and the wall clock now; null after refusing the sender (a start is deciding its bars).</summary>
+    private (DateTimeOffset Time, DateTimeOffset GivenAt)? Stamp(DateTimeOffset? requested)
     {
         var now = DateTimeOffset.UtcNow;
         var stamp = _clock.Stamp(requested, now);
-        if (stamp.Time is not { } time)
-        {
-            Refuse(stamp.Refusal!);
-            return;
-        }
-        var result = _book.Process(command(time), _breakerSettings);
-        Execute(result with { Events = result.Events.Select(e => e is RegistryEvent r ? r with { GivenAt = now } : e).ToArray() });
+        if (stamp.Time is { } time) return (time, now);
+        Refuse(stamp.Refusal!);
+        return null;
     }
+
+    private static RegistryBookResult Given(RegistryBookResult result, DateTimeOffset givenAt) =>
+        result with { Events = result.Events.Select(e => e is RegistryEvent r ? r with { GivenAt = givenAt } : e).ToArray() };
 
     private void Handle(RegisterModelVersion c)
     {
@@ -95,7 +101,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     private void Handle(ApproveModelCleanup c)
     {
-        var approved = _book.Process(new ApproveCleanup(c.Slot, c.Version, c.ApprovedBy, c.Time));
+        if (Stamp(c.Time) is not { } stamp) return;
+        var (time, givenAt) = stamp;
+        var approved = Given(_book.Process(new ApproveCleanup(c.Slot, c.Version, c.ApprovedBy, time)), givenAt);
         if (!approved.Succeeded)
         {
             Refuse(approved.Error!);
@@ -103,7 +111,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         }
 
         var after = Fold(approved.Events);
-        var deleted = after.Process(new DeleteVersion(c.Slot, c.Version, c.Time));
+        var deleted = Given(after.Process(new DeleteVersion(c.Slot, c.Version, time)), givenAt);
         if (!deleted.Succeeded)
         {
             Refuse(deleted.Error!);

@@ -90,10 +90,11 @@ public sealed record StartModelAbTest(string Slot, string Version, AbTestSetting
 /// <summary>An operator ends the slot's A/B test now, without a switch; the slot serves its champion alone at once.</summary>
 public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset? Time) : IProtocolMessage;
 
-public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : IProtocolMessage;
+/// <summary>Keeps a version whatever the cleanup rules say; <paramref name="Time"/> null: dated by the node's market time, as every operator's registry command.</summary>
+public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset? Time) : IProtocolMessage;
 
 /// <summary>The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the breaker's rollback target.</summary>
-public sealed record ApproveModelCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : IProtocolMessage;
+public sealed record ApproveModelCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset? Time) : IProtocolMessage;
 
 /// <summary>A registry command's outcome: the registry events it persisted, or why it was refused.</summary>
 public sealed record ModelRegistryReply(bool Succeeded, string? Error, IReadOnlyList<RegistryEvent> Events, string Message) : IProtocolMessage;
@@ -116,5 +117,8 @@ public sealed record ModelRegistryView(
     IReadOnlyList<CircuitBreakerState> Breakers,
     IReadOnlyList<CircuitBreakerTripped> Trips) : IProtocolMessage
 {
+    /// <summary>The last bar the node has decided, by which it dates an operator's command and judges ages; null before any.</summary>
+    public DateTimeOffset? DecidedThrough { get; init; }
+
     public ModelRegistryState ToRegistry() => new(Versions, History);
 }

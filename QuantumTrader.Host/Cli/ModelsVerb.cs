@@ -215,20 +215,23 @@ public static class ModelsVerb
         var unmark = new Option<bool>("--unmark") { Description = "Remove the mark instead" };
         var command = new Command("mark-important", "Keep a version whatever the cleanup rules say") { where, slot, version, unmark, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new MarkModelImportant(
-            parse.GetValue(slot)!, parse.GetValue(version)!, !parse.GetValue(unmark), DateTimeOffset.UtcNow), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(version)!, !parse.GetValue(unmark), null), parse.GetValue(json), cancel));
         return command;
     }
 
     private static Command Cleanup(RegistryAccess access)
     {
-        var (where, at, json) = (access.NewOption(), new Option<string?>("--at") { Description = "Judge ages at this ISO-8601 time (default: now)" }, Json());
+        var (where, at, json) = (access.NewOption(),
+            new Option<string?>("--at") { Description = "Judge ages at this ISO-8601 time (default: the last bar the node decided, the market time versions are dated by)" }, Json());
         var metric = new Option<string>("--score-metric") { DefaultValueFactory = _ => "auc", Description = "Metric that ranks versions (higher is better)" };
         var command = new Command("cleanup", "Recommend versions to delete and the space each frees; deletes nothing") { where, metric, at, json };
         command.SetAction(async (parse, cancel) =>
         {
             var view = await access.AskAsync<ModelRegistryView>(parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
-            var report = CleanupAdvisor.Recommend(view.ToRegistry(), TimeOf(parse.GetValue(at)), new CleanupPolicy(ScoreMetric: parse.GetValue(metric)!));
-            var candidates = new Table().Title($"cleanup recommendations: {report.Candidates.Count} version(s), {Bytes(report.TotalBytesFreed)} to free")
+            var when = parse.GetValue(at) is { } text ? ParseTime("--at", text) : view.DecidedThrough ?? DateTimeOffset.UtcNow;
+            var report = CleanupAdvisor.Recommend(view.ToRegistry(), when, new CleanupPolicy(ScoreMetric: parse.GetValue(metric)!));
+            var candidates = new Table()
+                .Title($"cleanup recommendations at {when:yyyy-MM-dd HH:mm} UTC: {report.Candidates.Count} version(s), {Bytes(report.TotalBytesFreed)} to free")
                 .AddColumns("slot", "version", "bytes freed", "why");
             foreach (var c in report.Candidates)
                 candidates.AddRow(c.Slot, Markup.Escape(c.Version), c.BytesFreed.ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join("; ", c.Reasons)));
@@ -237,7 +240,7 @@ public static class ModelsVerb
             foreach (var k in report.Kept) kept.AddRow(k.Slot, Markup.Escape(k.Version), Markup.Escape(string.Join("; ", k.Reasons)));
             AnsiConsole.Write(kept);
             AnsiConsole.MarkupLine($"nothing was deleted; delete one with [bold]{access.CommandPrefix} approve-cleanup --slot S --version V --by NAME[/]");
-            JsonOut.Write(parse.GetValue(json), new CleanupJson(report.Candidates, report.Kept, report.TotalBytesFreed));
+            JsonOut.Write(parse.GetValue(json), new CleanupJson(when, report.Candidates, report.Kept, report.TotalBytesFreed));
             return ExitCodes.Ok;
         });
         return command;
@@ -249,7 +252,7 @@ public static class ModelsVerb
         var by = new Option<string>("--by") { Description = "Who approves the deletion, kept in the history", Required = true };
         var command = new Command("approve-cleanup", "Approve deleting a version's artifact files and delete them; never the champion") { where, slot, version, by, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new ApproveModelCleanup(
-            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(by)!, DateTimeOffset.UtcNow), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(by)!, null), parse.GetValue(json), cancel));
         return command;
     }
 
@@ -272,7 +275,7 @@ public static class ModelsVerb
 
     private static DateTimeOffset TimeOf(string? text) => text is null ? DateTimeOffset.UtcNow : ParseTime("--at", text);
 
-    /// <summary>A change of serving without --at is dated by the node, after the last bar it decided.</summary>
+    /// <summary>A registry command without --at is dated by the node, after the last bar it decided.</summary>
     private static DateTimeOffset? MarketTimeOf(string? text) => text is null ? null : ParseTime("--at", text);
 
     private static DateTimeOffset ParseTime(string option, string text) =>
@@ -306,5 +309,5 @@ public static class ModelsVerb
         IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers,
         IReadOnlyList<RetrainingRequested> PendingRetraining);
 
-    private sealed record CleanupJson(IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
+    private sealed record CleanupJson(DateTimeOffset At, IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
 }

@@ -230,6 +230,8 @@ public static class RunJob
             VersionRolledBack b => Registry(new RollBackModelVersion(b.Slot, b.Version, b.Reason, b.MarkedDegraded, b.Time)),
             AbTestStarted a => Registry(new StartModelAbTest(a.Slot, a.Version, a.Settings, a.Reason, a.Time)),
             AbTestConcluded { StoppedBecause: { } reason } c => Registry(new StopModelAbTest(c.Slot, reason, c.Time)),
+            VersionMarkedImportant i => Registry(new MarkModelImportant(i.Slot, i.Version, i.Important, i.Time)),
+            CleanupApproved c => Registry(new ApproveModelCleanup(c.Slot, c.Version, c.ApprovedBy, c.Time)),
             _ => throw new InvalidOperationException($"a replay cannot repeat {command.GetType().Name}"),
         };
     }

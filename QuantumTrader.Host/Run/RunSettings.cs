@@ -49,7 +49,7 @@ public sealed record RunSettings
     public IReadOnlyList<EssOperatorAction> EssActions { get; init; } = [];
 
     /// <summary>
-    /// A replay's repetition of the operators' limit changes and retraining requests given after the start it runs again
+    /// A replay's repetition of the operators' limit changes, retraining requests and registry commands given after the start it runs again
     /// (<see cref="Models.Audit.OperatorCommand"/>), with their journaled times, once its bars are done.
     /// </summary>
     public IReadOnlyList<IDomainEvent> OperatorCommands { get; init; } = [];

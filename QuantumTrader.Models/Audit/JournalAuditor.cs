@@ -274,7 +274,7 @@ public sealed class JournalAuditor
             _registryProblems.Add($"{subject} made champion after its artifact was deleted (row {source} #{sequenceNr})");
         _registry = _registry.Apply(r);
         if (r is RetrainingRequested or VersionPromoted { ByOperator: true } or VersionRolledBack { ByOperator: true } or AbTestStarted { ByOperator: true }
-            or AbTestConcluded { StoppedBecause: not null })
+            or AbTestConcluded { StoppedBecause: not null } or VersionMarkedImportant or CleanupApproved)
             _commands.Add(new OperatorCommand(r.Time, r, r.GivenAt));
 
         var (kind, detail) = r switch

@@ -32,9 +32,9 @@ public sealed record ReplayComparison(
     private static readonly IReadOnlySet<string> NotCompared = new HashSet<string>(StringComparer.Ordinal) { Settlement, ModelFailing, DataStale, DataResumed, DataGap };
 
     /// <summary>
-    /// Decisions only an operator takes. A replay repeats the emergency-stop triggers and resets, limit changes and
-    /// retraining requests given between or after the job's starts (<see cref="ReplayPlan"/>); the others, and those given
-    /// while a start was deciding its bars, it cannot, and the two may part there.
+    /// Decisions only an operator takes that no other decision of the trail implies. A replay repeats those given between
+    /// or after the job's starts (<see cref="ReplayPlan"/>); those given while a start was deciding its bars it may not
+    /// repeat in the same place, and the two may part there.
     /// </summary>
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
     {

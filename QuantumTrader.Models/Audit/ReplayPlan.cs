@@ -27,9 +27,9 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
 
 /// <summary>
 /// An operator's decision as journaled: a limit change (<see cref="RiskLimitsChanged"/>) or a retraining request, dated by
-/// the operator's clock; or a promotion, rollback, A/B test start or stop made by hand
-/// (<see cref="Learning.VersionPromoted.ByOperator"/> and its kin), dated by market time, with the wall clock it came at in
-/// <paramref name="GivenAt"/> (null in journals from before that: dated by the operator's clock then).
+/// the operator's clock; or a registry command made by hand (a promotion, rollback, A/B test start or stop, version marked
+/// important, cleanup approval), dated by market time, with the wall clock it came at in <paramref name="GivenAt"/> (null
+/// in journals from before that: dated by the operator's clock then).
 /// </summary>
 public sealed record OperatorCommand(DateTimeOffset Time, IDomainEvent Journaled, DateTimeOffset? GivenAt = null);
 

@@ -405,9 +405,12 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         : v.Status == ModelVersionStatus.Degraded ? RegistryResult.Ok()
         : RegistryResult.Ok(new VersionMarkedDegraded(c.Slot, c.Version, c.Reason, c.Time));
 
-    private static RegistryResult Approve(ApproveCleanup c, ModelVersionRecord v)
+    private RegistryResult Approve(ApproveCleanup c, ModelVersionRecord v)
     {
         if (v.Status == ModelVersionStatus.Champion) return RegistryResult.Refuse($"version {v.Id} is the champion and can never be deleted");
+        // The next check scores a shadow test's challenger, and a restart serves an A/B test's: both from the artifact.
+        if (ShadowTestOf(c.Slot)?.Version == v.Version) return RegistryResult.Refuse($"version {v.Id} is in a running shadow test; wait for the gate's decision");
+        if (AbTestOf(c.Slot)?.Version == v.Version) return RegistryResult.Refuse($"version {v.Id} is in a running A/B test; stop it or wait for its verdict");
         if (v.Important) return RegistryResult.Refuse($"version {v.Id} is marked important; unmark it first");
         if (v.Deleted) return RegistryResult.Refuse($"version {v.Id} was already deleted");
         if (string.IsNullOrWhiteSpace(c.ApprovedBy)) return RegistryResult.Refuse("an approval must name who approved it");

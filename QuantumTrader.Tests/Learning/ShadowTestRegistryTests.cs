@@ -19,6 +19,22 @@ public class ShadowTestRegistryTests
     }
 
     [Fact]
+    public void A_challenger_under_a_running_shadow_or_ab_test_cannot_be_deleted_until_its_verdict()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+        Assert.Equal("version xgb/v2 is in a running shadow test; wait for the gate's decision",
+            s.Process(new ApproveCleanup("xgb", "v2", "ops", ModelRegistryTests.T0.AddDays(8))).Error);
+
+        var ab = ModelRegistryTests.Run(Registry(), new StartAbTest("xgb", "v3", AbTestSettings.Seed, "try it", ModelRegistryTests.T0.AddDays(15)));
+        Assert.Equal("version xgb/v3 is in a running A/B test; stop it or wait for its verdict",
+            ab.Process(new ApproveCleanup("xgb", "v3", "ops", ModelRegistryTests.T0.AddDays(16))).Error);
+
+        var rejected = s.Process(new DecidePromotion("xgb", "v2", Weak, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10)));
+        s = rejected.Events.Aggregate(s, (x, e) => x.Apply(e));
+        Assert.IsType<CleanupApproved>(Assert.Single(s.Process(new ApproveCleanup("xgb", "v2", "ops", ModelRegistryTests.T0.AddDays(11))).Events));
+    }
+
+    [Fact]
     public void An_approved_challenger_is_promoted_with_the_gate_report_as_its_reason()
     {
         var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));

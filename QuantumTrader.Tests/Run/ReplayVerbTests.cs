@@ -129,9 +129,27 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         var promotion = Assert.Single(journal.Trail, e => e.Kind == "version-promoted" && e.Subject == $"xgb/{promoted}");
         Assert.Equal(FirstPartEnds.AddTicks(1), promotion.Time);
         await AssertVotedBy(settings.StateDirectory, promoted, FirstPartEnds, NextServingChange(journal, promotion.Time));
+
+        // Ages are judged at the last bar decided, the market time versions are dated by; the approval and the mark are dated right after it.
+        var lastBar = RecordedStart.ReadAll(settings.StateDirectory)[^1].LastBars.Values.Max();
+        Assert.Equal(0, await QtCli.RunAsync(["models", "cleanup", "--state", settings.StateDirectory, "--json", dir.File("cleanup.json")]));
+        string deleted;
+        using (var doc = JsonDocument.Parse(File.ReadAllText(dir.File("cleanup.json"))))
+        {
+            Assert.Equal(lastBar, doc.RootElement.GetProperty("at").GetDateTimeOffset());
+            deleted = doc.RootElement.GetProperty("candidates").EnumerateArray().First().GetProperty("version").GetString()!;
+        }
+        Assert.Equal(0, await QtCli.RunAsync(["models", "mark-important", "--state", settings.StateDirectory, "--slot", "xgb", "--version", promoted]));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "approve-cleanup", "--state", settings.StateDirectory, "--slot", "xgb", "--version", deleted, "--by", "ops"]));
+        journal = await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None);
+        Assert.Equal([lastBar.AddTicks(1)], journal.Trail.Where(e => e.Kind is "version-important" or "cleanup-approved" or "version-deleted").Select(e => e.Time).Distinct());
+
         var view = await ReplayVerb.RunAsync(settings.StateDirectory, null, null, new CollectingObserver([], []), CancellationToken.None);
         Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
         Assert.Equal((2, 2), (view.Starts, view.StartsReplayed));
+        Assert.Empty(view.Comparison.OperatorActions);
+        int Replayed(string kind) => view.Comparison.Kinds.Single(k => k.Kind == kind).Replay;
+        Assert.Equal((1, 1, 1), (Replayed("version-important"), Replayed("cleanup-approved"), Replayed("version-deleted")));
     }
 
     /// <summary>The first change of what serves a slot after <paramref name="time"/> in the journal's trail; MaxValue when none.</summary>
