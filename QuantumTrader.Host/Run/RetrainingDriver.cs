@@ -41,6 +41,7 @@ public sealed class RetrainingDriver : IDisposable
     private readonly Stopwatch _busy = new();
     private readonly DateTimeOffset _tradingStarts;
     private DateTimeOffset? _decidedBefore;
+    private DateTimeOffset? _decidedByAll;
     private readonly HashSet<DateTimeOffset> _checks;
     private readonly ModelRegistryState _journaled;
     private readonly DateTimeOffset _journaledUntil;
@@ -110,8 +111,15 @@ public sealed class RetrainingDriver : IDisposable
         return checks;
     }
 
-    /// <summary>The latest bar any symbol had decided before this start (null: none); a request is answered only at a later check.</summary>
-    public void Resumes(DateTimeOffset? decidedBefore) => _decidedBefore = decidedBefore;
+    /// <summary>
+    /// The latest bar any symbol had decided before this start (null: none), after which a request is answered; and the
+    /// latest every symbol had (null: none), through which no bar is decided again, so nothing is served for it.
+    /// </summary>
+    public void Resumes(DateTimeOffset? decidedBefore, DateTimeOffset? decidedByAll)
+    {
+        _decidedBefore = decidedBefore;
+        _decidedByAll = decidedByAll;
+    }
 
     /// <summary>One check at <paramref name="now"/>; every bar before it has been decided and its trades supervised.</summary>
     public async Task CheckAsync(DateTimeOffset now, CancellationToken cancel)
@@ -128,7 +136,7 @@ public sealed class RetrainingDriver : IDisposable
             {
                 var state = before;
                 // After a decision the registry as of now also holds what a first run did next at this check.
-                if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, cancel)) state = await RegistryAsOf(now, cancel);
+                if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, latest, cancel)) state = await RegistryAsOf(now, cancel);
                 if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.Champion(slot) is null) continue;
                 // The first versions count as trained when trading starts: their sidecars end before the hold-out rows.
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
@@ -136,7 +144,8 @@ public sealed class RetrainingDriver : IDisposable
                     .Select(a => (DateTimeOffset?)a.Time).FirstOrDefault();
                 var request = RetrainPolicy.MayAnswerRequest(now, _decidedBefore) ? latest.PendingRetraining(slot) : null;
                 var winRateDrop = RetrainPolicy.WinRateDrop(status.Alarms, slot, trainedAt, now);
-                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request, winRateDrop) is { } trigger) await RetrainAsync(slot, trigger, now, state, request?.Time, cancel);
+                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request, winRateDrop) is { } trigger)
+                    await RetrainAsync(slot, trigger, now, state, latest, request?.Time, cancel);
             }
         }
         finally
@@ -178,7 +187,8 @@ public sealed class RetrainingDriver : IDisposable
     /// </summary>
     public void BeforeBatch(DateTimeOffset time)
     {
-        if (_journalServed) return;
+        // Every symbol decided these bars before: they are skipped, and a version served then may have been deleted since.
+        if (_journalServed || time <= _decidedByAll) return;
         var seen = _checks.Contains(time) ? time : time.AddTicks(-1);
         var state = _journaled.AsOf(seen);
         foreach (var slot in _slots)
@@ -188,7 +198,8 @@ public sealed class RetrainingDriver : IDisposable
 
     /// <summary>The first change of serving the journal holds at or after <paramref name="time"/>, so a batch of a resumed run does not span it.</summary>
     public DateTimeOffset? NextServingChange(DateTimeOffset time) =>
-        _journaled.History.Where(e => ChangesServing(e) && e.Time >= time).Select(e => (DateTimeOffset?)e.Time).Min();
+        _journaled.History.Where(e => ChangesServing(e) && e.Time >= time).Select(e => (DateTimeOffset?)e.Time)
+            .Append(time <= _decidedByAll ? _decidedByAll : null).Min();
 
     /// <summary>After the replay: serves what the registry holds now.</summary>
     public async Task ServeLatestAsync(CancellationToken cancel)
@@ -202,10 +213,15 @@ public sealed class RetrainingDriver : IDisposable
 
     /// <summary>
     /// Judges the running test when it is due; true when the gate decided. The champion's most confident wrong calls in
-    /// the judged window then go to the slot's error replay buffer.
+    /// the judged window then go to the slot's error replay buffer. A check a resumed start runs again finds the gate's
+    /// decision in the journal (<paramref name="latest"/>) and takes it as it is, without opening the versions, whose
+    /// artifacts an approved cleanup may have deleted since.
     /// </summary>
-    private async Task<bool> DecideAsync(ShadowTestStarted running, DateTimeOffset now, ModelRegistryState registry, CancellationToken cancel)
+    private async Task<bool> DecideAsync(ShadowTestStarted running, DateTimeOffset now, ModelRegistryState registry, ModelRegistryState latest,
+        CancellationToken cancel)
     {
+        if (latest.History.OfType<PromotionGateDecided>().FirstOrDefault(d => d.Slot == running.Slot && d.Version == running.Version) is { } journaled)
+            return journaled.Time == now;
         var (evidence, championCalls) = Shadow(running, now, registry);
         if (!RetrainPolicy.DecisionDue(evidence.Challenger.Calls, running.Time, now, _retrain)) return false;
         var reply = await _registry.Ask<ModelRegistryReply>(
@@ -228,12 +244,17 @@ public sealed class RetrainingDriver : IDisposable
         return true;
     }
 
-    /// <summary>Trains a challenger on the latest rows, weighting up the slot's buffered errors (seed 004), and starts its shadow test.</summary>
-    private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState state, DateTimeOffset? answers, CancellationToken cancel)
+    /// <summary>
+    /// Trains a challenger on the latest rows, weighting up the slot's buffered errors (seed 004), and starts its shadow
+    /// test. A version the journal (<paramref name="latest"/>) holds as deleted by an approved cleanup was trained, tested
+    /// and judged by an earlier start: it is not trained and written again.
+    /// </summary>
+    private async Task RetrainAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState state, ModelRegistryState latest,
+        DateTimeOffset? answers, CancellationToken cancel)
     {
         if (ModelSlots.IsForecaster(slot))
         {
-            await RetrainForecasterAsync(slot, trigger, now, answers, cancel);
+            await RetrainForecasterAsync(slot, trigger, now, latest, answers, cancel);
             return;
         }
         var set = TrainingSetAt(now);
@@ -245,6 +266,7 @@ public sealed class RetrainingDriver : IDisposable
         }
         var options = new TreeTrainingOptions { Seed = _settings.Seed };
         var version = TreeTrainer.VersionFor(slot, set, options);
+        if (latest.Find(slot, version) is { Deleted: true }) return;
         var sidecar = ModelBootstrap.SidecarPath(_settings.StateDirectory, slot, version);
         if (!File.Exists(sidecar))
         {
@@ -265,13 +287,17 @@ public sealed class RetrainingDriver : IDisposable
     /// Trains a forecaster on each symbol's latest closes before <paramref name="now"/>, as many as its first training had,
     /// with the first training's options, and starts its shadow test.
     /// </summary>
-    private async Task RetrainForecasterAsync(string slot, string trigger, DateTimeOffset now, DateTimeOffset? answers, CancellationToken cancel)
+    private async Task RetrainForecasterAsync(string slot, string trigger, DateTimeOffset now, ModelRegistryState latest, DateTimeOffset? answers,
+        CancellationToken cancel)
     {
         var windows = _symbols.Select(s => (s, End: s.IndexAt(now))).Select(x => (x.s, Start: Math.Max(0, x.End - x.s.TrainingBars), x.End)).ToArray();
         var closes = windows.OrderBy(w => w.s.Symbol, StringComparer.Ordinal).Select(w => w.s.Closes[w.Start..w.End]).ToArray();
         var from = windows.Min(w => w.s.Times[w.Start]);
         var to = windows.Max(w => w.s.Times[w.End - 1]);
-        var (predictor, directory, _) = ForecastBootstrap.LoadOrTrain(slot, closes, to, _settings.StateDirectory, ForecastBootstrap.TrainingFor(_settings.Seed),
+        var training = ForecastBootstrap.TrainingFor(_settings.Seed);
+        var key = ForecastBootstrap.ArtifactKey(slot, closes, to, training);
+        if (latest.VersionsOf(slot).Any(v => v.Deleted && Path.GetFileName(v.ArtifactPath) == key)) return;
+        var (predictor, directory, _) = ForecastBootstrap.LoadOrTrain(slot, closes, to, _settings.StateDirectory, training,
             message => _observer.Info($"{now:O} {message}"));
         var registration = new ForecastRegistration(slot, predictor.Version, directory, predictor.Manifest, from, to);
         if (_opened.Remove(predictor.Version, out var stale)) (stale as IDisposable)?.Dispose();

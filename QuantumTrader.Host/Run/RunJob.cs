@@ -142,7 +142,7 @@ public static class RunJob
                 : null;
             // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
             var recovered = await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
-            retraining?.Resumes(DecidedBefore(data, recovered));
+            retraining?.Resumes(DecidedBefore(data, recovered), DecidedByAll(data, recovered));
             var policy = await registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel);
             await registry.Get<RiskCoordinatorKey>().Ask<RiskPosture>(policy, AskTimeout, cancel);
             await observer.BeforeReplayAsync(cancel);
@@ -205,18 +205,22 @@ public static class RunJob
     }
 
     /// <summary>The latest bar any symbol had decided before this start, by the bars it reports processed; null when none had.</summary>
-    private static DateTimeOffset? DecidedBefore(ReplayData data, IReadOnlyList<SymbolStatus> recovered)
+    private static DateTimeOffset? DecidedBefore(ReplayData data, IReadOnlyList<SymbolStatus> recovered) =>
+        LastDecided(data, recovered).Max(t => t);
+
+    /// <summary>The latest bar every symbol had decided before this start; null when one had decided none.</summary>
+    private static DateTimeOffset? DecidedByAll(ReplayData data, IReadOnlyList<SymbolStatus> recovered)
     {
-        DateTimeOffset? latest = null;
-        foreach (var status in recovered.Where(s => s.LastSeq > 0))
+        var each = LastDecided(data, recovered).ToArray();
+        return each.Length == 0 || each.Any(t => t is null) ? null : each.Min();
+    }
+
+    private static IEnumerable<DateTimeOffset?> LastDecided(ReplayData data, IReadOnlyList<SymbolStatus> recovered) =>
+        recovered.Select(status =>
         {
             var bars = data.Bars.Where(b => b.Symbol == status.Symbol).ToArray();
-            if (bars.Length == 0) continue;
-            var time = bars[(int)Math.Min(status.LastSeq, bars.Length) - 1].Time;
-            if (latest is null || time > latest) latest = time;
-        }
-        return latest;
-    }
+            return status.LastSeq > 0 && bars.Length > 0 ? bars[(int)Math.Min(status.LastSeq, bars.Length) - 1].Time : (DateTimeOffset?)null;
+        }).ToArray();
 
     /// <summary>Gives an operator's journaled command again, dated as the journal dates it.</summary>
     private static Task RepeatAsync(IDomainEvent command, ActorRegistry registry, CancellationToken cancel)

@@ -123,7 +123,7 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Equal(0, await QtCli.RunAsync(["models", "promote", "--state", settings.StateDirectory, "--slot", "xgb", "--version", promoted, "--reason", "operator's pick"]));
         AppendRest(data, files);
 
-        await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
+        var second = await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
 
         var journal = await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None);
         var promotion = Assert.Single(journal.Trail, e => e.Kind == "version-promoted" && e.Subject == $"xgb/{promoted}");
@@ -137,16 +137,22 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         using (var doc = JsonDocument.Parse(File.ReadAllText(dir.File("cleanup.json"))))
         {
             Assert.Equal(lastBar, doc.RootElement.GetProperty("at").GetDateTimeOffset());
-            deleted = doc.RootElement.GetProperty("candidates").EnumerateArray().First().GetProperty("version").GetString()!;
+            // A retrained version: the first one seeds serving before the registry is read, so each start trains it again if it is gone.
+            var first = journal.Trail.First(e => e.Kind == "version-registered").Subject["xgb/".Length..];
+            deleted = doc.RootElement.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("version").GetString()!).First(v => v != first);
         }
         Assert.Equal(0, await QtCli.RunAsync(["models", "mark-important", "--state", settings.StateDirectory, "--slot", "xgb", "--version", promoted]));
         Assert.Equal(0, await QtCli.RunAsync(["models", "approve-cleanup", "--state", settings.StateDirectory, "--slot", "xgb", "--version", deleted, "--by", "ops"]));
         journal = await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None);
         Assert.Equal([lastBar.AddTicks(1)], journal.Trail.Where(e => e.Kind is "version-important" or "cleanup-approved" or "version-deleted").Select(e => e.Time).Distinct());
+        // A restart runs the checks again from the journal: the deleted version is not trained and written again, and nothing else changes.
+        var third = await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
+        Assert.Empty(Directory.GetFiles(Path.Combine(settings.StateDirectory, "models", "xgb"), deleted + ".*"));
+        Assert.Equal((second.TradesClosed, second.NetPnl), (third.TradesClosed, third.NetPnl));
 
         var view = await ReplayVerb.RunAsync(settings.StateDirectory, null, null, new CollectingObserver([], []), CancellationToken.None);
         Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
-        Assert.Equal((2, 2), (view.Starts, view.StartsReplayed));
+        Assert.Equal((3, 2), (view.Starts, view.StartsReplayed));
         Assert.Empty(view.Comparison.OperatorActions);
         int Replayed(string kind) => view.Comparison.Kinds.Single(k => k.Kind == kind).Replay;
         Assert.Equal((1, 1, 1), (Replayed("version-important"), Replayed("cleanup-approved"), Replayed("version-deleted")));

@@ -241,6 +241,40 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     }
 
     [Fact]
+    public async Task A_forecaster_version_an_approved_cleanup_deleted_is_not_trained_again_at_the_next_start()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("data");
+        Directory.CreateDirectory(data);
+        foreach (var file in new[] { "BTCUSDT-1h.csv", "ETHUSDT-1h.csv" })
+            File.WriteAllLines(Path.Combine(data, file), File.ReadLines(Path.Combine(ReferenceRun.Data, file)).Take(3000));
+        var state = dir.File("state");
+        string[] args = ["run", "--data", data, "--state", state, "--models", "nhits", "--summary-json", dir.File("first.json"), .. RetrainingRuns.LooseGateOptions, "--ab-share", "0"];
+        Assert.Equal(0, await QtCli.RunAsync(args));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("models.json")]));
+        string version, directory;
+        using (var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json"))))
+        {
+            // A retrained version the gate judged: the first one seeds serving before the registry is read, so each start trains it again if it is gone.
+            var judged = doc.RootElement.GetProperty("versions").EnumerateArray().Skip(1)
+                .First(v => v.GetProperty("status").GetString() is "Rejected" or "Retired");
+            (version, directory) = (judged.GetProperty("version").GetString()!, judged.GetProperty("artifactPath").GetString()!);
+        }
+        Assert.True(File.Exists(Path.Combine(directory, Forecaster.ManifestFileName)));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "approve-cleanup", "--state", state, "--slot", "nhits", "--version", version, "--by", "ops"]));
+        Assert.False(Directory.Exists(directory));
+
+        args[Array.IndexOf(args, dir.File("first.json"))] = dir.File("second.json");
+        Assert.Equal(0, await QtCli.RunAsync(args));
+
+        Assert.False(Directory.Exists(directory), $"{directory} was written again");
+        using var first = JsonDocument.Parse(File.ReadAllText(dir.File("first.json")));
+        using var second = JsonDocument.Parse(File.ReadAllText(dir.File("second.json")));
+        Assert.Equal(first.RootElement.GetProperty("tradesClosed").GetInt32(), second.RootElement.GetProperty("tradesClosed").GetInt32());
+        Assert.Equal(first.RootElement.GetProperty("netPnl").GetDouble(), second.RootElement.GetProperty("netPnl").GetDouble());
+    }
+
+    [Fact]
     public async Task A_run_killed_during_A_B_tests_resumes_to_the_same_trades()
     {
         using var dir = new TempDir();
