@@ -75,7 +75,7 @@ public static class QuantumTraderNode
                 modelId => ModelEntity.PropsFor(modelId, settings.SnapshotEvery), extractor, shardOptions)
             .WithShardRegion<AccountRegion>(EntityIds.AccountType,
                 accountId => AccountEntity.PropsFor(accountId, services.StartingEquity, settings.SnapshotEvery), extractor, shardOptions)
-            .WithLearningCascade(services)
+            .WithLearningCascade(settings, services)
             .WithSizingLearner(settings, services)
             .WithSingleton<TradeFeedSingleton>("trade-feed",
                 (_, registry, _) => TradeFeed.PropsFor(registry.Get<ModelRegion>(), registry.Get<AccountRegion>(), services.AccountId,

@@ -26,15 +26,17 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
     private readonly EnsembleServing _serving;
     private readonly CircuitBreakerSettings _breakerSettings;
     private readonly MarketClock _clock;
+    private readonly string? _stateDirectory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<CircuitBreakerTripped> _trips = [];
     private ModelRegistryBook _book = ModelRegistryBook.Empty;
 
-    public ModelRegistryActor(EnsembleServing serving, CircuitBreakerSettings breakerSettings, MarketClock clock)
+    public ModelRegistryActor(EnsembleServing serving, CircuitBreakerSettings breakerSettings, MarketClock clock, string? stateDirectory)
     {
         _serving = serving;
         _breakerSettings = breakerSettings;
         _clock = clock;
+        _stateDirectory = stateDirectory;
 
         Recover<IDomainEvent>(Apply);
         Recover<RecoveryCompleted>(_ => ServeChampions());
@@ -57,8 +59,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     public override string PersistenceId => Id;
 
-    public static Props PropsFor(EnsembleServing serving, MarketClock clock, CircuitBreakerSettings? breakerSettings = null) =>
-        Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default, clock));
+    /// <param name="stateDirectory">The node's state directory, whose models folder holds the artifacts (null: as recorded).</param>
+    public static Props PropsFor(EnsembleServing serving, MarketClock clock, string? stateDirectory, CircuitBreakerSettings? breakerSettings = null) =>
+        Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default, clock, stateDirectory));
 
     /// <summary>An operator's command, dated by the node's market clock unless the operator gave a time, and marked with the wall clock it came at.</summary>
     private void ByOperator(DateTimeOffset? requested, Func<DateTimeOffset, RegistryCommand> command)
@@ -212,6 +215,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     private void Apply(IDomainEvent e)
     {
+        // The journal keeps the path an artifact was written to; a moved or copied state directory serves its own copy.
+        if (_stateDirectory is not null && e is VersionRegistered registered)
+            e = registered with { Record = RegistryServing.Located(registered.Record, _stateDirectory) };
         _book = _book.Apply(e);
         if (e is CircuitBreakerTripped trip) _trips.Add(trip);
     }

@@ -24,6 +24,10 @@ public static class RegistryServing
         return new SplitPredictor(championPredictor, challenger, test.Settings.Share);
     }
 
+    /// <summary>The record with its artifact where it is now: under <paramref name="stateDirectory"/>'s models folder when it is there.</summary>
+    public static ModelVersionRecord Located(ModelVersionRecord record, string stateDirectory) =>
+        record with { ArtifactPath = ArtifactLocation.Resolve(record.ArtifactPath, record.Slot, stateDirectory, path => File.Exists(path) || Directory.Exists(path)) };
+
     /// <summary>Opens a version's artifact as the predictor that serves it; one that does not open throws, naming it.</summary>
     public static IPredictor Open(ModelVersionRecord record)
     {

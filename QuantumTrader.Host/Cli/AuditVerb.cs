@@ -152,14 +152,14 @@ public static class AuditVerb
         var auditor = new JournalAuditor();
         await journal.CurrentAllEvents(Offset.NoOffset())
             .RunForeach(envelope => JournalAuditing.Read(auditor, envelope), system.Materializer()).WaitAsync(cancel);
-        return auditor.Report(OpenProblem, checkpoint => File.Exists(Path.Combine(stateDirectory, checkpoint)));
+        return auditor.Report(version => OpenProblem(version, stateDirectory), checkpoint => File.Exists(Path.Combine(stateDirectory, checkpoint)));
     }
 
-    private static string? OpenProblem(ModelVersionRecord version)
+    private static string? OpenProblem(ModelVersionRecord version, string stateDirectory)
     {
         try
         {
-            (RegistryServing.Open(version) as IDisposable)?.Dispose();
+            (RegistryServing.Open(RegistryServing.Located(version, stateDirectory)) as IDisposable)?.Dispose();
             return null;
         }
         catch (Exception ex)

@@ -145,10 +145,17 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Equal(0, await QtCli.RunAsync(["models", "approve-cleanup", "--state", settings.StateDirectory, "--slot", "xgb", "--version", deleted, "--by", "ops"]));
         journal = await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None);
         Assert.Equal([lastBar.AddTicks(1)], journal.Trail.Where(e => e.Kind is "version-important" or "cleanup-approved" or "version-deleted").Select(e => e.Time).Distinct());
-        // A restart runs the checks again from the journal: the deleted version is not trained and written again, and nothing else changes.
+        // The state directory moves (its journal records where each artifact was written), and the job starts again there. A
+        // restart runs the checks again from the journal: the deleted version is not trained and written again, the promoted
+        // version serves from its new place, and nothing else changes.
+        var moved = dir.File("moved");
+        Directory.Move(settings.StateDirectory, moved);
+        settings = settings with { StateDirectory = moved };
         var third = await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
-        Assert.Empty(Directory.GetFiles(Path.Combine(settings.StateDirectory, "models", "xgb"), deleted + ".*"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(moved, "models", "xgb"), deleted + ".*"));
         Assert.Equal((second.TradesClosed, second.NetPnl), (third.TradesClosed, third.NetPnl));
+        var audit = await AuditVerb.ReadAsync(moved, CancellationToken.None);
+        Assert.Equal(Models.Audit.CheckOutcome.Passed, audit.Checks.Single(c => c.Name == "artifacts").Outcome);
 
         var view = await ReplayVerb.RunAsync(settings.StateDirectory, null, null, new CollectingObserver([], []), CancellationToken.None);
         Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
