@@ -42,4 +42,9 @@ public sealed class MarketClock
     {
         lock (_gate) return OperatorTime.Stamp(requested, _decidedThrough, _decidingUntil, now);
     }
+
+    public OperatorStamp StampRequest(DateTimeOffset? requested, DateTimeOffset now)
+    {
+        lock (_gate) return OperatorTime.StampRequest(requested, _decidingUntil, now);
+    }
 }

@@ -44,8 +44,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<PromoteModelVersion>(c => ByOperator(c.Time, time => new PromoteVersion(c.Slot, c.Version, c.Reason, time) { ByOperator = true }));
         Command<RollBackModelVersion>(c => ByOperator(c.Time, time => new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, time) { ByOperator = true }));
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
-        Command<RequestModelRetraining>(c => Execute(_book.Process(new RequestRetraining(c.Slot, c.Reason, c.Time)),
-            _book.Registry.PendingRetraining(c.Slot) is { } pending ? $"a retraining of {c.Slot} is already pending, requested at {pending.Time:O}: {pending.Reason}" : null));
+        Command<RequestModelRetraining>(Handle);
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
         Command<StartModelAbTest>(c => ByOperator(c.Time, time => new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, time)));
@@ -82,6 +81,18 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
     private static RegistryBookResult Given(RegistryBookResult result, DateTimeOffset givenAt) =>
         result with { Events = result.Events.Select(e => e is RegistryEvent r ? r with { GivenAt = givenAt } : e).ToArray() };
+
+    private void Handle(RequestModelRetraining c)
+    {
+        var stamp = _clock.StampRequest(c.Time, DateTimeOffset.UtcNow);
+        if (stamp.Time is not { } time)
+        {
+            Refuse(stamp.Refusal!);
+            return;
+        }
+        Execute(_book.Process(new RequestRetraining(c.Slot, c.Reason, time)),
+            _book.Registry.PendingRetraining(c.Slot) is { } pending ? $"a retraining of {c.Slot} is already pending, requested at {pending.Time:O}: {pending.Reason}" : null);
+    }
 
     private void Handle(RegisterModelVersion c)
     {

@@ -71,8 +71,11 @@ public sealed record RollBackModelVersion(string Slot, string? Target, string Re
 public sealed record StartModelShadowTest(string Slot, string Version, string Trigger, DateTimeOffset Time, IReadOnlyList<BarKey>? Replayed = null,
     DateTimeOffset? Answers = null) : IProtocolMessage;
 
-/// <summary>An operator's request to retrain the slot at the next retraining check of the run or node (seed 001's manual trigger).</summary>
-public sealed record RequestModelRetraining(string Slot, string Reason, DateTimeOffset Time) : IProtocolMessage;
+/// <summary>
+/// An operator's request to retrain the slot at the next retraining check of the run or node (seed 001's manual trigger);
+/// <paramref name="Time"/> null: now by the wall clock (<see cref="Models.Learning.OperatorTime.StampRequest"/>).
+/// </summary>
+public sealed record RequestModelRetraining(string Slot, string Reason, DateTimeOffset? Time) : IProtocolMessage;
 
 /// <summary>A validation run's worst errors of <paramref name="Version"/> for the slot's error replay buffer (seed 004).</summary>
 public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : IProtocolMessage;

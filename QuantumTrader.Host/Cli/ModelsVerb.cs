@@ -33,7 +33,10 @@ public static class ModelsVerb
     private static Option<string> Slot() => new("--slot") { Description = $"Model slot: {string.Join(", ", ModelSlots.All)}", Required = true };
     private static Option<string> Version() => new("--version") { Description = "Model version, as 'models list' shows it", Required = true };
     private static Option<string> Reason(string fallback) => new("--reason") { DefaultValueFactory = _ => fallback, Description = "Why, kept in the history" };
-    private static Option<string?> At(string what) => new("--at") { Description = $"Time of the {what}, ISO-8601 (default: now); a replay's market time for a paper run" };
+    private static Option<string?> At(string what) => new("--at")
+    {
+        Description = $"Time of the {what}, ISO-8601 (default: now; refused while the node decides a start's bars); a replay's market time for a paper run",
+    };
 
     private static Option<string?> MarketAt(string what) => new("--at")
     {
@@ -145,7 +148,7 @@ public static class ModelsVerb
         var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("promoted by an operator"), MarketAt("promotion"), Json());
         var command = new Command("promote", "Make a version its slot's champion and serve it; a circuit breaker watches it afterwards") { where, slot, version, reason, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new PromoteModelVersion(
-            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
@@ -156,7 +159,7 @@ public static class ModelsVerb
         var degraded = new Option<bool>("--degraded") { Description = "Mark the version rolled back from as degraded" };
         var command = new Command("rollback", "Make an earlier version the champion again and serve it") { where, slot, to, reason, degraded, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new RollBackModelVersion(
-            parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
@@ -178,7 +181,7 @@ public static class ModelsVerb
             if (!(d > 0 && double.IsFinite(d))) throw new UsageException($"--days must be a positive number of days, got {d}");
             var settings = new AbTestSettings(parse.GetValue(share), parse.GetValue(minTrades), TimeSpan.FromDays(d), parse.GetValue(improvement));
             return await Send(access, parse.GetValue(where)!, new StartModelAbTest(
-                parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel);
+                parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel);
         });
         return command;
     }
@@ -188,7 +191,7 @@ public static class ModelsVerb
         var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("stopped by an operator"), MarketAt("stop"), Json());
         var command = new Command("ab-stop", "End the slot's A/B test now without a switch; the champion serves alone") { where, slot, reason, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new StopModelAbTest(
-            parse.GetValue(slot)!, parse.GetValue(reason)!, MarketTimeOf(parse.GetValue(at))), parse.GetValue(json), cancel));
+            parse.GetValue(slot)!, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
 
@@ -203,7 +206,7 @@ public static class ModelsVerb
             var name = parse.GetValue(slot)!;
             if (!ModelSlots.All.Contains(name))
                 throw new UsageException($"--slot: unknown slot '{name}'; use one of {string.Join(", ", ModelSlots.All)}");
-            return await Send(access, parse.GetValue(where)!, new RequestModelRetraining(name, parse.GetValue(reason)!, TimeOf(parse.GetValue(at))),
+            return await Send(access, parse.GetValue(where)!, new RequestModelRetraining(name, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))),
                 parse.GetValue(json), cancel);
         });
         return command;
@@ -273,10 +276,9 @@ public static class ModelsVerb
 
     private static ModelRegistryBook Book(ModelRegistryView view) => ModelRegistryBook.Empty with { Registry = view.ToRegistry() };
 
-    private static DateTimeOffset TimeOf(string? text) => text is null ? DateTimeOffset.UtcNow : ParseTime("--at", text);
 
-    /// <summary>A registry command without --at is dated by the node, after the last bar it decided.</summary>
-    private static DateTimeOffset? MarketTimeOf(string? text) => text is null ? null : ParseTime("--at", text);
+    /// <summary>The time --at gives; null lets the node date the command (refused while it decides a start's bars).</summary>
+    private static DateTimeOffset? TimeGiven(string? text) => text is null ? null : ParseTime("--at", text);
 
     private static DateTimeOffset ParseTime(string option, string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)

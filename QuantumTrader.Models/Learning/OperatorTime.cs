@@ -19,10 +19,21 @@ public static class OperatorTime
     public static OperatorStamp Stamp(DateTimeOffset? requested, DateTimeOffset? decidedThrough, DateTimeOffset? decidingUntil, DateTimeOffset now)
     {
         if (requested is { } given) return new OperatorStamp(given, null);
-        if (decidingUntil is { } until)
-            return new OperatorStamp(null,
-                $"the node is deciding the bars of its start (through {until:yyyy-MM-dd HH:mm} UTC), and a change of serving given now would reach bars that depend " +
-                "on timing; give it again once the node has decided them (its log then says the replay is done), or date it with --at");
+        if (decidingUntil is { } until) return Refused(until, "a change of serving given now would reach bars");
         return new OperatorStamp(decidedThrough is { } through ? through.AddTicks(1) : now, null);
     }
+
+    /// <summary>
+    /// A retraining request is dated by the wall clock: it is answered at the first free retraining check past the bars
+    /// decided before the start that reads it (<see cref="RetrainPolicy.MayAnswerRequest"/>). Given while a start decides
+    /// its bars, it is refused like a change of serving: which of that start's checks would take it depends on timing.
+    /// </summary>
+    public static OperatorStamp StampRequest(DateTimeOffset? requested, DateTimeOffset? decidingUntil, DateTimeOffset now) =>
+        requested is { } given ? new OperatorStamp(given, null)
+        : decidingUntil is { } until ? Refused(until, "a request given now would be answered at a check")
+        : new OperatorStamp(now, null);
+
+    private static OperatorStamp Refused(DateTimeOffset until, string what) => new(null,
+        $"the node is deciding the bars of its start (through {until:yyyy-MM-dd HH:mm} UTC), and {what} that depends on timing; " +
+        "give it again once the node has decided them (its log then says the replay is done), or date it with --at");
 }

@@ -171,6 +171,9 @@ public sealed class ModelRegistryActorTests : IAsyncLifetime
         var refused = await Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v2", "operator's pick", null));
         Assert.False(refused.Succeeded);
         Assert.Contains("deciding the bars of its start", refused.Error);
+        var request = await Ask<ModelRegistryReply>(new RequestModelRetraining(ModelSlots.Xgb, "new listing", null));
+        Assert.False(request.Succeeded);
+        Assert.Contains("deciding the bars of its start", request.Error);
         Assert.Equal("xgb-v1", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
         _node.Services.Clock.Decided(lastBar);

@@ -35,4 +35,14 @@ public sealed class OperatorTimeTests
         Assert.Equal(given, OperatorTime.Stamp(given, LastBar, LastBar.AddDays(60), Wall).Time);
         Assert.Equal(Wall, OperatorTime.Stamp(null, null, null, Wall).Time);
     }
+
+    [Fact]
+    public void A_retraining_request_is_dated_by_the_wall_clock_and_refused_while_a_start_decides_its_bars()
+    {
+        Assert.Equal(Wall, OperatorTime.StampRequest(null, null, Wall).Time);
+        Assert.Equal(LastBar, OperatorTime.StampRequest(LastBar, LastBar.AddDays(60), Wall).Time);
+        var refused = OperatorTime.StampRequest(null, LastBar.AddDays(60), Wall);
+        Assert.Null(refused.Time);
+        Assert.Contains("would be answered at a check that depends on timing", refused.Refusal);
+    }
 }
