@@ -30,7 +30,7 @@ public static class AuditVerb
     public static Command Create()
     {
         var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db)" };
-        var trail = new Option<string?>("--trail") { Description = "Write every decision of the trail to this CSV file: time, area, kind, subject, detail and its journal row" };
+        var trail = new Option<string?>("--trail") { Description = "Write every decision of the trail to this CSV file: time, area, kind, subject, detail, its journal row and, for an operator's command, when it was given (wall clock)" };
         var latest = new Option<int>("--latest") { DefaultValueFactory = _ => AuditView.DefaultLatest, Description = "How many of the latest decisions to print (signal rejections and regime changes are left out here, not from the counts and the CSV)" };
         var trade = new Option<string?>("--trade") { Description = "Also tell one closed trade's story: its features, what served each model slot, the emergency-stop mode and regime at its decision, every step to its settlement" };
         var alerts = new Option<int>("--alerts") { Description = "Also list the latest N alerts, numbered as a node's alert feed numbers them" };
@@ -94,7 +94,7 @@ public static class AuditVerb
             var trail = new Table().Title($"the latest {view.Latest.Count} decisions of {view.Decisions}")
                 .AddColumns("time", "area", "kind", "subject", "detail");
             foreach (var e in view.Latest)
-                trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail));
+                trail.AddRow(Time(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Markup.Escape(e.Subject), Markup.Escape(e.Detail + Given(e)));
             console.Write(trail);
         }
 
@@ -204,11 +204,17 @@ public static class AuditVerb
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         using var w = new StreamWriter(path);
-        w.WriteLine("time,area,kind,subject,detail,persistence_id,sequence_nr");
+        w.WriteLine("time,area,kind,subject,detail,persistence_id,sequence_nr,given_at");
         foreach (var e in trail)
-            w.WriteLine(string.Join(',', e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                e.Area.ToString().ToLowerInvariant(), e.Kind, Csv(e.Subject), Csv(e.Detail), Csv(e.Source), e.SequenceNr.ToString(CultureInfo.InvariantCulture)));
+            w.WriteLine(string.Join(',', Iso(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Csv(e.Subject), Csv(e.Detail), Csv(e.Source),
+                e.SequenceNr.ToString(CultureInfo.InvariantCulture), e.GivenAt is { } given ? Iso(given) : ""));
     }
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>An operator's command also shows when it was given by the wall clock; its time is the market time it serves after.</summary>
+    private static string Given(AuditEntry e) =>
+        e.GivenAt is { } given ? string.Create(CultureInfo.InvariantCulture, $" (given {given.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)") : "";
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 

@@ -21,6 +21,10 @@ public sealed record AuditEntry(DateTimeOffset Time, AuditArea Area, string Kind
     /// <summary>How urgently operators are told about this decision (<see cref="AlertRules"/>); null when it is not an alert.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AlertSeverity? Severity { get; init; }
+
+    /// <summary>When an operator gave the command, by the wall clock (<see cref="Learning.RegistryEvent.GivenAt"/>); null otherwise. A replay gives it later, so it is not compared.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? GivenAt { get; init; }
 }
 
 public sealed record AuditCheck(string Name, CheckOutcome Outcome, string Detail);
@@ -294,7 +298,7 @@ public sealed class JournalAuditor
             ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
             _ => ("registry", r.GetType().Name),
         };
-        Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail);
+        Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail, givenAt: r.GivenAt);
     }
 
     private void CheckWeights(WeightsRebalanced w)
@@ -490,8 +494,8 @@ public sealed class JournalAuditor
         string.Join("; ", items.Take(Shown)) + (items.Count > Shown ? $"; and {items.Count - Shown} more" : "");
 
     private void Add(DateTimeOffset time, AuditArea area, string kind, string source, long sequenceNr, string subject, string detail,
-        AlertSeverity? severity = null) =>
-        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail) { Severity = severity ?? AlertRules.OfKind(kind) });
+        AlertSeverity? severity = null, DateTimeOffset? givenAt = null) =>
+        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail) { Severity = severity ?? AlertRules.OfKind(kind), GivenAt = givenAt });
 
     private static string DescribeOrder(PendingOrder o) =>
         o.Purpose == OrderPurpose.Open

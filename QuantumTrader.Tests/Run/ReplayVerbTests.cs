@@ -141,10 +141,14 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
             var first = journal.Trail.First(e => e.Kind == "version-registered").Subject["xgb/".Length..];
             deleted = doc.RootElement.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("version").GetString()!).First(v => v != first);
         }
+        var given = DateTimeOffset.UtcNow;
         Assert.Equal(0, await QtCli.RunAsync(["models", "mark-important", "--state", settings.StateDirectory, "--slot", "xgb", "--version", promoted]));
         Assert.Equal(0, await QtCli.RunAsync(["models", "approve-cleanup", "--state", settings.StateDirectory, "--slot", "xgb", "--version", deleted, "--by", "ops"]));
         journal = await AuditVerb.ReadAsync(settings.StateDirectory, CancellationToken.None);
-        Assert.Equal([lastBar.AddTicks(1)], journal.Trail.Where(e => e.Kind is "version-important" or "cleanup-approved" or "version-deleted").Select(e => e.Time).Distinct());
+        var byHand = journal.Trail.Where(e => e.Kind is "version-important" or "cleanup-approved" or "version-deleted").ToArray();
+        Assert.Equal([lastBar.AddTicks(1)], byHand.Select(e => e.Time).Distinct());
+        // The audit also tells when each was given, by the wall clock.
+        Assert.All(byHand, e => Assert.InRange(e.GivenAt!.Value, given, DateTimeOffset.UtcNow));
         // The state directory moves (its journal records where each artifact was written), and the job starts again there. A
         // restart runs the checks again from the journal: the deleted version is not trained and written again, the promoted
         // version serves from its new place, and nothing else changes.
