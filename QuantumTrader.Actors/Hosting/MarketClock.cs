@@ -4,8 +4,8 @@ namespace QuantumTrader.Actors.Hosting;
 
 /// <summary>
 /// How far this node's job has decided its bars by market time, and whether a start is deciding now; the model
-/// registry dates an operator's change of serving by it (<see cref="OperatorTime"/>). Shared between the job's thread
-/// and the registry actor.
+/// registry dates an operator's command by it, or refuses it while a start decides (<see cref="OperatorTime"/>).
+/// Shared between the job's thread and the registry actor.
 /// </summary>
 public sealed class MarketClock
 {

@@ -36,7 +36,7 @@ public sealed record NodeServices(
     /// <summary>What the risk gate reads: replicated policy, applied regime overlays, return correlation.</summary>
     public RiskBoard Risk { get; init; } = new();
 
-    /// <summary>How far the node's job has decided its bars; dates an operator's change of serving.</summary>
+    /// <summary>How far the node's job has decided its bars; dates an operator's registry command.</summary>
     public MarketClock Clock { get; init; } = new();
 
     public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
