@@ -4,7 +4,8 @@ namespace QuantumTrader.Actors.Hosting;
 
 /// <summary>
 /// How far this node's job has decided its bars by market time, and whether a start is deciding now; the model
-/// registry dates an operator's command by it, or refuses it while a start decides (<see cref="OperatorTime"/>).
+/// registry dates an operator's command by it, or refuses it while a start decides, and so does the policy store for a
+/// limit change (<see cref="OperatorTime"/>).
 /// Shared between the job's thread and the registry actor.
 /// </summary>
 public sealed class MarketClock
@@ -46,5 +47,10 @@ public sealed class MarketClock
     public OperatorStamp StampRequest(DateTimeOffset? requested, DateTimeOffset now)
     {
         lock (_gate) return OperatorTime.StampRequest(requested, _decidingUntil, now);
+    }
+
+    public OperatorStamp StampLimitChange(DateTimeOffset now)
+    {
+        lock (_gate) return OperatorTime.StampLimitChange(_decidingUntil, now);
     }
 }

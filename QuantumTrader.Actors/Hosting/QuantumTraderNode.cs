@@ -39,6 +39,9 @@ public sealed record NodeServices(
     /// <summary>How far the node's job has decided its bars; dates an operator's registry command.</summary>
     public MarketClock Clock { get; init; } = new();
 
+    /// <summary>Holds an operator's emergency-stop trigger or reset for the next bar while a start decides its bars.</summary>
+    public EssHandover EssHandover { get; init; } = new();
+
     public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
         new(serving, rules, new FixedFractionSizing(new Models.Execution.FixedFractionSizer(rules.Execution)), OpenGate.Instance, startingEquity);
 }

@@ -22,3 +22,9 @@ public interface IWithAccountId
 {
     string AccountId { get; }
 }
+
+/// <summary>
+/// An actor's answer to an operator's command it will not take now (a limit change while a start decides its bars): the
+/// reason, for the console to print. Nothing was journaled.
+/// </summary>
+public sealed class OperatorRefusedException(string reason) : Exception(reason);

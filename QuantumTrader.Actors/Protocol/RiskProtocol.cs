@@ -14,15 +14,18 @@ public sealed record SettleEssTrades(EssTradesSettled Batch) : IWithAccountId, I
     public string AccountId => Batch.AccountId;
 }
 
-/// <summary>An operator forces EMERGENCY (it latches until a reset); the reason goes into the journal.</summary>
-public sealed record TriggerEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt) : IWithAccountId, IProtocolMessage
+/// <summary>
+/// An operator forces EMERGENCY (it latches until a reset); the reason goes into the journal. <paramref name="At"/> is the
+/// market time the job fixed for it (<see cref="AccountEss.ManualInputTime"/>); null: the account's clock dates it.
+/// </summary>
+public sealed record TriggerEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? At = null) : IWithAccountId, IProtocolMessage
 {
     public string AccountId { get; init; } = Guard.NotEmpty(nameof(TriggerEmergency), nameof(AccountId), AccountId);
     public string Reason { get; init; } = Guard.NotEmpty(nameof(TriggerEmergency), nameof(Reason), Reason);
 }
 
-/// <summary>An operator releases a manual trigger: the account moves to the mode its drawdown supports.</summary>
-public sealed record ResetEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt) : IWithAccountId, IProtocolMessage
+/// <summary>An operator releases a manual trigger: the account moves to the mode its drawdown supports. <paramref name="At"/> as for <see cref="TriggerEmergency"/>.</summary>
+public sealed record ResetEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? At = null) : IWithAccountId, IProtocolMessage
 {
     public string AccountId { get; init; } = Guard.NotEmpty(nameof(ResetEmergency), nameof(AccountId), AccountId);
     public string Reason { get; init; } = Guard.NotEmpty(nameof(ResetEmergency), nameof(Reason), Reason);
@@ -39,7 +42,11 @@ public sealed record GetEssStatus(string AccountId) : IWithAccountId, IProtocolM
 /// </summary>
 public sealed record EssStatus(
     string AccountId, EssMode Mode, bool TradingEnabled, bool ManualLatch, double Drawdown, double Equity, double PeakEquity,
-    DateTimeOffset? Clock, int TradesApplied, IReadOnlyList<EssTransition> Transitions) : IProtocolMessage;
+    DateTimeOffset? Clock, int TradesApplied, IReadOnlyList<EssTransition> Transitions) : IProtocolMessage
+{
+    /// <summary>Operators' triggers and resets the node holds for the next bar it decides (<c>EssHandover</c>); the node's API fills it in.</summary>
+    public int CommandsWaiting { get; init; }
+}
 
 /// <summary>The account entity's snapshot: settlement by the trade feed and the emergency stop.</summary>
 public sealed record AccountStateSnapshot(AccountSnapshot Settlement, AccountEss Ess) : IProtocolMessage;

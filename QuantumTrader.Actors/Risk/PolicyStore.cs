@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Persistence;
+using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Risk;
 
@@ -22,6 +23,8 @@ public static class PolicyReplication
 /// checked, journaled as <see cref="RiskLimitsChanged"/> (previous and new limits, reason, time) and then replicated
 /// through Akka.DistributedData, so every node's gate sees it; after a restart the journal rebuilds the policy and the
 /// store replicates it again. An invalid change cannot be made: <see cref="ChangeRiskLimits"/> refuses it when constructed.
+/// A change is dated by the operator's clock, and refused while this node's job decides the bars of a start
+/// (<see cref="MarketClock.StampLimitChange"/>): which of those bars it would reach depends on timing.
 /// </summary>
 public sealed class PolicyStore : ReceivePersistentActor
 {
@@ -31,10 +34,15 @@ public sealed class PolicyStore : ReceivePersistentActor
     private RiskPolicy _policy = RiskPolicy.Default;
     private long _version;
 
-    public PolicyStore()
+    public PolicyStore(MarketClock clock)
     {
         Recover<RiskLimitsChanged>(Apply);
-        Command<ChangeRiskLimits>(cmd => Change(cmd.Mode, cmd.Limits, cmd.Reason, DateTimeOffset.UtcNow));
+        Command<ChangeRiskLimits>(cmd =>
+        {
+            var stamp = clock.StampLimitChange(DateTimeOffset.UtcNow);
+            if (stamp.Time is { } time) Change(cmd.Mode, cmd.Limits, cmd.Reason, time);
+            else Sender.Tell(new Status.Failure(new OperatorRefusedException(stamp.Refusal!)));
+        });
         Command<RepeatRiskLimitsChange>(cmd => Change(cmd.Change.Mode, cmd.Change.Current, cmd.Change.Reason, cmd.Change.Time));
         Command<GetRiskPolicy>(_ => Sender.Tell(State));
         Command<UpdateSuccess>(_ => { });
@@ -43,7 +51,7 @@ public sealed class PolicyStore : ReceivePersistentActor
 
     public override string PersistenceId => Id;
 
-    public static Props PropsFor() => Props.Create(() => new PolicyStore());
+    public static Props PropsFor(MarketClock clock) => Props.Create(() => new PolicyStore(clock));
 
     private RiskPolicyState State => new(_policy, _version);
 

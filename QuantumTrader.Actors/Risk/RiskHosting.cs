@@ -18,7 +18,7 @@ public static class RiskHosting
             {
                 registry.Register<RiskCoordinatorKey>(system.ActorOf(RiskCoordinator.PropsFor(services.Risk), "risk-coordinator"));
             })
-            .WithSingleton<PolicyStoreSingleton>(PolicyStore.Id, (_, _, _) => PolicyStore.PropsFor(), new ClusterSingletonOptions(), createProxyToo: true);
+            .WithSingleton<PolicyStoreSingleton>(PolicyStore.Id, (_, _, _) => PolicyStore.PropsFor(services.Clock), new ClusterSingletonOptions(), createProxyToo: true);
 
     /// <summary>The services with the risk gate in front of every order, on a board that knows the market's symbols.</summary>
     public static NodeServices WithRiskGate(this NodeServices services, KnownSymbols? market = null)

@@ -320,6 +320,8 @@ public static class CtlVerb
             transitions.AddRow(t.Time.ToString("O", CultureInfo.InvariantCulture), t.From.Label(), t.To.Label(), t.Drawdown.ToString("F2", CultureInfo.InvariantCulture),
                 t.TradingEnabled ? "on" : "off", Markup.Escape(t.Reason));
         Out.Write(transitions);
+        if (s.CommandsWaiting > 0)
+            Out.WriteLine($"{s.CommandsWaiting} operator trigger(s) or reset(s) wait for the next bar the node decides");
         JsonOut.Write(json, s);
         return ExitCodes.Ok;
     }

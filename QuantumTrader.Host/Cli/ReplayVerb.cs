@@ -59,7 +59,7 @@ public static class ReplayVerb
                 ? [recorded.Settings(target, data) with { EssActions = actions }]
                 : segments.Select(g => starts[g.Index].Settings.Settings(target, data) with
                 {
-                    DataUntil = g.Start.LastBars, EssActions = g.ActionsAfter, OperatorCommands = g.CommandsAfter,
+                    DataUntil = g.Start.LastBars, EssActions = g.Actions, OperatorCommands = g.CommandsAfter,
                 });
             RunSummary? summary = null;
             foreach (var settings in runs) summary = await RunJob.ExecuteAsync(settings, observer, cancel);
@@ -111,7 +111,7 @@ public static class ReplayVerb
         if (c.BeyondHorizon > 0) console.WriteLine($"the replay went on with {c.BeyondHorizon} decisions after each entity's last in the journal: the journaled run had not finished");
         var repeated = c.Kinds.Where(k => ReplayComparison.OperatorKinds.Contains(k.Kind)).Sum(k => k.Journal) - c.OperatorActions.Count;
         if (repeated > 0)
-            console.WriteLine($"the replay repeated {repeated} operator action(s): emergency-stop triggers and resets, limit changes and retraining requests, given after a start's bars");
+            console.WriteLine($"the replay repeated {repeated} operator action(s) where the journal has them: emergency-stop triggers and resets before the bar they reached first, limit changes, retraining requests and registry commands after the start they followed");
         if (c.OperatorActions.Count > 0)
             console.WriteLine($"the journal holds {c.OperatorActions.Count} operator action(s) a replay cannot repeat, the first {c.OperatorActions[0].Kind} at {Time(c.OperatorActions[0].Time)}; the two may part there");
         if (c.FirstDifference is not { } d)

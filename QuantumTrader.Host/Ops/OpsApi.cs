@@ -122,7 +122,7 @@ public sealed class OpsApi : IAsyncDisposable
         _app.MapGet("/api/shards", async (CancellationToken cancel) => View(await ShardsAsync(cancel)));
         _app.MapGet("/api/models", async (CancellationToken cancel) => View(await ModelsAsync(cancel)));
         _app.MapGet("/api/ess", async (CancellationToken cancel) =>
-            View(await _registry.Get<AccountRegion>().Ask<EssStatus>(new GetEssStatus(_services.AccountId), AskTimeout, cancel)));
+            View(WithWaiting(await _registry.Get<AccountRegion>().Ask<EssStatus>(new GetEssStatus(_services.AccountId), AskTimeout, cancel))));
         _app.MapGet("/api/risk", async (CancellationToken cancel) =>
             View(await _registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel)));
         _app.MapGet("/api/registry", async (CancellationToken cancel) =>
@@ -155,6 +155,8 @@ public sealed class OpsApi : IAsyncDisposable
         });
         _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
     }
+
+    private EssStatus WithWaiting(EssStatus status) => status with { CommandsWaiting = _services.EssHandover.Count };
 
     private static IResult View(object value) => Results.Json(value, JsonOut.Options);
 
@@ -259,12 +261,26 @@ public sealed class OpsApi : IAsyncDisposable
         object reply;
         try
         {
-            reply = await t.Actor(_registry).Ask<object>(message, AskTimeout, context.RequestAborted);
+            // While a start decides its bars, the emergency stop is given between two bars (EssHandover).
+            if (message is TriggerEmergency or ResetEmergency && _services.EssHandover.TryHandOver((IProtocolMessage)message) is { } handed)
+                reply = await handed.WaitAsync(AskTimeout, context.RequestAborted);
+            else
+                reply = await t.Actor(_registry).Ask<object>(message, AskTimeout, context.RequestAborted);
+        }
+        catch (TimeoutException) when (message is TriggerEmergency or ResetEmergency)
+        {
+            return Refuse(StatusCodes.Status504GatewayTimeout,
+                $"{type.Name} is waiting for the next bar the node decides and was not journaled within {AskTimeout.TotalSeconds:0} s; it stays queued and takes effect before that bar ('ctl ess status' shows it)");
         }
         catch (AskTimeoutException)
         {
             return Refuse(StatusCodes.Status504GatewayTimeout, $"{target} did not answer {type.Name} within {AskTimeout.TotalSeconds:0} s");
         }
+        catch (OperatorRefusedException ex)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, ex.Message);
+        }
+        if (reply is EssStatus status) reply = WithWaiting(status);
         context.Response.Headers[ManifestHeader] = ProtocolTypes.ManifestOf(reply.GetType());
         return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(reply, reply.GetType(), ProtocolSerializer.JsonOptions), "application/json");
     }

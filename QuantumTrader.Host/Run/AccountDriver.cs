@@ -5,6 +5,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Accounts;
+using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Audit;
@@ -25,7 +26,11 @@ namespace QuantumTrader.Host.Run;
 /// (<see cref="AccountEss.ModeBefore(IReadOnlyList{EssTransition}, DateTimeOffset)"/>): a function of the trades that
 /// exited before t, so a resumed run gives every bar the same mode as an uninterrupted one, even when the account's
 /// journal already holds later trades.</item>
-/// <item>A manual trigger or reset reaches the driver through the account's topic; the next bar asks the account again.</item>
+/// <item>An operator's trigger or reset given while the start decides its bars waits in the <see cref="EssHandover"/>; the
+/// driver gives it to the account before the next batch, dated one tick before the batch's first bar, so it reaches that
+/// bar and every later one. A replay gives the journal's actions the same way (<see cref="EssOperatorAction"/>): each
+/// before the first bar after its time, and a batch never runs past one. One given to the account directly reaches the
+/// driver through the account's topic; the next bar asks the account again.</item>
 /// </list>
 /// </summary>
 public sealed class AccountDriver
@@ -36,11 +41,17 @@ public sealed class AccountDriver
     private readonly string _accountId;
     private readonly IActorRef _listener;
     private readonly StrongBox<int> _noticed;
+    private readonly EssHandover _handover;
+    private readonly IReadOnlyList<EssOperatorAction> _actions;
+    private int _nextAction;
     private EssStatus _status;
 
-    private AccountDriver(IActorRef accounts, string accountId, AccountBook book, IActorRef listener, EssStatus status, StrongBox<int> noticed)
+    private AccountDriver(IActorRef accounts, string accountId, AccountBook book, IActorRef listener, EssStatus status, StrongBox<int> noticed,
+        EssHandover handover, IReadOnlyList<EssOperatorAction> actions)
     {
         _noticed = noticed;
+        _handover = handover;
+        _actions = actions;
         _accounts = accounts;
         _accountId = accountId;
         Book = book;
@@ -56,13 +67,16 @@ public sealed class AccountDriver
     /// <summary>True once the account announced a mode change that the next bar has not asked about yet.</summary>
     public bool ChangeAnnounced => Volatile.Read(ref _noticed.Value) == 1;
 
-    public static async Task<AccountDriver> StartAsync(ActorSystem system, IActorRef accounts, string accountId, AccountBook book, CancellationToken cancel)
+    /// <param name="handover">Where operators' commands wait while this start decides its bars.</param>
+    /// <param name="actions">A replay's operator actions of this account to give again, in journal order: each before the first bar after its time, the rest after the last bar.</param>
+    public static async Task<AccountDriver> StartAsync(ActorSystem system, IActorRef accounts, string accountId, AccountBook book, EssHandover handover,
+        IReadOnlyList<EssOperatorAction> actions, CancellationToken cancel)
     {
         var noticed = new StrongBox<int>();
         var listener = system.ActorOf(Props.Create(() => new EssNoticeListener(noticed)));
         await DistributedPubSub.Get(system).Mediator.Ask<SubscribeAck>(new Subscribe(AccountEntity.EssTopic(accountId), listener), AskTimeout, cancel);
         var status = await accounts.Ask<EssStatus>(new GetEssStatus(accountId), AskTimeout, cancel);
-        return new AccountDriver(accounts, accountId, book, listener, status, noticed);
+        return new AccountDriver(accounts, accountId, book, listener, status, noticed, handover, actions.Where(a => a.AccountId == accountId).ToArray());
     }
 
     /// <summary>Every position the symbols' journals hold, so a resumed run knows what was open at each instant.</summary>
@@ -83,6 +97,8 @@ public sealed class AccountDriver
     /// <summary>The portfolio a bar at <paramref name="time"/> is decided under; settles newly visible trades with the account first.</summary>
     public async Task<PortfolioView> ViewBeforeAsync(DateTimeOffset time, CancellationToken cancel = default)
     {
+        if (_nextAction < _actions.Count && _actions[_nextAction].Time < time || _handover.Count > 0)
+            await GiveOperatorsAsync(time, cancel);
         var settled = Book.TakeSettledBefore(time);
         var noticed = Interlocked.Exchange(ref _noticed.Value, 0) == 1;
         if (settled.Count > 0 || _status.Clock is null)
@@ -96,6 +112,8 @@ public sealed class AccountDriver
     public DateTimeOffset? NextKnownChange(DateTimeOffset time)
     {
         var next = Book.NextChangeAt(time);
+        if (_nextAction < _actions.Count && _actions[_nextAction].Time >= time && (next is null || _actions[_nextAction].Time < next))
+            next = _actions[_nextAction].Time;
         foreach (var t in _status.Transitions)
             if (t.Time >= time && (next is null || t.Time < next)) next = t.Time;
         return next;
@@ -114,24 +132,55 @@ public sealed class AccountDriver
     /// <summary>A closed trade from outside the replay (an injected equity change); it counts from the next bar after its exit.</summary>
     public bool Record(ClosedTrade trade) => Book.Close(trade);
 
-    /// <summary>Hands the account every trade not handed over yet (those that closed on the last bars) and returns its final state.</summary>
+    /// <summary>
+    /// Hands the account every trade not handed over yet (those that closed on the last bars), then the replay's actions
+    /// given after the last bar and the operators' commands still waiting (dated by the account's clock: after every bar
+    /// of the start), and returns its final state. Later commands go to the account directly.
+    /// </summary>
     public async Task<EssStatus> FinishAsync(DateTimeOffset lastBarTime, CancellationToken cancel = default)
     {
         var rest = Book.TakeSettledBefore(DateTimeOffset.MaxValue);
         var asOf = rest.Count > 0 && rest[^1].ExitTime > lastBarTime ? rest[^1].ExitTime : lastBarTime;
         await SettleAsync(asOf, rest, cancel);
+        await GiveOperatorsAsync(null, cancel);
         _listener.Tell(PoisonPill.Instance);
         return _status;
     }
 
-    /// <summary>Gives the account an operator's trigger or reset at the market time the journal says it was given.</summary>
-    public async Task<EssStatus> RepeatAsync(EssOperatorAction action, CancellationToken cancel = default)
+    /// <summary>
+    /// Before the bar at <paramref name="before"/> (after the last one when null): the replay's actions dated earlier, at
+    /// their journaled time, then the commands waiting in the handover, one tick before that bar. A command the account
+    /// refuses is answered with the reason and the start goes on.
+    /// </summary>
+    private async Task GiveOperatorsAsync(DateTimeOffset? before, CancellationToken cancel)
     {
-        IProtocolMessage command = action.Trigger
-            ? new TriggerEmergency(_accountId, action.Reason, action.Time)
-            : new ResetEmergency(_accountId, action.Reason, action.Time);
-        _status = await _accounts.Ask<EssStatus>(command, AskTimeout, cancel);
-        return _status;
+        while (_nextAction < _actions.Count && (before is null || _actions[_nextAction].Time < before))
+        {
+            var action = _actions[_nextAction++];
+            IProtocolMessage repeated = action.Trigger
+                ? new TriggerEmergency(_accountId, action.Reason, action.Time, action.Time)
+                : new ResetEmergency(_accountId, action.Reason, action.Time, action.Time);
+            _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
+        }
+        var at = before?.AddTicks(-1);
+        foreach (var waiting in before is null ? _handover.Close() : _handover.Take())
+        {
+            IProtocolMessage command = waiting.Command switch
+            {
+                TriggerEmergency t => t with { At = at },
+                ResetEmergency r => r with { At = at },
+                var other => other,
+            };
+            try
+            {
+                _status = await _accounts.Ask<EssStatus>(command, AskTimeout, cancel);
+                waiting.Answer.TrySetResult(_status);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                waiting.Answer.TrySetException(ex);
+            }
+        }
     }
 
     private async Task SettleAsync(DateTimeOffset asOf, IReadOnlyList<ClosedTrade> trades, CancellationToken cancel)

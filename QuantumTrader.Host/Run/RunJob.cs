@@ -114,6 +114,7 @@ public static class RunJob
 
         var services = SizingRun.Services(settings, serving, rules).WithRiskGate(new KnownSymbols(data.Symbols));
         services.Clock.Deciding(data.Bars[^1].Time);
+        services.EssHandover.Open();
         using var host = BuildHost(node, services);
         await host.StartAsync(cancel);
         try
@@ -134,7 +135,8 @@ public static class RunJob
             if (known.Count > 0) observer.Info($"resuming: the journal already holds {known.Count} closed trade(s)");
             var book = new AccountBook(ledger);
             await AccountDriver.LoadPositionsAsync(journal, data.Symbols, book, system.Materializer());
-            var account = await AccountDriver.StartAsync(system, await registry.GetAsync<AccountRegion>(cancel), services.AccountId, book, cancel);
+            var account = await AccountDriver.StartAsync(system, await registry.GetAsync<AccountRegion>(cancel), services.AccountId, book, services.EssHandover,
+                settings.EssActions, cancel);
             var learning = await LearningDriver.StartAsync(registry, serving, settings, plan, data.Bars, ledger.Trades.ToArray(), observer, cancel);
             var sizing = await SizingRun.StartAsync(services, registry, symbols, data.Symbols, ledger.Trades.ToArray(), observer, cancel);
             using var retraining = settings.Retrain is { } retrain
@@ -156,8 +158,6 @@ public static class RunJob
             foreach (var symbol in data.Symbols)
                 await symbols.Ask<SymbolFlushed>(new FlushSymbol(symbol), AskTimeout, cancel);
             var ess = await account.FinishAsync(data.Bars[^1].Time, cancel);
-            foreach (var action in settings.EssActions.Where(a => a.AccountId == services.AccountId && a.Time >= data.Bars[^1].Time))
-                ess = await account.RepeatAsync(action, cancel);
             foreach (var command in settings.OperatorCommands)
                 await RepeatAsync(command, registry, cancel);
             services.Clock.Decided(data.Bars[^1].Time);
@@ -200,6 +200,9 @@ public static class RunJob
         }
         finally
         {
+            foreach (var waiting in services.EssHandover.Close())
+                waiting.Answer.TrySetException(new InvalidOperationException(
+                    "the node's start stopped before it gave this command to the account; nothing was journaled: give it again"));
             await host.StopAsync(CancellationToken.None);
         }
     }

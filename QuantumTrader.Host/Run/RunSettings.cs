@@ -42,9 +42,9 @@ public sealed record RunSettings
     public RetrainSettings? Retrain { get; init; }
 
     /// <summary>
-    /// A replay's repetition of the operator's emergency-stop triggers and resets given after the start it runs again
-    /// (<see cref="Models.Audit.ReplayPlan"/>): those at or after the data's last bar are given to the account, in order,
-    /// once the run has finished its bars.
+    /// A replay's repetition of the operator's emergency-stop triggers and resets that reached the start it runs again
+    /// (<see cref="Models.Audit.ReplayPlan"/>), in journal order: each is given to the account before the first bar after
+    /// its time, and those at or after the data's last bar once the run has finished its bars.
     /// </summary>
     public IReadOnlyList<EssOperatorAction> EssActions { get; init; } = [];
 

@@ -32,9 +32,10 @@ public sealed record ReplayComparison(
     private static readonly IReadOnlySet<string> NotCompared = new HashSet<string>(StringComparer.Ordinal) { Settlement, ModelFailing, DataStale, DataResumed, DataGap };
 
     /// <summary>
-    /// Decisions only an operator takes that no other decision of the trail implies. A replay repeats those given between
-    /// or after the job's starts (<see cref="ReplayPlan"/>); those given while a start was deciding its bars it may not
-    /// repeat in the same place, and the two may part there.
+    /// Decisions only an operator takes that no other decision of the trail implies. A replay repeats them where the
+    /// journal has them (<see cref="ReplayPlan"/>): an emergency-stop trigger or reset before the bar it reached first,
+    /// the others after the start they followed (a node refuses those while a start decides its bars). A registry command
+    /// dated with --at inside a start's bars it may not repeat in the same place, and the two may part there.
     /// </summary>
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -79,9 +80,10 @@ public sealed record ReplayComparison(
 }
 
 /// <summary>
-/// An operator's emergency-stop trigger or reset, at the market time the account had reached (<see cref="Time"/>), as
-/// the journal holds it. One given after a start's last bar (a node serving what it decided) changes no decision of that
-/// start, so a replay gives it again after the same start's bars (<see cref="ReplayPlan"/>) and journals the same transition.
+/// An operator's emergency-stop trigger or reset as the journal holds it, at the market time it took effect after
+/// (<see cref="Time"/>): one tick before the next bar when given while a start decided its bars, else the account's
+/// clock, the last bar decided. It reached every bar after that time and none before, so a replay gives it again, at the
+/// same time, right before the first bar after it (<see cref="ReplayPlan"/>) and journals the same transition.
 /// </summary>
 public sealed record EssOperatorAction(DateTimeOffset Time, string AccountId, bool Trigger, string Reason)
 {

@@ -34,18 +34,20 @@ public sealed record JobStart(IReadOnlyDictionary<string, DateTimeOffset> LastBa
 public sealed record OperatorCommand(DateTimeOffset Time, IDomainEvent Journaled, DateTimeOffset? GivenAt = null);
 
 /// <summary>
-/// A start a replay runs again (<see cref="Index"/> in the journal's list of starts), and the operators' emergency-stop
-/// actions and wall-clock commands it gives again after its bars.
+/// A start a replay runs again (<see cref="Index"/> in the journal's list of starts), the operators' emergency-stop
+/// actions it gives again (each before the first of its bars after the action's time, or after its last bar), and the
+/// operators' other commands it gives again after its bars.
 /// </summary>
-public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> ActionsAfter, IReadOnlyList<IDomainEvent> CommandsAfter);
+public sealed record ReplaySegment(int Index, JobStart Start, IReadOnlyList<EssOperatorAction> Actions, IReadOnlyList<IDomainEvent> CommandsAfter);
 
 /// <summary>
 /// How a replay repeats a job that started more than once: each start on the data it read, in order, on one state
 /// directory, so every decision sees what the journaled one saw when it was taken (a retraining check at a time one
 /// symbol's file had not reached yet, settings changed at a restart). A start that repeats the one before is left out. An
-/// operator's emergency-stop trigger or reset is given after the last start whose last bar is at or before its market
-/// time: the account's clock stands at a start's last bar while the node serves, so one given between two starts comes
-/// right before the bars the second one read. One given before the first start's last bar is not repeated. An
+/// operator's emergency-stop trigger or reset reached the bars after its market time and no earlier one: one given while
+/// a start decided its bars is dated one tick before the next bar it decided, and one given while the node served is
+/// dated by the account's clock, which stands at the last bar decided. So each goes to the first start that read a bar
+/// after it, to be given right before that bar, and one after every start's last bar goes after the last start. An
 /// <see cref="OperatorCommand"/> dated by market time goes after the last start whose last bar is at or before it and
 /// that began before it came (the first start when none is); one dated by the wall clock goes after the last start that
 /// began before it, and a start that began without a recorded time takes none.
@@ -76,13 +78,12 @@ public static class ReplayPlan
             if (last >= 0) after[kept.FindLastIndex(k => k.Index <= last)].Add(command.Journaled);
         }
 
-        var segments = new List<ReplaySegment>(kept.Count);
-        for (var k = 0; k < kept.Count; k++)
+        var essActions = kept.Select(_ => new List<EssOperatorAction>()).ToArray();
+        foreach (var action in actions)
         {
-            var from = kept[k].Start.LastBar;
-            var until = k + 1 < kept.Count ? kept[k + 1].Start.LastBar : DateTimeOffset.MaxValue;
-            segments.Add(new ReplaySegment(kept[k].Index, kept[k].Start, actions.Where(a => a.Time >= from && a.Time < until).ToArray(), after[k]));
+            var k = kept.FindIndex(s => s.Start.LastBar > action.Time);
+            essActions[k < 0 ? kept.Count - 1 : k].Add(action);
         }
-        return segments;
+        return kept.Select((s, k) => new ReplaySegment(s.Index, s.Start, essActions[k], after[k])).ToArray();
     }
 }

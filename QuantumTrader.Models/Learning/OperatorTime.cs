@@ -8,7 +8,8 @@ public sealed record OperatorStamp(DateTimeOffset? Time, string? Refusal);
 /// retraining check reads the registry by. Given while no bars are being decided, it is dated one tick after the last
 /// bar decided, so it serves from the next bar on, at this start and every later one, and a replay gives it in the same
 /// place. While a start decides its bars it is refused: the bars it would first reach depend on timing, and a replay
-/// could not repeat them. A time the operator gives is kept as it is.
+/// could not repeat them. A time the operator gives is kept as it is if it is after every bar decided or being decided;
+/// one dated into those bars is refused, since they were (or are being) decided without it.
 /// </summary>
 public static class OperatorTime
 {
@@ -18,7 +19,14 @@ public static class OperatorTime
     /// <param name="now">The wall clock, used only where nothing was decided yet and nothing is to be ordered against.</param>
     public static OperatorStamp Stamp(DateTimeOffset? requested, DateTimeOffset? decidedThrough, DateTimeOffset? decidingUntil, DateTimeOffset now)
     {
-        if (requested is { } given) return new OperatorStamp(given, null);
+        if (requested is { } given)
+        {
+            var reached = Later(decidedThrough, decidingUntil);
+            return given > reached || reached is null ? new OperatorStamp(given, null)
+                : new OperatorStamp(null,
+                    $"--at {given:yyyy-MM-dd HH:mm:ss} UTC is not after the node's bars (decided or being decided through {reached:yyyy-MM-dd HH:mm} UTC): " +
+                    "those bars keep the serving they were decided with, while a replay would give them this change; date it after them, or leave --at out");
+        }
         if (decidingUntil is { } until) return Refused(until, "a change of serving given now would reach bars");
         return new OperatorStamp(decidedThrough is { } through ? through.AddTicks(1) : now, null);
     }
@@ -33,7 +41,18 @@ public static class OperatorTime
         : decidingUntil is { } until ? Refused(until, "a request given now would be answered at a check")
         : new OperatorStamp(now, null);
 
-    private static OperatorStamp Refused(DateTimeOffset until, string what) => new(null,
+    /// <summary>
+    /// A change of risk limits is dated by the wall clock, and a replay gives it after the last start that began before it
+    /// (<see cref="Audit.ReplayPlan"/>). Given while a start decides its bars, it is refused: the risk gate would take it
+    /// at whichever bar it reached first, and a replay could not repeat that.
+    /// </summary>
+    public static OperatorStamp StampLimitChange(DateTimeOffset? decidingUntil, DateTimeOffset now) =>
+        decidingUntil is { } until ? Refused(until, "a limit change given now would reach whichever bar the risk gate checks next, a bar", canDate: false)
+        : new OperatorStamp(now, null);
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static OperatorStamp Refused(DateTimeOffset until, string what, bool canDate = true) => new(null,
         $"the node is deciding the bars of its start (through {until:yyyy-MM-dd HH:mm} UTC), and {what} that depends on timing; " +
-        "give it again once the node has decided them (its log then says the replay is done), or date it with --at");
+        "give it again once the node has decided them (its log then says the replay is done)" + (canDate ? ", or date it after them with --at" : ""));
 }

@@ -139,10 +139,13 @@ public sealed record AccountEss
     }
 
     /// <summary>
-    /// The market time a manual trigger or reset takes effect: the account's clock, so it sorts after every input the
-    /// ESS has seen; the operator's own time only when the account has never been told a market time.
+    /// The market time a manual trigger or reset takes effect after. <paramref name="at"/> is the time the job fixed for it
+    /// (one tick before the next bar it decides, or the journaled time a replay repeats), taken as is unless the account
+    /// has seen a later input. Without it, the account's clock, so it sorts after every input the ESS has seen; the
+    /// operator's own time only when the account has never been told a market time.
     /// </summary>
-    public DateTimeOffset ManualInputTime(DateTimeOffset requestedAt) => Clock ?? requestedAt;
+    public DateTimeOffset ManualInputTime(DateTimeOffset requestedAt, DateTimeOffset? at = null) =>
+        at is { } fixedAt ? Later(Clock, fixedAt)!.Value : Clock ?? requestedAt;
 
     /// <summary>The batch with the trades already applied left out (the driver re-sends after a restart).</summary>
     public EssTradesSettled WithoutApplied(EssTradesSettled batch)

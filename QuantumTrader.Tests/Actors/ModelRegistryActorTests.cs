@@ -177,6 +177,9 @@ public sealed class ModelRegistryActorTests : IAsyncLifetime
         Assert.Equal("xgb-v1", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
         _node.Services.Clock.Decided(lastBar);
+        var backDated = await Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v2", "operator's pick", lastBar.AddDays(-1)));
+        Assert.False(backDated.Succeeded);
+        Assert.Contains("is not after the node's bars", backDated.Error);
         var before = DateTimeOffset.UtcNow;
         var promoted = await Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v2", "operator's pick", null));
         Assert.True(promoted.Succeeded, promoted.Error);

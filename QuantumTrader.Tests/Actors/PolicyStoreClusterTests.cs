@@ -95,4 +95,30 @@ public sealed class PolicyStoreClusterTests
             restarted.Host.Dispose();
         }
     }
+
+    [Fact]
+    public async Task A_limit_change_while_the_node_decides_the_bars_of_a_start_is_refused_and_nothing_is_journaled()
+    {
+        using var dir = new TempDir();
+        var node = await Start(dir);
+        try
+        {
+            var lastBar = new DateTimeOffset(2021, 5, 22, 2, 0, 0, TimeSpan.Zero);
+            node.Services.Clock.Deciding(lastBar);
+            var refused = await Assert.ThrowsAsync<OperatorRefusedException>(() =>
+                node.Store.Ask<RiskPolicyState>(new ChangeRiskLimits(EssMode.Cautious, Tighter, "tighter after a loss streak"), Timeout));
+            Assert.Contains("deciding the bars of its start (through 2021-05-22 02:00 UTC)", refused.Message);
+            Assert.Equal(0, (await node.Store.Ask<RiskPolicyState>(GetRiskPolicy.Instance, Timeout)).Version);
+            Assert.Empty(await JournalReader.Events(node.System, PolicyStore.Id));
+
+            node.Services.Clock.Decided(lastBar);
+            var changed = await node.Store.Ask<RiskPolicyState>(new ChangeRiskLimits(EssMode.Cautious, Tighter, "tighter after a loss streak"), Timeout);
+            Assert.Equal((1L, Tighter), (changed.Version, changed.Policy.Cautious));
+        }
+        finally
+        {
+            await node.Host.StopAsync();
+            node.Host.Dispose();
+        }
+    }
 }

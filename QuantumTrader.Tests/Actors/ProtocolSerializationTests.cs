@@ -94,6 +94,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new AccountStateSnapshot(new AccountSnapshot(10_000, 9_985, 10_000, -0.15, [trade.TradeId]), ess),
             new SettleEssTrades(batch),
             new TriggerEmergency("paper", "exchange outage", time),
+            new TriggerEmergency("paper", "exchange outage", time, time.AddHours(3).AddTicks(-1)),
             new ResetEmergency("paper", "venue back", time),
             new GetEssStatus("paper"),
             new EssStatus("paper", EssMode.Emergency, false, true, -12, 8_800, 10_000, time, 3, [transition]),

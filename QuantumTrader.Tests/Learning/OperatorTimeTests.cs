@@ -28,12 +28,27 @@ public sealed class OperatorTimeTests
     }
 
     [Fact]
-    public void A_time_the_operator_gives_is_kept_and_a_node_that_decided_nothing_yet_takes_the_wall_clock()
+    public void A_time_the_operator_gives_after_the_nodes_bars_is_kept_and_a_node_that_decided_nothing_yet_takes_the_wall_clock()
     {
-        var given = LastBar.AddDays(-3);
+        var deciding = LastBar.AddDays(60);
+        var given = deciding.AddHours(1);
 
-        Assert.Equal(given, OperatorTime.Stamp(given, LastBar, LastBar.AddDays(60), Wall).Time);
+        Assert.Equal(given, OperatorTime.Stamp(given, LastBar, deciding, Wall).Time);
+        Assert.Equal(LastBar.AddDays(-3), OperatorTime.Stamp(LastBar.AddDays(-3), null, null, Wall).Time);
         Assert.Equal(Wall, OperatorTime.Stamp(null, null, null, Wall).Time);
+    }
+
+    [Fact]
+    public void A_time_the_operator_gives_inside_the_bars_decided_or_being_decided_is_refused()
+    {
+        var intoDecided = OperatorTime.Stamp(LastBar.AddDays(-3), LastBar, null, Wall);
+        Assert.Null(intoDecided.Time);
+        Assert.Equal("--at 2021-03-20 02:00:00 UTC is not after the node's bars (decided or being decided through 2021-03-23 02:00 UTC): " +
+                     "those bars keep the serving they were decided with, while a replay would give them this change; date it after them, or leave --at out",
+            intoDecided.Refusal);
+        Assert.Null(OperatorTime.Stamp(LastBar, LastBar, null, Wall).Time);
+        Assert.Null(OperatorTime.Stamp(LastBar.AddDays(30), LastBar, LastBar.AddDays(60), Wall).Time);
+        Assert.Equal(LastBar.AddTicks(1), OperatorTime.Stamp(LastBar.AddTicks(1), LastBar, null, Wall).Time);
     }
 
     [Fact]
@@ -44,5 +59,16 @@ public sealed class OperatorTimeTests
         var refused = OperatorTime.StampRequest(null, LastBar.AddDays(60), Wall);
         Assert.Null(refused.Time);
         Assert.Contains("would be answered at a check that depends on timing", refused.Refusal);
+    }
+
+    [Fact]
+    public void A_limit_change_is_dated_by_the_wall_clock_and_refused_while_a_start_decides_its_bars_with_no_other_way_out()
+    {
+        Assert.Equal(Wall, OperatorTime.StampLimitChange(null, Wall).Time);
+        var refused = OperatorTime.StampLimitChange(LastBar.AddDays(60), Wall);
+        Assert.Null(refused.Time);
+        Assert.Contains("deciding the bars of its start (through 2021-05-22 02:00 UTC)", refused.Refusal);
+        Assert.Contains("a limit change given now would reach whichever bar the risk gate checks next", refused.Refusal);
+        Assert.DoesNotContain("--at", refused.Refusal);
     }
 }

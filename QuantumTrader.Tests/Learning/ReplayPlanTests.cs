@@ -25,14 +25,15 @@ public sealed class ReplayPlanTests
     }
 
     [Fact]
-    public void An_operator_action_is_given_after_the_last_start_that_had_read_up_to_its_market_time()
+    public void An_emergency_stop_action_goes_to_the_first_start_that_read_a_bar_after_it_or_after_the_last_start()
     {
-        JobStart[] starts = [Start(10, 10), Start(12, 12), Start(15, 15)];
+        JobStart[] starts = [Start(10, 10), Start(12, 12), Start(12, 12, "fees 20 bps"), Start(15, 15)];
+        // Given while the first start decided (5), between two starts (10, 12), while the second decided (11) and after the last start (15, 16).
         EssOperatorAction[] actions = [Action(5, true), Action(10, true), Action(11, false), Action(12, true), Action(15, false), Action(16, true)];
 
         var plan = ReplayPlan.Of(starts, actions);
 
-        Assert.Equal([[actions[1], actions[2]], [actions[3]], [actions[4], actions[5]]], plan.Select(s => s.ActionsAfter.ToArray()));
+        Assert.Equal([[actions[0]], [actions[1], actions[2]], [], [actions[3], actions[4], actions[5]]], plan.Select(s => s.Actions.ToArray()));
     }
 
     [Fact]

@@ -140,6 +140,23 @@ public class AccountEssTests
     }
 
     [Fact]
+    public void A_time_the_job_fixes_for_a_manual_input_is_kept_unless_the_account_has_seen_later_input()
+    {
+        var (ess, _) = Settle(AccountEss.Start("paper", 10_000), Batch(10, Trade("t1", 0, 2, -100)));
+        var wallClock = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var beforeBar14 = H(14).AddTicks(-1);
+
+        Assert.Equal(beforeBar14, ess.ManualInputTime(wallClock, beforeBar14));
+        Assert.Equal(H(10), ess.ManualInputTime(wallClock, H(9)));
+        Assert.Equal(beforeBar14, AccountEss.Start("paper", 10_000).ManualInputTime(wallClock, beforeBar14));
+
+        var (triggered, trigger) = ess.Apply(new EssManualTrigger("paper", "exchange outage", ess.ManualInputTime(wallClock, beforeBar14)));
+        Assert.Equal(EssMode.Normal, triggered.ModeBefore(beforeBar14));
+        Assert.Equal(EssMode.Emergency, triggered.ModeBefore(H(14)));
+        Assert.Equal(beforeBar14, Assert.Single(trigger).Time);
+    }
+
+    [Fact]
     public void Without_a_market_clock_an_operator_input_uses_its_own_time_and_later_trades_are_taken_at_it()
     {
         var ess = AccountEss.Start("paper", 10_000);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Risk;
@@ -27,6 +28,7 @@ public sealed class EssCrashTests : IAsyncLifetime
     private readonly List<Bar> _bars = SyntheticBars.Make(Symbol, 90);
     private NodeFixture _node = null!;
     private AccountDriver _driver = null!;
+    private readonly EssHandover _handover = new();
     private readonly List<string> _modes = [];
 
     public async Task InitializeAsync()
@@ -34,7 +36,8 @@ public sealed class EssCrashTests : IAsyncLifetime
         var buys = new[] { 40, 50, 60, 80 }.Select(i => _bars[i].Time).ToHashSet();
         var vote = (string slot) => new ScriptedPredictor(slot, i => new Prediction(slot, buys.Contains(i.Features.Time) ? TradeAction.Buy : TradeAction.Hold, 0.9));
         _node = new NodeFixture([vote(ModelSlots.Xgb), vote(ModelSlots.Lgbm)], services: s => s.WithRiskGate(new KnownSymbols([Symbol, Hedge])));
-        _driver = await AccountDriver.StartAsync(_node.System, _node.Accounts, "paper", new AccountBook(new TradeLedger(10_000)), CancellationToken.None);
+        _handover.Open();
+        _driver = await AccountDriver.StartAsync(_node.System, _node.Accounts, "paper", new AccountBook(new TradeLedger(10_000)), _handover, [], CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
@@ -117,6 +120,30 @@ public sealed class EssCrashTests : IAsyncLifetime
         Assert.Equal(T(50), refused.Time);
         Assert.StartsWith("EMERGENCY mode blocks every new entry", refused.Reason);
         Assert.Contains(journal.OfType<OrderPlaced>(), p => p.Order.Purpose == OrderPurpose.Open && p.Time == T(60));
+    }
+
+    [Fact]
+    public async Task A_trigger_given_while_bars_are_decided_reaches_the_next_bar_and_is_journaled_one_tick_before_it()
+    {
+        for (var i = 0; i < 45; i++) await Send(i);
+        var trigger = _handover.TryHandOver(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow))!;
+        Assert.False(trigger.IsCompleted, "answered before the driver reached a bar");
+        for (var i = 45; i < 55; i++) await Send(i);
+        var triggered = await trigger.WaitAsync(Timeout);
+        var reset = _handover.TryHandOver(new ResetEmergency("paper", "venue back", DateTimeOffset.UtcNow))!;
+        for (var i = 55; i < _bars.Count; i++) await Send(i);
+        await reset.WaitAsync(Timeout);
+
+        Assert.All(_modes.Take(45), m => Assert.Equal("NORMAL", m));
+        Assert.All(_modes.Skip(45).Take(10), m => Assert.Equal("EMERGENCY", m));
+        Assert.All(_modes.Skip(55), m => Assert.Equal("NORMAL", m));
+        Assert.Equal(T(45).AddTicks(-1), triggered.Transitions[^1].Time);
+        var account = await JournalReader.Events(_node.System, EntityIds.Account("paper"));
+        Assert.Equal([T(45).AddTicks(-1)], account.OfType<EssManualTrigger>().Select(e => e.Time));
+        Assert.Equal([T(55).AddTicks(-1)], account.OfType<EssManualReset>().Select(e => e.Time));
+        // Once the start has decided its bars, a command goes to the account directly.
+        Assert.Empty(_handover.Close());
+        Assert.Null(_handover.TryHandOver(new TriggerEmergency("paper", "after the start", DateTimeOffset.UtcNow)));
     }
 
     /// <summary>Waits for the account's announcement to reach the driver (a message in flight, not a timing assertion).</summary>

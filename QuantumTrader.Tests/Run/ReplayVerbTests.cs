@@ -46,6 +46,38 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     }
 
     [Fact]
+    public async Task An_emergency_stop_triggered_and_reset_while_the_node_decides_its_bars_reaches_the_next_bar_and_replays_there()
+    {
+        using var dir = new TempDir();
+        var state = dir.File("state");
+        var operated = new OperatorDuringReplay(dir);
+        await RunJob.ExecuteAsync(new RunSettings { Data = [ReferenceRun.Data], StateDirectory = state, Models = ["xgb"], OpsUrl = "http://127.0.0.1:0" },
+            operated, CancellationToken.None);
+        Assert.Equal((0, 0), await operated.ExitCodes());
+
+        var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
+        var trigger = journal.Trail.Single(e => e.Kind == "emergency-manual-trigger");
+        var reset = journal.Trail.Single(e => e.Kind == "emergency-manual-reset");
+        var lastBar = journal.Trail.Where(e => e.Kind == "trade-closed").Max(e => e.Time);
+        // Each is dated one tick before the hourly bar it reached first, inside the bars of the start.
+        foreach (var given in new[] { trigger, reset })
+        {
+            Assert.Equal(0, given.Time.AddTicks(1).Ticks % TimeSpan.TicksPerHour);
+            Assert.True(given.Time < lastBar, $"{given.Kind} at {given.Time:O}, after the start's bars");
+        }
+        Assert.Contains(journal.Trail, e => e.Kind == "emergency-triggered" && e.Time == trigger.Time && e.Detail.Contains("-> EMERGENCY"));
+        Assert.Contains(journal.Trail, e => e.Kind == "signal-rejected" && e.Time > trigger.Time && e.Time < reset.Time && e.Detail.Contains("EMERGENCY mode blocks every new entry"));
+        Assert.DoesNotContain(journal.Trail, e => e.Kind == "signal-rejected" && e.Detail.Contains("EMERGENCY") && (e.Time < trigger.Time || e.Time > reset.Time));
+
+        var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
+
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.Empty(view.Comparison.OperatorActions);
+        int Count(string kind) => view.Comparison.Kinds.Single(k => k.Kind == kind).Replay;
+        Assert.Equal((1, 1), (Count("emergency-manual-trigger"), Count("emergency-manual-reset")));
+    }
+
+    [Fact]
     public async Task A_node_that_followed_its_data_replays_start_by_start_with_the_operators_trigger_between_its_starts()
     {
         using var dir = new TempDir();
@@ -269,6 +301,56 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         public void BadRow(Models.Market.BadRow row) { }
         public void Progress(long done, long total) { }
         public Task AfterReplayAsync(RunSummary summary, CancellationToken cancel) => whileServing(cancel);
+    }
+
+    /// <summary>
+    /// The operator of a node who triggers the emergency stop through the console while the node decides its bars (after
+    /// 2,000 of them), and resets it 1,500 bars later, when the trigger is long journaled. The console runs beside
+    /// the replay; the report holds the replay until the node's status shows the command waiting for the next bar, so
+    /// both are given while the start decides, however fast it is.
+    /// </summary>
+    private sealed class OperatorDuringReplay(TempDir dir) : IRunObserver
+    {
+        private readonly List<string> _messages = [];
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+        private Task<int>? _trigger, _reset;
+        private long _triggeredAt;
+
+        public void Info(string message) { lock (_messages) _messages.Add(message); }
+        public void BadRow(Models.Market.BadRow row) { }
+
+        public void Progress(long done, long total)
+        {
+            if (_trigger is null && done >= 2_000)
+            {
+                _trigger = Give("trigger", "venue outage drill");
+                _triggeredAt = done;
+            }
+            else if (_trigger is not null && _reset is null && done >= _triggeredAt + 1_500)
+                _reset = Give("reset", "drill over");
+        }
+
+        private Task<int> Give(string verb, string reason)
+        {
+            var url = Url();
+            var given = Task.Run(() => QtCli.RunAsync(["ctl", "ess", verb, "--node", url, "--reason", reason, "--json", dir.File(verb + ".json")]));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!given.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                using var status = JsonDocument.Parse(_http.GetStringAsync(url.TrimEnd('/') + "/api/ess").GetAwaiter().GetResult());
+                if (status.RootElement.GetProperty("commandsWaiting").GetInt32() > 0) break;
+                Thread.Sleep(20);
+            }
+            return given;
+        }
+
+        public async Task<(int Trigger, int Reset)> ExitCodes() =>
+            (await (_trigger ?? Task.FromResult(-1)), await (_reset ?? Task.FromResult(-1)));
+
+        private string Url()
+        {
+            lock (_messages) return _messages.Single(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
+        }
     }
 
     /// <summary>The operator of a node, who triggers the emergency stop through the console once the replay is done and then resets it.</summary>
