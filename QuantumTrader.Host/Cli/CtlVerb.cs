@@ -297,19 +297,26 @@ public static class CtlVerb
     {
         var (node, account, json) = (NodeOption(), Account(), Json());
         var reason = new Option<string>("--reason") { Description = "Why, kept in the journal with the transition", Required = true };
-        var command = new Command(name, description) { node, account, reason, json };
+        var wait = new Option<double>("--wait")
+        {
+            Description = "Seconds to keep trying while the node refuses connections (starting, or starting again for appended rows); 0 fails at once",
+            DefaultValueFactory = _ => 60,
+        };
+        var command = new Command(name, description) { node, account, reason, wait, json };
         command.SetAction(async (parse, cancel) =>
         {
             var text = parse.GetValue(reason)!;
             if (string.IsNullOrWhiteSpace(text)) throw new UsageException("--reason must say why");
-            return await PrintEss(parse.GetValue(node)!, message(parse.GetValue(account)!, text), parse.GetValue(json), cancel);
+            var seconds = parse.GetValue(wait);
+            if (!(seconds >= 0) || double.IsInfinity(seconds)) throw new UsageException($"--wait must be a number of seconds, 0 or more; got {seconds}");
+            return await PrintEss(parse.GetValue(node)!, message(parse.GetValue(account)!, text), parse.GetValue(json), cancel, TimeSpan.FromSeconds(seconds));
         });
         return command;
     }
 
-    private static async Task<int> PrintEss(string url, IProtocolMessage message, string? json, CancellationToken cancel)
+    private static async Task<int> PrintEss(string url, IProtocolMessage message, string? json, CancellationToken cancel, TimeSpan refusedFor = default)
     {
-        using var client = new OpsClient(url);
+        using var client = new OpsClient(url, refusedFor);
         var s = await client.AskAsync<EssStatus>("account", message, cancel);
         var grid = new Table().Title($"emergency stop of account {Markup.Escape(s.AccountId)}").AddColumns("mode", "trading", "manual trigger", "drawdown %", "equity", "peak equity", "market time");
         grid.AddRow(s.Mode.Label(), s.TradingEnabled ? "on" : "off", s.ManualLatch ? "latched" : "no", s.Drawdown.ToString("F2", CultureInfo.InvariantCulture),

@@ -44,6 +44,7 @@ public sealed class AccountDriver
     private readonly EssHandover _handover;
     private readonly IReadOnlyList<EssOperatorAction> _actions;
     private int _nextAction;
+    private DateTimeOffset? _decidedBefore;
     private EssStatus _status;
 
     private AccountDriver(IActorRef accounts, string accountId, AccountBook book, IActorRef listener, EssStatus status, StrongBox<int> noticed,
@@ -93,6 +94,13 @@ public sealed class AccountDriver
             foreach (var p in opened) book.Open(p);
         }
     }
+
+    /// <summary>
+    /// The latest bar any symbol had decided before this start (null when none had). A resumed start goes through those
+    /// bars again without deciding them, so an operator's command it takes meanwhile is dated after them: they were
+    /// decided without it.
+    /// </summary>
+    public void Resumes(DateTimeOffset? decidedBefore) => _decidedBefore = decidedBefore;
 
     /// <summary>The portfolio a bar at <paramref name="time"/> is decided under; settles newly visible trades with the account first.</summary>
     public async Task<PortfolioView> ViewBeforeAsync(DateTimeOffset time, CancellationToken cancel = default)
@@ -149,7 +157,8 @@ public sealed class AccountDriver
 
     /// <summary>
     /// Before the bar at <paramref name="before"/> (after the last one when null): the replay's actions dated earlier, at
-    /// their journaled time, then the commands waiting in the handover, one tick before that bar. A command the account
+    /// their journaled time, then the commands waiting in the handover, one tick before that bar (or at the last bar
+    /// decided before this start, when that is later). A command the account
     /// refuses is answered with the reason and the start goes on.
     /// </summary>
     private async Task GiveOperatorsAsync(DateTimeOffset? before, CancellationToken cancel)
@@ -162,7 +171,7 @@ public sealed class AccountDriver
                 : new ResetEmergency(_accountId, action.Reason, action.Time, action.Time);
             _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
         }
-        var at = before?.AddTicks(-1);
+        var at = before?.AddTicks(-1) is { } beforeBar && _decidedBefore > beforeBar ? _decidedBefore : before?.AddTicks(-1);
         foreach (var waiting in before is null ? _handover.Close() : _handover.Take())
         {
             IProtocolMessage command = waiting.Command switch

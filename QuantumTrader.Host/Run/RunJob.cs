@@ -145,6 +145,7 @@ public static class RunJob
             // Every symbol entity starts and recovers from the journal now, side by side, not on its first bar.
             var recovered = await Task.WhenAll(data.Symbols.Select(s => symbols.Ask<SymbolStatus>(new GetSymbolStatus(s), AskTimeout, cancel)));
             retraining?.Resumes(DecidedBefore(data, recovered), DecidedByAll(data, recovered));
+            account.Resumes(DecidedBefore(data, recovered));
             var policy = await registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel);
             await registry.Get<RiskCoordinatorKey>().Ask<RiskPosture>(policy, AskTimeout, cancel);
             await observer.BeforeReplayAsync(cancel);

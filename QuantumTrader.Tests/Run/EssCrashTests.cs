@@ -146,6 +146,22 @@ public sealed class EssCrashTests : IAsyncLifetime
         Assert.Null(_handover.TryHandOver(new TriggerEmergency("paper", "after the start", DateTimeOffset.UtcNow)));
     }
 
+    [Fact]
+    public async Task A_trigger_taken_while_a_resumed_start_goes_through_bars_decided_before_it_is_dated_after_them()
+    {
+        _driver.Resumes(T(30));
+        var trigger = _handover.TryHandOver(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow))!;
+
+        var view = await _driver.ViewBeforeAsync(T(10));
+        await trigger.WaitAsync(Timeout);
+
+        Assert.Equal("NORMAL", view.EssMode);
+        Assert.Equal("NORMAL", _driver.ViewAsKnown(T(30)).EssMode);
+        Assert.Equal("EMERGENCY", _driver.ViewAsKnown(T(31)).EssMode);
+        var account = await JournalReader.Events(_node.System, EntityIds.Account("paper"));
+        Assert.Equal([T(30)], account.OfType<EssManualTrigger>().Select(e => e.Time));
+    }
+
     /// <summary>Waits for the account's announcement to reach the driver (a message in flight, not a timing assertion).</summary>
     private static async Task Until(Func<bool> condition)
     {

@@ -78,6 +78,33 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
     }
 
     [Fact]
+    public async Task An_emergency_stop_sent_before_the_node_answers_reaches_it_once_it_is_up_and_replays()
+    {
+        using var dir = new TempDir();
+        var state = dir.File("state");
+        int port;
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        try { port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port; } finally { probe.Stop(); }
+        var url = $"http://127.0.0.1:{port}";
+
+        var trigger = Task.Run(() => QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "sent while the node started", "--wait", "120", "--json", dir.File("trigger.json")]));
+        // Nothing listens yet: without --wait the console fails at once.
+        Assert.Equal(1, await QtCli.RunAsync(["ctl", "ess", "status", "--node", url]));
+        await RunJob.ExecuteAsync(new RunSettings { Data = [ReferenceRun.Data], StateDirectory = state, Models = ["xgb"], OpsUrl = url },
+            new ServingObserver([], async _ => Assert.Equal(0, await trigger)), CancellationToken.None);
+
+        var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
+        Assert.Equal("sent while the node started", journal.Trail.Single(e => e.Kind == "emergency-manual-trigger").Detail);
+        Assert.Contains(journal.Trail, e => e.Kind == "emergency-triggered" && e.Detail.Contains("-> EMERGENCY"));
+
+        var view = await ReplayVerb.RunAsync(state, null, null, new CollectingObserver([], []), CancellationToken.None);
+
+        Assert.True(view.Comparison.Identical, $"parted at {view.Comparison.FirstDifference}");
+        Assert.Empty(view.Comparison.OperatorActions);
+    }
+
+    [Fact]
     public async Task A_node_that_followed_its_data_replays_start_by_start_with_the_operators_trigger_between_its_starts()
     {
         using var dir = new TempDir();
