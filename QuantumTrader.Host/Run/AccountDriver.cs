@@ -158,8 +158,8 @@ public sealed class AccountDriver
     /// <summary>
     /// Before the bar at <paramref name="before"/> (after the last one when null): the replay's actions dated earlier, at
     /// their journaled time, then the commands waiting in the handover, one tick before that bar (or at the last bar
-    /// decided before this start, when that is later). A command the account
-    /// refuses is answered with the reason and the start goes on.
+    /// decided before this start, when that is later). A command the account refuses is answered with the reason and the
+    /// start goes on.
     /// </summary>
     private async Task GiveOperatorsAsync(DateTimeOffset? before, CancellationToken cancel)
     {
@@ -171,7 +171,8 @@ public sealed class AccountDriver
                 : new ResetEmergency(_accountId, action.Reason, action.Time, action.Time);
             _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
         }
-        var at = before?.AddTicks(-1) is { } beforeBar && _decidedBefore > beforeBar ? _decidedBefore : before?.AddTicks(-1);
+        DateTimeOffset? at = null;
+        if (before is { } bar) at = _decidedBefore > bar.AddTicks(-1) ? _decidedBefore : bar.AddTicks(-1);
         foreach (var waiting in before is null ? _handover.Close() : _handover.Take())
         {
             IProtocolMessage command = waiting.Command switch
