@@ -171,8 +171,7 @@ public sealed class AccountDriver
                 : new ResetEmergency(_accountId, action.Reason, action.Time, action.Time);
             _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
         }
-        DateTimeOffset? at = null;
-        if (before is { } bar) at = _decidedBefore > bar.AddTicks(-1) ? _decidedBefore : bar.AddTicks(-1);
+        DateTimeOffset? at = before is { } bar ? AccountEss.BeforeBar(bar, _decidedBefore) : null;
         foreach (var waiting in before is null ? _handover.Close() : _handover.Take())
         {
             IProtocolMessage command = waiting.Command switch

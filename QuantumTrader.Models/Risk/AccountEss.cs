@@ -139,8 +139,17 @@ public sealed record AccountEss
     }
 
     /// <summary>
+    /// The time a job fixes for an operator's trigger or reset it takes between two bars: one tick before
+    /// <paramref name="nextBar"/>, so it reaches that bar and none before; or <paramref name="decidedBefore"/>, the last bar
+    /// decided before the start began, when that is later (a resumed start goes through those bars without deciding them,
+    /// and they were decided without the command).
+    /// </summary>
+    public static DateTimeOffset BeforeBar(DateTimeOffset nextBar, DateTimeOffset? decidedBefore) =>
+        Later(nextBar.AddTicks(-1), decidedBefore)!.Value;
+
+    /// <summary>
     /// The market time a manual trigger or reset takes effect after. <paramref name="at"/> is the time the job fixed for it
-    /// (one tick before the next bar it decides, or the journaled time a replay repeats), taken as is unless the account
+    /// (<see cref="BeforeBar"/>, or the journaled time a replay repeats), taken as is unless the account
     /// has seen a later input. Without it, the account's clock, so it sorts after every input the ESS has seen; the
     /// operator's own time only when the account has never been told a market time.
     /// </summary>

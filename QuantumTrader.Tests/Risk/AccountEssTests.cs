@@ -140,6 +140,14 @@ public class AccountEssTests
     }
 
     [Fact]
+    public void A_command_taken_between_two_bars_is_dated_one_tick_before_the_next_or_after_the_bars_decided_before_the_start()
+    {
+        Assert.Equal(H(14).AddTicks(-1), AccountEss.BeforeBar(H(14), null));
+        Assert.Equal(H(14).AddTicks(-1), AccountEss.BeforeBar(H(14), H(9)));
+        Assert.Equal(H(30), AccountEss.BeforeBar(H(14), H(30)));
+    }
+
+    [Fact]
     public void A_time_the_job_fixes_for_a_manual_input_is_kept_unless_the_account_has_seen_later_input()
     {
         var (ess, _) = Settle(AccountEss.Start("paper", 10_000), Batch(10, Trade("t1", 0, 2, -100)));
