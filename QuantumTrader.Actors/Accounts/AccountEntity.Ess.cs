@@ -41,8 +41,8 @@ public sealed partial class AccountEntity
             }
             PersistEss(fresh, waitForJournal: false);
         });
-        Command<TriggerEmergency>(cmd => PersistEss(new EssManualTrigger(_accountId, cmd.Reason, _ess.ManualInputTime(cmd.RequestedAt, cmd.At)), waitForJournal: true));
-        Command<ResetEmergency>(cmd => PersistEss(new EssManualReset(_accountId, cmd.Reason, _ess.ManualInputTime(cmd.RequestedAt, cmd.At)), waitForJournal: true));
+        Command<TriggerEmergency>(cmd => PersistEss(new EssManualTrigger(_accountId, cmd.Reason, _ess.ManualInputTime(cmd.RequestedAt, cmd.At)) { Operator = cmd.Operator }, waitForJournal: true));
+        Command<ResetEmergency>(cmd => PersistEss(new EssManualReset(_accountId, cmd.Reason, _ess.ManualInputTime(cmd.RequestedAt, cmd.At)) { Operator = cmd.Operator }, waitForJournal: true));
         Command<GetEssStatus>(_ => Sender.Tell(EssStatus()));
     }
 

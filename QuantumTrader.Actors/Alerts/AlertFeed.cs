@@ -232,6 +232,7 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
         kind = a.Entry.Kind,
         subject = a.Entry.Subject,
         detail = a.Entry.Detail,
+        @operator = a.Entry.Operator,
         persistenceId = a.Entry.Source,
         sequenceNr = a.Entry.SequenceNr,
         node = _settings.Node,
@@ -242,7 +243,7 @@ public sealed class AlertFeed : ReceivePersistentActor, IWithTimers
             _deliveries.Select(d => new AlertRouteView(d.Route.Webhook.ToString(), d.Route.MinSeverity, d.Queue.DeliveredThrough, d.Queue.Pending,
                 d.FailedAttempts, d.LastError, d.LastErrorAt)).ToArray(),
             _queue.Alerts.TakeLast(Math.Max(0, latest)).Select(a => new AlertView(a.Number, a.Severity, a.Entry.Time, a.Entry.Area, a.Entry.Kind,
-                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, Delivered(a))).ToArray());
+                a.Entry.Subject, a.Entry.Detail, a.Entry.Source, a.Entry.SequenceNr, Delivered(a)) { Operator = a.Entry.Operator }).ToArray());
 
     /// <summary>Every webhook that takes the alert has accepted it; false when none takes it.</summary>
     private bool Delivered(Alert a)

@@ -41,15 +41,15 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Recover<IDomainEvent>(Apply);
         Recover<RecoveryCompleted>(_ => ServeChampions());
         Command<RegisterModelVersion>(Handle);
-        Command<PromoteModelVersion>(c => ByOperator(c.Time, time => new PromoteVersion(c.Slot, c.Version, c.Reason, time) { ByOperator = true }));
-        Command<RollBackModelVersion>(c => ByOperator(c.Time, time => new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, time) { ByOperator = true }));
+        Command<PromoteModelVersion>(c => ByOperator(c, c.Time, time => new PromoteVersion(c.Slot, c.Version, c.Reason, time) { ByOperator = true }));
+        Command<RollBackModelVersion>(c => ByOperator(c, c.Time, time => new RollBackVersion(c.Slot, c.Target, c.Reason, c.MarkDegraded, time) { ByOperator = true }));
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
         Command<RequestModelRetraining>(Handle);
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
-        Command<StartModelAbTest>(c => ByOperator(c.Time, time => new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, time)));
-        Command<StopModelAbTest>(c => ByOperator(c.Time, time => new StopAbTest(c.Slot, c.Reason, time)));
-        Command<MarkModelImportant>(c => ByOperator(c.Time, time => new MarkImportant(c.Slot, c.Version, c.Important, time)));
+        Command<StartModelAbTest>(c => ByOperator(c, c.Time, time => new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, time)));
+        Command<StopModelAbTest>(c => ByOperator(c, c.Time, time => new StopAbTest(c.Slot, c.Reason, time)));
+        Command<MarkModelImportant>(c => ByOperator(c, c.Time, time => new MarkImportant(c.Slot, c.Version, c.Important, time)));
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
         Command<GetModelRegistry>(_ => Sender.Tell(new ModelRegistryView(
@@ -63,10 +63,10 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Props.Create(() => new ModelRegistryActor(serving, breakerSettings ?? CircuitBreakerSettings.Default, clock, stateDirectory));
 
     /// <summary>An operator's command, dated by the node's market clock unless the operator gave a time, and marked with the wall clock it came at.</summary>
-    private void ByOperator(DateTimeOffset? requested, Func<DateTimeOffset, RegistryCommand> command)
+    private void ByOperator(OperatorMessage given, DateTimeOffset? requested, Func<DateTimeOffset, RegistryCommand> command)
     {
         if (Stamp(requested) is not { } stamp) return;
-        Execute(Given(_book.Process(command(stamp.Time), _breakerSettings), stamp.GivenAt));
+        Execute(Given(_book.Process(command(stamp.Time), _breakerSettings), given, stamp.GivenAt));
     }
 
     /// <summary>The command's market time and the wall clock now; null after refusing the sender (a start is deciding its bars).</summary>
@@ -79,8 +79,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         return null;
     }
 
-    private static RegistryBookResult Given(RegistryBookResult result, DateTimeOffset givenAt) =>
-        result with { Events = result.Events.Select(e => e is RegistryEvent r ? r with { GivenAt = givenAt } : e).ToArray() };
+    /// <summary>The events of an operator's command, marked with who gave it and, when it is dated by market time, the wall clock it came at.</summary>
+    private static RegistryBookResult Given(RegistryBookResult result, OperatorMessage given, DateTimeOffset? givenAt) =>
+        result with { Events = result.Events.Select(e => e is RegistryEvent r ? r with { GivenAt = givenAt ?? r.GivenAt, Operator = given.Operator } : e).ToArray() };
 
     private void Handle(RequestModelRetraining c)
     {
@@ -90,7 +91,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             Refuse(stamp.Refusal!);
             return;
         }
-        Execute(_book.Process(new RequestRetraining(c.Slot, c.Reason, time)),
+        Execute(Given(_book.Process(new RequestRetraining(c.Slot, c.Reason, time)), c, null),
             _book.Registry.PendingRetraining(c.Slot) is { } pending ? $"a retraining of {c.Slot} is already pending, requested at {pending.Time:O}: {pending.Reason}" : null);
     }
 
@@ -117,7 +118,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
     {
         if (Stamp(c.Time) is not { } stamp) return;
         var (time, givenAt) = stamp;
-        var approved = Given(_book.Process(new ApproveCleanup(c.Slot, c.Version, c.ApprovedBy, time)), givenAt);
+        var approved = Given(_book.Process(new ApproveCleanup(c.Slot, c.Version, c.ApprovedBy, time)), c, givenAt);
         if (!approved.Succeeded)
         {
             Refuse(approved.Error!);
@@ -125,7 +126,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         }
 
         var after = Fold(approved.Events);
-        var deleted = Given(after.Process(new DeleteVersion(c.Slot, c.Version, time)), givenAt);
+        var deleted = Given(after.Process(new DeleteVersion(c.Slot, c.Version, time)), c, givenAt);
         if (!deleted.Succeeded)
         {
             Refuse(deleted.Error!);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using QuantumTrader.Models;
 using QuantumTrader.Models.Audit;
 
@@ -19,7 +20,11 @@ public sealed record GetAlerts(int Latest);
 /// <summary>One alert and whether every webhook that takes it has it (false when none takes it).</summary>
 public sealed record AlertView(
     long Number, AlertSeverity Severity, DateTimeOffset Time, AuditArea Area, string Kind, string Subject, string Detail, string Source, long SequenceNr,
-    bool Delivered);
+    bool Delivered)
+{
+    /// <summary>The operator who gave the command the alert reports; null for the node's own decisions.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
+}
 
 /// <summary>One webhook: the least severity it takes, the last alert it accepted, how many due to it still wait, and its failures.</summary>
 public sealed record AlertRouteView(

@@ -59,10 +59,10 @@ public sealed record RegisterModelVersion(
 /// Makes the version the slot's champion and serves it at once; a circuit breaker then watches it. <paramref name="Time"/>
 /// null: the node dates it by market time (<see cref="Models.Learning.OperatorTime"/>), as every operator's change of serving.
 /// </summary>
-public sealed record PromoteModelVersion(string Slot, string Version, string Reason, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record PromoteModelVersion(string Slot, string Version, string Reason, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>Back to <paramref name="Target"/>, or with null to the last earlier champion still usable; served at once.</summary>
-public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record RollBackModelVersion(string Slot, string? Target, string Reason, bool MarkDegraded, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>
 /// Starts the shadow test of a registered version against the slot's champion (what triggered its training in <paramref name="Trigger"/>;
@@ -75,7 +75,7 @@ public sealed record StartModelShadowTest(string Slot, string Version, string Tr
 /// An operator's request to retrain the slot at the next retraining check of the run or node (seed 001's manual trigger);
 /// <paramref name="Time"/> null: now by the wall clock (<see cref="Models.Learning.OperatorTime.StampRequest"/>).
 /// </summary>
-public sealed record RequestModelRetraining(string Slot, string Reason, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record RequestModelRetraining(string Slot, string Reason, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>A validation run's worst errors of <paramref name="Version"/> for the slot's error replay buffer (seed 004).</summary>
 public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : IProtocolMessage;
@@ -88,16 +88,16 @@ public sealed record DecideModelPromotion(string Slot, string Version, ShadowTes
     AbTestSettings? AbTest = null) : IProtocolMessage;
 
 /// <summary>An operator's A/B test: <paramref name="Version"/> takes <see cref="AbTestSettings.Share"/> of the slot's decisions against the champion, served at once.</summary>
-public sealed record StartModelAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record StartModelAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>An operator ends the slot's A/B test now, without a switch; the slot serves its champion alone at once.</summary>
-public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>Keeps a version whatever the cleanup rules say; <paramref name="Time"/> null: dated by the node's market time, as every operator's registry command.</summary>
-public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the breaker's rollback target.</summary>
-public sealed record ApproveModelCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset? Time) : IProtocolMessage;
+public sealed record ApproveModelCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>A registry command's outcome: the registry events it persisted, or why it was refused.</summary>
 public sealed record ModelRegistryReply(bool Succeeded, string? Error, IReadOnlyList<RegistryEvent> Events, string Message) : IProtocolMessage;

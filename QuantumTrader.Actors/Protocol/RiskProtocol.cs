@@ -18,14 +18,14 @@ public sealed record SettleEssTrades(EssTradesSettled Batch) : IWithAccountId, I
 /// An operator forces EMERGENCY (it latches until a reset); the reason goes into the journal. <paramref name="At"/> is the
 /// market time the job fixed for it (<see cref="AccountEss.ManualInputTime"/>); null: the account's clock dates it.
 /// </summary>
-public sealed record TriggerEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? At = null) : IWithAccountId, IProtocolMessage
+public sealed record TriggerEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? At = null) : OperatorMessage, IWithAccountId
 {
     public string AccountId { get; init; } = Guard.NotEmpty(nameof(TriggerEmergency), nameof(AccountId), AccountId);
     public string Reason { get; init; } = Guard.NotEmpty(nameof(TriggerEmergency), nameof(Reason), Reason);
 }
 
 /// <summary>An operator releases a manual trigger: the account moves to the mode its drawdown supports. <paramref name="At"/> as for <see cref="TriggerEmergency"/>.</summary>
-public sealed record ResetEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? At = null) : IWithAccountId, IProtocolMessage
+public sealed record ResetEmergency(string AccountId, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? At = null) : OperatorMessage, IWithAccountId
 {
     public string AccountId { get; init; } = Guard.NotEmpty(nameof(ResetEmergency), nameof(AccountId), AccountId);
     public string Reason { get; init; } = Guard.NotEmpty(nameof(ResetEmergency), nameof(Reason), Reason);
@@ -71,7 +71,7 @@ public sealed record RiskPolicyState(RiskPolicy Policy, long Version) : IProtoco
 }
 
 /// <summary>An operator sets the limits of one mode (not EMERGENCY, which allows nothing); refused with the reason when invalid.</summary>
-public sealed record ChangeRiskLimits(EssMode Mode, RiskLimits Limits, string Reason) : IProtocolMessage
+public sealed record ChangeRiskLimits(EssMode Mode, RiskLimits Limits, string Reason) : OperatorMessage
 {
     public EssMode Mode { get; init; } = Checked(Mode);
     public RiskLimits Limits { get; init; } = Guard.NotNull(nameof(ChangeRiskLimits), nameof(Limits), Limits);

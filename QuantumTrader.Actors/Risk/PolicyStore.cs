@@ -40,10 +40,10 @@ public sealed class PolicyStore : ReceivePersistentActor
         Command<ChangeRiskLimits>(cmd =>
         {
             var stamp = clock.StampLimitChange(DateTimeOffset.UtcNow);
-            if (stamp.Time is { } time) Change(cmd.Mode, cmd.Limits, cmd.Reason, time);
+            if (stamp.Time is { } time) Change(cmd.Mode, cmd.Limits, cmd.Reason, time, cmd.Operator);
             else Sender.Tell(new Status.Failure(new OperatorRefusedException(stamp.Refusal!)));
         });
-        Command<RepeatRiskLimitsChange>(cmd => Change(cmd.Change.Mode, cmd.Change.Current, cmd.Change.Reason, cmd.Change.Time));
+        Command<RepeatRiskLimitsChange>(cmd => Change(cmd.Change.Mode, cmd.Change.Current, cmd.Change.Reason, cmd.Change.Time, cmd.Change.Operator));
         Command<GetRiskPolicy>(_ => Sender.Tell(State));
         Command<UpdateSuccess>(_ => { });
         Command<IUpdateFailure>(f => _log.Warning("risk policy version {0} not yet on a majority of nodes ({1}); gossip carries it on", _version, f.GetType().Name));
@@ -57,12 +57,12 @@ public sealed class PolicyStore : ReceivePersistentActor
 
     protected override void OnReplaySuccess() => Replicate();
 
-    private void Change(EssMode mode, RiskLimits limits, string reason, DateTimeOffset time)
+    private void Change(EssMode mode, RiskLimits limits, string reason, DateTimeOffset time, string? by)
     {
         // The command checked itself when it was made (or deserialized): mode, limits and reason are valid here.
         var (_, change) = _policy.Change(mode, limits, reason, time);
         var sender = Sender;
-        Persist(change, e =>
+        Persist(change with { Operator = by }, e =>
         {
             Apply(e);
             Replicate();

@@ -204,17 +204,18 @@ public static class AuditVerb
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         using var w = new StreamWriter(path);
-        w.WriteLine("time,area,kind,subject,detail,persistence_id,sequence_nr,given_at");
+        w.WriteLine("time,area,kind,subject,detail,persistence_id,sequence_nr,given_at,operator");
         foreach (var e in trail)
             w.WriteLine(string.Join(',', Iso(e.Time), e.Area.ToString().ToLowerInvariant(), e.Kind, Csv(e.Subject), Csv(e.Detail), Csv(e.Source),
-                e.SequenceNr.ToString(CultureInfo.InvariantCulture), e.GivenAt is { } given ? Iso(given) : ""));
+                e.SequenceNr.ToString(CultureInfo.InvariantCulture), e.GivenAt is { } given ? Iso(given) : "", Csv(e.Operator ?? "")));
     }
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>An operator's command also shows when it was given by the wall clock; its time is the market time it serves after.</summary>
+    /// <summary>An operator's command also shows who gave it and when by the wall clock; its time is the market time it serves after.</summary>
     private static string Given(AuditEntry e) =>
-        e.GivenAt is { } given ? string.Create(CultureInfo.InvariantCulture, $" (given {given.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)") : "";
+        (e.Operator is { } by ? $" (by {by})" : "")
+        + (e.GivenAt is { } given ? string.Create(CultureInfo.InvariantCulture, $" (given {given.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)") : "");
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 

@@ -25,6 +25,13 @@ public static class CtlVerb
         Description = $"Ops API address of a running node (default {OpsClient.DefaultUrl})", DefaultValueFactory = _ => OpsClient.DefaultUrl,
     };
 
+    private const string TokenFileName = "--token-file";
+    private const string AsName = "--as";
+
+    /// <summary>Who every ctl subcommand acts as (<see cref="OpsCredentials"/>), from the options the ctl command gives them all.</summary>
+    public static OpsCredentials Credentials(ParseResult parse) =>
+        OpsCredentials.From(parse.GetValue<string?>(TokenFileName), parse.GetValue<string?>(AsName));
+
     private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
 
     private static Option<string> Account() => new("--account") { Description = "Account id (default: the node's paper account)", DefaultValueFactory = _ => "paper" };
@@ -35,6 +42,17 @@ public static class CtlVerb
         foreach (var command in ModelsVerb.RegistryCommands(RegistryAccess.Node)) registry.Subcommands.Add(command);
         return new Command("ctl", "Ops console: inspect and steer a running node over its HTTP API")
         {
+            new Option<string?>(TokenFileName)
+            {
+                Recursive = true,
+                Description = $"File holding this operator's token, for a node with an access file ('qt access add' prints it; default: ${OpsCredentials.TokenVariable})",
+            },
+            new Option<string?>(AsName)
+            {
+                Recursive = true,
+                Description = "The name the journal records for this console's commands on a node without an access file (default: the account running it); " +
+                              "a node with one records the token's operator",
+            },
             Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
         };
     }
@@ -46,7 +64,7 @@ public static class CtlVerb
         var command = new Command(name, description) { node, json };
         command.SetAction(async (parse, cancel) =>
         {
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var view = await client.GetAsync<T>(path, cancel);
             print(view);
             JsonOut.Write(parse.GetValue(json), view!);
@@ -64,7 +82,7 @@ public static class CtlVerb
             { node, latest, trade, json };
         command.SetAction(async (parse, cancel) =>
         {
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var path = $"/api/audit?latest={parse.GetValue(latest)}" + (parse.GetValue(trade) is { } id ? "&trade=" + Uri.EscapeDataString(id) : "");
             var view = await client.GetAsync<AuditView>(path, cancel);
             JsonOut.Write(parse.GetValue(json), view);
@@ -83,7 +101,7 @@ public static class CtlVerb
         command.SetAction(async (parse, cancel) =>
         {
             if (parse.GetValue(latest) < 0) throw new UsageException($"--latest must not be negative, got {parse.GetValue(latest)}");
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var view = await client.GetAsync<AlertsView>($"/api/alerts?latest={parse.GetValue(latest)}", cancel);
             PrintAlerts(view);
             JsonOut.Write(parse.GetValue(json), view);
@@ -99,7 +117,7 @@ public static class CtlVerb
         var command = new Command("report", "The node's trading result from its journal's closed trades, as 'qt report' prints it") { node, by, json };
         command.SetAction(async (parse, cancel) =>
         {
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var report = await client.GetAsync<PnlReport>($"/api/report?by={parse.GetValue(by)}", cancel);
             ReportVerb.Print(report);
             JsonOut.Write(parse.GetValue(json), report);
@@ -124,7 +142,7 @@ public static class CtlVerb
             .AddColumns("severity", "time", "kind", "subject", "detail", "journal row", "sent");
         foreach (var a in view.Latest)
             table.AddRow(Int(a.Number), Severity(a.Severity), a.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), a.Kind,
-                Markup.Escape(a.Subject), Markup.Escape(a.Detail), Markup.Escape($"{a.Source} #{a.SequenceNr}"), a.Delivered ? "yes" : "");
+                Markup.Escape(a.Subject), Markup.Escape(a.Detail + (a.Operator is { } by ? $" (by {by})" : "")), Markup.Escape($"{a.Source} #{a.SequenceNr}"), a.Delivered ? "yes" : "");
         Out.Write(table);
     }
 
@@ -183,7 +201,7 @@ public static class CtlVerb
         {
             var n = parse.GetValue(last);
             if (n < 1) throw new UsageException($"--last must be at least 1, got {n}");
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var s = await client.AskAsync<SupervisorStatus>("supervisor", GetSupervisorStatus.Instance, cancel);
 
             var weights = new Table().Title($"ensemble weights after {Int(s.TradesSupervised)} supervised trades").AddColumns("model", "seed weight", "weight now");
@@ -227,7 +245,7 @@ public static class CtlVerb
         {
             var n = parse.GetValue(minTrades);
             if (n < 1) throw new UsageException($"--min-trades must be at least 1, got {n}");
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var view = await client.GetAsync<PerformanceView>($"/api/performance?by={parse.GetValue(by)}&minTrades={n}", cancel);
             var table = new Table().Title($"model performance by {view.By.ToString().ToLowerInvariant()} over {view.TradesRead} closed trades")
                 .AddColumns("model", view.By.ToString().ToLowerInvariant(), "trades", "win rate", "avg R", "Sharpe", $"weakest (>= {view.MinTrades} trades)");
@@ -255,7 +273,7 @@ public static class CtlVerb
             var n = parse.GetValue(last);
             if (n < 1) throw new UsageException($"--last must be at least 1, got {n}");
             var path = $"/api/trades?last={n}" + (parse.GetValue(symbol) is { } s ? $"&symbol={Uri.EscapeDataString(s)}" : "");
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var view = await client.GetAsync<TradesView>(path, cancel);
             var table = new Table().Title($"latest closed trades ({view.Trades.Count} of {view.Total})")
                 .AddColumns("exit", "symbol", "side", "entry -> exit", "pnl", "R", "why it closed", "ensemble", "filter", "votes (weight)", "size");
@@ -283,7 +301,7 @@ public static class CtlVerb
         var (node, account, json) = (NodeOption(), Account(), Json());
         var status = new Command("status", "Mode, drawdown, whether trading is on, and the last transitions") { node, account, json };
         status.SetAction(async (parse, cancel) =>
-            await PrintEss(parse.GetValue(node)!, new GetEssStatus(parse.GetValue(account)!), parse.GetValue(json), cancel));
+            await PrintEss(new OpsClient(parse.GetValue(node)!, Credentials(parse)), new GetEssStatus(parse.GetValue(account)!), parse.GetValue(json), cancel));
         ess.Subcommands.Add(status);
 
         ess.Subcommands.Add(EssCommand("trigger", "Force EMERGENCY: every position closes, nothing opens, until a reset",
@@ -309,14 +327,14 @@ public static class CtlVerb
             if (string.IsNullOrWhiteSpace(text)) throw new UsageException("--reason must say why");
             var seconds = parse.GetValue(wait);
             if (!(seconds >= 0) || double.IsInfinity(seconds)) throw new UsageException($"--wait must be a number of seconds, 0 or more; got {seconds}");
-            return await PrintEss(parse.GetValue(node)!, message(parse.GetValue(account)!, text), parse.GetValue(json), cancel, TimeSpan.FromSeconds(seconds));
+            return await PrintEss(new OpsClient(parse.GetValue(node)!, Credentials(parse), TimeSpan.FromSeconds(seconds)), message(parse.GetValue(account)!, text), parse.GetValue(json), cancel);
         });
         return command;
     }
 
-    private static async Task<int> PrintEss(string url, IProtocolMessage message, string? json, CancellationToken cancel, TimeSpan refusedFor = default)
+    private static async Task<int> PrintEss(OpsClient opened, IProtocolMessage message, string? json, CancellationToken cancel)
     {
-        using var client = new OpsClient(url, refusedFor);
+        using var client = opened;
         var s = await client.AskAsync<EssStatus>("account", message, cancel);
         var grid = new Table().Title($"emergency stop of account {Markup.Escape(s.AccountId)}").AddColumns("mode", "trading", "manual trigger", "drawdown %", "equity", "peak equity", "market time");
         grid.AddRow(s.Mode.Label(), s.TradingEnabled ? "on" : "off", s.ManualLatch ? "latched" : "no", s.Drawdown.ToString("F2", CultureInfo.InvariantCulture),
@@ -341,7 +359,7 @@ public static class CtlVerb
         var show = new Command("show", "The limits of every mode and the policy's version") { node, json };
         show.SetAction(async (parse, cancel) =>
         {
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             return PrintRisk(await client.AskAsync<RiskPolicyState>("policy", GetRiskPolicy.Instance, cancel), parse.GetValue(json));
         });
         risk.Subcommands.Add(show);
@@ -370,7 +388,7 @@ public static class CtlVerb
         {
             var label = parse.GetValue(mode)!;
             if (!EssModeExtensions.TryParseLabel(label, out var m)) throw new UsageException($"--mode: '{label}' is not a mode; use NORMAL, CAUTIOUS or PROTECTIVE");
-            using var client = new OpsClient(parse.GetValue(node)!);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
             var current = (await client.AskAsync<RiskPolicyState>("policy", GetRiskPolicy.Instance, cancel)).Policy.LimitsFor(m);
             ChangeRiskLimits change;
             try

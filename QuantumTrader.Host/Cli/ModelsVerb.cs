@@ -54,7 +54,7 @@ public static class ModelsVerb
         command.SetAction(async (parse, cancel) =>
         {
             var when = parse.GetValue(at) is { } text ? ParseTime("--at", text) : (DateTimeOffset?)null;
-            var view = await access.AskAsync<ModelRegistryView>(parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
+            var view = await access.AskAsync<ModelRegistryView>(parse, parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
             var book = Book(view);
             var slots = view.Versions.Select(v => v.Slot).Distinct().ToArray();
 
@@ -147,7 +147,7 @@ public static class ModelsVerb
     {
         var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("promoted by an operator"), MarketAt("promotion"), Json());
         var command = new Command("promote", "Make a version its slot's champion and serve it; a circuit breaker watches it afterwards") { where, slot, version, reason, at, json };
-        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new PromoteModelVersion(
+        command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new PromoteModelVersion(
             parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
@@ -158,7 +158,7 @@ public static class ModelsVerb
         var to = new Option<string?>("--to") { Description = "Version to go back to (default: the last earlier champion still usable)" };
         var degraded = new Option<bool>("--degraded") { Description = "Mark the version rolled back from as degraded" };
         var command = new Command("rollback", "Make an earlier version the champion again and serve it") { where, slot, to, reason, degraded, at, json };
-        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new RollBackModelVersion(
+        command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new RollBackModelVersion(
             parse.GetValue(slot)!, parse.GetValue(to), parse.GetValue(reason)!, parse.GetValue(degraded), TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
@@ -180,7 +180,7 @@ public static class ModelsVerb
             var d = parse.GetValue(days);
             if (!(d > 0 && double.IsFinite(d))) throw new UsageException($"--days must be a positive number of days, got {d}");
             var settings = new AbTestSettings(parse.GetValue(share), parse.GetValue(minTrades), TimeSpan.FromDays(d), parse.GetValue(improvement));
-            return await Send(access, parse.GetValue(where)!, new StartModelAbTest(
+            return await Send(access, parse, parse.GetValue(where)!, new StartModelAbTest(
                 parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel);
         });
         return command;
@@ -190,7 +190,7 @@ public static class ModelsVerb
     {
         var (where, slot, reason, at, json) = (access.NewOption(), Slot(), Reason("stopped by an operator"), MarketAt("stop"), Json());
         var command = new Command("ab-stop", "End the slot's A/B test now without a switch; the champion serves alone") { where, slot, reason, at, json };
-        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new StopModelAbTest(
+        command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new StopModelAbTest(
             parse.GetValue(slot)!, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
@@ -206,7 +206,7 @@ public static class ModelsVerb
             var name = parse.GetValue(slot)!;
             if (!ModelSlots.All.Contains(name))
                 throw new UsageException($"--slot: unknown slot '{name}'; use one of {string.Join(", ", ModelSlots.All)}");
-            return await Send(access, parse.GetValue(where)!, new RequestModelRetraining(name, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))),
+            return await Send(access, parse, parse.GetValue(where)!, new RequestModelRetraining(name, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))),
                 parse.GetValue(json), cancel);
         });
         return command;
@@ -217,7 +217,7 @@ public static class ModelsVerb
         var (where, slot, version, json) = (access.NewOption(), Slot(), Version(), Json());
         var unmark = new Option<bool>("--unmark") { Description = "Remove the mark instead" };
         var command = new Command("mark-important", "Keep a version whatever the cleanup rules say") { where, slot, version, unmark, json };
-        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new MarkModelImportant(
+        command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new MarkModelImportant(
             parse.GetValue(slot)!, parse.GetValue(version)!, !parse.GetValue(unmark), null), parse.GetValue(json), cancel));
         return command;
     }
@@ -230,7 +230,7 @@ public static class ModelsVerb
         var command = new Command("cleanup", "Recommend versions to delete and the space each frees; deletes nothing") { where, metric, at, json };
         command.SetAction(async (parse, cancel) =>
         {
-            var view = await access.AskAsync<ModelRegistryView>(parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
+            var view = await access.AskAsync<ModelRegistryView>(parse, parse.GetValue(where)!, GetModelRegistry.Instance, cancel);
             var when = parse.GetValue(at) is { } text ? ParseTime("--at", text) : view.DecidedThrough ?? DateTimeOffset.UtcNow;
             var report = CleanupAdvisor.Recommend(view.ToRegistry(), when, new CleanupPolicy(ScoreMetric: parse.GetValue(metric)!));
             var candidates = new Table()
@@ -254,14 +254,14 @@ public static class ModelsVerb
         var (where, slot, version, json) = (access.NewOption(), Slot(), Version(), Json());
         var by = new Option<string>("--by") { Description = "Who approves the deletion, kept in the history", Required = true };
         var command = new Command("approve-cleanup", "Approve deleting a version's artifact files and delete them; never the champion") { where, slot, version, by, json };
-        command.SetAction(async (parse, cancel) => await Send(access, parse.GetValue(where)!, new ApproveModelCleanup(
+        command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new ApproveModelCleanup(
             parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(by)!, null), parse.GetValue(json), cancel));
         return command;
     }
 
-    private static async Task<int> Send(RegistryAccess access, string where, IProtocolMessage command, string? json, CancellationToken cancel)
+    private static async Task<int> Send(RegistryAccess access, ParseResult parse, string where, IProtocolMessage command, string? json, CancellationToken cancel)
     {
-        var reply = await access.AskAsync<ModelRegistryReply>(where, command, cancel);
+        var reply = await access.AskAsync<ModelRegistryReply>(parse, where, command, cancel);
         if (!reply.Succeeded) throw new UsageException($"the model registry refused: {reply.Error}");
         var table = new Table().Title(Markup.Escape(reply.Message)).AddColumns("event", "slot", "version", "time");
         foreach (var e in reply.Events)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Host.Ops;
 using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Validation;
 using QuantumTrader.Models.Market;
 
 namespace QuantumTrader.Host.Cli;
@@ -22,6 +23,7 @@ public static class QtCli
         AuditVerb.Create(),
         ReplayVerb.Create(),
         ReportVerb.Create(),
+        AccessVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -38,7 +40,7 @@ public static class QtCli
             // Ctrl-C or SIGTERM cancels the verb; the wait lets a node stop gracefully (sharding hands entities off and they snapshot).
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
         }
-        catch (Exception ex) when (Unwrap(ex) is UsageException or BadInputException or MarketDataException or JournalFormatException)
+        catch (Exception ex) when (Unwrap(ex) is UsageException or BadInputException or MarketDataException or JournalFormatException or BadLineException)
         {
             Console.Error.WriteLine($"error: {Unwrap(ex).Message}");
             return ExitCodes.BadInput;

@@ -28,7 +28,7 @@ public abstract class RegistryAccess
     /// <summary>The option that says where: a state directory or a node's address.</summary>
     public abstract Option<string> NewOption();
 
-    public abstract Task<T> AskAsync<T>(string where, IProtocolMessage message, CancellationToken cancel);
+    public abstract Task<T> AskAsync<T>(ParseResult parse, string where, IProtocolMessage message, CancellationToken cancel);
 
     private sealed class JournalAccess : RegistryAccess
     {
@@ -38,8 +38,10 @@ public abstract class RegistryAccess
 
         public override Option<string> NewOption() => new("--state") { Description = "State directory of a run (holds journal.db)", Required = true };
 
-        public override async Task<T> AskAsync<T>(string state, IProtocolMessage message, CancellationToken cancel)
+        /// <summary>An operator's command is journaled as given by the account that runs this process, which holds the state directory.</summary>
+        public override async Task<T> AskAsync<T>(ParseResult parse, string state, IProtocolMessage message, CancellationToken cancel)
         {
+            if (message is OperatorMessage command) message = command.By(Environment.UserName);
             var node = new NodeSettings { StateDirectory = state };
             if (!File.Exists(node.JournalPath)) throw new UsageException($"'{state}' holds no journal ({node.JournalPath} does not exist); run 'qt run --state {state}' first");
             using var stateLock = StateLock.Acquire(state);
@@ -67,9 +69,9 @@ public abstract class RegistryAccess
 
         public override Option<string> NewOption() => CtlVerb.NodeOption();
 
-        public override async Task<T> AskAsync<T>(string url, IProtocolMessage message, CancellationToken cancel)
+        public override async Task<T> AskAsync<T>(ParseResult parse, string url, IProtocolMessage message, CancellationToken cancel)
         {
-            using var client = new OpsClient(url);
+            using var client = new OpsClient(url, CtlVerb.Credentials(parse));
             return await client.AskAsync<T>("registry", message, cancel);
         }
     }

@@ -43,6 +43,11 @@ public static class RunVerb
             Description = $"Address of the ops API and dashboard (default {OpsClient.DefaultUrl}; port 0 picks a free one)",
             DefaultValueFactory = _ => OpsClient.DefaultUrl,
         };
+        var opsAccess = new Option<string?>("--ops-access")
+        {
+            Description = "Access file of the ops API ('qt access add' writes it): every request needs an operator's token, commands need role operate, " +
+                          "and the journal records who gave each command. Without it the API takes anyone and listens only on a loopback address",
+        };
         var follow = new Option<double?>("--follow")
         {
             Description = "After the replay, check the data every this many seconds; when complete rows were appended to a file (or a file " +
@@ -66,7 +71,7 @@ public static class RunVerb
         };
         var command = node
             ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C")
-                { http, follow, staleAfter, alertWebhook, alertMinSeverity }
+                { http, opsAccess, follow, staleAfter, alertWebhook, alertMinSeverity }
             : new Command("run", "Replay market data through the node and paper-trade it");
         foreach (var option in new Option[] { data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch })
             command.Options.Add(option);
@@ -92,6 +97,7 @@ public static class RunVerb
                 Models = [parse.GetValue(models)!],
                 MaxBatch = parse.GetValue(maxBatch),
                 OpsUrl = node ? parse.GetValue(http) : null,
+                OpsAccess = node ? parse.GetValue(opsAccess) : null,
                 FollowEvery = node && parse.GetValue(follow) is { } seconds ? FollowInterval(seconds) : null,
                 StaleAfter = node && parse.GetValue(staleAfter) is { } minutes ? StaleLimit(minutes) : null,
                 AlertRoutes = node ? Routes(parse.GetValue(alertWebhook) ?? [], Severity(parse.GetValue(alertMinSeverity))) : [],
@@ -162,7 +168,8 @@ public static class RunVerb
         if (s.SlippageBps < 0) throw new UsageException($"--slippage-bps must be >= 0, got {s.SlippageBps}");
         if (s.StartingEquity <= 0) throw new UsageException($"--equity must be > 0, got {s.StartingEquity}");
         if (s.MaxBatch < 1) throw new UsageException($"--max-batch must be at least 1, got {s.MaxBatch}");
-        if (s.OpsUrl is { } url) OpsApi.ParseUrl(url);
+        if (s.OpsUrl is { } url) OpsApi.Listenable(url, s.OpsAccess is not null);
+        if (s.OpsAccess is { } access) AccessFile.Open(access);
         ModelBootstrap.Slots(s.Models);
     }
 }

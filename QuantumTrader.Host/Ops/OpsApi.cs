@@ -19,6 +19,7 @@ using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
@@ -37,6 +38,9 @@ namespace QuantumTrader.Host.Ops;
 public sealed class OpsApi : IAsyncDisposable
 {
     public const string ManifestHeader = "X-Protocol-Manifest";
+
+    /// <summary>The console's name for its user, journaled with each command when the node has no access file (a claim nothing checks).</summary>
+    public const string OperatorHeader = "X-Operator";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly IReadOnlyDictionary<string, Target> Targets = new Dictionary<string, Target>(StringComparer.Ordinal)
@@ -54,10 +58,12 @@ public sealed class OpsApi : IAsyncDisposable
     private readonly ActorRegistry _registry;
     private readonly NodeServices _services;
     private readonly NodeSettings _node;
+    private readonly AccessFile? _access;
 
-    private OpsApi(WebApplication app, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node)
+    private OpsApi(WebApplication app, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node, AccessFile? access)
     {
         _app = app;
+        _access = access;
         _node = node;
         _system = system;
         _registry = registry;
@@ -67,13 +73,15 @@ public sealed class OpsApi : IAsyncDisposable
     /// <summary>The address the API listens on (with the port the system chose when the URL asked for port 0).</summary>
     public string Url { get; private set; } = "";
 
-    public static async Task<OpsApi> StartAsync(string url, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node, CancellationToken cancel)
+    /// <param name="access">Who may call the API and as whom each command is journaled; null: anyone who reaches it, so only a loopback address is taken.</param>
+    public static async Task<OpsApi> StartAsync(
+        string url, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node, AccessFile? access, CancellationToken cancel)
     {
-        var uri = ParseUrl(url);
+        var uri = Listenable(url, access is not null);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(uri.GetLeftPart(UriPartial.Authority));
-        var api = new OpsApi(builder.Build(), system, registry, services, node);
+        var api = new OpsApi(builder.Build(), system, registry, services, node, access);
         api.Map();
         try
         {
@@ -86,6 +94,15 @@ public sealed class OpsApi : IAsyncDisposable
         }
         api.Url = api._app.Urls.First();
         return api;
+    }
+
+    /// <summary>The URL the API may listen on: one beyond this machine only with an access file.</summary>
+    public static Uri Listenable(string url, bool withAccess)
+    {
+        var uri = ParseUrl(url);
+        return withAccess || uri.IsLoopback ? uri
+            : throw new UsageException($"--http {url} listens beyond this machine, and anyone who reaches it could trigger the emergency stop and promote models: " +
+                                       "give the node an access file (--ops-access FILE, made with 'qt access add'), or listen on 127.0.0.1");
     }
 
     /// <summary>An absolute http URL with a host and a port, or a message naming what is wrong with it.</summary>
@@ -116,6 +133,15 @@ public sealed class OpsApi : IAsyncDisposable
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path} failed: {ex.Message}");
             }
+        });
+        _app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api") && Admit(context, command: false) is { } refused)
+            {
+                await refused.ExecuteAsync(context);
+                return;
+            }
+            await next(context);
         });
         _app.MapGet("/", () => Results.Text(Dashboard.Html, "text/html; charset=utf-8"));
         _app.MapGet("/api/cluster", () => View(Cluster()));
@@ -258,6 +284,12 @@ public sealed class OpsApi : IAsyncDisposable
             return Refuse(StatusCodes.Status400BadRequest, $"{type.Name}: {reason}");
         }
 
+        if (message is OperatorMessage command)
+        {
+            if (Admit(context, command: true) is { } refused) return refused;
+            message = command.By((string?)context.Items[OperatorHeader]);
+        }
+
         object reply;
         try
         {
@@ -283,6 +315,31 @@ public sealed class OpsApi : IAsyncDisposable
         if (reply is EssStatus status) reply = WithWaiting(status);
         context.Response.Headers[ManifestHeader] = ProtocolTypes.ManifestOf(reply.GetType());
         return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(reply, reply.GetType(), ProtocolSerializer.JsonOptions), "application/json");
+    }
+
+    /// <summary>
+    /// Null when the request may go on, with the operator it acts as in the context's items; else the refusal: 401 without a
+    /// token the access file knows, 403 for a command from a read-only operator, 400 for a console name that cannot name one.
+    /// </summary>
+    private IResult? Admit(HttpContext context, bool command)
+    {
+        if (_access is null)
+        {
+            var claimed = context.Request.Headers[OperatorHeader].ToString();
+            if (claimed.Length > 0 && OperatorAccess.NameProblem(claimed) is { } problem) return Refuse(StatusCodes.Status400BadRequest, $"header {OperatorHeader}: {problem}");
+            context.Items[OperatorHeader] = claimed.Length > 0 ? claimed : null;
+            return null;
+        }
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
+        var check = _access.Check(token, command);
+        context.Items[OperatorHeader] = check.Operator;
+        return check.Refusal switch
+        {
+            AccessRefusal.None => null,
+            AccessRefusal.Forbidden => Refuse(StatusCodes.Status403Forbidden, check.Reason!),
+            _ => Results.Text(check.Reason, "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized),
+        };
     }
 
     /// <summary>Why a body could not become the message (a validation rule it breaks, or malformed JSON); null for any other failure.</summary>

@@ -4,11 +4,46 @@ using System.Text.Json;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Serialization;
 using QuantumTrader.Host.Cli;
+using QuantumTrader.Models.Audit;
 
 namespace QuantumTrader.Host.Ops;
 
 /// <summary>The node could not be reached or failed the request; the CLI prints the message and exits with code 1.</summary>
 public sealed class NodeCallException(string message) : Exception(message);
+
+/// <summary>
+/// Who the console acts as: the token of a node with an access file, and the name it gives itself, which only a node
+/// without one journals (a node with one journals the token's operator).
+/// </summary>
+public sealed record OpsCredentials(string? Token, string? Operator)
+{
+    public const string TokenVariable = "QT_OPS_TOKEN";
+
+    public static readonly OpsCredentials None = new(null, null);
+
+    /// <summary>The token from <paramref name="tokenFile"/>, else from the environment; the name given, else the account running the console.</summary>
+    public static OpsCredentials From(string? tokenFile, string? name)
+    {
+        string? token;
+        if (tokenFile is null) token = Environment.GetEnvironmentVariable(TokenVariable);
+        else
+        {
+            try
+            {
+                token = File.ReadAllText(tokenFile).Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--token-file {tokenFile}: cannot be read ({ex.Message})");
+            }
+            if (token.Length == 0) throw new UsageException($"--token-file {tokenFile}: the file is empty; it should hold the token 'qt access add' printed");
+        }
+        if (name is not null && OperatorAccess.NameProblem(name) is { } problem) throw new UsageException($"--as: {problem}");
+        // An account name that cannot name an operator is not sent: the node then journals the command without one.
+        var by = name ?? (OperatorAccess.NameProblem(Environment.UserName) is null ? Environment.UserName : null);
+        return new OpsCredentials(string.IsNullOrWhiteSpace(token) ? null : token.Trim(), by);
+    }
+}
 
 /// <summary>The console's side of <see cref="OpsApi"/>: read views and ask the node's actors, with errors an operator can act on.</summary>
 public sealed class OpsClient : IDisposable
@@ -19,13 +54,15 @@ public sealed class OpsClient : IDisposable
     private readonly HttpClient _http;
     private readonly string _url;
     private readonly TimeSpan _refusedFor;
+    private readonly OpsCredentials _credentials;
 
     /// <param name="refusedFor">
     /// How long to keep trying while the node refuses connections (it is starting, or starting again for appended rows);
     /// zero fails at once. Only a refused connection is tried again: the request never reached the node.
     /// </param>
-    public OpsClient(string url, TimeSpan refusedFor = default)
+    public OpsClient(string url, OpsCredentials credentials, TimeSpan refusedFor = default)
     {
+        _credentials = credentials;
         _url = OpsApi.ParseUrl(url).GetLeftPart(UriPartial.Authority);
         _http = new HttpClient { BaseAddress = new Uri(_url), Timeout = Timeout };
         _refusedFor = refusedFor;
@@ -60,7 +97,14 @@ public sealed class OpsClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> newRequest, CancellationToken cancel)
     {
         HttpResponseMessage response;
-        var request = newRequest();
+        HttpRequestMessage Signed()
+        {
+            var r = newRequest();
+            if (_credentials.Token is { } token) r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (_credentials.Operator is { } by) r.Headers.Add(OpsApi.OperatorHeader, by);
+            return r;
+        }
+        var request = Signed();
         var deadline = DateTime.UtcNow + _refusedFor;
         var told = false;
         while (true)
@@ -76,7 +120,7 @@ public sealed class OpsClient : IDisposable
                 told = true;
                 await Task.Delay(RetryEvery, cancel);
                 request.Dispose();
-                request = newRequest();
+                request = Signed();
             }
             catch (HttpRequestException ex)
             {
@@ -90,8 +134,9 @@ public sealed class OpsClient : IDisposable
         if (response.IsSuccessStatusCode) return response;
         var body = await response.Content.ReadAsStringAsync(cancel);
         response.Dispose();
-        // A 400 means the request itself was wrong (a refused message the operator can fix); anything else is the node's failure.
-        if (response.StatusCode == HttpStatusCode.BadRequest) throw new UsageException($"the node refused: {body}");
+        // 400, 401 and 403: the request itself was wrong or not allowed (the operator can fix it); anything else is the node's failure.
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new UsageException($"the node refused: {body}");
         throw new NodeCallException($"the node at {_url} answered {(int)response.StatusCode} {response.StatusCode}: {body}");
     }
 }

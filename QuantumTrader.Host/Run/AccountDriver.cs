@@ -166,9 +166,10 @@ public sealed class AccountDriver
         while (_nextAction < _actions.Count && (before is null || _actions[_nextAction].Time < before))
         {
             var action = _actions[_nextAction++];
-            IProtocolMessage repeated = action.Trigger
+            OperatorMessage repeated = action.Trigger
                 ? new TriggerEmergency(_accountId, action.Reason, action.Time, action.Time)
                 : new ResetEmergency(_accountId, action.Reason, action.Time, action.Time);
+            repeated = repeated.By(action.Operator);
             _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
         }
         DateTimeOffset? at = before is { } bar ? AccountEss.BeforeBar(bar, _decidedBefore) : null;

@@ -123,7 +123,7 @@ public static class RunJob
             var registry = host.Services.GetRequiredService<ActorRegistry>();
             var symbols = await registry.GetAsync<SymbolRegion>(cancel);
             var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, node, cancel) : null;
+            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, node, settings.OpsAccess is { } access ? AccessFile.Open(access) : null, cancel) : null;
             if (ops is not null) observer.Info($"ops API and dashboard at {ops.Url}");
             if (node.Alerts is not null)
                 foreach (var gap in data.Gaps)
@@ -229,7 +229,8 @@ public static class RunJob
     /// <summary>Gives an operator's journaled command again, dated as the journal dates it.</summary>
     private static Task RepeatAsync(IDomainEvent command, ActorRegistry registry, CancellationToken cancel)
     {
-        Task Registry(IProtocolMessage message) => registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryReply>(message, AskTimeout, cancel);
+        Task Registry(OperatorMessage message) =>
+            registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryReply>(message.By(((RegistryEvent)command).Operator), AskTimeout, cancel);
         return command switch
         {
             RiskLimitsChanged l => registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(new RepeatRiskLimitsChange(l), AskTimeout, cancel),

@@ -60,6 +60,9 @@ public sealed record RunSettings
     /// <summary>Where the ops API and dashboard listen while the node runs (the node verb); null: not served.</summary>
     public string? OpsUrl { get; init; }
 
+    /// <summary>The ops API's access file (<see cref="Models.Audit.OperatorAccess"/>); null: no tokens, loopback only.</summary>
+    public string? OpsAccess { get; init; }
+
     /// <summary>The node's alert webhooks, each with the least severity it is sent; none: its alerts are shown by the API and the dashboard only.</summary>
     public IReadOnlyList<AlertRoute> AlertRoutes { get; init; } = [];
 

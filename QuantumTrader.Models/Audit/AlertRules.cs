@@ -27,7 +27,7 @@ public sealed record Alert(long Number, AlertSeverity Severity, AuditEntry Entry
     }
 
     public string Text => string.Create(CultureInfo.InvariantCulture,
-        $"[{Severity.ToString().ToUpperInvariant()}] {Entry.Kind} {Entry.Subject}: {Entry.Detail} (market time {Entry.Time.UtcDateTime:yyyy-MM-dd HH:mm} UTC, journal row {Entry.Source} #{Entry.SequenceNr})");
+        $"[{Severity.ToString().ToUpperInvariant()}] {Entry.Kind} {Entry.Subject}: {Entry.Detail}{(Entry.Operator is { } by ? $" (by {by})" : "")} (market time {Entry.Time.UtcDateTime:yyyy-MM-dd HH:mm} UTC, journal row {Entry.Source} #{Entry.SequenceNr})");
 }
 
 /// <summary>

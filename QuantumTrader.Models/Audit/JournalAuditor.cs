@@ -25,6 +25,10 @@ public sealed record AuditEntry(DateTimeOffset Time, AuditArea Area, string Kind
     /// <summary>When an operator gave the command, by the wall clock (<see cref="Learning.RegistryEvent.GivenAt"/>); null otherwise. A replay gives it later, so it is not compared.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? GivenAt { get; init; }
+
+    /// <summary>The operator who gave the command (<see cref="OperatorAccess"/>); null for the node's own decisions and older journals.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Operator { get; init; }
 }
 
 public sealed record AuditCheck(string Name, CheckOutcome Outcome, string Detail);
@@ -228,14 +232,14 @@ public sealed class JournalAuditor
                     Text($"{r.OldMode.Label()} -> {r.NewMode.Label()} at drawdown {r.Drawdown:0.00}%{(r.Manual ? " (operator)" : "")}: {r.Reason}"));
                 break;
             case EssManualTrigger m:
-                Add(m.Time, AuditArea.Risk, "emergency-manual-trigger", source, sequenceNr, m.AccountId, m.Reason);
+                Add(m.Time, AuditArea.Risk, "emergency-manual-trigger", source, sequenceNr, m.AccountId, m.Reason, by: m.Operator);
                 break;
             case EssManualReset m:
-                Add(m.Time, AuditArea.Risk, "emergency-manual-reset", source, sequenceNr, m.AccountId, m.Reason);
+                Add(m.Time, AuditArea.Risk, "emergency-manual-reset", source, sequenceNr, m.AccountId, m.Reason, by: m.Operator);
                 break;
             case RiskLimitsChanged l:
                 _commands.Add(new OperatorCommand(l.Time, l));
-                Add(l.Time, AuditArea.Risk, "risk-limits-changed", source, sequenceNr, l.Mode.Label(), $"{l.Previous} -> {l.Current}: {l.Reason}");
+                Add(l.Time, AuditArea.Risk, "risk-limits-changed", source, sequenceNr, l.Mode.Label(), $"{l.Previous} -> {l.Current}: {l.Reason}", by: l.Operator);
                 break;
             case ServingFailuresObserved f:
                 Add(f.Time, AuditArea.Models, ReplayComparison.ModelFailing, source, sequenceNr, $"{f.ModelId}/{f.Version}",
@@ -298,7 +302,7 @@ public sealed class JournalAuditor
             ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
             _ => ("registry", r.GetType().Name),
         };
-        Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail, givenAt: r.GivenAt);
+        Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail, givenAt: r.GivenAt, by: r.Operator);
     }
 
     private void CheckWeights(WeightsRebalanced w)
@@ -494,8 +498,8 @@ public sealed class JournalAuditor
         string.Join("; ", items.Take(Shown)) + (items.Count > Shown ? $"; and {items.Count - Shown} more" : "");
 
     private void Add(DateTimeOffset time, AuditArea area, string kind, string source, long sequenceNr, string subject, string detail,
-        AlertSeverity? severity = null, DateTimeOffset? givenAt = null) =>
-        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail) { Severity = severity ?? AlertRules.OfKind(kind), GivenAt = givenAt });
+        AlertSeverity? severity = null, DateTimeOffset? givenAt = null, string? by = null) =>
+        _trail.Add(new AuditEntry(time, area, kind, source, sequenceNr, subject, detail) { Severity = severity ?? AlertRules.OfKind(kind), GivenAt = givenAt, Operator = by });
 
     private static string DescribeOrder(PendingOrder o) =>
         o.Purpose == OrderPurpose.Open

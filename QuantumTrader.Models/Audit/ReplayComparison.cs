@@ -75,8 +75,8 @@ public sealed record ReplayComparison(
             .OrderBy(e => e.Time).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Subject, StringComparer.Ordinal)
             .ThenBy(e => e.Detail, StringComparer.Ordinal).ToArray();
 
-    /// <summary>What must be equal: the decision, not where it was journaled.</summary>
-    private static (DateTimeOffset, AuditArea, string, string, string) Key(AuditEntry e) => (e.Time, e.Area, e.Kind, e.Subject, e.Detail);
+    /// <summary>What must be equal: the decision and the operator who gave it, not where it was journaled.</summary>
+    private static (DateTimeOffset, AuditArea, string, string, string, string?) Key(AuditEntry e) => (e.Time, e.Area, e.Kind, e.Subject, e.Detail, e.Operator);
 }
 
 /// <summary>
@@ -85,9 +85,9 @@ public sealed record ReplayComparison(
 /// clock, the last bar decided. It reached every bar after that time and none before, so a replay gives it again, at the
 /// same time, right before the first bar after it (<see cref="ReplayPlan"/>) and journals the same transition.
 /// </summary>
-public sealed record EssOperatorAction(DateTimeOffset Time, string AccountId, bool Trigger, string Reason)
+public sealed record EssOperatorAction(DateTimeOffset Time, string AccountId, bool Trigger, string Reason, string? Operator = null)
 {
     public static IReadOnlyList<EssOperatorAction> From(IEnumerable<AuditEntry> trail) =>
         trail.Where(e => e.Kind is "emergency-manual-trigger" or "emergency-manual-reset")
-            .Select(e => new EssOperatorAction(e.Time, e.Subject, e.Kind == "emergency-manual-trigger", e.Detail)).ToArray();
+            .Select(e => new EssOperatorAction(e.Time, e.Subject, e.Kind == "emergency-manual-trigger", e.Detail, e.Operator)).ToArray();
 }

@@ -50,6 +50,9 @@ public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset
     /// (<see cref="OperatorTime"/>). Null for the registry's own events and for journals older than this field.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? GivenAt { get; init; }
+
+    /// <summary>Who gave the command this event records or follows from (<see cref="Audit.OperatorAccess"/>); null for the registry's own events and older journals.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
 }
 
 public sealed record VersionRegistered(ModelVersionRecord Record, DateTimeOffset Time) : RegistryEvent(Record.Slot, Record.Version, Time);

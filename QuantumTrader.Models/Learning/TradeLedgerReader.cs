@@ -1,18 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Models.Learning;
 
 /// <summary>A malformed trade ledger: which file, line (1-based, header is line 1), field and why.</summary>
-public sealed class TradeLedgerException(string file, int line, string field, string reason)
-    : FormatException($"{file}:{line}: field '{field}': {reason}")
-{
-    public string File { get; } = file;
-    public int Line { get; } = line;
-    public string Field { get; } = field;
-    public string Reason { get; } = reason;
-}
+public sealed class TradeLedgerException(string file, int line, string field, string reason) : BadLineException(file, line, field, reason);
 
 /// <summary>
 /// Reads closed trades from CSV: a header naming a time column (<c>exit_time</c>, else <c>time</c>), an

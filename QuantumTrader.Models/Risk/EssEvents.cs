@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Models.Risk;
@@ -40,6 +41,9 @@ public sealed record EssManualTrigger : IEssInput, IDomainEvent
     public string AccountId { get; }
     public string Reason { get; }
     public DateTimeOffset Time { get; }
+
+    /// <summary>Who gave it (<see cref="Audit.OperatorAccess"/>); null in journals older than this field.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
 }
 
 /// <summary>An operator releases a manual trigger and skips the confirmation period (never the thresholds).</summary>
@@ -55,6 +59,9 @@ public sealed record EssManualReset : IEssInput, IDomainEvent
     public string AccountId { get; }
     public string Reason { get; }
     public DateTimeOffset Time { get; }
+
+    /// <summary>Who gave it (<see cref="Audit.OperatorAccess"/>); null in journals older than this field.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
 }
 
 /// <summary>The published face of an <see cref="EssTransition"/> (seed 003's emergency events).</summary>

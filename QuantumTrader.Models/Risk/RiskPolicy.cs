@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Models.Risk;
@@ -113,4 +114,7 @@ public sealed record RiskLimitsChanged : IDomainEvent
     public RiskLimits Current { get; }
     public string Reason { get; }
     public DateTimeOffset Time { get; }
+
+    /// <summary>Who gave it (<see cref="Audit.OperatorAccess"/>); null in journals older than this field.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
 }

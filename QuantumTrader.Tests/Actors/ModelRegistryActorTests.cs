@@ -127,13 +127,15 @@ public sealed class ModelRegistryActorTests : IAsyncLifetime
         Assert.StartsWith("version xgb/xgb-v1 is what the circuit breaker on xgb-v2 rolls back to", target.Error);
         Assert.True(File.Exists(v2));
 
-        var rolledBack = await Ask<ModelRegistryReply>(new RollBackModelVersion(ModelSlots.Xgb, null, "operator", true, T0.AddHours(2)));
+        var rolledBack = await Ask<ModelRegistryReply>(new RollBackModelVersion(ModelSlots.Xgb, null, "operator", true, T0.AddHours(2)) { Operator = "bob" });
         Assert.True(rolledBack.Succeeded, rolledBack.Error);
+        Assert.Equal("bob", Assert.Single(rolledBack.Events.OfType<VersionRolledBack>()).Operator);
         Assert.Equal("xgb-v1", _node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
 
-        var approved = await Ask<ModelRegistryReply>(new ApproveModelCleanup(ModelSlots.Xgb, "xgb-v2", "ops", T0.AddHours(3)));
+        // The deletion an approval causes is journaled as given by the approving operator too.
+        var approved = await Ask<ModelRegistryReply>(new ApproveModelCleanup(ModelSlots.Xgb, "xgb-v2", "ops", T0.AddHours(3)) { Operator = "alice" });
         Assert.True(approved.Succeeded, approved.Error);
-        Assert.Equal([typeof(CleanupApproved), typeof(VersionDeleted)], approved.Events.Select(e => e.GetType()));
+        Assert.Equal([(typeof(CleanupApproved), "alice"), (typeof(VersionDeleted), "alice")], approved.Events.Select(e => (e.GetType(), e.Operator)));
         Assert.False(File.Exists(v2));
         Assert.False(File.Exists(Path.ChangeExtension(v2, ".onnx")));
         Assert.True(File.Exists(Path.Combine(_dir.Path, "models", ModelSlots.Xgb, "xgb-v1.onnx")));

@@ -122,6 +122,26 @@ public class JournalAuditorTests
     }
 
     [Fact]
+    public void Each_operator_command_is_listed_with_the_operator_who_gave_it_and_the_nodes_own_decisions_with_none()
+    {
+        var auditor = Consistent(Trade(1));
+        var t0 = LearningTrades.Start;
+        var record = new ModelVersionRecord("xgb", "v1", t0, new TrainingRange(t0.AddDays(-30), t0), new Dictionary<string, double>(), "/models/xgb/v1.json", 100);
+        auditor.Record("model-registry", 1, new VersionRegistered(record, t0));
+        auditor.Record("model-registry", 2, new VersionPromoted("xgb", "v1", null, "first version of the slot", t0));
+        auditor.Record("model-registry", 3, new RetrainingRequested("xgb", "v1", "new regime", t0.AddHours(1)) { Operator = "alice" });
+        auditor.Record(Account, 2, new EssManualTrigger("paper", "venue outage", t0.AddHours(2)) { Operator = "bob" });
+        auditor.Record("risk-policy-store", 1, new RiskLimitsChanged(EssMode.Cautious, RiskPolicy.Default.LimitsFor(EssMode.Cautious),
+            new RiskLimits(100, 1, 0.6, 2, 500, 300, 0.7), "tighter", t0.AddHours(3)) { Operator = "carol" });
+
+        var trail = Report(auditor).Trail;
+
+        Assert.Equal([("version-registered", null), ("version-promoted", null), ("retraining-requested", "alice"), ("emergency-manual-trigger", "bob"),
+            ("risk-limits-changed", "carol")], trail.Where(e => e.Area != AuditArea.Money).Select(e => (e.Kind, e.Operator)));
+        Assert.Equal("alice", ((RetrainingRequested)Assert.Single(Report(auditor).OperatorCommands, c => c.Journaled is RetrainingRequested).Journaled).Operator);
+    }
+
+    [Fact]
     public void Registry_events_about_unknown_versions_and_artifacts_that_do_not_open_fail()
     {
         var auditor = Consistent(Trade(1));

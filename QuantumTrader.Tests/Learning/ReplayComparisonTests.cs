@@ -82,4 +82,16 @@ public class ReplayComparisonTests
         Assert.Equal([new EssOperatorAction(T0.AddHours(9), "paper", true, "venue outage"), new EssOperatorAction(T0.AddHours(9), "paper", false, "drill over")],
             EssOperatorAction.From(journal));
     }
+
+    [Fact]
+    public void A_command_the_replay_gives_as_another_operator_parts_them_and_the_action_keeps_its_operator()
+    {
+        var trigger = Entry(9, "emergency-manual-trigger", "account-paper", "venue outage", AuditArea.Risk) with { Subject = "paper", Operator = "alice" };
+        AuditEntry[] journal = [Entry(1, "fill"), trigger];
+
+        Assert.True(ReplayComparison.Of(journal, [Entry(1, "fill"), trigger with { SequenceNr = 40 }]).Identical);
+        var d = ReplayComparison.Of(journal, [Entry(1, "fill"), trigger with { Operator = null }]).FirstDifference!;
+        Assert.Equal(("alice", null), (d.Journal!.Operator, d.Replay!.Operator));
+        Assert.Equal("alice", Assert.Single(EssOperatorAction.From(journal)).Operator);
+    }
 }

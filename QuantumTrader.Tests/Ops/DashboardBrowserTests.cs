@@ -92,12 +92,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("<td>model-outcomes</td><td>FAILED</td><td>3 problem(s): xgb: t1 recorded but no symbol closed it", page);
     }
 
-    /// <summary>The page's DOM after its script ran, as headless Chromium dumps it.</summary>
-    private static async Task<string> RenderedPage(string url)
+    /// <summary>The page's DOM after its script ran, as headless Chromium dumps it; <paramref name="fragment"/> follows the address ("#token=...").</summary>
+    internal static async Task<string> RenderedPage(string url, string fragment = "")
     {
         if (!File.Exists(Chromium)) throw new InvalidOperationException($"{Chromium} not found: install Debian's chromium package (.ci/run does)");
         var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url + "/" })
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url + "/" + fragment })
             start.ArgumentList.Add(a);
         using var browser = Process.Start(start)!;
         var dom = browser.StandardOutput.ReadToEndAsync();

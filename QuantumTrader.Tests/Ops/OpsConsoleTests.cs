@@ -106,6 +106,19 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_an_access_file_a_command_is_journaled_with_the_name_the_console_gives_itself()
+    {
+        Assert.Equal(0, (await Ctl("ess", "trigger", "--reason", "venue outage", "--as", "carol")).Code);
+        Assert.Equal(0, (await Ctl("ess", "reset", "--reason", "venue back")).Code);
+        Assert.Equal(ExitCodes.BadInput, (await Ctl("ess", "trigger", "--reason", "bad name", "--as", "carol smith")).Code);
+
+        var (_, audit) = await Ctl("audit", "--latest", "100");
+        var given = audit.GetProperty("latest").EnumerateArray().Where(e => e.GetProperty("kind").GetString()!.StartsWith("emergency-manual-", StringComparison.Ordinal))
+            .Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("operator").GetString())).ToArray();
+        Assert.Equal([("emergency-manual-trigger", "carol"), ("emergency-manual-reset", Environment.UserName)], given);
+    }
+
+    [Fact]
     public async Task A_manual_trigger_from_the_console_stops_trading_survives_a_restart_and_a_reset_releases_it()
     {
         var (code, triggered) = await Ctl("ess", "trigger", "--reason", "exchange outage");
@@ -235,7 +248,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     public async Task The_console_says_when_no_node_answers_at_the_address_and_when_the_address_is_not_one()
     {
         var closed = $"http://127.0.0.1:{FreePort.Next()}";
-        using var client = new OpsClient(closed);
+        using var client = new OpsClient(closed, OpsCredentials.None);
         var error = await Assert.ThrowsAsync<NodeCallException>(() => client.GetAsync<ClusterView>("/api/cluster", CancellationToken.None));
         Assert.Contains($"cannot reach the node at {closed}", error.Message);
 
@@ -248,7 +261,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
     {
         await _served.Node.System.Terminate();
 
-        using var client = new OpsClient(_served.Api.Url);
+        using var client = new OpsClient(_served.Api.Url, OpsCredentials.None);
         var error = await Assert.ThrowsAsync<NodeCallException>(() => client.GetAsync<TradesView>("/api/trades", CancellationToken.None));
         Assert.Matches("answered 500 InternalServerError: GET /api/trades failed: .+", error.Message);
     }

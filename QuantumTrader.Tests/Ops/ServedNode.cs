@@ -14,8 +14,11 @@ public sealed class ServedNode : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = LearningTrades.Start;
 
-    private ServedNode(TempDir dir, NodeFixture node, OpsApi api)
+    private readonly AccessFile? _access;
+
+    private ServedNode(TempDir dir, NodeFixture node, OpsApi api, AccessFile? access)
     {
+        _access = access;
         Dir = dir;
         Node = node;
         Api = api;
@@ -25,13 +28,17 @@ public sealed class ServedNode : IAsyncDisposable
     public NodeFixture Node { get; }
     public OpsApi Api { get; private set; }
 
-    /// <summary>The node runs its alert feed as 'qt node' does: without a webhook unless <paramref name="alerts"/> names one.</summary>
-    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null)
+    /// <summary>
+    /// The node runs its alert feed as 'qt node' does: without a webhook unless <paramref name="alerts"/> names one; its
+    /// API lets anyone in unless <paramref name="accessFile"/> names an access file.
+    /// </summary>
+    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null, string? accessFile = null)
     {
         var dir = new TempDir();
         var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir,
             alerts: alerts ?? new AlertSettings([], "test-node"));
-        return new ServedNode(dir, node, await StartApi(node));
+        var access = accessFile is null ? null : AccessFile.Open(accessFile);
+        return new ServedNode(dir, node, await StartApi(node, access), access);
     }
 
     /// <summary>Stops the API and the node, starts a new actor system on the same journal and serves it again.</summary>
@@ -39,7 +46,7 @@ public sealed class ServedNode : IAsyncDisposable
     {
         await Api.DisposeAsync();
         await Node.Restart();
-        Api = await StartApi(Node);
+        Api = await StartApi(Node, _access);
     }
 
     public async ValueTask DisposeAsync()
@@ -49,6 +56,6 @@ public sealed class ServedNode : IAsyncDisposable
         Dir.Dispose();
     }
 
-    private static Task<OpsApi> StartApi(NodeFixture node) =>
-        OpsApi.StartAsync("http://127.0.0.1:0", node.System, node.Registry, node.Services, node.Settings, CancellationToken.None);
+    private static Task<OpsApi> StartApi(NodeFixture node, AccessFile? access) =>
+        OpsApi.StartAsync("http://127.0.0.1:0", node.System, node.Registry, node.Services, node.Settings, access, CancellationToken.None);
 }

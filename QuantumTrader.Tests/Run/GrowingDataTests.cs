@@ -105,7 +105,7 @@ public sealed class GrowingDataTests
         {
             string url;
             lock (messages) url = messages.Last(m => m.StartsWith("ops API and dashboard at ", StringComparison.Ordinal))["ops API and dashboard at ".Length..];
-            using var client = new Host.Ops.OpsClient(url);
+            using var client = new Host.Ops.OpsClient(url, Host.Ops.OpsCredentials.None);
             async Task<string[]> DataAlerts(string until, int count = 1)
             {
                 var waited = System.Diagnostics.Stopwatch.StartNew();

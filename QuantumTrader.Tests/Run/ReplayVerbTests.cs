@@ -43,6 +43,8 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         Assert.Equal((1, 1), (Count("emergency-manual-trigger"), Count("emergency-manual-reset")));
         var journal = await AuditVerb.ReadAsync(state, CancellationToken.None);
         Assert.Contains(journal.Trail, e => e.Kind == "emergency-triggered" && e.Detail.Contains("-> EMERGENCY") && e.Detail.Contains("venue outage drill"));
+        // The replay gives each action as the operator who gave it: the comparison would part at a different name.
+        Assert.Equal(["dana", "erin"], journal.Trail.Where(e => e.Kind.StartsWith("emergency-manual-", StringComparison.Ordinal)).Select(e => e.Operator));
     }
 
     [Fact]
@@ -131,7 +133,7 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         var state = await FollowTwiceAsync(dir, async url =>
             {
                 // The operator serves the latest xgb version the gate rejected, raises CAUTIOUS's minimum confidence and asks for a retraining.
-                using (var client = new Host.Ops.OpsClient(url))
+                using (var client = new Host.Ops.OpsClient(url, Host.Ops.OpsCredentials.None))
                 {
                     var view = await client.AskAsync<QuantumTrader.Actors.Protocol.ModelRegistryView>("registry", QuantumTrader.Actors.Protocol.GetModelRegistry.Instance, CancellationToken.None);
                     promoted = view.Versions.Last(v => v.Slot == ModelSlots.Xgb && v.Status == Models.Learning.ModelVersionStatus.Rejected).Version;
@@ -395,8 +397,8 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         {
             string url;
             lock (_messages) url = _messages.Single(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
-            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "venue outage drill", "--json", dir.File("trigger.json")]));
-            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "reset", "--node", url, "--reason", "drill over", "--json", dir.File("reset.json")]));
+            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "trigger", "--node", url, "--reason", "venue outage drill", "--as", "dana", "--json", dir.File("trigger.json")]));
+            Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "reset", "--node", url, "--reason", "drill over", "--as", "erin", "--json", dir.File("reset.json")]));
             Done = true;
         }
     }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using QuantumTrader.Models.Validation;
+
+namespace QuantumTrader.Models.Audit;
+
+/// <summary>Read: the node's views and queries. Operate: also the commands that change money, risk or models.</summary>
+public enum OperatorRole { Read, Operate }
+
+/// <summary>One operator of a node's access file: a name the journal records, a role, and the SHA-256 of the token (the token itself is never stored).</summary>
+public sealed record OperatorGrant(string Name, OperatorRole Role, string TokenHash);
+
+/// <summary>Why a request was let in or not: the operator it acts as, or a refusal that names what is missing.</summary>
+public sealed record AccessCheck(string? Operator, AccessRefusal Refusal, string? Reason)
+{
+    public bool Allowed => Refusal == AccessRefusal.None;
+}
+
+public enum AccessRefusal { None, Unauthenticated, Forbidden }
+
+/// <summary>A line of an access file that cannot be read.</summary>
+public sealed class OperatorAccessException(string file, int line, string field, string reason) : BadLineException(file, line, field, reason);
+
+/// <summary>
+/// Who may use a node's ops API and under which name each command is journaled. The access file has one line per
+/// operator, "NAME ROLE sha256:HEX" ('#' starts a comment); a request carries its token as "Authorization: Bearer TOKEN".
+/// Names and token hashes are unique, so every journaled command names one operator.
+/// </summary>
+public sealed partial class OperatorAccess
+{
+    public const string HashPrefix = "sha256:";
+    private const string TokenPrefix = "qt_";
+    private readonly IReadOnlyList<OperatorGrant> _grants;
+
+    private OperatorAccess(IReadOnlyList<OperatorGrant> grants) => _grants = grants;
+
+    public IReadOnlyList<OperatorGrant> Grants => _grants;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
+    private static partial Regex HashPattern();
+
+    /// <summary>Null when <paramref name="name"/> can name an operator; else why not.</summary>
+    public static string? NameProblem(string? name) =>
+        name is not null && NamePattern().IsMatch(name) ? null
+            : $"'{name}' is not an operator name: 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit";
+
+    public static OperatorAccess Read(string path)
+    {
+        string text;
+        try
+        {
+            text = System.IO.File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OperatorAccessException(path, 0, "file", $"cannot be read ({ex.Message})");
+        }
+        return Parse(path, text);
+    }
+
+    public static OperatorAccess Parse(string file, string text)
+    {
+        var grants = new List<OperatorGrant>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Split('#')[0].Trim();
+            if (line.Length == 0) continue;
+            var n = i + 1;
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length != 3) throw new OperatorAccessException(file, n, "line", $"expected 'NAME ROLE sha256:HEX', got {fields.Length} field(s)");
+            if (NameProblem(fields[0]) is { } problem) throw new OperatorAccessException(file, n, "name", problem);
+            if (!Enum.TryParse<OperatorRole>(fields[1], ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(fields[1], out _))
+                throw new OperatorAccessException(file, n, "role", $"'{fields[1]}' is not a role; the roles are read and operate");
+            if (!HashPattern().IsMatch(fields[2]))
+                throw new OperatorAccessException(file, n, "hash", $"expected {HashPrefix} and 64 lower-case hex digits (what 'qt access add' writes), got '{fields[2]}'");
+            if (grants.Any(g => string.Equals(g.Name, fields[0], StringComparison.OrdinalIgnoreCase)))
+                throw new OperatorAccessException(file, n, "name", $"'{fields[0]}' is named twice; each operator has one line");
+            if (grants.Any(g => g.TokenHash == fields[2]))
+                throw new OperatorAccessException(file, n, "hash", "the same token is given to two operators; the journal could not tell them apart");
+            grants.Add(new OperatorGrant(fields[0], role, fields[2]));
+        }
+        return new OperatorAccess(grants);
+    }
+
+    /// <summary>The access file's text with <paramref name="grant"/>'s line added; refused (naming the line) when its name or token is taken.</summary>
+    public static string With(string file, string text, OperatorGrant grant)
+    {
+        var kept = text.Length == 0 || text.EndsWith('\n') ? text : text + "\n";
+        var next = kept + LineOf(grant) + "\n";
+        Parse(file, next);
+        return next;
+    }
+
+    /// <summary>The access file's text without <paramref name="name"/>'s line (comments and the others kept); refused when no line names it.</summary>
+    public static string Without(string file, string text, string name)
+    {
+        var access = Parse(file, text);
+        if (!access.Grants.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
+            throw new OperatorAccessException(file, 0, "name", $"no operator named '{name}'; the file names {(access.Grants.Count == 0 ? "none" : string.Join(", ", access.Grants.Select(g => g.Name)))}");
+        var lines = text.Split('\n').Where(line =>
+            line.Split('#')[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) is not [var first, ..] || !string.Equals(first, name, StringComparison.OrdinalIgnoreCase));
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>A new random token (256 bits); shown once, only its hash is kept.</summary>
+    public static string NewToken() => TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static string HashOf(string token) => HashPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static string LineOf(OperatorGrant grant) =>
+        string.Create(CultureInfo.InvariantCulture, $"{grant.Name} {grant.Role.ToString().ToLowerInvariant()} {grant.TokenHash}");
+
+    /// <summary>
+    /// Lets a request in as the operator whose token it carries: any role may read, only <see cref="OperatorRole.Operate"/>
+    /// may give a command (<paramref name="command"/>).
+    /// </summary>
+    public AccessCheck Check(string? token, bool command)
+    {
+        if (string.IsNullOrEmpty(token))
+            return new AccessCheck(null, AccessRefusal.Unauthenticated, "this node needs an access token: give the console --token-file FILE (or QT_OPS_TOKEN)");
+        var hash = Encoding.ASCII.GetBytes(HashOf(token));
+        var grant = _grants.FirstOrDefault(g => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(g.TokenHash), hash));
+        if (grant is null) return new AccessCheck(null, AccessRefusal.Unauthenticated, "the access token is not in the node's access file");
+        if (command && grant.Role != OperatorRole.Operate)
+            return new AccessCheck(grant.Name, AccessRefusal.Forbidden, $"{grant.Name} may read but not give commands (role read; a command needs role operate)");
+        return new AccessCheck(grant.Name, AccessRefusal.None, null);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using QuantumTrader.Actors.Learning;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Tests.Actors;
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Ops;
+using QuantumTrader.Models.Audit;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Ops;
+
+/// <summary>
+/// A real node whose ops API has an access file made with 'qt access add': who may read, who may command, and the
+/// journal naming the operator of every command, all through 'qt ctl' as an operator types it.
+/// </summary>
+public sealed class OpsAccessTests : IAsyncLifetime
+{
+    private readonly TempDir _keys = new();
+    private ServedNode _served = null!;
+    private string AccessFile => _keys.File("access.txt");
+    private string Alice => _keys.File("alice.token");
+    private string Bob => _keys.File("bob.token");
+
+    public async Task InitializeAsync()
+    {
+        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", AccessFile, "--name", "alice", "--role", "operate", "--token-out", Alice]));
+        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", AccessFile, "--name", "bob", "--role", "read", "--token-out", Bob]));
+        _served = await ServedNode.StartAsync(accessFile: AccessFile);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _served.DisposeAsync();
+        _keys.Dispose();
+    }
+
+    /// <summary>Runs 'qt ctl ARGS --node URL --json FILE', with the token in <paramref name="tokenFile"/> when given.</summary>
+    private async Task<(int Code, JsonElement Json)> Ctl(string? tokenFile, params string[] args)
+    {
+        var file = _served.Dir.File($"ctl-{Guid.NewGuid():N}.json");
+        string[] token = tokenFile is null ? [] : ["--token-file", tokenFile];
+        var code = await QtCli.RunAsync(["ctl", .. args, .. token, "--node", _served.Api.Url, "--json", file]);
+        return (code, File.Exists(file) ? JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone() : default);
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_node_answers_no_view_and_no_command_but_serves_the_dashboard_page()
+    {
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(null, "ess", "status")).Code);
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(null, "ess", "trigger", "--reason", "no token")).Code);
+        var stranger = _keys.File("stranger.token");
+        await File.WriteAllTextAsync(stranger, OperatorAccess.NewToken());
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(stranger, "members")).Code);
+
+        using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
+        using var view = await http.GetAsync("/api/ess");
+        Assert.Equal(HttpStatusCode.Unauthorized, view.StatusCode);
+        Assert.Contains("needs an access token", await view.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var page = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+        var (_, status) = await Ctl(Alice, "ess", "status");
+        Assert.Equal(("Normal", false), (status.GetProperty("mode").GetString(), status.GetProperty("manualLatch").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task A_read_only_operator_reads_every_view_but_each_command_is_refused_and_nothing_is_journaled()
+    {
+        Assert.Equal(0, (await Ctl(Bob, "members")).Code);
+        Assert.Equal(0, (await Ctl(Bob, "risk", "show")).Code);
+        Assert.Equal(0, (await Ctl(Bob, "registry", "list")).Code);
+
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(Bob, "ess", "trigger", "--reason", "not mine to pull")).Code);
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(Bob, "risk", "set", "--mode", "cautious", "--max-position", "1", "--reason", "not mine")).Code);
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(Bob, "registry", "retrain", "--slot", "xgb", "--reason", "not mine")).Code);
+
+        var (_, status) = await Ctl(Bob, "ess", "status");
+        Assert.Equal(("Normal", false, 0), (status.GetProperty("mode").GetString(), status.GetProperty("manualLatch").GetBoolean(),
+            status.GetProperty("transitions").GetArrayLength()));
+        var (_, audit) = await Ctl(Bob, "audit", "--latest", "100");
+        Assert.DoesNotContain(audit.GetProperty("latest").EnumerateArray(), e => e.TryGetProperty("operator", out _));
+    }
+
+    [Fact]
+    public async Task Each_command_is_journaled_with_the_operator_of_its_token_whatever_name_the_console_gives_itself()
+    {
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v1", ServedNode.T0.AddDays(-2));
+        await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v2", ServedNode.T0.AddDays(-1));
+        Assert.Equal(0, (await Ctl(Alice, "registry", "promote", "--slot", "xgb", "--version", "xgb-v2", "--reason", "better auc",
+            "--at", ServedNode.T0.ToString("O"), "--as", "mallory")).Code);
+        Assert.Equal(0, (await Ctl(Alice, "ess", "trigger", "--reason", "venue outage", "--as", "mallory")).Code);
+        Assert.Equal(0, (await Ctl(Alice, "risk", "set", "--mode", "cautious", "--max-position", "250", "--reason", "tighter", "--as", "mallory")).Code);
+        Assert.Equal(0, (await Ctl(Alice, "registry", "retrain", "--slot", "xgb", "--reason", "new fee tiers", "--as", "mallory")).Code);
+
+        var (_, audit) = await Ctl(Bob, "audit", "--latest", "100");
+        var given = audit.GetProperty("latest").EnumerateArray()
+            .Where(e => e.TryGetProperty("operator", out _))
+            .Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("operator").GetString()))
+            .ToArray();
+        Assert.Equal([("emergency-manual-trigger", "alice"), ("retraining-requested", "alice"), ("risk-limits-changed", "alice"), ("version-promoted", "alice")],
+            given.Order());
+        var (_, list) = await Ctl(Bob, "registry", "list");
+        Assert.Equal("alice", list.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("$type").GetString() == "version-promoted"
+            && e.GetProperty("version").GetString() == "xgb-v2").GetProperty("operator").GetString());
+
+        var (_, alerts) = await Ctl(Bob, "alerts");
+        var limitAlert = alerts.GetProperty("latest").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "risk-limits-changed");
+        Assert.Equal("alice", limitAlert.GetProperty("operator").GetString());
+    }
+
+    [Fact]
+    public async Task An_operator_taken_out_of_the_file_is_refused_from_the_next_request_and_a_broken_file_lets_nobody_in()
+    {
+        Assert.Equal(0, (await Ctl(Alice, "ess", "status")).Code);
+        Assert.Equal(0, await QtCli.RunAsync(["access", "remove", "--file", AccessFile, "--name", "alice"]));
+
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(Alice, "ess", "status")).Code);
+        Assert.Equal(0, (await Ctl(Bob, "ess", "status")).Code);
+
+        var kept = await File.ReadAllTextAsync(AccessFile);
+        await File.WriteAllTextAsync(AccessFile, kept + "carol admin sha256:00\n");
+        using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/ess");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Bob)).Trim());
+        using var refused = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("access.txt:2: field 'role': 'admin' is not a role", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(AccessFile, kept);
+        Assert.Equal(0, (await Ctl(Bob, "ess", "status")).Code);
+    }
+
+    [Fact]
+    public async Task A_node_listens_beyond_this_machine_only_with_an_access_file_and_refuses_one_it_cannot_read()
+    {
+        var ex = await Assert.ThrowsAsync<UsageException>(() => OpsApi.StartAsync("http://0.0.0.0:0", _served.Node.System, _served.Node.Registry,
+            _served.Node.Services, _served.Node.Settings, null, CancellationToken.None));
+        Assert.Contains("listens beyond this machine", ex.Message, StringComparison.Ordinal);
+
+        using var state = new TempDir();
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["node", "--state", state.Path, "--http", "http://0.0.0.0:0"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["node", "--state", state.Path, "--ops-access", _keys.File("missing.txt")]));
+        Assert.False(File.Exists(Path.Combine(state.Path, "journal.db")));
+    }
+}
