@@ -166,8 +166,8 @@ public sealed record AccountEss
     public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input) => input switch
     {
         EssTradesSettled s => Settle(s),
-        EssManualTrigger m => Step(State.ManualTrigger(m.Reason, m.Time), m.Time),
-        EssManualReset r => Step(State.ManualReset(r.Reason, r.Time), r.Time),
+        EssManualTrigger m => Step(State.ManualTrigger(m.Reason, m.Time, m.Operator), m.Time),
+        EssManualReset r => Step(State.ManualReset(r.Reason, r.Time, r.Operator), r.Time),
         null => throw new DomainValidationException(nameof(AccountEss), "input", "is required", null),
         _ => throw new DomainValidationException(nameof(AccountEss), "input", "is not an account ESS input", input.GetType().Name),
     };

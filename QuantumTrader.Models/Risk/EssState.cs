@@ -65,8 +65,8 @@ public sealed record EssState
     public (EssState Next, EssTransition? Transition) Apply(IEssInput input) => input switch
     {
         EquityObserved e => Observe(e.Time, e.Equity),
-        EssManualTrigger m => ManualTrigger(m.Reason, m.Time),
-        EssManualReset r => ManualReset(r.Reason, r.Time),
+        EssManualTrigger m => ManualTrigger(m.Reason, m.Time, m.Operator),
+        EssManualReset r => ManualReset(r.Reason, r.Time, r.Operator),
         null => throw new DomainValidationException(nameof(EssState), "input", "is required", null),
         _ => throw new DomainValidationException(nameof(EssState), "input", "is not an ESS input", input.GetType().Name),
     };
@@ -101,19 +101,19 @@ public sealed record EssState
             new EssTransition(time, Mode, next, drawdown, next.AllowsTrading(), why, false));
     }
 
-    /// <summary>Forces EMERGENCY and latches it. Already in EMERGENCY: latches without a transition.</summary>
-    public (EssState Next, EssTransition? Transition) ManualTrigger(string reason, DateTimeOffset time)
+    /// <summary>Forces EMERGENCY and latches it. Already in EMERGENCY: latches without a transition. The transition names the operator <paramref name="by"/> when known.</summary>
+    public (EssState Next, EssTransition? Transition) ManualTrigger(string reason, DateTimeOffset time, string? by = null)
     {
         Guard.NotEmpty(nameof(EssState), "reason", reason);
         RequireInOrder(time);
         var next = new EssState(Options, EssMode.Emergency, PeakEquity, LastEquity, Drawdown, time, null, true);
         return Mode == EssMode.Emergency
             ? (next, null)
-            : (next, new EssTransition(time, Mode, EssMode.Emergency, Drawdown, false, $"manual trigger: {reason}", true));
+            : (next, new EssTransition(time, Mode, EssMode.Emergency, Drawdown, false, $"manual trigger{By(by)}: {reason}", true));
     }
 
     /// <summary>Clears the latch and moves to the mode the current drawdown supports; no transition when that is the current mode.</summary>
-    public (EssState Next, EssTransition? Transition) ManualReset(string reason, DateTimeOffset time)
+    public (EssState Next, EssTransition? Transition) ManualReset(string reason, DateTimeOffset time, string? by = null)
     {
         Guard.NotEmpty(nameof(EssState), "reason", reason);
         RequireInOrder(time);
@@ -121,8 +121,10 @@ public sealed record EssState
         var next = new EssState(Options, target, PeakEquity, LastEquity, Drawdown, time, null, false);
         return target == Mode
             ? (next, null)
-            : (next, new EssTransition(time, Mode, target, Drawdown, target.AllowsTrading(), $"manual reset: {reason}", true));
+            : (next, new EssTransition(time, Mode, target, Drawdown, target.AllowsTrading(), $"manual reset{By(by)}: {reason}", true));
     }
+
+    private static string By(string? operatorName) => operatorName is null ? "" : $" by {operatorName}";
 
     private void RequireInOrder(DateTimeOffset time)
     {

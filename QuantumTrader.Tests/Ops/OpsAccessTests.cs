@@ -91,7 +91,9 @@ public sealed class OpsAccessTests : IAsyncLifetime
         await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v2", ServedNode.T0.AddDays(-1));
         Assert.Equal(0, (await Ctl(Alice, "registry", "promote", "--slot", "xgb", "--version", "xgb-v2", "--reason", "better auc",
             "--at", ServedNode.T0.ToString("O"), "--as", "mallory")).Code);
-        Assert.Equal(0, (await Ctl(Alice, "ess", "trigger", "--reason", "venue outage", "--as", "mallory")).Code);
+        var (triggerCode, triggered) = await Ctl(Alice, "ess", "trigger", "--reason", "venue outage", "--as", "mallory");
+        Assert.Equal(0, triggerCode);
+        Assert.Equal("manual trigger by alice: venue outage", triggered.GetProperty("transitions").EnumerateArray().Last().GetProperty("reason").GetString());
         Assert.Equal(0, (await Ctl(Alice, "risk", "set", "--mode", "cautious", "--max-position", "250", "--reason", "tighter", "--as", "mallory")).Code);
         Assert.Equal(0, (await Ctl(Alice, "registry", "retrain", "--slot", "xgb", "--reason", "new fee tiers", "--as", "mallory")).Code);
 

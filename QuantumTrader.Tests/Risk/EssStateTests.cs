@@ -231,6 +231,18 @@ public class EssStateTests
     }
 
     [Fact]
+    public void A_manual_transition_names_the_operator_who_gave_it_when_the_input_does()
+    {
+        var (state, _) = Feed(EssState.Initial(), (0, 1000), (1, 1000));
+
+        var (triggered, t) = state.Apply(new EssManualTrigger("paper", "exchange outage", H(2)) { Operator = "alice" });
+        var (_, r) = triggered.Apply(new EssManualReset("paper", "outage over", H(3)));
+
+        Assert.Equal("manual trigger by alice: exchange outage", t!.Reason);
+        Assert.Equal("manual reset: outage over", r!.Reason);
+    }
+
+    [Fact]
     public void Manual_trigger_in_emergency_latches_without_a_transition()
     {
         var (state, _) = Feed(EssState.Initial(), (0, 1000), (1, 880));
