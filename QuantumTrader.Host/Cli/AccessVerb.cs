@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using QuantumTrader.Models.Audit;
 using Spectre.Console;
 
@@ -12,7 +15,7 @@ public static class AccessVerb
 {
     public static Command Create() => new("access", "Operators of a node's ops API: their names (journaled with each command), roles and tokens")
     {
-        Add(), Remove(), List(),
+        Add(), Remove(), List(), Certificate(),
     };
 
     private static Option<string> FileOption() => new("--file") { Description = "The access file ('qt node --ops-access FILE')", Required = true };
@@ -75,6 +78,44 @@ public static class AccessVerb
             foreach (var g in access.Grants) table.AddRow(Markup.Escape(g.Name), g.Role.ToString().ToLowerInvariant());
             AnsiConsole.Write(table);
             JsonOut.Write(parse.GetValue(json), new { file = Path.GetFullPath(path), operators = access.Grants.Select(g => new { name = g.Name, role = g.Role }).ToArray() });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Certificate()
+    {
+        var hosts = new Option<string[]>("--host")
+        {
+            Description = "A host name or IP address the console reaches the node by (repeatable)", DefaultValueFactory = _ => ["localhost", "127.0.0.1"],
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var days = new Option<int>("--days") { Description = "Days the certificate is valid", DefaultValueFactory = _ => 365 };
+        var certOut = new Option<string>("--cert-out") { Description = "The certificate (PEM): 'qt node --tls-cert' and 'qt ctl --ca-cert'", Required = true };
+        var keyOut = new Option<string>("--key-out") { Description = "Its private key (PEM, readable by its owner only): 'qt node --tls-key'", Required = true };
+        var command = new Command("cert", "Make a self-signed certificate for a node's https ops API; the consoles trust it with --ca-cert")
+            { hosts, days, certOut, keyOut };
+        command.SetAction(parse =>
+        {
+            var names = parse.GetValue(hosts)!;
+            var valid = parse.GetValue(days);
+            if (valid is < 1 or > 3650) throw new UsageException($"--days must be between 1 and 3650, got {valid}");
+            if (names.Length == 0 || names.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--host must name a host or an IP address");
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
+            var alternatives = new SubjectAlternativeNameBuilder();
+            foreach (var name in names)
+                if (IPAddress.TryParse(name, out var ip)) alternatives.AddIpAddress(ip);
+                else alternatives.AddDnsName(name);
+            request.CertificateExtensions.Add(alternatives.Build());
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+            var now = DateTimeOffset.UtcNow;
+            using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(valid));
+            WriteOwnerOnly(parse.GetValue(keyOut)!, key.ExportPkcs8PrivateKeyPem() + "\n");
+            File.WriteAllText(parse.GetValue(certOut)!, certificate.ExportCertificatePem() + "\n");
+            Console.WriteLine($"a certificate for {string.Join(", ", names)} valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd} in {parse.GetValue(certOut)}, " +
+                              $"its key in {parse.GetValue(keyOut)}; SHA-256 fingerprint {certificate.GetCertHashString(HashAlgorithmName.SHA256)}");
             return ExitCodes.Ok;
         });
         return command;

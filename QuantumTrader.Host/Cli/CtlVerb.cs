@@ -27,10 +27,11 @@ public static class CtlVerb
 
     private const string TokenFileName = "--token-file";
     private const string AsName = "--as";
+    private const string CaCertName = "--ca-cert";
 
     /// <summary>Who every ctl subcommand acts as (<see cref="OpsCredentials"/>), from the options the ctl command gives them all.</summary>
     public static OpsCredentials Credentials(ParseResult parse) =>
-        OpsCredentials.From(parse.GetValue<string?>(TokenFileName), parse.GetValue<string?>(AsName));
+        OpsCredentials.From(parse.GetValue<string?>(TokenFileName), parse.GetValue<string?>(AsName), parse.GetValue<string?>(CaCertName));
 
     private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
 
@@ -52,6 +53,11 @@ public static class CtlVerb
                 Recursive = true,
                 Description = "The name the journal records for this console's commands on a node without an access file (default: the account running it); " +
                               "a node with one records the token's operator",
+            },
+            new Option<string?>(CaCertName)
+            {
+                Recursive = true,
+                Description = "Certificate (PEM) to trust for an https node beside the system's: the node's self-signed one ('qt access cert') or the one that signed it",
             },
             Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
         };

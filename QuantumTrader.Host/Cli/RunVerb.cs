@@ -48,6 +48,8 @@ public static class RunVerb
             Description = "Access file of the ops API ('qt access add' writes it): every request needs an operator's token, commands need role operate, " +
                           "and the journal records who gave each command. Without it the API takes anyone and listens only on a loopback address",
         };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "Certificate of the ops API (PEM) for an https:// address; 'qt access cert' makes a self-signed one" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "Private key of --tls-cert (PEM)" };
         var follow = new Option<double?>("--follow")
         {
             Description = "After the replay, check the data every this many seconds; when complete rows were appended to a file (or a file " +
@@ -71,7 +73,7 @@ public static class RunVerb
         };
         var command = node
             ? new Command("node", "Run a node: replay market data and paper-trade it, serve the ops API and dashboard, stay up until Ctrl-C")
-                { http, opsAccess, follow, staleAfter, alertWebhook, alertMinSeverity }
+                { http, opsAccess, tlsCert, tlsKey, follow, staleAfter, alertWebhook, alertMinSeverity }
             : new Command("run", "Replay market data through the node and paper-trade it");
         foreach (var option in new Option[] { data, format, state, onBadRow, seed, summaryJson, tradesOut, trainFraction, feeBps, slippageBps, equity, models, maxBatch })
             command.Options.Add(option);
@@ -98,6 +100,8 @@ public static class RunVerb
                 MaxBatch = parse.GetValue(maxBatch),
                 OpsUrl = node ? parse.GetValue(http) : null,
                 OpsAccess = node ? parse.GetValue(opsAccess) : null,
+                OpsTlsCertificate = node ? parse.GetValue(tlsCert) : null,
+                OpsTlsKey = node ? parse.GetValue(tlsKey) : null,
                 FollowEvery = node && parse.GetValue(follow) is { } seconds ? FollowInterval(seconds) : null,
                 StaleAfter = node && parse.GetValue(staleAfter) is { } minutes ? StaleLimit(minutes) : null,
                 AlertRoutes = node ? Routes(parse.GetValue(alertWebhook) ?? [], Severity(parse.GetValue(alertMinSeverity))) : [],
@@ -168,8 +172,7 @@ public static class RunVerb
         if (s.SlippageBps < 0) throw new UsageException($"--slippage-bps must be >= 0, got {s.SlippageBps}");
         if (s.StartingEquity <= 0) throw new UsageException($"--equity must be > 0, got {s.StartingEquity}");
         if (s.MaxBatch < 1) throw new UsageException($"--max-batch must be at least 1, got {s.MaxBatch}");
-        if (s.OpsUrl is { } url) OpsApi.Listenable(url, s.OpsAccess is not null);
-        if (s.OpsAccess is { } access) AccessFile.Open(access);
+        if (s.OpsUrl is { } url) OpsEndpoint.Open(url, s.OpsAccess, s.OpsTlsCertificate, s.OpsTlsKey);
         ModelBootstrap.Slots(s.Models);
     }
 }

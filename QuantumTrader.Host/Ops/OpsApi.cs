@@ -73,15 +73,20 @@ public sealed class OpsApi : IAsyncDisposable
     /// <summary>The address the API listens on (with the port the system chose when the URL asked for port 0).</summary>
     public string Url { get; private set; } = "";
 
-    /// <param name="access">Who may call the API and as whom each command is journaled; null: anyone who reaches it, so only a loopback address is taken.</param>
+    /// <param name="endpoint">Where it listens, who may call it and as whom each command is journaled (<see cref="OpsEndpoint"/>).</param>
     public static async Task<OpsApi> StartAsync(
-        string url, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node, AccessFile? access, CancellationToken cancel)
+        OpsEndpoint endpoint, ActorSystem system, ActorRegistry registry, NodeServices services, NodeSettings node, CancellationToken cancel)
     {
-        var uri = Listenable(url, access is not null);
+        var url = endpoint.Url.GetLeftPart(UriPartial.Authority);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(uri.GetLeftPart(UriPartial.Authority));
-        var api = new OpsApi(builder.Build(), system, registry, services, node, access);
+        builder.WebHost.UseUrls(url);
+        if (endpoint.Certificate is { } certificate)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+        var api = new OpsApi(builder.Build(), system, registry, services, node, endpoint.Access);
         api.Map();
         try
         {
@@ -96,20 +101,11 @@ public sealed class OpsApi : IAsyncDisposable
         return api;
     }
 
-    /// <summary>The URL the API may listen on: one beyond this machine only with an access file.</summary>
-    public static Uri Listenable(string url, bool withAccess)
-    {
-        var uri = ParseUrl(url);
-        return withAccess || uri.IsLoopback ? uri
-            : throw new UsageException($"--http {url} listens beyond this machine, and anyone who reaches it could trigger the emergency stop and promote models: " +
-                                       "give the node an access file (--ops-access FILE, made with 'qt access add'), or listen on 127.0.0.1");
-    }
-
-    /// <summary>An absolute http URL with a host and a port, or a message naming what is wrong with it.</summary>
+    /// <summary>An absolute http or https URL with a host and a port, or a message naming what is wrong with it.</summary>
     public static Uri ParseUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.AbsolutePath == "/"
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.AbsolutePath == "/"
             ? uri
-            : throw new UsageException($"'{url}' is not a node address; expected http://HOST:PORT, for example http://127.0.0.1:5080");
+            : throw new UsageException($"'{url}' is not a node address; expected http://HOST:PORT or https://HOST:PORT, for example http://127.0.0.1:5080");
 
     public async ValueTask DisposeAsync()
     {

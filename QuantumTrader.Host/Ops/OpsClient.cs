@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Serialization;
@@ -13,17 +16,30 @@ public sealed class NodeCallException(string message) : Exception(message);
 
 /// <summary>
 /// Who the console acts as: the token of a node with an access file, and the name it gives itself, which only a node
-/// without one journals (a node with one journals the token's operator).
+/// without one journals (a node with one journals the token's operator); and the certificate it trusts for an https
+/// node beyond the system's (a self-signed one, say).
 /// </summary>
-public sealed record OpsCredentials(string? Token, string? Operator)
+public sealed record OpsCredentials(string? Token, string? Operator, X509Certificate2? TrustedCertificate = null)
 {
     public const string TokenVariable = "QT_OPS_TOKEN";
 
     public static readonly OpsCredentials None = new(null, null);
 
     /// <summary>The token from <paramref name="tokenFile"/>, else from the environment; the name given, else the account running the console.</summary>
-    public static OpsCredentials From(string? tokenFile, string? name)
+    public static OpsCredentials From(string? tokenFile, string? name, string? caCertificateFile = null)
     {
+        X509Certificate2? trusted = null;
+        if (caCertificateFile is not null)
+        {
+            try
+            {
+                trusted = X509CertificateLoader.LoadCertificateFromFile(caCertificateFile);
+            }
+            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--ca-cert {caCertificateFile}: not a certificate file ({ex.Message})");
+            }
+        }
         string? token;
         if (tokenFile is null) token = Environment.GetEnvironmentVariable(TokenVariable);
         else
@@ -41,7 +57,7 @@ public sealed record OpsCredentials(string? Token, string? Operator)
         if (name is not null && OperatorAccess.NameProblem(name) is { } problem) throw new UsageException($"--as: {problem}");
         // An account name that cannot name an operator is not sent: the node then journals the command without one.
         var by = name ?? (OperatorAccess.NameProblem(Environment.UserName) is null ? Environment.UserName : null);
-        return new OpsCredentials(string.IsNullOrWhiteSpace(token) ? null : token.Trim(), by);
+        return new OpsCredentials(string.IsNullOrWhiteSpace(token) ? null : token.Trim(), by, trusted);
     }
 }
 
@@ -64,7 +80,7 @@ public sealed class OpsClient : IDisposable
     {
         _credentials = credentials;
         _url = OpsApi.ParseUrl(url).GetLeftPart(UriPartial.Authority);
-        _http = new HttpClient { BaseAddress = new Uri(_url), Timeout = Timeout };
+        _http = new HttpClient(Handler(credentials.TrustedCertificate)) { BaseAddress = new Uri(_url), Timeout = Timeout };
         _refusedFor = refusedFor;
     }
 
@@ -94,6 +110,21 @@ public sealed class OpsClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>Checks the node's certificate as usual, and also accepts one that chains to <paramref name="trusted"/>; the host name must match either way.</summary>
+    private static HttpClientHandler Handler(X509Certificate2? trusted) => new()
+    {
+        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (errors == SslPolicyErrors.None) return true;
+            if (trusted is null || certificate is null || errors != SslPolicyErrors.RemoteCertificateChainErrors) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(trusted);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate);
+        },
+    };
+
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> newRequest, CancellationToken cancel)
     {
         HttpResponseMessage response;
@@ -121,6 +152,11 @@ public sealed class OpsClient : IDisposable
                 await Task.Delay(RetryEvery, cancel);
                 request.Dispose();
                 request = Signed();
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError)
+            {
+                throw new NodeCallException($"the node at {_url} did not prove who it is ({ex.InnerException?.Message ?? ex.Message}); " +
+                                            "give --ca-cert FILE with the certificate it serves (or the one that signed it), or check the address's host name");
             }
             catch (HttpRequestException ex)
             {

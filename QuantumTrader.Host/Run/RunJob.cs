@@ -123,7 +123,7 @@ public static class RunJob
             var registry = host.Services.GetRequiredService<ActorRegistry>();
             var symbols = await registry.GetAsync<SymbolRegion>(cancel);
             var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(url, system, registry, services, node, settings.OpsAccess is { } access ? AccessFile.Open(access) : null, cancel) : null;
+            await using var ops = settings.OpsUrl is { } url ? await OpsApi.StartAsync(OpsEndpoint.Open(url, settings.OpsAccess, settings.OpsTlsCertificate, settings.OpsTlsKey), system, registry, services, node, cancel) : null;
             if (ops is not null) observer.Info($"ops API and dashboard at {ops.Url}");
             if (node.Alerts is not null)
                 foreach (var gap in data.Gaps)

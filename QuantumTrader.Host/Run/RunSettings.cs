@@ -63,6 +63,10 @@ public sealed record RunSettings
     /// <summary>The ops API's access file (<see cref="Models.Audit.OperatorAccess"/>); null: no tokens, loopback only.</summary>
     public string? OpsAccess { get; init; }
 
+    /// <summary>The ops API's certificate and private key (PEM) for an https address; null: plain http.</summary>
+    public string? OpsTlsCertificate { get; init; }
+    public string? OpsTlsKey { get; init; }
+
     /// <summary>The node's alert webhooks, each with the least severity it is sent; none: its alerts are shown by the API and the dashboard only.</summary>
     public IReadOnlyList<AlertRoute> AlertRoutes { get; init; } = [];
 

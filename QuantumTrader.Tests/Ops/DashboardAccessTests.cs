@@ -18,7 +18,7 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", _keys.File("access.txt"), "--name", "bob", "--role", "read", "--token-out", _keys.File("bob.token")]));
-        _served = await ServedNode.StartAsync(accessFile: _keys.File("access.txt"));
+        _served = await ServedNode.StartAsync(endpoint: Host.Ops.OpsEndpoint.Open("http://127.0.0.1:0", _keys.File("access.txt")));
     }
 
     public async Task DisposeAsync()

@@ -14,11 +14,11 @@ public sealed class ServedNode : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = LearningTrades.Start;
 
-    private readonly AccessFile? _access;
+    private readonly OpsEndpoint _endpoint;
 
-    private ServedNode(TempDir dir, NodeFixture node, OpsApi api, AccessFile? access)
+    private ServedNode(TempDir dir, NodeFixture node, OpsApi api, OpsEndpoint endpoint)
     {
-        _access = access;
+        _endpoint = endpoint;
         Dir = dir;
         Node = node;
         Api = api;
@@ -30,15 +30,15 @@ public sealed class ServedNode : IAsyncDisposable
 
     /// <summary>
     /// The node runs its alert feed as 'qt node' does: without a webhook unless <paramref name="alerts"/> names one; its
-    /// API lets anyone in unless <paramref name="accessFile"/> names an access file.
+    /// API on a free loopback port, unless <paramref name="endpoint"/> says otherwise.
     /// </summary>
-    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null, string? accessFile = null)
+    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null, OpsEndpoint? endpoint = null)
     {
         var dir = new TempDir();
         var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir,
             alerts: alerts ?? new AlertSettings([], "test-node"));
-        var access = accessFile is null ? null : AccessFile.Open(accessFile);
-        return new ServedNode(dir, node, await StartApi(node, access), access);
+        endpoint ??= OpsEndpoint.Open("http://127.0.0.1:0");
+        return new ServedNode(dir, node, await StartApi(node, endpoint), endpoint);
     }
 
     /// <summary>Stops the API and the node, starts a new actor system on the same journal and serves it again.</summary>
@@ -46,7 +46,7 @@ public sealed class ServedNode : IAsyncDisposable
     {
         await Api.DisposeAsync();
         await Node.Restart();
-        Api = await StartApi(Node, _access);
+        Api = await StartApi(Node, _endpoint);
     }
 
     public async ValueTask DisposeAsync()
@@ -56,6 +56,6 @@ public sealed class ServedNode : IAsyncDisposable
         Dir.Dispose();
     }
 
-    private static Task<OpsApi> StartApi(NodeFixture node, AccessFile? access) =>
-        OpsApi.StartAsync("http://127.0.0.1:0", node.System, node.Registry, node.Services, node.Settings, access, CancellationToken.None);
+    private static Task<OpsApi> StartApi(NodeFixture node, OpsEndpoint endpoint) =>
+        OpsApi.StartAsync(endpoint, node.System, node.Registry, node.Services, node.Settings, CancellationToken.None);
 }
