@@ -118,7 +118,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
     {
         if (Stamp(c.Time) is not { } stamp) return;
         var (time, givenAt) = stamp;
-        var approved = Given(_book.Process(new ApproveCleanup(c.Slot, c.Version, c.ApprovedBy, time)), c, givenAt);
+        // An approval that names nobody is the operator's own.
+        var approver = string.IsNullOrWhiteSpace(c.ApprovedBy) ? c.Operator ?? "" : c.ApprovedBy;
+        var approved = Given(_book.Process(new ApproveCleanup(c.Slot, c.Version, approver, time)), c, givenAt);
         if (!approved.Succeeded)
         {
             Refuse(approved.Error!);
@@ -156,7 +158,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
 
         var files = removed.Count == 0 ? "no artifact files were left on disk" : "deleted " + string.Join(", ", removed);
         Execute(new RegistryBookResult([.. approved.Events, .. deleted.Events], null),
-            string.Create(CultureInfo.InvariantCulture, $"{record.Id} approved by {c.ApprovedBy}: {files}, {record.SizeBytes} bytes freed"));
+            string.Create(CultureInfo.InvariantCulture, $"{record.Id} approved by {approver}: {files}, {record.SizeBytes} bytes freed"));
     }
 
     private void Handle(FeedCircuitBreakers c)

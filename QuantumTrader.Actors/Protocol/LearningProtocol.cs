@@ -96,7 +96,10 @@ public sealed record StopModelAbTest(string Slot, string Reason, DateTimeOffset?
 /// <summary>Keeps a version whatever the cleanup rules say; <paramref name="Time"/> null: dated by the node's market time, as every operator's registry command.</summary>
 public sealed record MarkModelImportant(string Slot, string Version, bool Important, DateTimeOffset? Time) : OperatorMessage;
 
-/// <summary>The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the breaker's rollback target.</summary>
+/// <summary>
+/// The explicit approval that deletes a version's artifact files; refused for the champion, an important version or the
+/// breaker's rollback target. <paramref name="ApprovedBy"/> empty: the operator who gives it approves.
+/// </summary>
 public sealed record ApproveModelCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>A registry command's outcome: the registry events it persisted, or why it was refused.</summary>

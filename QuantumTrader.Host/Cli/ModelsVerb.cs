@@ -222,11 +222,14 @@ public static class ModelsVerb
         return command;
     }
 
+    /// <summary>The metric cleanup ranks versions by unless told otherwise: every tree version has it.</summary>
+    public const string DefaultCleanupMetric = "auc";
+
     private static Command Cleanup(RegistryAccess access)
     {
         var (where, at, json) = (access.NewOption(),
             new Option<string?>("--at") { Description = "Judge ages at this ISO-8601 time (default: the last bar the node decided, the market time versions are dated by)" }, Json());
-        var metric = new Option<string>("--score-metric") { DefaultValueFactory = _ => "auc", Description = "Metric that ranks versions (higher is better)" };
+        var metric = new Option<string>("--score-metric") { DefaultValueFactory = _ => DefaultCleanupMetric, Description = "Metric that ranks versions (higher is better)" };
         var command = new Command("cleanup", "Recommend versions to delete and the space each frees; deletes nothing") { where, metric, at, json };
         command.SetAction(async (parse, cancel) =>
         {
@@ -242,7 +245,7 @@ public static class ModelsVerb
             var kept = new Table().Title("kept").AddColumns("slot", "version", "why");
             foreach (var k in report.Kept) kept.AddRow(k.Slot, Markup.Escape(k.Version), Markup.Escape(string.Join("; ", k.Reasons)));
             AnsiConsole.Write(kept);
-            AnsiConsole.MarkupLine($"nothing was deleted; delete one with [bold]{access.CommandPrefix} approve-cleanup --slot S --version V --by NAME[/]");
+            AnsiConsole.MarkupLine($"nothing was deleted; delete one with [bold]{access.CommandPrefix} approve-cleanup --slot S --version V[/]");
             JsonOut.Write(parse.GetValue(json), new CleanupJson(when, report.Candidates, report.Kept, report.TotalBytesFreed));
             return ExitCodes.Ok;
         });
@@ -252,7 +255,7 @@ public static class ModelsVerb
     private static Command ApproveCleanup(RegistryAccess access)
     {
         var (where, slot, version, json) = (access.NewOption(), Slot(), Version(), Json());
-        var by = new Option<string>("--by") { Description = "Who approves the deletion, kept in the history", Required = true };
+        var by = new Option<string>("--by") { Description = "Who approves the deletion, kept in the history (default: the operator who gives the command)", DefaultValueFactory = _ => "" };
         var command = new Command("approve-cleanup", "Approve deleting a version's artifact files and delete them; never the champion") { where, slot, version, by, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new ApproveModelCleanup(
             parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(by)!, null), parse.GetValue(json), cancel));

@@ -149,6 +149,9 @@ public sealed class OpsApi : IAsyncDisposable
             View(await _registry.Get<PolicyStoreSingleton>().Ask<RiskPolicyState>(GetRiskPolicy.Instance, AskTimeout, cancel)));
         _app.MapGet("/api/registry", async (CancellationToken cancel) =>
             View(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)));
+        _app.MapGet("/api/cleanup", async (string? metric, CancellationToken cancel) =>
+            View(CleanupOf(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel),
+                string.IsNullOrWhiteSpace(metric) ? ModelsVerb.DefaultCleanupMetric : metric)));
         _app.MapGet("/api/trades", async (int? last, string? symbol, CancellationToken cancel) =>
             last is < 1 ? Refuse(StatusCodes.Status400BadRequest, $"last must be at least 1, got {last}") : View(await TradesAsync(last ?? 20, symbol, cancel)));
         _app.MapGet("/api/audit", async (int? latest, string? trade, CancellationToken cancel) =>
@@ -176,6 +179,16 @@ public sealed class OpsApi : IAsyncDisposable
             return View(new PerformanceView(grouping, minTrades ?? 10, trades.Count, PerformanceBreakdown.Of(trades, grouping, minTrades ?? 10)));
         });
         _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
+    }
+
+    private static CleanupView CleanupOf(ModelRegistryView view, string metric)
+    {
+        var registry = view.ToRegistry();
+        var at = view.DecidedThrough ?? DateTimeOffset.UtcNow;
+        var report = CleanupAdvisor.Recommend(registry, at, new CleanupPolicy(ScoreMetric: metric));
+        var rows = view.Versions.Select(v => new VersionRow(v.Slot, v.Version, v.Status, registry.Champion(v.Slot)?.Version == v.Version, v.CreatedAt, v.Metrics,
+            v.SizeBytes, v.Important, v.Deleted)).ToArray();
+        return new CleanupView(at, metric, rows, view.Versions.Where(v => !v.Deleted).Sum(v => v.SizeBytes), report.Candidates, report.Kept, report.TotalBytesFreed);
     }
 
     private EssStatus WithWaiting(EssStatus status) => status with { CommandsWaiting = _services.EssHandover.Count };

@@ -34,3 +34,16 @@ public sealed record TradesView(int Total, IReadOnlyList<ClosedTrade> Trades);
 
 /// <summary>Every model's closed trades from the journal grouped by symbol or by regime at entry, with each model's weakest group.</summary>
 public sealed record PerformanceView(BreakdownBy By, int MinTrades, int TradesRead, IReadOnlyList<BreakdownRow> Rows);
+
+/// <summary>One registered version as the dashboard's version table shows it (seed 002's version comparison).</summary>
+public sealed record VersionRow(
+    string Slot, string Version, ModelVersionStatus Status, bool Champion, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, double> Metrics,
+    long SizeBytes, bool Important, bool Deleted);
+
+/// <summary>
+/// Seed 002's cleanup panel: every version, the disk its kept artifacts use, and the cleanup rules' recommendations at
+/// <see cref="At"/> (the last bar the node decided), ranked by <see cref="ScoreMetric"/>.
+/// </summary>
+public sealed record CleanupView(
+    DateTimeOffset At, string ScoreMetric, IReadOnlyList<VersionRow> Versions, long DiskBytes, IReadOnlyList<CleanupRecommendation> Candidates,
+    IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);

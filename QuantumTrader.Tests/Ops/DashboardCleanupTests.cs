@@ -1,0 +1,84 @@
+using System.Text.Json;
+using QuantumTrader.Actors.Learning;
+using QuantumTrader.Host.Cli;
+using QuantumTrader.Host.Ops;
+using QuantumTrader.Tests.Actors;
+using QuantumTrader.Tests.Support;
+
+namespace QuantumTrader.Tests.Ops;
+
+/// <summary>
+/// Seed 002's cleanup panel as an operator uses it: headless Chromium opens the dashboard of a node with an access
+/// file, shows every version and the rules' recommendations, and the operator clicks Approve and Keep and answers the
+/// confirmation; a read-only operator's click is refused and changes nothing.
+/// </summary>
+public sealed class DashboardCleanupTests : IAsyncLifetime
+{
+    private readonly TempDir _keys = new();
+    private ServedNode _served = null!;
+
+    public async Task InitializeAsync()
+    {
+        var access = _keys.File("access.txt");
+        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", access, "--name", "alice", "--role", "operate", "--token-out", _keys.File("alice.token")]));
+        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", access, "--name", "bob", "--role", "read", "--token-out", _keys.File("bob.token")]));
+        _served = await ServedNode.StartAsync(endpoint: OpsEndpoint.Open("http://127.0.0.1:0", access));
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        for (var v = 1; v <= 10; v++) await ModelRegistryActorTests.Register(registry, _served.Dir.Path, $"xgb-v{v}", ServedNode.T0.AddDays(v - 60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _served.DisposeAsync();
+        _keys.Dispose();
+    }
+
+    private async Task<string> Token(string name) => (await File.ReadAllTextAsync(_keys.File($"{name}.token"))).Trim();
+
+    private async Task<JsonElement> Registry()
+    {
+        var file = _served.Dir.File($"registry-{Guid.NewGuid():N}.json");
+        Assert.Equal(0, await QtCli.RunAsync(["ctl", "registry", "list", "--node", _served.Api.Url, "--token-file", _keys.File("bob.token"), "--json", file]));
+        return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
+    }
+
+    private static JsonElement Version(JsonElement registry, string id) =>
+        registry.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("slot").GetString() + "/" + v.GetProperty("version").GetString() == id);
+
+    [Fact]
+    public async Task An_operator_approves_a_recommended_deletion_and_keeps_another_from_the_page_and_a_reader_cannot()
+    {
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync("document.querySelectorAll('button[data-approve]').length >= 3");
+
+        var text = await chromium.TextAsync();
+        Assert.Contains("10 versions", text);
+        Assert.Contains("champion (serving)", text);
+        var candidates = (await chromium.EvaluateAsync("[...document.querySelectorAll('button[data-approve]')].map(b => b.dataset.approve)"))
+            .EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.DoesNotContain("xgb/xgb-v1", candidates);
+        var (deleted, kept, refused) = (candidates[0], candidates[1], candidates[2]);
+
+        await chromium.EvaluateAsync($"document.querySelector('button[data-approve=\"{deleted}\"]').click()");
+        await chromium.WaitForAsync($"document.getElementById('cleanup-result').textContent.includes('{deleted.Split('/')[1]} approved by alice')");
+        await chromium.EvaluateAsync($"document.querySelector('button[data-keep=\"{kept}\"]').click()");
+        await chromium.WaitForAsync($"!document.querySelector('button[data-keep=\"{kept}\"]') && !document.getElementById('cleanup-result').textContent.startsWith('Refused')");
+        Assert.Equal([$"Delete the artifact of {deleted}", $"Keep {kept} whatever the cleanup rules say"],
+            chromium.Dialogs.Select(d => d[..d.IndexOf(d.StartsWith("Delete", StringComparison.Ordinal) ? " (" : " (mark", StringComparison.Ordinal)]));
+
+        var registry = await Registry();
+        Assert.True(Version(registry, deleted).GetProperty("deleted").GetBoolean());
+        Assert.True(Version(registry, kept).GetProperty("important").GetBoolean());
+        var approval = registry.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("$type").GetString() == "cleanup-approved");
+        Assert.Equal(("alice", "alice"), (approval.GetProperty("approvedBy").GetString(), approval.GetProperty("operator").GetString()));
+        Assert.False(File.Exists(Path.Combine(_served.Dir.Path, "models", "xgb", deleted.Split('/')[1] + ".onnx")));
+
+        // The same page with a read-only token: the click is refused with the node's reason and nothing changes.
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("bob")}");
+        await chromium.WaitForAsync($"document.querySelector('button[data-approve=\"{refused}\"]')");
+        await chromium.EvaluateAsync($"document.querySelector('button[data-approve=\"{refused}\"]').click()");
+        await chromium.WaitForAsync("document.getElementById('cleanup-result').textContent.startsWith('Refused: 403 bob may read but not give commands')");
+        Assert.False(Version(await Registry(), refused).GetProperty("deleted").GetBoolean());
+    }
+}
