@@ -10,7 +10,7 @@ namespace QuantumTrader.Tests.Support;
 
 /// <summary>
 /// Debian's Chromium, headless, driven over the DevTools protocol the way an operator uses a page: open it, read it,
-/// click, and answer every confirm() dialog with OK (the dialogs' texts are kept).
+/// click, and answer every confirm() dialog with OK and every prompt() with <see cref="PromptAnswer"/> (the dialogs' texts are kept).
 /// </summary>
 public sealed partial class HeadlessChromium : IAsyncDisposable
 {
@@ -34,6 +34,9 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
 
     /// <summary>The messages of the dialogs the page opened, in order.</summary>
     public ConcurrentQueue<string> Dialogs { get; } = new();
+
+    /// <summary>What the operator types into the next prompt() dialogs; null cancels them.</summary>
+    public string? PromptAnswer { get; set; }
 
     [GeneratedRegex(@"DevTools listening on (ws://\S+)")]
     private static partial Regex Listening();
@@ -154,8 +157,12 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
                             _loaded.TrySetResult();
                             break;
                         case "Page.javascriptDialogOpening":
-                            Dialogs.Enqueue(json.GetProperty("params").GetProperty("message").GetString() ?? "");
-                            _ = SendAsync("Page.handleJavaScriptDialog", new JsonObject { ["accept"] = true });
+                            var dialog = json.GetProperty("params");
+                            Dialogs.Enqueue(dialog.GetProperty("message").GetString() ?? "");
+                            var prompt = dialog.GetProperty("type").GetString() == "prompt";
+                            _ = SendAsync("Page.handleJavaScriptDialog", prompt
+                                ? new JsonObject { ["accept"] = PromptAnswer is not null, ["promptText"] = PromptAnswer ?? "" }
+                                : new JsonObject { ["accept"] = true });
                             break;
                     }
                 }

@@ -8,11 +8,11 @@ using QuantumTrader.Tests.Support;
 namespace QuantumTrader.Tests.Ops;
 
 /// <summary>
-/// Seed 002's cleanup panel as an operator uses it: headless Chromium opens the dashboard of a node with an access
-/// file, shows every version and the rules' recommendations, and the operator clicks Approve and Keep and answers the
-/// confirmation; a read-only operator's click is refused and changes nothing.
+/// The dashboard's commands as an operator uses them: headless Chromium opens the page of a node with an access file,
+/// the operator clicks seed 002's Approve and Keep on the cleanup panel and answers the confirmation, or triggers and
+/// resets the emergency stop giving a reason; a read-only operator's click is refused and changes nothing.
 /// </summary>
-public sealed class DashboardCleanupTests : IAsyncLifetime
+public sealed class DashboardCommandTests : IAsyncLifetime
 {
     private readonly TempDir _keys = new();
     private ServedNode _served = null!;
@@ -40,6 +40,45 @@ public sealed class DashboardCleanupTests : IAsyncLifetime
         var file = _served.Dir.File($"registry-{Guid.NewGuid():N}.json");
         Assert.Equal(0, await QtCli.RunAsync(["ctl", "registry", "list", "--node", _served.Api.Url, "--token-file", _keys.File("bob.token"), "--json", file]));
         return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
+    }
+
+    private async Task<JsonElement> Ess()
+    {
+        var file = _served.Dir.File($"ess-{Guid.NewGuid():N}.json");
+        Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "status", "--node", _served.Api.Url, "--token-file", _keys.File("bob.token"), "--json", file]));
+        return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task An_operator_triggers_and_resets_the_emergency_stop_from_the_page_with_a_reason_and_a_reader_cannot()
+    {
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync("document.querySelector('.mode-NORMAL')");
+
+        chromium.PromptAnswer = null;
+        await chromium.EvaluateAsync("document.getElementById('ess-trigger').click()");
+        await chromium.WaitForAsync("document.getElementById('ess-result').textContent === 'Nothing sent: a reason is needed.'");
+        chromium.PromptAnswer = "venue outage";
+        await chromium.EvaluateAsync("document.getElementById('ess-trigger').click()");
+        await chromium.WaitForAsync("document.getElementById('ess-result').textContent === 'Trigger journaled: mode EMERGENCY, trading off.'");
+        await chromium.WaitForAsync("document.querySelector('.mode-EMERGENCY')");
+        var triggered = await Ess();
+        Assert.Equal(("Emergency", true), (triggered.GetProperty("mode").GetString(), triggered.GetProperty("manualLatch").GetBoolean()));
+        Assert.Equal("manual trigger by alice: venue outage", triggered.GetProperty("transitions").EnumerateArray().Last().GetProperty("reason").GetString());
+
+        chromium.PromptAnswer = "venue back";
+        await chromium.EvaluateAsync("document.getElementById('ess-reset').click()");
+        await chromium.WaitForAsync("document.getElementById('ess-result').textContent === 'Reset journaled: mode NORMAL, trading on.'");
+        Assert.Equal("manual reset by alice: venue back", (await Ess()).GetProperty("transitions").EnumerateArray().Last().GetProperty("reason").GetString());
+        Assert.StartsWith("Trigger the emergency stop of account paper: why?", chromium.Dialogs.First(), StringComparison.Ordinal);
+
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("bob")}");
+        await chromium.WaitForAsync("document.querySelector('.mode-NORMAL')");
+        chromium.PromptAnswer = "not mine to pull";
+        await chromium.EvaluateAsync("document.getElementById('ess-trigger').click()");
+        await chromium.WaitForAsync("document.getElementById('ess-result').textContent.startsWith('Refused: 403 bob may read but not give commands')");
+        Assert.Equal(2, (await Ess()).GetProperty("transitions").GetArrayLength());
     }
 
     private static JsonElement Version(JsonElement registry, string id) =>
