@@ -12,13 +12,13 @@ namespace QuantumTrader.Tests.Ops;
 public sealed class DashboardAccessTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private readonly TempDir _keys = new();
+    private OperatorKeys _keys = null!;
     private ServedNode _served = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", _keys.File("access.txt"), "--name", "bob", "--role", "read", "--token-out", _keys.File("bob.token")]));
-        _served = await ServedNode.StartAsync(endpoint: Host.Ops.OpsEndpoint.Open("http://127.0.0.1:0", _keys.File("access.txt")));
+        _keys = await OperatorKeys.CreateAsync(("bob", "read"));
+        _served = await ServedNode.StartAsync(endpoint: Host.Ops.OpsEndpoint.Open("http://127.0.0.1:0", _keys.AccessFile));
     }
 
     public async Task DisposeAsync()
@@ -34,7 +34,7 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         await ModelRegistryActorTests.Register(registry, _served.Dir.Path, "xgb-v1", ServedNode.T0.AddDays(-2));
         var requested = await registry.Ask<ModelRegistryReply>(new RequestModelRetraining(ModelSlots.Xgb, "new fee tiers", ServedNode.T0) { Operator = "alice" }, Timeout);
         Assert.True(requested.Succeeded, requested.Error);
-        var token = (await File.ReadAllTextAsync(_keys.File("bob.token"))).Trim();
+        var token = await _keys.TokenAsync("bob");
 
         var page = await DashboardBrowserTests.RenderedPage(_served.Api.Url, "#token=" + token);
 

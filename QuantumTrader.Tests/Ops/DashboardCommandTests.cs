@@ -14,15 +14,13 @@ namespace QuantumTrader.Tests.Ops;
 /// </summary>
 public sealed class DashboardCommandTests : IAsyncLifetime
 {
-    private readonly TempDir _keys = new();
+    private OperatorKeys _keys = null!;
     private ServedNode _served = null!;
 
     public async Task InitializeAsync()
     {
-        var access = _keys.File("access.txt");
-        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", access, "--name", "alice", "--role", "operate", "--token-out", _keys.File("alice.token")]));
-        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", access, "--name", "bob", "--role", "read", "--token-out", _keys.File("bob.token")]));
-        _served = await ServedNode.StartAsync(endpoint: OpsEndpoint.Open("http://127.0.0.1:0", access));
+        _keys = await OperatorKeys.CreateAsync(("alice", "operate"), ("bob", "read"));
+        _served = await ServedNode.StartAsync(endpoint: OpsEndpoint.Open("http://127.0.0.1:0", _keys.AccessFile));
         var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
         for (var v = 1; v <= 10; v++) await ModelRegistryActorTests.Register(registry, _served.Dir.Path, $"xgb-v{v}", ServedNode.T0.AddDays(v - 60));
     }
@@ -33,19 +31,19 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         _keys.Dispose();
     }
 
-    private async Task<string> Token(string name) => (await File.ReadAllTextAsync(_keys.File($"{name}.token"))).Trim();
+    private Task<string> Token(string name) => _keys.TokenAsync(name);
 
     private async Task<JsonElement> Registry()
     {
         var file = _served.Dir.File($"registry-{Guid.NewGuid():N}.json");
-        Assert.Equal(0, await QtCli.RunAsync(["ctl", "registry", "list", "--node", _served.Api.Url, "--token-file", _keys.File("bob.token"), "--json", file]));
+        Assert.Equal(0, await QtCli.RunAsync(["ctl", "registry", "list", "--node", _served.Api.Url, "--token-file", _keys.TokenFile("bob"), "--json", file]));
         return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
     }
 
     private async Task<JsonElement> Ess()
     {
         var file = _served.Dir.File($"ess-{Guid.NewGuid():N}.json");
-        Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "status", "--node", _served.Api.Url, "--token-file", _keys.File("bob.token"), "--json", file]));
+        Assert.Equal(0, await QtCli.RunAsync(["ctl", "ess", "status", "--node", _served.Api.Url, "--token-file", _keys.TokenFile("bob"), "--json", file]));
         return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
     }
 

@@ -17,16 +17,15 @@ namespace QuantumTrader.Tests.Ops;
 /// </summary>
 public sealed class OpsAccessTests : IAsyncLifetime
 {
-    private readonly TempDir _keys = new();
+    private OperatorKeys _keys = null!;
     private ServedNode _served = null!;
-    private string AccessFile => _keys.File("access.txt");
-    private string Alice => _keys.File("alice.token");
-    private string Bob => _keys.File("bob.token");
+    private string AccessFile => _keys.AccessFile;
+    private string Alice => _keys.TokenFile("alice");
+    private string Bob => _keys.TokenFile("bob");
 
     public async Task InitializeAsync()
     {
-        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", AccessFile, "--name", "alice", "--role", "operate", "--token-out", Alice]));
-        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", AccessFile, "--name", "bob", "--role", "read", "--token-out", Bob]));
+        _keys = await OperatorKeys.CreateAsync(("alice", "operate"), ("bob", "read"));
         _served = await ServedNode.StartAsync(endpoint: OpsEndpoint.Open("http://127.0.0.1:0", AccessFile));
     }
 

@@ -11,17 +11,17 @@ namespace QuantumTrader.Tests.Ops;
 /// </summary>
 public sealed class OpsTlsTests : IAsyncLifetime
 {
-    private readonly TempDir _keys = new();
+    private OperatorKeys _keys = null!;
     private ServedNode _served = null!;
 
     private string Cert => _keys.File("node.crt");
     private string Key => _keys.File("node.key");
-    private string Access => _keys.File("access.txt");
+    private string Access => _keys.AccessFile;
 
     public async Task InitializeAsync()
     {
+        _keys = await OperatorKeys.CreateAsync(("alice", "operate"));
         Assert.Equal(0, await QtCli.RunAsync(["access", "cert", "--host", "127.0.0.1", "--cert-out", Cert, "--key-out", Key]));
-        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", Access, "--name", "alice", "--role", "operate", "--token-out", _keys.File("alice.token")]));
         _served = await ServedNode.StartAsync(endpoint: OpsEndpoint.Open("https://127.0.0.1:0", Access, Cert, Key));
     }
 
@@ -32,7 +32,7 @@ public sealed class OpsTlsTests : IAsyncLifetime
     }
 
     private Task<int> Ctl(params string[] args) =>
-        QtCli.RunAsync(["ctl", .. args, "--node", _served.Api.Url, "--token-file", _keys.File("alice.token")]);
+        QtCli.RunAsync(["ctl", .. args, "--node", _served.Api.Url, "--token-file", _keys.TokenFile("alice")]);
 
     [Fact]
     public async Task The_console_talks_to_an_https_node_only_when_it_trusts_the_certificate_the_node_serves()
