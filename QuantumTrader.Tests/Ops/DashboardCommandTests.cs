@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Akka.Actor;
 using QuantumTrader.Actors.Learning;
+using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Learning;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Host.Ops;
 using QuantumTrader.Tests.Actors;
@@ -14,6 +18,7 @@ namespace QuantumTrader.Tests.Ops;
 /// </summary>
 public sealed class DashboardCommandTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private OperatorKeys _keys = null!;
     private ServedNode _served = null!;
 
@@ -77,6 +82,43 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         await chromium.EvaluateAsync("document.getElementById('ess-trigger').click()");
         await chromium.WaitForAsync("document.getElementById('ess-result').textContent.startsWith('Refused: 403 bob may read but not give commands')");
         Assert.Equal(2, (await Ess()).GetProperty("transitions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_operator_rolls_a_slot_back_and_stops_its_A_B_test_from_the_page_with_a_reason()
+    {
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        var promoted = await registry.Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v9", "better auc", ServedNode.T0), Timeout);
+        Assert.True(promoted.Succeeded, promoted.Error);
+        Assert.Equal("xgb-v9", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync("document.querySelector('#model-slot option[value=\"xgb\"]')");
+        await chromium.EvaluateAsync("document.getElementById('model-slot').value = 'xgb'");
+        chromium.PromptAnswer = "worse live";
+        await chromium.EvaluateAsync("document.getElementById('model-rollback').click()");
+        await chromium.WaitForAsync("document.getElementById('model-result').textContent.includes('xgb-v1')");
+        Assert.Equal("xgb-v1", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+
+        var started = await registry.Ask<ModelRegistryReply>(new StartModelAbTest(ModelSlots.Xgb, "xgb-v10", AbTestSettings.Seed, "try v10", null), Timeout);
+        Assert.True(started.Succeeded, started.Error);
+        Assert.IsType<SplitPredictor>(_served.Node.Serving.PredictorOf(ModelSlots.Xgb));
+        var rollbackMessage = (await chromium.EvaluateAsync("document.getElementById('model-result').textContent")).GetString();
+        chromium.PromptAnswer = "exchange outage";
+        await chromium.EvaluateAsync("document.getElementById('model-ab-stop').click()");
+        await chromium.WaitForAsync($"document.getElementById('model-result').textContent !== {JsonSerializer.Serialize(rollbackMessage)}");
+        Assert.DoesNotContain("Refused", (await chromium.EvaluateAsync("document.getElementById('model-result').textContent")).GetString());
+        Assert.IsNotType<SplitPredictor>(_served.Node.Serving.PredictorOf(ModelSlots.Xgb));
+
+        var history = (await Registry()).GetProperty("history").EnumerateArray().ToArray();
+        var rolledBack = history.Single(e => e.GetProperty("$type").GetString() == "version-rolled-back");
+        Assert.Equal(("xgb-v9", "worse live", true, "alice"), (rolledBack.GetProperty("fromVersion").GetString(), rolledBack.GetProperty("reason").GetString(),
+            rolledBack.GetProperty("markedDegraded").GetBoolean(), rolledBack.GetProperty("operator").GetString()));
+        var stopped = history.Single(e => e.GetProperty("$type").GetString() == "ab-test-concluded");
+        Assert.Equal(("exchange outage", "alice"), (stopped.GetProperty("stoppedBecause").GetString(), stopped.GetProperty("operator").GetString()));
+        Assert.Equal(["Roll xgb back to its previous champion (the one serving now is marked degraded): why?", "Stop the A/B test of xgb; its champion serves alone: why?"],
+            chromium.Dialogs);
     }
 
     private static JsonElement Version(JsonElement registry, string id) =>
