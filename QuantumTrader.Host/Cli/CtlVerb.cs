@@ -59,7 +59,7 @@ public static class CtlVerb
                 Recursive = true,
                 Description = "Certificate (PEM) to trust for an https node beside the system's: the node's self-signed one ('qt access cert') or the one that signed it",
             },
-            Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
+            WhoAmI(), Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
         };
     }
 
@@ -158,6 +158,12 @@ public static class CtlVerb
         AlertSeverity.Warning => "[yellow]warning[/]",
         _ => "info",
     };
+
+    private static Command WhoAmI() => ViewCommand<OperatorView>("whoami",
+        "Who the node takes this console for: the operator of its token and their role, or, on a node without an access file, the name it gives itself",
+        "/api/whoami", view => Out.WriteLine(view.Verified
+            ? $"{view.Operator} (role {view.Role?.ToString().ToLowerInvariant()}), by the token the node's access file knows"
+            : $"{view.Operator ?? "(no name)"}, the name this console gives itself: the node has no access file, checks nothing and takes every command"));
 
     private static Command Members() => ViewCommand<ClusterView>("members",
         "Cluster members as the node sees them: address, status, roles, reachability, leader", "/api/cluster", view =>

@@ -31,7 +31,7 @@ public sealed class AccessFile
     {
         var (access, problem) = Current();
         return access is null
-            ? new AccessCheck(null, AccessRefusal.Unauthenticated, $"the node's access file is invalid, so nobody is let in until it is fixed: {problem!.Message}")
+            ? new AccessCheck(null, null, AccessRefusal.Unauthenticated, $"the node's access file is invalid, so nobody is let in until it is fixed: {problem!.Message}")
             : access.Check(token, command);
     }
 

@@ -41,6 +41,7 @@ public sealed class OpsApi : IAsyncDisposable
 
     /// <summary>The console's name for its user, journaled with each command when the node has no access file (a claim nothing checks).</summary>
     public const string OperatorHeader = "X-Operator";
+    private const string RoleKey = "operator-role";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly IReadOnlyDictionary<string, Target> Targets = new Dictionary<string, Target>(StringComparer.Ordinal)
@@ -141,6 +142,8 @@ public sealed class OpsApi : IAsyncDisposable
         });
         _app.MapGet("/", () => Results.Text(Dashboard.Html, "text/html; charset=utf-8"));
         _app.MapGet("/api/cluster", () => View(Cluster()));
+        _app.MapGet("/api/whoami", (HttpContext context) => View(new OperatorView((string?)context.Items[OperatorHeader],
+            (OperatorRole?)context.Items[RoleKey], _access is not null)));
         _app.MapGet("/api/shards", async (CancellationToken cancel) => View(await ShardsAsync(cancel)));
         _app.MapGet("/api/models", async (CancellationToken cancel) => View(await ModelsAsync(cancel)));
         _app.MapGet("/api/ess", async (CancellationToken cancel) =>
@@ -343,6 +346,7 @@ public sealed class OpsApi : IAsyncDisposable
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
         var check = _access.Check(token, command);
         context.Items[OperatorHeader] = check.Operator;
+        context.Items[RoleKey] = check.Role;
         return check.Refusal switch
         {
             AccessRefusal.None => null,

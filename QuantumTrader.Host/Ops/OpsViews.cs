@@ -1,3 +1,4 @@
+using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 
@@ -47,3 +48,9 @@ public sealed record VersionRow(
 public sealed record CleanupView(
     DateTimeOffset At, string ScoreMetric, IReadOnlyList<VersionRow> Versions, long DiskBytes, IReadOnlyList<CleanupRecommendation> Candidates,
     IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
+
+/// <summary>
+/// Who a request acts as: with an access file, the operator of its token and their role (<see cref="Verified"/>); without
+/// one, the name the console gave itself, which nothing checks, and every command is allowed.
+/// </summary>
+public sealed record OperatorView(string? Operator, OperatorRole? Role, bool Verified);

@@ -12,8 +12,8 @@ public enum OperatorRole { Read, Operate }
 /// <summary>One operator of a node's access file: a name the journal records, a role, and the SHA-256 of the token (the token itself is never stored).</summary>
 public sealed record OperatorGrant(string Name, OperatorRole Role, string TokenHash);
 
-/// <summary>Why a request was let in or not: the operator it acts as, or a refusal that names what is missing.</summary>
-public sealed record AccessCheck(string? Operator, AccessRefusal Refusal, string? Reason)
+/// <summary>Why a request was let in or not: the operator it acts as and their role, or a refusal that names what is missing.</summary>
+public sealed record AccessCheck(string? Operator, OperatorRole? Role, AccessRefusal Refusal, string? Reason)
 {
     public bool Allowed => Refusal == AccessRefusal.None;
 }
@@ -123,12 +123,12 @@ public sealed partial class OperatorAccess
     public AccessCheck Check(string? token, bool command)
     {
         if (string.IsNullOrEmpty(token))
-            return new AccessCheck(null, AccessRefusal.Unauthenticated, "this node needs an access token: give the console --token-file FILE (or QT_OPS_TOKEN)");
+            return new AccessCheck(null, null, AccessRefusal.Unauthenticated, "this node needs an access token: give the console --token-file FILE (or QT_OPS_TOKEN)");
         var hash = Encoding.ASCII.GetBytes(HashOf(token));
         var grant = _grants.FirstOrDefault(g => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(g.TokenHash), hash));
-        if (grant is null) return new AccessCheck(null, AccessRefusal.Unauthenticated, "the access token is not in the node's access file");
+        if (grant is null) return new AccessCheck(null, null, AccessRefusal.Unauthenticated, "the access token is not in the node's access file");
         if (command && grant.Role != OperatorRole.Operate)
-            return new AccessCheck(grant.Name, AccessRefusal.Forbidden, $"{grant.Name} may read but not give commands (role read; a command needs role operate)");
-        return new AccessCheck(grant.Name, AccessRefusal.None, null);
+            return new AccessCheck(grant.Name, grant.Role, AccessRefusal.Forbidden, $"{grant.Name} may read but not give commands (role read; a command needs role operate)");
+        return new AccessCheck(grant.Name, grant.Role, AccessRefusal.None, null);
     }
 }

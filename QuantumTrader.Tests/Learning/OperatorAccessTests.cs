@@ -48,10 +48,10 @@ public class OperatorAccessTests
     {
         var access = OperatorAccess.Parse(File, Text);
 
-        Assert.Equal(new AccessCheck("bob", AccessRefusal.None, null), access.Check(BobToken, command: false));
-        Assert.Equal(new AccessCheck("alice", AccessRefusal.None, null), access.Check(AliceToken, command: true));
+        Assert.Equal(new AccessCheck("bob", OperatorRole.Read, AccessRefusal.None, null), access.Check(BobToken, command: false));
+        Assert.Equal(new AccessCheck("alice", OperatorRole.Operate, AccessRefusal.None, null), access.Check(AliceToken, command: true));
         var forbidden = access.Check(BobToken, command: true);
-        Assert.Equal(("bob", AccessRefusal.Forbidden), (forbidden.Operator, forbidden.Refusal));
+        Assert.Equal(("bob", OperatorRole.Read, AccessRefusal.Forbidden), (forbidden.Operator, forbidden.Role, forbidden.Refusal));
         Assert.Contains("role operate", forbidden.Reason, StringComparison.Ordinal);
     }
 
@@ -63,7 +63,7 @@ public class OperatorAccessTests
     {
         var check = OperatorAccess.Parse(File, Text).Check(token, command: false);
 
-        Assert.Equal((null, AccessRefusal.Unauthenticated, false), (check.Operator, check.Refusal, check.Allowed));
+        Assert.Equal((null, null, AccessRefusal.Unauthenticated, false), (check.Operator, check.Role, check.Refusal, check.Allowed));
         Assert.Contains(reason, check.Reason, StringComparison.Ordinal);
     }
 

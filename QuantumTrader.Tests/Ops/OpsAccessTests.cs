@@ -67,6 +67,10 @@ public sealed class OpsAccessTests : IAsyncLifetime
     [Fact]
     public async Task A_read_only_operator_reads_every_view_but_each_command_is_refused_and_nothing_is_journaled()
     {
+        var (_, bob) = await Ctl(Bob, "whoami", "--as", "mallory");
+        Assert.Equal(("bob", "Read", true), (bob.GetProperty("operator").GetString(), bob.GetProperty("role").GetString(), bob.GetProperty("verified").GetBoolean()));
+        var (_, alice) = await Ctl(Alice, "whoami");
+        Assert.Equal(("alice", "Operate"), (alice.GetProperty("operator").GetString(), alice.GetProperty("role").GetString()));
         Assert.Equal(0, (await Ctl(Bob, "members")).Code);
         Assert.Equal(0, (await Ctl(Bob, "risk", "show")).Code);
         Assert.Equal(0, (await Ctl(Bob, "registry", "list")).Code);

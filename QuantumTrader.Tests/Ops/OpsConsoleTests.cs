@@ -112,6 +112,8 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal(0, (await Ctl("ess", "reset", "--reason", "venue back")).Code);
         Assert.Equal(ExitCodes.BadInput, (await Ctl("ess", "trigger", "--reason", "bad name", "--as", "carol smith")).Code);
 
+        var (_, me) = await Ctl("whoami", "--as", "carol");
+        Assert.Equal(("carol", false), (me.GetProperty("operator").GetString(), me.GetProperty("verified").GetBoolean()));
         var (_, audit) = await Ctl("audit", "--latest", "100");
         var given = audit.GetProperty("latest").EnumerateArray().Where(e => e.GetProperty("kind").GetString()!.StartsWith("emergency-manual-", StringComparison.Ordinal))
             .Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("operator").GetString())).ToArray();
