@@ -85,15 +85,19 @@ public sealed class DashboardCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_operator_rolls_a_slot_back_and_stops_its_A_B_test_from_the_page_with_a_reason()
+    public async Task An_operator_promotes_a_version_rolls_the_slot_back_and_stops_its_A_B_test_from_the_page_with_a_reason()
     {
         var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
-        var promoted = await registry.Ask<ModelRegistryReply>(new PromoteModelVersion(ModelSlots.Xgb, "xgb-v9", "better auc", ServedNode.T0), Timeout);
-        Assert.True(promoted.Succeeded, promoted.Error);
-        Assert.Equal("xgb-v9", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
-
         await using var chromium = await HeadlessChromium.StartAsync();
         await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync("document.querySelector('button[data-promote=\"xgb/xgb-v9\"]')");
+        // The champion has no Promote button.
+        Assert.Equal(0, (await chromium.EvaluateAsync("document.querySelectorAll('button[data-promote=\"xgb/xgb-v1\"]').length")).GetInt32());
+        chromium.PromptAnswer = "better auc";
+        await chromium.EvaluateAsync("document.querySelector('button[data-promote=\"xgb/xgb-v9\"]').click()");
+        await chromium.WaitForAsync("document.getElementById('cleanup-result').textContent.includes('xgb-v9')");
+        Assert.Equal("xgb-v9", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+
         await chromium.WaitForAsync("document.querySelector('#model-slot option[value=\"xgb\"]')");
         await chromium.EvaluateAsync("document.getElementById('model-slot').value = 'xgb'");
         chromium.PromptAnswer = "worse live";
@@ -112,13 +116,16 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         Assert.IsNotType<SplitPredictor>(_served.Node.Serving.PredictorOf(ModelSlots.Xgb));
 
         var history = (await Registry()).GetProperty("history").EnumerateArray().ToArray();
+        var promotion = history.Last(e => e.GetProperty("$type").GetString() == "version-promoted");
+        Assert.Equal(("xgb-v9", "better auc", "alice"), (promotion.GetProperty("version").GetString(), promotion.GetProperty("reason").GetString(),
+            promotion.GetProperty("operator").GetString()));
         var rolledBack = history.Single(e => e.GetProperty("$type").GetString() == "version-rolled-back");
         Assert.Equal(("xgb-v9", "worse live", true, "alice"), (rolledBack.GetProperty("fromVersion").GetString(), rolledBack.GetProperty("reason").GetString(),
             rolledBack.GetProperty("markedDegraded").GetBoolean(), rolledBack.GetProperty("operator").GetString()));
         var stopped = history.Single(e => e.GetProperty("$type").GetString() == "ab-test-concluded");
         Assert.Equal(("exchange outage", "alice"), (stopped.GetProperty("stoppedBecause").GetString(), stopped.GetProperty("operator").GetString()));
-        Assert.Equal(["Roll xgb back to its previous champion (the one serving now is marked degraded): why?", "Stop the A/B test of xgb; its champion serves alone: why?"],
-            chromium.Dialogs);
+        Assert.Equal(["Make xgb/xgb-v9 the champion and serve it now: why?", "Roll xgb back to its previous champion (the one serving now is marked degraded): why?",
+            "Stop the A/B test of xgb; its champion serves alone: why?"], chromium.Dialogs);
     }
 
     private static JsonElement Version(JsonElement registry, string id) =>
