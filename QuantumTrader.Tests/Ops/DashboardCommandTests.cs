@@ -132,6 +132,26 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         registry.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("slot").GetString() + "/" + v.GetProperty("version").GetString() == id);
 
     [Fact]
+    public async Task Opened_with_a_token_the_page_shows_the_node_and_who_gave_each_command_and_without_one_it_says_how_to_open_it()
+    {
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        var requested = await registry.Ask<ModelRegistryReply>(new RequestModelRetraining(ModelSlots.Xgb, "new fee tiers", ServedNode.T0) { Operator = "alice" }, Timeout);
+        Assert.True(requested.Succeeded, requested.Error);
+
+        var page = await DashboardBrowserTests.RenderedPage(_served.Api.Url, "#token=" + await Token("bob"));
+
+        Assert.Contains("<span id=\"error\"></span>", page);
+        Assert.Contains("mode <span class=\"mode-NORMAL\">NORMAL</span>, trading on", page);
+        Assert.Contains("<td>retraining-requested</td><td>xgb</td><td>xgb-v1</td><td>retraining requested by an operator: new fee tiers</td><td>alice</td>", page);
+
+        var refused = await DashboardBrowserTests.RenderedPage(_served.Api.Url);
+
+        Assert.Contains("needs an access token", refused);
+        Assert.Contains($"Open this page as {_served.Api.Url}/#token=TOKEN", refused);
+        Assert.DoesNotContain("class=\"mode-NORMAL\"", refused);
+    }
+
+    [Fact]
     public async Task An_operator_approves_a_recommended_deletion_and_keeps_another_from_the_page_and_a_reader_cannot()
     {
         await using var chromium = await HeadlessChromium.StartAsync();
