@@ -46,7 +46,8 @@ public static class RunVerb
         var opsAccess = new Option<string?>("--ops-access")
         {
             Description = "Access file of the ops API ('qt access add' writes it): every request needs an operator's token, commands need role operate, " +
-                          "and the journal records who gave each command. Without it the API takes anyone and listens only on a loopback address",
+                          "and the journal records who gave each command. Without it the API takes anyone, so it listens only on a loopback address " +
+                          "(beyond loopback it needs this file and TLS)",
         };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Certificate of the ops API (PEM) for an https:// address; 'qt access cert' makes a self-signed one" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "Private key of --tls-cert (PEM)" };

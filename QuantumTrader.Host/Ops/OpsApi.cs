@@ -347,11 +347,12 @@ public sealed class OpsApi : IAsyncDisposable
         var check = _access.Check(token, command);
         context.Items[OperatorHeader] = check.Operator;
         context.Items[RoleKey] = check.Role;
+        if (check.Refusal == AccessRefusal.Unauthenticated) context.Response.Headers.WWWAuthenticate = "Bearer";
         return check.Refusal switch
         {
             AccessRefusal.None => null,
             AccessRefusal.Forbidden => Refuse(StatusCodes.Status403Forbidden, check.Reason!),
-            _ => Results.Text(check.Reason, "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized),
+            _ => Refuse(StatusCodes.Status401Unauthorized, check.Reason!),
         };
     }
 

@@ -56,6 +56,7 @@ public sealed class OpsAccessTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
         using var view = await http.GetAsync("/api/ess");
         Assert.Equal(HttpStatusCode.Unauthorized, view.StatusCode);
+        Assert.Equal("Bearer", view.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Contains("needs an access token", await view.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var page = await http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
