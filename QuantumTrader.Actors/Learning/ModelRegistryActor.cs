@@ -118,8 +118,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
     {
         if (Stamp(c.Time) is not { } stamp) return;
         var (time, givenAt) = stamp;
-        // An approval that names nobody is the operator's own.
-        var approver = string.IsNullOrWhiteSpace(c.ApprovedBy) ? c.Operator ?? "" : c.ApprovedBy;
+        var approver = ApproveCleanup.ApproverOf(c.ApprovedBy, c.Operator);
         var approved = Given(_book.Process(new ApproveCleanup(c.Slot, c.Version, approver, time)), c, givenAt);
         if (!approved.Succeeded)
         {

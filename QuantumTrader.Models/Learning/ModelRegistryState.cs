@@ -138,7 +138,12 @@ public sealed record RollBackVersion(string Slot, string? Target, string Reason,
 }
 public sealed record MarkDegraded(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record MarkImportant(string Slot, string Version, bool Important, DateTimeOffset Time) : RegistryCommand(Slot, Time);
-public sealed record ApproveCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+public sealed record ApproveCleanup(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryCommand(Slot, Time)
+{
+    /// <summary>Who approves: the name given, or, when it names nobody, the operator who gives the approval (empty when neither is known).</summary>
+    public static string ApproverOf(string? approvedBy, string? operatorName) =>
+        string.IsNullOrWhiteSpace(approvedBy) ? operatorName ?? "" : approvedBy;
+}
 /// <summary>An operator's A/B test of a registered version against the champion, without a shadow test or the gate (seed 002's manual start).</summary>
 public sealed record StartAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Deletes an artifact whose cleanup was approved; refused for anything else.</summary>

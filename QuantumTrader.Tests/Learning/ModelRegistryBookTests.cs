@@ -40,6 +40,14 @@ public class ModelRegistryBookTests
         return (book, perTrade);
     }
 
+    [Theory]
+    [InlineData("cto", "alice", "cto")]
+    [InlineData("", "alice", "alice")]
+    [InlineData("  ", "alice", "alice")]
+    [InlineData("", null, "")]
+    public void An_approval_that_names_nobody_is_the_operators_own(string approvedBy, string? operatorName, string approver) =>
+        Assert.Equal(approver, ApproveCleanup.ApproverOf(approvedBy, operatorName));
+
     [Fact]
     public void A_promotion_over_a_champion_opens_a_24_hour_breaker_that_rolls_back_to_it()
     {
