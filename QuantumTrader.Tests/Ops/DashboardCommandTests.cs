@@ -128,6 +128,99 @@ public sealed class DashboardCommandTests : IAsyncLifetime
             "Stop the A/B test of xgb; its champion serves alone: why?"], chromium.Dialogs);
     }
 
+    private async Task<JsonElement> Ctl(params string[] args)
+    {
+        var file = _served.Dir.File($"ctl-{Guid.NewGuid():N}.json");
+        Assert.Equal(0, await QtCli.RunAsync(["ctl", .. args, "--node", _served.Api.Url, "--token-file", _keys.TokenFile("bob"), "--json", file]));
+        return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
+    }
+
+    private static string Input(string limit) => $"document.querySelector('#risk-form input[data-limit=\"{limit}\"]')";
+
+    [Fact]
+    public async Task An_operator_changes_a_modes_limits_from_the_page_with_a_reason_a_bad_value_is_refused_and_a_reader_cannot()
+    {
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync($"document.getElementById('risk-policy-version').textContent === '0' && {Input("maxPositionUsd")}.value === '500'");
+        await chromium.EvaluateAsync("(s => { s.value = 'Cautious'; s.onchange(); })(document.getElementById('risk-mode'))");
+        // The form shows the chosen mode's limits as the policy store holds them.
+        Assert.Equal(["300", "10", "0.55", "4", "1000", "600", "0.7"],
+            (await chromium.EvaluateAsync("[...document.querySelectorAll('#risk-form input[data-limit]')].map(i => i.value)")).EnumerateArray().Select(e => e.GetString()));
+
+        await chromium.EvaluateAsync($"{Input("maxPositionUsd")}.value = ''");
+        await chromium.EvaluateAsync("document.getElementById('risk-change').click()");
+        await chromium.WaitForAsync("document.getElementById('risk-result').textContent === 'Nothing sent: max position $ is not a number.'");
+
+        chromium.PromptAnswer = "tighter after the fee change";
+        await chromium.EvaluateAsync($"{Input("maxPositionUsd")}.value = '250'; {Input("minConfidence")}.value = '1.5'");
+        await chromium.EvaluateAsync("document.getElementById('risk-change').click()");
+        await chromium.WaitForAsync("document.getElementById('risk-result').textContent.startsWith('Refused: 400')");
+        Assert.Contains("MinConfidence", (await chromium.EvaluateAsync("document.getElementById('risk-result').textContent")).GetString());
+        Assert.Equal(0, (await Ctl("risk", "show")).GetProperty("version").GetInt64());
+
+        await chromium.EvaluateAsync($"{Input("minConfidence")}.value = '0.8'");
+        await chromium.EvaluateAsync("document.getElementById('risk-change').click()");
+        await chromium.WaitForAsync("document.getElementById('risk-result').textContent === 'The limits of CAUTIOUS changed (policy version 1).'");
+        await chromium.WaitForAsync("document.getElementById('risk-policy-version').textContent === '1'");
+        var risk = await Ctl("risk", "show");
+        var cautious = risk.GetProperty("policy").GetProperty("cautious");
+        Assert.Equal((250d, 0.8, 10d, 4, 1_000d, 600d, 0.7), (cautious.GetProperty("maxPositionUsd").GetDouble(), cautious.GetProperty("minConfidence").GetDouble(),
+            cautious.GetProperty("maxLeverage").GetDouble(), cautious.GetProperty("maxOpenPositions").GetInt32(), cautious.GetProperty("maxGrossExposureUsd").GetDouble(),
+            cautious.GetProperty("maxCorrelatedExposureUsd").GetDouble(), cautious.GetProperty("correlationThreshold").GetDouble()));
+        Assert.Equal(500, risk.GetProperty("policy").GetProperty("normal").GetProperty("maxPositionUsd").GetDouble());
+        var change = (await Ctl("alerts")).GetProperty("latest").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "risk-limits-changed");
+        Assert.Equal("alice", change.GetProperty("operator").GetString());
+        Assert.Contains("tighter after the fee change", change.GetProperty("detail").GetString());
+
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("bob")}");
+        await chromium.WaitForAsync($"document.getElementById('risk-policy-version').textContent === '1' && {Input("maxPositionUsd")}.value === '500'");
+        chromium.PromptAnswer = "not mine to set";
+        await chromium.EvaluateAsync("document.getElementById('risk-change').click()");
+        await chromium.WaitForAsync("document.getElementById('risk-result').textContent.startsWith('Refused: 403 bob may read but not give commands')");
+        Assert.Equal(1, (await Ctl("risk", "show")).GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_operator_requests_retraining_and_starts_an_A_B_test_with_chosen_settings_from_the_page()
+    {
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync("document.querySelector('#model-slot option[value=\"xgb\"]') && document.querySelector('button[data-ab-test=\"xgb/xgb-v10\"]')");
+
+        await chromium.EvaluateAsync("document.getElementById('model-slot').value = 'xgb'");
+        chromium.PromptAnswer = "new fee tiers";
+        await chromium.EvaluateAsync("document.getElementById('model-retrain').click()");
+        await chromium.WaitForAsync("document.getElementById('model-result').textContent.length > 0");
+        Assert.DoesNotContain("Refused", (await chromium.EvaluateAsync("document.getElementById('model-result').textContent")).GetString());
+
+        await chromium.EvaluateAsync("document.getElementById('ab-days').value = '0'");
+        await chromium.EvaluateAsync("document.querySelector('button[data-ab-test=\"xgb/xgb-v10\"]').click()");
+        await chromium.WaitForAsync("document.getElementById('cleanup-result').textContent.startsWith('Nothing sent: the A/B test')");
+        Assert.IsNotType<SplitPredictor>(_served.Node.Serving.PredictorOf(ModelSlots.Xgb));
+
+        await chromium.EvaluateAsync("document.getElementById('ab-days').value = '3.5'; document.getElementById('ab-share').value = '30'; " +
+                                     "document.getElementById('ab-min-trades').value = '40'; document.getElementById('ab-min-improvement').value = '10'");
+        chromium.PromptAnswer = "try v10";
+        await chromium.EvaluateAsync("document.querySelector('button[data-ab-test=\"xgb/xgb-v10\"]').click()");
+        await chromium.WaitForAsync("document.getElementById('cleanup-result').textContent.includes('xgb-v10')");
+        var split = Assert.IsType<SplitPredictor>(_served.Node.Serving.PredictorOf(ModelSlots.Xgb));
+        Assert.Equal(("xgb-v10", 0.3), (split.Challenger.Version, split.Share));
+
+        var history = (await Registry()).GetProperty("history").EnumerateArray().ToArray();
+        var requested = history.Single(e => e.GetProperty("$type").GetString() == "retraining-requested");
+        Assert.Equal(("xgb", "new fee tiers", "alice"), (requested.GetProperty("slot").GetString(), requested.GetProperty("reason").GetString(),
+            requested.GetProperty("operator").GetString()));
+        var started = history.Single(e => e.GetProperty("$type").GetString() == "ab-test-started");
+        var settings = started.GetProperty("settings");
+        Assert.Equal(("xgb-v10", "try v10", "alice", 0.3, 40, "3.12:00:00", 0.1),
+            (started.GetProperty("version").GetString(), started.GetProperty("reason").GetString(), started.GetProperty("operator").GetString(),
+                settings.GetProperty("share").GetDouble(), settings.GetProperty("minTrades").GetInt32(), settings.GetProperty("duration").GetString(),
+                settings.GetProperty("minImprovement").GetDouble()));
+        Assert.Equal(["Retrain xgb at the next retraining check; the challenger then goes through the shadow test and the promotion gate: why?",
+            "Give xgb/xgb-v10 30 % of xgb's decisions in an A/B test against its champion: why?"], chromium.Dialogs);
+    }
+
     private static JsonElement Version(JsonElement registry, string id) =>
         registry.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("slot").GetString() + "/" + v.GetProperty("version").GetString() == id);
 
