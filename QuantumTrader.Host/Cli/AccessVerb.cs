@@ -8,46 +8,88 @@ using Spectre.Console;
 namespace QuantumTrader.Host.Cli;
 
 /// <summary>
-/// The ops API's access file (<see cref="OperatorAccess"/>): add an operator with a new token, remove one, list them.
-/// A running node reads the file again when it changes, so a removed operator is refused from the next request on.
+/// The ops API's access file (<see cref="OperatorAccess"/>): add an operator with a new token, give one a new token,
+/// remove one, list them. A running node reads the file again when it changes, so a removed operator or a replaced token
+/// is refused from the next request on.
 /// </summary>
 public static class AccessVerb
 {
     public static Command Create() => new("access", "Operators of a node's ops API: their names (journaled with each command), roles and tokens")
     {
-        Add(), Remove(), List(), Certificate(),
+        Add(), Rotate(), Remove(), List(), Certificate(),
     };
 
     private static Option<string> FileOption() => new("--file") { Description = "The access file ('qt node --ops-access FILE')", Required = true };
 
     private static Option<string> NameOption() => new("--name") { Description = "The operator's name, as the journal records it", Required = true };
 
+    private static Option<string?> ExpiresOption() => new("--expires")
+    {
+        Description = "When the token stops being accepted: days or hours from now (90d, 12h) or a UTC date or time (2027-03-01); without it, never",
+    };
+
+    private static Option<string?> TokenOutOption() =>
+        new("--token-out") { Description = "Write the token to this file (readable by its owner only) instead of printing it" };
+
+    private static DateTimeOffset? Expiry(ParseResult parse, Option<string?> option)
+    {
+        if (parse.GetValue(option) is not { } text) return null;
+        var (expires, problem) = OperatorAccess.ExpiryOf(text, DateTimeOffset.UtcNow);
+        return problem is null ? expires : throw new UsageException($"--expires: {problem}");
+    }
+
     private static Command Add()
     {
-        var (file, name) = (FileOption(), NameOption());
+        var (file, name, expires, tokenOut) = (FileOption(), NameOption(), ExpiresOption(), TokenOutOption());
         var role = new Option<OperatorRole>("--role") { Description = "Read (views only) or Operate (also commands)", Required = true };
-        var tokenOut = new Option<string?>("--token-out") { Description = "Write the token to this file (readable by its owner only) instead of printing it" };
         var command = new Command("add", "Add an operator with a new random token; the token is shown once and only its SHA-256 is kept in the file")
-            { file, name, role, tokenOut };
+            { file, name, role, expires, tokenOut };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             var who = parse.GetValue(name)!;
             if (OperatorAccess.NameProblem(who) is { } problem) throw new UsageException($"--name: {problem}");
             var token = OperatorAccess.NewToken();
-            var text = OperatorAccess.With(path, ReadOrEmpty(path), new OperatorGrant(who, parse.GetValue(role), OperatorAccess.HashOf(token)));
-            if (parse.GetValue(tokenOut) is { } output) WriteOwnerOnly(output, token + "\n");
-            WriteOwnerOnly(path, text);
-            if (parse.GetValue(tokenOut) is { } written)
-                Console.WriteLine($"added {who} ({parse.GetValue(role).ToString().ToLowerInvariant()}) to {path}; the token is in {written}");
-            else
-            {
-                Console.WriteLine(token);
-                Console.Error.WriteLine($"added {who} ({parse.GetValue(role).ToString().ToLowerInvariant()}) to {path}; the token above is shown once: give it to 'qt ctl' with --token-file or ${Ops.OpsCredentials.TokenVariable}");
-            }
+            var grant = new OperatorGrant(who, parse.GetValue(role), OperatorAccess.HashOf(token), Expiry(parse, expires));
+            Hand(path, OperatorAccess.With(path, ReadOrEmpty(path), grant), token, parse.GetValue(tokenOut), $"added {who} ({grant.Role.ToString().ToLowerInvariant()}) to {path}", grant);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command Rotate()
+    {
+        var (file, name, expires, tokenOut) = (FileOption(), NameOption(), ExpiresOption(), TokenOutOption());
+        var command = new Command("rotate",
+            "Give an operator a new random token, keeping their name and role; a running node refuses the old token from the next request on")
+            { file, name, expires, tokenOut };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!File.Exists(path)) throw new UsageException($"--file {path} does not exist");
+            var who = parse.GetValue(name)!;
+            var token = OperatorAccess.NewToken();
+            var text = OperatorAccess.Rotated(path, File.ReadAllText(path), who, OperatorAccess.HashOf(token), Expiry(parse, expires));
+            var grant = OperatorAccess.Parse(path, text).Grants.Single(g => string.Equals(g.Name, who, StringComparison.OrdinalIgnoreCase));
+            Hand(path, text, token, parse.GetValue(tokenOut), $"gave {grant.Name} a new token in {path} (the old one is refused from the next request on)", grant);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Writes the access file, then hands the token over once: into the owner-only file, or on standard output.</summary>
+    private static void Hand(string path, string text, string token, string? tokenOut, string what, OperatorGrant grant)
+    {
+        if (tokenOut is not null) WriteOwnerOnly(tokenOut, token + "\n");
+        WriteOwnerOnly(path, text);
+        var until = grant.Expires is { } at ? $", valid until {OperatorAccess.Utc(at)}" : "";
+        if (tokenOut is not null)
+        {
+            Console.WriteLine($"{what}{until}; the token is in {tokenOut}");
+            return;
+        }
+        Console.WriteLine(token);
+        Console.Error.WriteLine($"{what}{until}; the token above is shown once: give it to 'qt ctl' with --token-file or ${Ops.OpsCredentials.TokenVariable}");
     }
 
     private static Command Remove()
@@ -74,10 +116,21 @@ public static class AccessVerb
         {
             var path = parse.GetValue(file)!;
             var access = OperatorAccess.Read(path);
-            var table = new Table().Title(Markup.Escape(path)).AddColumns("operator", "role");
-            foreach (var g in access.Grants) table.AddRow(Markup.Escape(g.Name), g.Role.ToString().ToLowerInvariant());
+            var now = DateTimeOffset.UtcNow;
+            var table = new Table().Title(Markup.Escape(path)).AddColumns("operator", "role", "token expires");
+            foreach (var g in access.Grants)
+                table.AddRow(Markup.Escape(g.Name), g.Role.ToString().ToLowerInvariant(), g.Expires switch
+                {
+                    null => "never",
+                    { } at when at <= now => $"[red]expired {OperatorAccess.Utc(at)}[/]",
+                    { } at => OperatorAccess.Utc(at),
+                });
             AnsiConsole.Write(table);
-            JsonOut.Write(parse.GetValue(json), new { file = Path.GetFullPath(path), operators = access.Grants.Select(g => new { name = g.Name, role = g.Role }).ToArray() });
+            JsonOut.Write(parse.GetValue(json), new
+            {
+                file = Path.GetFullPath(path),
+                operators = access.Grants.Select(g => new { name = g.Name, role = g.Role, expires = g.Expires, expired = g.Expires <= now }).ToArray(),
+            });
             return ExitCodes.Ok;
         });
         return command;

@@ -162,7 +162,8 @@ public static class CtlVerb
     private static Command WhoAmI() => ViewCommand<OperatorView>("whoami",
         "Who the node takes this console for: the operator of its token and their role, or, on a node without an access file, the name it gives itself",
         "/api/whoami", view => Out.WriteLine(view.Verified
-            ? $"{view.Operator} (role {view.Role?.ToString().ToLowerInvariant()}), by the token the node's access file knows"
+            ? $"{view.Operator} (role {view.Role?.ToString().ToLowerInvariant()}), by the token the node's access file knows" +
+              (view.TokenExpires is { } expires ? $"; it expires at {OperatorAccess.Utc(expires)}" : "; it does not expire")
             : $"{view.Operator ?? "(no name)"}, the name this console gives itself: the node has no access file, checks nothing and takes every command"));
 
     private static Command Members() => ViewCommand<ClusterView>("members",

@@ -32,7 +32,7 @@ public sealed class AccessFile
         var (access, problem) = Current();
         return access is null
             ? new AccessCheck(null, null, AccessRefusal.Unauthenticated, $"the node's access file is invalid, so nobody is let in until it is fixed: {problem!.Message}")
-            : access.Check(token, command);
+            : access.Check(token, command, DateTimeOffset.UtcNow);
     }
 
     private (OperatorAccess? Access, OperatorAccessException? Problem) Current()

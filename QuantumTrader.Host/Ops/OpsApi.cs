@@ -42,6 +42,7 @@ public sealed class OpsApi : IAsyncDisposable
     /// <summary>The console's name for its user, journaled with each command when the node has no access file (a claim nothing checks).</summary>
     public const string OperatorHeader = "X-Operator";
     private const string RoleKey = "operator-role";
+    private const string ExpiresKey = "operator-token-expires";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly IReadOnlyDictionary<string, Target> Targets = new Dictionary<string, Target>(StringComparer.Ordinal)
@@ -143,7 +144,7 @@ public sealed class OpsApi : IAsyncDisposable
         _app.MapGet("/", () => Results.Text(Dashboard.Html, "text/html; charset=utf-8"));
         _app.MapGet("/api/cluster", () => View(Cluster()));
         _app.MapGet("/api/whoami", (HttpContext context) => View(new OperatorView((string?)context.Items[OperatorHeader],
-            (OperatorRole?)context.Items[RoleKey], _access is not null)));
+            (OperatorRole?)context.Items[RoleKey], _access is not null, (DateTimeOffset?)context.Items[ExpiresKey])));
         _app.MapGet("/api/shards", async (CancellationToken cancel) => View(await ShardsAsync(cancel)));
         _app.MapGet("/api/models", async (CancellationToken cancel) => View(await ModelsAsync(cancel)));
         _app.MapGet("/api/ess", async (CancellationToken cancel) =>
@@ -347,6 +348,7 @@ public sealed class OpsApi : IAsyncDisposable
         var check = _access.Check(token, command);
         context.Items[OperatorHeader] = check.Operator;
         context.Items[RoleKey] = check.Role;
+        context.Items[ExpiresKey] = check.Expires;
         if (check.Refusal == AccessRefusal.Unauthenticated) context.Response.Headers.WWWAuthenticate = "Bearer";
         return check.Refusal switch
         {

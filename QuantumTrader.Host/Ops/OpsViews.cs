@@ -53,4 +53,4 @@ public sealed record CleanupView(
 /// Who a request acts as: with an access file, the operator of its token and their role (<see cref="Verified"/>); without
 /// one, the name the console gave itself, which nothing checks, and every command is allowed.
 /// </summary>
-public sealed record OperatorView(string? Operator, OperatorRole? Role, bool Verified);
+public sealed record OperatorView(string? Operator, OperatorRole? Role, bool Verified, DateTimeOffset? TokenExpires);

@@ -7,6 +7,7 @@ public class OperatorAccessTests
     private const string File = "ops-access.txt";
     private static readonly string AliceToken = OperatorAccess.NewToken();
     private static readonly string BobToken = OperatorAccess.NewToken();
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 15, 0, 0, TimeSpan.Zero);
 
     private static readonly string Text =
         "# who may steer the node\n" +
@@ -24,8 +25,11 @@ public class OperatorAccessTests
     }
 
     [Theory]
-    [InlineData("alice operate", 1, "line", "expected 'NAME ROLE sha256:HEX', got 2 field(s)")]
-    [InlineData("al ice operate sha256:00", 1, "line", "got 4 field(s)")]
+    [InlineData("alice operate", 1, "line", "expected 'NAME ROLE sha256:HEX [expires=UTC-TIME]', got 2 field(s)")]
+    [InlineData("al ice operate HASH expires=2027-01-01T00:00:00Z", 1, "line", "got 5 field(s)")]
+    [InlineData("alice operate HASH 2027-01-01", 1, "expires", "expected expires= and a UTC time such as 2027-03-01T00:00:00Z, got '2027-01-01'")]
+    [InlineData("alice operate HASH expires=2027-01-01", 1, "expires", "got 'expires=2027-01-01'")]
+    [InlineData("alice operate HASH expires=2027-13-01T00:00:00Z", 1, "expires", "got 'expires=2027-13-01T00:00:00Z'")]
     [InlineData("-alice operate HASH", 1, "name", "is not an operator name")]
     [InlineData("alice admin HASH", 1, "role", "'admin' is not a role; the roles are read and operate")]
     [InlineData("alice 1 HASH", 1, "role", "'1' is not a role")]
@@ -48,9 +52,9 @@ public class OperatorAccessTests
     {
         var access = OperatorAccess.Parse(File, Text);
 
-        Assert.Equal(new AccessCheck("bob", OperatorRole.Read, AccessRefusal.None, null), access.Check(BobToken, command: false));
-        Assert.Equal(new AccessCheck("alice", OperatorRole.Operate, AccessRefusal.None, null), access.Check(AliceToken, command: true));
-        var forbidden = access.Check(BobToken, command: true);
+        Assert.Equal(new AccessCheck("bob", OperatorRole.Read, AccessRefusal.None, null), access.Check(BobToken, command: false, Now));
+        Assert.Equal(new AccessCheck("alice", OperatorRole.Operate, AccessRefusal.None, null), access.Check(AliceToken, command: true, Now));
+        var forbidden = access.Check(BobToken, command: true, Now);
         Assert.Equal(("bob", OperatorRole.Read, AccessRefusal.Forbidden), (forbidden.Operator, forbidden.Role, forbidden.Refusal));
         Assert.Contains("role operate", forbidden.Reason, StringComparison.Ordinal);
     }
@@ -61,7 +65,7 @@ public class OperatorAccessTests
     [InlineData("qt_not-a-token-of-this-node", "is not in the node's access file")]
     public void A_request_without_a_known_token_is_not_let_in(string? token, string reason)
     {
-        var check = OperatorAccess.Parse(File, Text).Check(token, command: false);
+        var check = OperatorAccess.Parse(File, Text).Check(token, command: false, Now);
 
         Assert.Equal((null, null, AccessRefusal.Unauthenticated, false), (check.Operator, check.Role, check.Refusal, check.Allowed));
         Assert.Contains(reason, check.Reason, StringComparison.Ordinal);
@@ -73,12 +77,12 @@ public class OperatorAccessTests
         var carol = OperatorAccess.NewToken();
         var added = OperatorAccess.With(File, Text.TrimEnd('\n'), new OperatorGrant("carol", OperatorRole.Operate, OperatorAccess.HashOf(carol)));
 
-        Assert.Equal("carol", OperatorAccess.Parse(File, added).Check(carol, command: true).Operator);
+        Assert.Equal("carol", OperatorAccess.Parse(File, added).Check(carol, command: true, Now).Operator);
 
         var removed = OperatorAccess.Without(File, added, "ALICE");
         var left = OperatorAccess.Parse(File, removed);
         Assert.Equal(["bob", "carol"], left.Grants.Select(g => g.Name));
-        Assert.Equal(AccessRefusal.Unauthenticated, left.Check(AliceToken, command: false).Refusal);
+        Assert.Equal(AccessRefusal.Unauthenticated, left.Check(AliceToken, command: false, Now).Refusal);
         Assert.StartsWith("# who may steer the node", removed, StringComparison.Ordinal);
     }
 
@@ -106,5 +110,67 @@ public class OperatorAccessTests
         Assert.All(tokens, t => Assert.Matches("^qt_[A-Za-z0-9_-]{43}$", t));
         Assert.Matches("^sha256:[0-9a-f]{64}$", OperatorAccess.HashOf(tokens[0]));
         Assert.Equal("dave read " + OperatorAccess.HashOf(tokens[0]), OperatorAccess.LineOf(new OperatorGrant("dave", OperatorRole.Read, OperatorAccess.HashOf(tokens[0]))));
+    }
+
+    [Fact]
+    public void A_token_is_accepted_until_the_second_it_expires_and_the_refusal_says_how_to_get_a_new_one()
+    {
+        var expires = Now.AddHours(1);
+        var access = OperatorAccess.Parse(File, $"alice operate {OperatorAccess.HashOf(AliceToken)} expires={OperatorAccess.Utc(expires)}\n");
+
+        Assert.Equal(new AccessCheck("alice", OperatorRole.Operate, AccessRefusal.None, null, expires), access.Check(AliceToken, command: true, expires.AddTicks(-1)));
+        var expired = access.Check(AliceToken, command: false, expires);
+        Assert.Equal((null, AccessRefusal.Unauthenticated), (expired.Operator, expired.Refusal));
+        Assert.Equal("the access token of alice expired at 2026-12-07T16:00:00Z; 'qt access rotate --name alice' gives a new one", expired.Reason);
+    }
+
+    [Fact]
+    public void Rotating_gives_the_operator_a_new_token_and_expiry_keeping_the_role_the_comment_and_the_other_lines()
+    {
+        var next = OperatorAccess.NewToken();
+        var expires = Now.AddDays(30);
+
+        var rotated = OperatorAccess.Rotated(File, Text, "BOB", OperatorAccess.HashOf(next), expires);
+
+        var access = OperatorAccess.Parse(File, rotated);
+        Assert.Equal(AccessRefusal.Unauthenticated, access.Check(BobToken, command: false, Now).Refusal);
+        Assert.Equal(new AccessCheck("bob", OperatorRole.Read, AccessRefusal.None, null, expires), access.Check(next, command: false, Now));
+        Assert.Equal("alice", access.Check(AliceToken, command: true, Now).Operator);
+        Assert.Contains($"bob read {OperatorAccess.HashOf(next)} expires=2027-01-06T15:00:00Z # the desk's read-only seat", rotated, StringComparison.Ordinal);
+        Assert.Null(OperatorAccess.Parse(File, OperatorAccess.Rotated(File, rotated, "bob", OperatorAccess.HashOf(BobToken), null)).Grants[1].Expires);
+
+        var unknown = Assert.Throws<OperatorAccessException>(() => OperatorAccess.Rotated(File, Text, "mallory", OperatorAccess.HashOf(next), null));
+        Assert.Contains("no operator named 'mallory'", unknown.Reason, StringComparison.Ordinal);
+        var taken = Assert.Throws<OperatorAccessException>(() => OperatorAccess.Rotated(File, Text, "bob", OperatorAccess.HashOf(AliceToken), null));
+        Assert.Equal("hash", taken.Field);
+    }
+
+    [Theory]
+    [InlineData("90d", "2027-03-07T15:00:00Z")]
+    [InlineData("12h", "2026-12-08T03:00:00Z")]
+    [InlineData("1.5d", "2026-12-09T03:00:00Z")]
+    [InlineData("2027-03-01", "2027-03-01T00:00:00Z")]
+    [InlineData("2027-03-01T09:30:15.9Z", "2027-03-01T09:30:15Z")]
+    [InlineData("2027-03-01T09:30:00+02:00", "2027-03-01T07:30:00Z")]
+    public void An_expiry_is_given_in_days_or_hours_from_now_or_as_a_utc_time_and_kept_to_the_second(string text, string expected)
+    {
+        var (expires, problem) = OperatorAccess.ExpiryOf(text, Now);
+
+        Assert.Null(problem);
+        Assert.Equal(expected, OperatorAccess.Utc(expires!.Value));
+    }
+
+    [Theory]
+    [InlineData("0d", "is not in the future")]
+    [InlineData("2026-12-01", "is not in the future (now is 2026-12-07T15:00:00Z)")]
+    [InlineData("-3d", "is neither a number of days or hours")]
+    [InlineData("soon", "is neither a number of days or hours")]
+    [InlineData("90", "is neither a number of days or hours")]
+    public void An_expiry_that_cannot_be_read_or_is_past_is_refused_with_the_reason(string text, string reason)
+    {
+        var (expires, problem) = OperatorAccess.ExpiryOf(text, Now);
+
+        Assert.Null(expires);
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
     }
 }

@@ -139,6 +139,57 @@ public sealed class OpsAccessTests : IAsyncLifetime
         Assert.Equal(0, (await Ctl(Bob, "ess", "status")).Code);
     }
 
+    private async Task<string> Refusal(string tokenFile)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_served.Api.Url) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/ess");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(tokenFile)).Trim());
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task A_token_past_its_expiry_is_refused_saying_how_to_get_a_new_one_and_a_rotated_token_replaces_the_old_at_once()
+    {
+        var carol = _keys.TokenFile("carol");
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(0, await QtCli.RunAsync(["access", "add", "--file", AccessFile, "--name", "carol", "--role", "read", "--expires", "2h", "--token-out", carol]));
+        var (_, whoami) = await Ctl(carol, "whoami");
+        var expires = whoami.GetProperty("tokenExpires").GetDateTimeOffset();
+        Assert.InRange(expires, before.AddHours(2).AddSeconds(-1), DateTimeOffset.UtcNow.AddHours(2));
+        Assert.Equal(JsonValueKind.Null, (await Ctl(Bob, "whoami")).Json.GetProperty("tokenExpires").ValueKind);
+
+        // The clock passing bob's expiry, written as the file would hold it.
+        var bobHash = OperatorAccess.HashOf((await File.ReadAllTextAsync(Bob)).Trim());
+        var past = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        await File.WriteAllTextAsync(AccessFile, OperatorAccess.Rotated(AccessFile, await File.ReadAllTextAsync(AccessFile), "bob", bobHash, past));
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(Bob, "ess", "status")).Code);
+        Assert.Equal("the access token of bob expired at 2026-01-02T03:04:05Z; 'qt access rotate --name bob' gives a new one", await Refusal(Bob));
+        Assert.Equal(0, (await Ctl(Alice, "ess", "status")).Code);
+
+        var list = _served.Dir.File("operators.json");
+        Assert.Equal(0, await QtCli.RunAsync(["access", "list", "--file", AccessFile, "--json", list]));
+        var operators = JsonDocument.Parse(await File.ReadAllTextAsync(list)).RootElement.GetProperty("operators").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("expired").GetBoolean());
+        Assert.Equal(new Dictionary<string, bool> { ["alice"] = false, ["bob"] = true, ["carol"] = false }, operators);
+
+        var renewed = _keys.TokenFile("bob-renewed");
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["access", "rotate", "--file", AccessFile, "--name", "bob", "--expires", "2020-01-01", "--token-out", renewed]));
+        Assert.False(File.Exists(renewed));
+        Assert.Equal(0, await QtCli.RunAsync(["access", "rotate", "--file", AccessFile, "--name", "bob", "--expires", "30d", "--token-out", renewed]));
+        var (_, bob) = await Ctl(renewed, "whoami");
+        Assert.Equal(("bob", "Read"), (bob.GetProperty("operator").GetString(), bob.GetProperty("role").GetString()));
+        Assert.True(bob.GetProperty("tokenExpires").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(29));
+        Assert.Equal("the access token is not in the node's access file", await Refusal(Bob));
+
+        // Rotating alice's token shuts out whoever holds the old one, from the next request on.
+        Assert.Equal(0, (await Ctl(Alice, "ess", "status")).Code);
+        Assert.Equal(0, await QtCli.RunAsync(["access", "rotate", "--file", AccessFile, "--name", "alice", "--token-out", _keys.TokenFile("alice-renewed")]));
+        Assert.Equal(ExitCodes.BadInput, (await Ctl(Alice, "ess", "trigger", "--reason", "old token")).Code);
+        Assert.Equal(0, (await Ctl(_keys.TokenFile("alice-renewed"), "ess", "trigger", "--reason", "new token")).Code);
+    }
+
     [Fact]
     public async Task A_node_listens_beyond_this_machine_only_with_an_access_file_and_refuses_one_it_cannot_read()
     {
