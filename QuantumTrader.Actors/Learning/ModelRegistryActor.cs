@@ -53,7 +53,11 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<ApproveModelCleanup>(Handle);
         Command<FeedCircuitBreakers>(Handle);
         Command<GetModelRegistry>(_ => Sender.Tell(new ModelRegistryView(
-            _book.Registry.Versions, _book.Registry.History, _book.Breakers.Values.ToArray(), _trips.ToArray()) { DecidedThrough = _clock.DecidedThrough }));
+            _book.Registry.Versions, _book.Registry.History, _book.Breakers.Values.ToArray(), _trips.ToArray())
+        {
+            DecidedThrough = _clock.DecidedThrough,
+            AbTestsRunning = _book.RunningAbTests(),
+        }));
     }
 
     public override string PersistenceId => Id;

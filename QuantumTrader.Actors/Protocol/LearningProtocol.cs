@@ -126,5 +126,8 @@ public sealed record ModelRegistryView(
     /// <summary>The last bar the node has decided, by which it dates an operator's command and judges ages; null before any.</summary>
     public DateTimeOffset? DecidedThrough { get; init; }
 
+    /// <summary>Each running A/B test as it stands: both arms, intervals, and what it would decide now.</summary>
+    public IReadOnlyList<AbTestProgress> AbTestsRunning { get; init; } = [];
+
     public ModelRegistryState ToRegistry() => new(Versions, History);
 }

@@ -83,6 +83,18 @@ public static class ModelsVerb
                 AnsiConsole.Write(breakers);
             }
 
+            if (view.AbTestsRunning.Count > 0)
+            {
+                var running = new Table().Title("A/B tests running (95 % intervals)")
+                    .AddColumns("slot", "challenger / champion", "share", "ends by", "champion arm", "challenger arm", "lead in mean R", "if it ended now");
+                foreach (var a in view.AbTestsRunning)
+                    running.AddRow(a.Slot, Markup.Escape($"{a.Version} / {a.Champion}"), a.Settings.Share.ToString("P0", CultureInfo.InvariantCulture),
+                        Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{a.EndsBy:O} or {a.ChallengerTradesToGo} more challenger trades")),
+                        Markup.Escape(Arm(a.ChampionArm, a.ChampionSharpe)), Markup.Escape(Arm(a.ChallengerArm, a.ChallengerSharpe)),
+                        Markup.Escape(Range(a.MeanRLead)), Markup.Escape(a.IfEndedNow));
+                AnsiConsole.Write(running);
+            }
+
             var decisions = view.History.OfType<PromotionGateDecided>().ToArray();
             if (decisions.Length > 0)
             {
@@ -137,7 +149,7 @@ public static class ModelsVerb
 
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();
             JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History,
-                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending));
+                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending, view.AbTestsRunning));
             return ExitCodes.Ok;
         });
         return command;
@@ -303,6 +315,12 @@ public static class ModelsVerb
         v.Important ? "important" : null, v.DeletionApproved ? "deletion approved" : null, v.Deleted ? "deleted" : null,
     }.OfType<string>());
 
+    private static string Arm(ArmStats arm, Interval? sharpe) => string.Create(CultureInfo.InvariantCulture,
+        $"{arm.Trades} trades, win rate {arm.WinRate:P1}, Sharpe {Range(sharpe)}");
+
+    private static string Range(Interval? x) => x is null ? "- (needs two trades that differ)"
+        : string.Create(CultureInfo.InvariantCulture, $"{x.Estimate:0.###} [{x.Low:0.###}, {x.High:0.###}]");
+
     private static string Bytes(long bytes) => bytes >= 1 << 20
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 20):0.0} MiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB");
@@ -312,7 +330,7 @@ public static class ModelsVerb
     private sealed record ModelsListJson(
         IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<ChampionJson> Champions, IReadOnlyList<CircuitBreakerState> Breakers,
         IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers,
-        IReadOnlyList<RetrainingRequested> PendingRetraining);
+        IReadOnlyList<RetrainingRequested> PendingRetraining, IReadOnlyList<AbTestProgress> AbTestsRunning);
 
     private sealed record CleanupJson(DateTimeOffset At, IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
 }

@@ -77,3 +77,48 @@ public static class AbTestJudge
             : (false, string.Create(CultureInfo.InvariantCulture, $"keep the champion: challenger Sharpe {challenger.Sharpe:0.###} <= {needed:0.###} ({arms})"));
     }
 }
+
+/// <summary>An estimate with its 95 % interval.</summary>
+public sealed record Interval(double Low, double Estimate, double High);
+
+/// <summary>
+/// Seed 002's live comparison of a running A/B test: both arms so far, each arm's per-trade Sharpe ratio and the
+/// challenger's lead in mean R with 95 % intervals, when the test ends at the latest, and what it would decide if it
+/// ended now. An interval needs two trades in each arm it covers (null before).
+/// </summary>
+public sealed record AbTestProgress(
+    string Slot, string Version, string Champion, DateTimeOffset Started, AbTestSettings Settings, ArmStats ChampionArm, ArmStats ChallengerArm,
+    DateTimeOffset EndsBy, int ChallengerTradesToGo, Interval? ChampionSharpe, Interval? ChallengerSharpe, Interval? MeanRLead, bool WouldSwitch, string IfEndedNow)
+{
+    /// <summary>The normal 97.5 % quantile: the intervals are normal approximations, fair from about 30 trades an arm.</summary>
+    public const double Z = 1.959964;
+
+    public static AbTestProgress Of(AbTestStarted test, ArmStats champion, ArmStats challenger)
+    {
+        var (wouldSwitch, verdict) = AbTestJudge.Judge(champion, challenger, test.Settings);
+        return new AbTestProgress(test.Slot, test.Version, test.Champion, test.Time, test.Settings, champion, challenger, test.Time + test.Settings.Duration,
+            Math.Max(0, test.Settings.MinTrades - challenger.Trades), SharpeInterval(champion), SharpeInterval(challenger), Lead(champion, challenger),
+            wouldSwitch, verdict);
+    }
+
+    /// <summary>Sample variance of the arm's R-multiples; null below two trades.</summary>
+    public static double? Variance(ArmStats arm) => arm.Trades < 2 ? null : Math.Max(0, (arm.SumSquaredR - arm.SumR * arm.SumR / arm.Trades) / (arm.Trades - 1));
+
+    /// <summary>The per-trade Sharpe ratio with Lo's (2002) standard error for independent trades, sqrt((1 + SR²/2) / n).</summary>
+    public static Interval? SharpeInterval(ArmStats arm)
+    {
+        if (Variance(arm) is not > 0) return null;
+        var sharpe = arm.Sharpe;
+        var se = Math.Sqrt((1 + sharpe * sharpe / 2) / arm.Trades);
+        return new Interval(sharpe - Z * se, sharpe, sharpe + Z * se);
+    }
+
+    /// <summary>The challenger's mean R minus the champion's, with Welch's standard error (the arms' variances may differ).</summary>
+    public static Interval? Lead(ArmStats champion, ArmStats challenger)
+    {
+        if (Variance(champion) is not { } a || Variance(challenger) is not { } b) return null;
+        var lead = challenger.AverageR - champion.AverageR;
+        var se = Math.Sqrt(a / champion.Trades + b / challenger.Trades);
+        return new Interval(lead - Z * se, lead, lead + Z * se);
+    }
+}

@@ -51,6 +51,11 @@ public sealed record ModelRegistryBook(
     /// <summary>The A/B test arms per slot, from its start on (a concluded test's arms stay until the slot's next test).</summary>
     public IReadOnlyDictionary<string, AbTestArms> AbTests { get; init; } = new Dictionary<string, AbTestArms>(StringComparer.Ordinal);
 
+    /// <summary>Each slot's running A/B test with the arms counted so far, in slot order.</summary>
+    public IReadOnlyList<AbTestProgress> RunningAbTests() =>
+        AbTests.Where(a => Registry.AbTestOf(a.Key) is { } test && test.Version == a.Value.Version).OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => AbTestProgress.Of(Registry.AbTestOf(a.Key)!, a.Value.Champion, a.Value.Challenger)).ToArray();
+
     public RegistryBookResult Process(RegistryCommand command, CircuitBreakerSettings? breakerSettings = null)
     {
         if (command is StopAbTest stop) return Stop(stop);

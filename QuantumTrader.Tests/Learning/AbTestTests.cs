@@ -92,4 +92,45 @@ public class AbTestTests
         }
         Assert.InRange(batched.Count(p => p.Action == TradeAction.Sell), 40, 80);
     }
+
+    [Fact]
+    public void A_running_test_shows_each_arms_sharpe_and_the_challengers_lead_in_mean_R_with_95_percent_intervals()
+    {
+        var test = new AbTestStarted("xgb", "xgb-v2", "xgb-v1", AbTestSettings.Seed with { MinTrades = 4 }, "gate approved", T0);
+        var champion = new[] { 1.0, -1, 0.5, -0.5, 1 }.Aggregate(ArmStats.None, (a, r) => a.Add(r));
+        var challenger = new[] { 1.0, 0.8, 1.2, -0.2 }.Aggregate(ArmStats.None, (a, r) => a.Add(r));
+
+        var progress = AbTestProgress.Of(test, champion, challenger);
+
+        // Champion: mean 0.2, sample variance 3.3 / 4; challenger: mean 0.7, sample variance 1.16 / 3.
+        var sharpe = 0.2 / Math.Sqrt(0.825);
+        var sharpeHalfWidth = 1.959964 * Math.Sqrt((1 + sharpe * sharpe / 2) / 5);
+        Assert.Equal(sharpe - sharpeHalfWidth, progress.ChampionSharpe!.Low, 9);
+        Assert.Equal(sharpe + sharpeHalfWidth, progress.ChampionSharpe.High, 9);
+        var leadHalfWidth = 1.959964 * Math.Sqrt(0.825 / 5 + 1.16 / 3 / 4);
+        Assert.Equal(0.5 - leadHalfWidth, progress.MeanRLead!.Low, 12);
+        Assert.Equal(0.5, progress.MeanRLead.Estimate, 12);
+        Assert.Equal(0.5 + leadHalfWidth, progress.MeanRLead.High, 12);
+        Assert.Equal((T0.AddDays(7), 0), (progress.EndsBy, progress.ChallengerTradesToGo));
+        Assert.Equal(AbTestJudge.Judge(champion, challenger, test.Settings), (progress.WouldSwitch, progress.IfEndedNow));
+        Assert.True(progress.WouldSwitch);
+    }
+
+    [Fact]
+    public void An_arm_with_fewer_than_two_trades_or_no_spread_has_no_interval_yet_and_the_test_says_how_many_trades_it_still_needs()
+    {
+        var test = new AbTestStarted("xgb", "xgb-v2", "xgb-v1", AbTestSettings.Seed, "gate approved", T0);
+        var champion = new[] { 1.0, -1, 0.5 }.Aggregate(ArmStats.None, (a, r) => a.Add(r));
+
+        var one = AbTestProgress.Of(test, champion, ArmStats.None.Add(2));
+        var flat = AbTestProgress.Of(test, champion, ArmStats.None.Add(1).Add(1));
+
+        Assert.Equal((99, false), (one.ChallengerTradesToGo, one.WouldSwitch));
+        Assert.StartsWith("keep the champion: 1 challenger trades < 100, too few to judge", one.IfEndedNow, StringComparison.Ordinal);
+        Assert.NotNull(one.ChampionSharpe);
+        Assert.Null(one.ChallengerSharpe);
+        Assert.Null(one.MeanRLead);
+        Assert.Null(flat.ChallengerSharpe);
+        Assert.Equal(1.0 - 0.5 / 3, flat.MeanRLead!.Estimate, 12);
+    }
 }

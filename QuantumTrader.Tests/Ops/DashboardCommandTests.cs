@@ -217,6 +217,22 @@ public sealed class DashboardCommandTests : IAsyncLifetime
             (started.GetProperty("version").GetString(), started.GetProperty("reason").GetString(), started.GetProperty("operator").GetString(),
                 settings.GetProperty("share").GetDouble(), settings.GetProperty("minTrades").GetInt32(), settings.GetProperty("duration").GetString(),
                 settings.GetProperty("minImprovement").GetDouble()));
+
+        // Seed 002's live comparison: the trades decided since the start, counted in the arm the split gave them.
+        var startedAt = started.GetProperty("time").GetDateTimeOffset();
+        var trades = Enumerable.Range(1, 30).Select(n => LearningTrades.BothBuy(n, n % 3 == 0 ? -1 : 1.5, startedAt)).ToArray();
+        await _served.Node.Registry.Get<ModelRegistrySingleton>().Ask<CircuitBreakersFed>(new FeedCircuitBreakers(trades), Timeout);
+        var toChallenger = trades.Count(t => AbSplit.ToChallenger("xgb", "xgb-v10", t.Symbol, t.Decision.DecidedAt, 0.3));
+        var running = (await Registry()).GetProperty("abTestsRunning").EnumerateArray().Single();
+        Assert.Equal((30 - toChallenger, toChallenger, 40 - toChallenger),
+            (running.GetProperty("championArm").GetProperty("trades").GetInt32(), running.GetProperty("challengerArm").GetProperty("trades").GetInt32(),
+                running.GetProperty("challengerTradesToGo").GetInt32()));
+        Assert.StartsWith($"keep the champion: {toChallenger} challenger trades < 40", running.GetProperty("ifEndedNow").GetString(), StringComparison.Ordinal);
+        var lead = running.GetProperty("meanRLead");
+        Assert.True(lead.GetProperty("low").GetDouble() < lead.GetProperty("estimate").GetDouble());
+        await chromium.WaitForAsync($"document.getElementById('abtests').textContent.includes('xgb-v10 / xgb-v1') && " +
+                                    $"document.getElementById('abtests').textContent.includes('{toChallenger} trades, win rate')");
+
         Assert.Equal(["Retrain xgb at the next retraining check; the challenger then goes through the shadow test and the promotion gate: why?",
             "Give xgb/xgb-v10 30 % of xgb's decisions in an A/B test against its champion: why?"], chromium.Dialogs);
     }
