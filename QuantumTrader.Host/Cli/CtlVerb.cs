@@ -59,7 +59,7 @@ public static class CtlVerb
                 Recursive = true,
                 Description = "Certificate (PEM) to trust for an https node beside the system's: the node's self-signed one ('qt access cert') or the one that signed it",
             },
-            WhoAmI(), Members(), Shards(), Models(), Learning(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
+            WhoAmI(), Members(), Shards(), Models(), Learning(), Sizing(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
         };
     }
 
@@ -165,6 +165,27 @@ public static class CtlVerb
             ? $"{view.Operator} (role {view.Role?.ToString().ToLowerInvariant()}), by the token the node's access file knows" +
               (view.TokenExpires is { } expires ? $"; it expires at {OperatorAccess.Utc(expires)}" : "; it does not expire")
             : $"{view.Operator ?? "(no name)"}, the name this console gives itself: the node has no access file, checks nothing and takes every command"));
+
+    private static Command Sizing() => ViewCommand<SizingView>("sizing",
+        "The PPO sizing agent (seed 001): policy version served, experiences recorded and waiting, each update's mean reward and losses, and the reward trend",
+        "/api/sizing", view =>
+        {
+            if (!view.Learning)
+            {
+                Out.WriteLine("This node sizes with the fixed fraction and learns no sizing policy (start it with --sizing Ppo).");
+                return;
+            }
+            Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"policy version {view.PolicyVersion} ({(view.Shadow == true ? "shadow: recorded with each trade, the orders keep the fixed size" : "sizing the orders")}); " +
+                $"{view.Experiences} experiences from {view.TradesRecorded} closed trades, {view.Pending} waiting, an update every {view.UpdateEvery}"));
+            Out.WriteLine($"reward trend: {view.Trend.Summary}");
+            if (view.History.Count == 0) return;
+            var table = new Table().Title($"policy updates ({view.History.Count})").AddColumns("version", "experiences", "mean reward", "policy loss", "value loss", "last trade exit", "checkpoint");
+            foreach (var h in view.History.TakeLast(20))
+                table.AddRow(Int(h.Version), Int(h.Experiences), Num(h.MeanReward), Num(h.PolicyLoss), Num(h.ValueLoss), h.Time.ToString("O", CultureInfo.InvariantCulture),
+                    Markup.Escape(h.Checkpoint));
+            Out.Write(table);
+        });
 
     private static Command Members() => ViewCommand<ClusterView>("members",
         "Cluster members as the node sees them: address, status, roles, reachability, leader", "/api/cluster", view =>

@@ -17,12 +17,14 @@ using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Risk;
 using QuantumTrader.Actors.Serialization;
+using QuantumTrader.Actors.Sizing;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Learning.Ppo;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 
@@ -156,6 +158,7 @@ public sealed class OpsApi : IAsyncDisposable
         _app.MapGet("/api/cleanup", async (string? metric, CancellationToken cancel) =>
             View(CleanupOf(await _registry.Get<ModelRegistrySingleton>().Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel),
                 string.IsNullOrWhiteSpace(metric) ? ModelsVerb.DefaultCleanupMetric : metric)));
+        _app.MapGet("/api/sizing", async (CancellationToken cancel) => View(await SizingAsync(cancel)));
         _app.MapGet("/api/trades", async (int? last, string? symbol, CancellationToken cancel) =>
             last is < 1 ? Refuse(StatusCodes.Status400BadRequest, $"last must be at least 1, got {last}") : View(await TradesAsync(last ?? 20, symbol, cancel)));
         _app.MapGet("/api/audit", async (int? latest, string? trade, CancellationToken cancel) =>
@@ -193,6 +196,15 @@ public sealed class OpsApi : IAsyncDisposable
         var rows = view.Versions.Select(v => new VersionRow(v.Slot, v.Version, v.Status, registry.Champion(v.Slot)?.Version == v.Version, v.CreatedAt, v.Metrics,
             v.SizeBytes, v.Important, v.Deleted)).ToArray();
         return new CleanupView(at, metric, rows, view.Versions.Where(v => !v.Deleted).Sum(v => v.SizeBytes), report.Candidates, report.Kept, report.TotalBytesFreed);
+    }
+
+    private async Task<SizingView> SizingAsync(CancellationToken cancel)
+    {
+        if (SizingHosting.LearnerOf(_registry, _services) is not { } learner)
+            return new SizingView(false, null, 0, 0, 0, 0, 0, RewardTrend.Of([]), []);
+        var s = await learner.Ask<SizingLearnerStatus>(GetSizingLearnerStatus.Instance, AskTimeout, cancel);
+        return new SizingView(true, (_services.Sizing as PpoSizing)?.Shadow, s.PolicyVersion, s.Experiences, s.Pending, s.UpdateEvery, s.TradesRecorded,
+            RewardTrend.Of(s.History), s.History);
     }
 
     private EssStatus WithWaiting(EssStatus status) => status with { CommandsWaiting = _services.EssHandover.Count };

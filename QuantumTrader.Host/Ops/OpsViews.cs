@@ -1,3 +1,4 @@
+using QuantumTrader.Models.Learning.Ppo;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
@@ -54,3 +55,13 @@ public sealed record CleanupView(
 /// one, the name the console gave itself, which nothing checks, and every command is allowed.
 /// </summary>
 public sealed record OperatorView(string? Operator, OperatorRole? Role, bool Verified, DateTimeOffset? TokenExpires);
+
+/// <summary>
+/// Seed 001's view of the PPO sizing agent: whether this node learns its sizing (<see cref="Learning"/>, with
+/// '--sizing Ppo') and only records the agent's choices (<see cref="Shadow"/>), the policy version served, experiences
+/// recorded and waiting for the next update, every update with its batch's mean reward and losses, and the reward trend.
+/// </summary>
+public sealed record SizingView(
+    bool Learning, bool? Shadow, int PolicyVersion, int Experiences, int Pending, int UpdateEvery, int TradesRecorded, RewardTrend Trend,
+    IReadOnlyList<PolicyVersionRecord> History);
+

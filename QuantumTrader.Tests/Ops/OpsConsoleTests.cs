@@ -297,7 +297,7 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         var html = await page.Content.ReadAsStringAsync();
 
         var views = Regex.Matches(html, "\"(/api/[a-z]+(\\?[^\"]*)?)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
-        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10", "/api/registry", "/api/alerts?latest=10", "/api/report?by=month", "/api/cleanup", "/api/audit?latest=0"], views);
+        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10", "/api/registry", "/api/alerts?latest=10", "/api/report?by=month", "/api/sizing", "/api/cleanup", "/api/audit?latest=0"], views);
         foreach (var view in views)
         {
             var response = await http.GetAsync(view);

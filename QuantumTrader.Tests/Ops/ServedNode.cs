@@ -1,3 +1,4 @@
+using QuantumTrader.Actors.Hosting;
 using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Host.Ops;
 using QuantumTrader.Models.Audit;
@@ -32,10 +33,11 @@ public sealed class ServedNode : IAsyncDisposable
     /// The node runs its alert feed as 'qt node' does: without a webhook unless <paramref name="alerts"/> names one; its
     /// API on a free loopback port, unless <paramref name="endpoint"/> says otherwise.
     /// </summary>
-    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null, OpsEndpoint? endpoint = null)
+    /// <param name="services">Changes the node's services (its sizing, say) before it starts.</param>
+    public static async Task<ServedNode> StartAsync(AlertSettings? alerts = null, OpsEndpoint? endpoint = null, Func<NodeServices, NodeServices>? services = null)
     {
         var dir = new TempDir();
-        var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir,
+        var node = new NodeFixture([ScriptedPredictor.BuyAt(ModelSlots.Xgb, T0), ScriptedPredictor.BuyAt(ModelSlots.Lgbm, T0)], dir: dir, services: services,
             alerts: alerts ?? new AlertSettings([], "test-node"));
         endpoint ??= OpsEndpoint.Open("http://127.0.0.1:0");
         return new ServedNode(dir, node, await StartApi(node, endpoint), endpoint);
