@@ -46,7 +46,9 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
         Command<RequestModelRetraining>(Handle);
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
-        Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest), _breakerSettings)));
+        Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest, c.AutoPromote),
+            _breakerSettings)));
+        Command<DeclineModelPromotion>(c => ByOperator(c, c.Time, time => new DeclinePromotion(c.Slot, c.Version, c.Reason, time)));
         Command<StartModelAbTest>(c => ByOperator(c, c.Time, time => new StartAbTest(c.Slot, c.Version, c.Settings, c.Reason, time)));
         Command<StopModelAbTest>(c => ByOperator(c, c.Time, time => new StopAbTest(c.Slot, c.Reason, time)));
         Command<MarkModelImportant>(c => ByOperator(c, c.Time, time => new MarkImportant(c.Slot, c.Version, c.Important, time)));
@@ -57,6 +59,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         {
             DecidedThrough = _clock.DecidedThrough,
             AbTestsRunning = _book.RunningAbTests(),
+            AwaitingReview = _book.Registry.AwaitingReviews(),
         }));
     }
 

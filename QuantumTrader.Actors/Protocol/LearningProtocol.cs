@@ -85,7 +85,10 @@ public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyLis
 /// <paramref name="AbTest"/> starts an A/B test that serves it a share of the slot's decisions.
 /// </summary>
 public sealed record DecideModelPromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time,
-    AbTestSettings? AbTest = null) : IProtocolMessage;
+    AbTestSettings? AbTest = null, bool AutoPromote = true) : IProtocolMessage;
+
+/// <summary>An operator declines the promotion that awaits review (seed 002's "Switch?" answered no): the version is rejected, with the reason.</summary>
+public sealed record DeclineModelPromotion(string Slot, string Version, string Reason, DateTimeOffset? Time) : OperatorMessage;
 
 /// <summary>An operator's A/B test: <paramref name="Version"/> takes <see cref="AbTestSettings.Share"/> of the slot's decisions against the champion, served at once.</summary>
 public sealed record StartModelAbTest(string Slot, string Version, AbTestSettings Settings, string Reason, DateTimeOffset? Time) : OperatorMessage;
@@ -128,6 +131,9 @@ public sealed record ModelRegistryView(
 
     /// <summary>Each running A/B test as it stands: both arms, intervals, and what it would decide now.</summary>
     public IReadOnlyList<AbTestProgress> AbTestsRunning { get; init; } = [];
+
+    /// <summary>Each slot's promotion that waits for an operator to promote or decline it (seed 002's "Switch to new model?").</summary>
+    public IReadOnlyList<PromotionAwaitingReview> AwaitingReview { get; init; } = [];
 
     public ModelRegistryState ToRegistry() => new(Versions, History);
 }

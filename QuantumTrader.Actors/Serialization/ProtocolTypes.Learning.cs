@@ -37,6 +37,8 @@ public static partial class ProtocolTypes
         Add<VersionMarkedImportant>("registry.version-marked-important.v1");
         Add<CleanupApproved>("registry.cleanup-approved.v1");
         Add<VersionDeleted>("registry.version-deleted.v1");
+        Add<PromotionAwaitingReview>("registry.promotion-awaiting-review.v1");
+        Add<PromotionDeclined>("registry.promotion-declined.v1");
         Add<CircuitBreakerOpened>("registry.breaker-opened.v1");
         Add<CircuitBreakerTradeRecorded>("registry.breaker-trade-recorded.v1");
         Add<CircuitBreakerTripped>("registry.breaker-tripped.v1");
@@ -50,6 +52,7 @@ public static partial class ProtocolTypes
         Add<RecordModelErrors>("registry.record-errors.v1");
         Add<RequestModelRetraining>("registry.request-retraining.v1");
         Add<DecideModelPromotion>("registry.decide-promotion.v1");
+        Add<DeclineModelPromotion>("registry.decline-promotion.v1");
         Add<StartModelAbTest>("registry.start-ab-test.v1");
         Add<StopModelAbTest>("registry.stop-ab-test.v1");
         Add<MarkModelImportant>("registry.mark-important.v1");

@@ -28,7 +28,8 @@ public static class ModelsVerb
 
     /// <summary>The registry's subcommands, sent through <paramref name="access"/>: a state directory's journal, or a running node.</summary>
     public static IEnumerable<Command> RegistryCommands(RegistryAccess access) =>
-        [List(access), Promote(access), RollBack(access), AbStart(access), AbStop(access), Retrain(access), MarkImportant(access), Cleanup(access), ApproveCleanup(access)];
+        [List(access), Promote(access), Decline(access), RollBack(access), AbStart(access), AbStop(access), Retrain(access), MarkImportant(access), Cleanup(access),
+            ApproveCleanup(access)];
     private static Option<string?> Json() => new("--json") { Description = "Write the result as one JSON object to this file" };
     private static Option<string> Slot() => new("--slot") { Description = $"Model slot: {string.Join(", ", ModelSlots.All)}", Required = true };
     private static Option<string> Version() => new("--version") { Description = "Model version, as 'models list' shows it", Required = true };
@@ -81,6 +82,14 @@ public static class ModelsVerb
                         b.Trades.ToString(CultureInfo.InvariantCulture), b.AverageR.ToString("F3", CultureInfo.InvariantCulture),
                         b.WinRate.ToString("P1", CultureInfo.InvariantCulture), b.Status.ToString());
                 AnsiConsole.Write(breakers);
+            }
+
+            if (view.AwaitingReview.Count > 0)
+            {
+                var review = new Table().Title("promotions awaiting review: 'promote' or 'decline'").AddColumns("slot", "version", "champion", "since", "why");
+                foreach (var a in view.AwaitingReview)
+                    review.AddRow(a.Slot, Markup.Escape(a.Version), Markup.Escape(a.Champion), a.Time.ToString("O", CultureInfo.InvariantCulture), Markup.Escape(a.Recommendation));
+                AnsiConsole.Write(review);
             }
 
             if (view.AbTestsRunning.Count > 0)
@@ -149,7 +158,7 @@ public static class ModelsVerb
 
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();
             JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History,
-                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending, view.AbTestsRunning));
+                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending, view.AbTestsRunning, view.AwaitingReview));
             return ExitCodes.Ok;
         });
         return command;
@@ -160,6 +169,18 @@ public static class ModelsVerb
         var (where, slot, version, reason, at, json) = (access.NewOption(), Slot(), Version(), Reason("promoted by an operator"), MarketAt("promotion"), Json());
         var command = new Command("promote", "Make a version its slot's champion and serve it; a circuit breaker watches it afterwards") { where, slot, version, reason, at, json };
         command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new PromoteModelVersion(
+            parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
+        return command;
+    }
+
+    private static Command Decline(RegistryAccess access)
+    {
+        var (where, slot, version, at, json) = (access.NewOption(), Slot(), Version(), MarketAt("decline"), Json());
+        var reason = new Option<string>("--reason") { Description = "Why the champion stays, kept in the history", Required = true };
+        var command = new Command("decline",
+            "Answer no to a promotion that awaits review (--auto-promote false, or an A/B test started with --await-review): the version is rejected and the champion stays")
+            { where, slot, version, reason, at, json };
+        command.SetAction(async (parse, cancel) => await Send(access, parse, parse.GetValue(where)!, new DeclineModelPromotion(
             parse.GetValue(slot)!, parse.GetValue(version)!, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel));
         return command;
     }
@@ -183,15 +204,19 @@ public static class ModelsVerb
         var minTrades = new Option<int>("--min-trades") { Description = "Challenger trades that end the test and that a switch needs", DefaultValueFactory = _ => seed.MinTrades };
         var days = new Option<double>("--days") { Description = "Days of market time after which the test ends", DefaultValueFactory = _ => seed.Duration.TotalDays };
         var improvement = new Option<double>("--min-improvement") { Description = "How much better the challenger's Sharpe ratio must be to switch", DefaultValueFactory = _ => seed.MinImprovement };
+        var review = new Option<bool>("--await-review") { Description = "A win awaits an operator's promote or decline instead of promoting the version" };
         var command = new Command("ab-start", "Give a registered version a share of its slot's live decisions in an A/B test against the champion; promoted only if it wins")
         {
-            where, slot, version, share, minTrades, days, improvement, reason, at, json,
+            where, slot, version, share, minTrades, days, improvement, review, reason, at, json,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var d = parse.GetValue(days);
             if (!(d > 0 && double.IsFinite(d))) throw new UsageException($"--days must be a positive number of days, got {d}");
-            var settings = new AbTestSettings(parse.GetValue(share), parse.GetValue(minTrades), TimeSpan.FromDays(d), parse.GetValue(improvement));
+            var settings = new AbTestSettings(parse.GetValue(share), parse.GetValue(minTrades), TimeSpan.FromDays(d), parse.GetValue(improvement))
+            {
+                AwaitsReview = parse.GetValue(review),
+            };
             return await Send(access, parse, parse.GetValue(where)!, new StartModelAbTest(
                 parse.GetValue(slot)!, parse.GetValue(version)!, settings, parse.GetValue(reason)!, TimeGiven(parse.GetValue(at))), parse.GetValue(json), cancel);
         });
@@ -330,7 +355,8 @@ public static class ModelsVerb
     private sealed record ModelsListJson(
         IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<ChampionJson> Champions, IReadOnlyList<CircuitBreakerState> Breakers,
         IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers,
-        IReadOnlyList<RetrainingRequested> PendingRetraining, IReadOnlyList<AbTestProgress> AbTestsRunning);
+        IReadOnlyList<RetrainingRequested> PendingRetraining, IReadOnlyList<AbTestProgress> AbTestsRunning,
+        IReadOnlyList<PromotionAwaitingReview> AwaitingReview);
 
     private sealed record CleanupJson(DateTimeOffset At, IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
 }

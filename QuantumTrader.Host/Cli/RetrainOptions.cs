@@ -35,6 +35,12 @@ public sealed class RetrainOptions
         DefaultValueFactory = _ => SeedAb.Share,
     };
 
+    private readonly Option<bool> _autoPromote = new("--auto-promote")
+    {
+        Description = "Promote a challenger the gate approved or that won its A/B test (seed 001); false: it awaits an operator's promote or decline (seed 002)",
+        DefaultValueFactory = _ => true,
+    };
+
     private readonly Option<int> _abMinTrades = new("--ab-min-trades") { Description = "A/B test: challenger trades that end it and that a switch needs", DefaultValueFactory = _ => SeedAb.MinTrades };
     private readonly Option<double> _abDays = new("--ab-days") { Description = "A/B test: days of market time after which it ends", DefaultValueFactory = _ => SeedAb.Duration.TotalDays };
     private readonly Option<double> _abMinImprovement = new("--ab-min-improvement") { Description = "A/B test: how much better the challenger's Sharpe ratio must be to switch", DefaultValueFactory = _ => SeedAb.MinImprovement };
@@ -53,7 +59,7 @@ public sealed class RetrainOptions
     {
         foreach (var option in new Option[]
                  {
-                     _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _abShare, _abMinTrades, _abDays, _abMinImprovement,
+                     _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _abShare, _abMinTrades, _abDays, _abMinImprovement, _autoPromote,
                      _replaySize, _replayPerRun, _replayWeight, _replayShare,
                  })
             command.Options.Add(option);
@@ -76,7 +82,7 @@ public sealed class RetrainOptions
         var replay = size == 0 ? null : new ErrorReplaySettings(size, parse.GetValue(_replayPerRun), parse.GetValue(_replayWeight), parse.GetValue(_replayShare));
         var retrain = RetrainSettings.Weekly(gate) with
         {
-            Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab, ErrorReplay = replay,
+            Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab, ErrorReplay = replay, AutoPromote = parse.GetValue(_autoPromote),
         };
         if (retrain.Validate() is { } error) throw new UsageException(error);
         return settings with { Retrain = retrain };

@@ -51,7 +51,7 @@ public sealed class OpsApi : IAsyncDisposable
     {
         ["registry"] = new(r => r.Get<ModelRegistrySingleton>(),
             [typeof(GetModelRegistry), typeof(PromoteModelVersion), typeof(RollBackModelVersion), typeof(MarkModelImportant), typeof(ApproveModelCleanup),
-                typeof(StartModelAbTest), typeof(StopModelAbTest), typeof(RequestModelRetraining)]),
+                typeof(StartModelAbTest), typeof(StopModelAbTest), typeof(RequestModelRetraining), typeof(DeclineModelPromotion)]),
         ["account"] = new(r => r.Get<AccountRegion>(), [typeof(GetEssStatus), typeof(TriggerEmergency), typeof(ResetEmergency), typeof(GetAccountStatus)]),
         ["policy"] = new(r => r.Get<PolicyStoreSingleton>(), [typeof(GetRiskPolicy), typeof(ChangeRiskLimits)]),
         ["supervisor"] = new(r => r.Get<ModelSupervisorSingleton>(), [typeof(GetSupervisorStatus)]),

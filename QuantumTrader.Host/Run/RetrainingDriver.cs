@@ -137,7 +137,8 @@ public sealed class RetrainingDriver : IDisposable
                 var state = before;
                 // After a decision the registry as of now also holds what a first run did next at this check.
                 if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, latest, cancel)) state = await RegistryAsOf(now, cancel);
-                if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.Champion(slot) is null) continue;
+                if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.AwaitingReview(slot) is not null || state.Champion(slot) is null)
+                    continue;
                 // The first versions count as trained when trading starts: their sidecars end before the hold-out rows.
                 var trainedAt = state.VersionsOf(slot).Select(v => v.CreatedAt).Append(_tradingStarts).Max();
                 var drift = status.Alarms.Where(a => a.ModelId == slot && a.Severity == DriftSeverity.Drift && a.Time > trainedAt && a.Time < now)
@@ -225,7 +226,7 @@ public sealed class RetrainingDriver : IDisposable
         var (evidence, championCalls) = Shadow(running, now, registry);
         if (!RetrainPolicy.DecisionDue(evidence.Challenger.Calls, running.Time, now, _retrain)) return false;
         var reply = await _registry.Ask<ModelRegistryReply>(
-            new DecideModelPromotion(running.Slot, running.Version, evidence, _retrain.Gate, now, _retrain.AbTest), AskTimeout, cancel);
+            new DecideModelPromotion(running.Slot, running.Version, evidence, _retrain.Gate, now, _retrain.AbTest, _retrain.AutoPromote), AskTimeout, cancel);
         if (!reply.Succeeded)
         {
             _observer.Info($"promotion gate on {running.Slot}/{running.Version} not recorded: {reply.Error}");

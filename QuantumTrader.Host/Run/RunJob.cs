@@ -241,6 +241,7 @@ public static class RunJob
             AbTestConcluded { StoppedBecause: { } reason } c => Registry(new StopModelAbTest(c.Slot, reason, c.Time)),
             VersionMarkedImportant i => Registry(new MarkModelImportant(i.Slot, i.Version, i.Important, i.Time)),
             CleanupApproved c => Registry(new ApproveModelCleanup(c.Slot, c.Version, c.ApprovedBy, c.Time)),
+            PromotionDeclined d => Registry(new DeclineModelPromotion(d.Slot, d.Version, d.Reason, d.Time)),
             _ => throw new InvalidOperationException($"a replay cannot repeat {command.GetType().Name}"),
         };
     }

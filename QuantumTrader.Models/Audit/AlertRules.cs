@@ -48,6 +48,8 @@ public static class AlertRules
         ["drift-alarm"] = AlertSeverity.Warning,
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,
+        ["promotion-awaiting-review"] = AlertSeverity.Warning,
+        ["promotion-declined"] = AlertSeverity.Info,
         ["weights-refused"] = AlertSeverity.Warning,
         ["emergency-recovered"] = AlertSeverity.Info,
         [ReplayComparison.DataResumed] = AlertSeverity.Info,

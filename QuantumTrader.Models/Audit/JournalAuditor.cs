@@ -282,7 +282,7 @@ public sealed class JournalAuditor
             _registryProblems.Add($"{subject} made champion after its artifact was deleted (row {source} #{sequenceNr})");
         _registry = _registry.Apply(r);
         if (r is RetrainingRequested or VersionPromoted { ByOperator: true } or VersionRolledBack { ByOperator: true } or AbTestStarted { ByOperator: true }
-            or AbTestConcluded { StoppedBecause: not null } or VersionMarkedImportant or CleanupApproved)
+            or AbTestConcluded { StoppedBecause: not null } or VersionMarkedImportant or CleanupApproved or PromotionDeclined)
             _commands.Add(new OperatorCommand(r.Time, r, r.GivenAt));
 
         var (kind, detail) = r switch
@@ -298,6 +298,8 @@ public sealed class JournalAuditor
             VersionMarkedImportant i => ("version-important", i.Important ? "kept whatever the cleanup rules say" : "no longer kept"),
             CleanupApproved c => ("cleanup-approved", $"by {c.ApprovedBy}"),
             VersionDeleted d => ("version-deleted", $"{d.BytesFreed} bytes freed"),
+            PromotionAwaitingReview a => ("promotion-awaiting-review", $"switch from {a.Champion}? awaits an operator's promote or decline: {a.Recommendation}"),
+            PromotionDeclined d => ("promotion-declined", $"the champion stays: {d.Reason}"),
             RetrainingRequested q => ("retraining-requested", q.Reason),
             ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
             _ => ("registry", r.GetType().Name),

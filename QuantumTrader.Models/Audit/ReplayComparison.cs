@@ -40,7 +40,7 @@ public sealed record ReplayComparison(
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
     {
         "emergency-manual-trigger", "emergency-manual-reset", "risk-limits-changed", "retraining-requested", "cleanup-approved",
-        "version-deleted", "version-important",
+        "version-deleted", "version-important", "promotion-declined",
     };
 
     public bool Identical => FirstDifference is null;

@@ -15,6 +15,9 @@ public sealed record AbTestSettings(double Share, int MinTrades, TimeSpan Durati
 {
     public static readonly AbTestSettings Seed = new(0.2, 100, TimeSpan.FromDays(7), 0.15);
 
+    /// <summary>A win awaits an operator's review (<see cref="PromotionAwaitingReview"/>) instead of promoting the challenger.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool AwaitsReview { get; init; }
+
     public string? Validate()
     {
         if (!(Share is > 0 and < 1)) return string.Create(CultureInfo.InvariantCulture, $"the A/B share is {Share}; it must be between 0 and 1");

@@ -43,6 +43,8 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(VersionMarkedImportant), "version-marked-important")]
 [JsonDerivedType(typeof(CleanupApproved), "cleanup-approved")]
 [JsonDerivedType(typeof(VersionDeleted), "version-deleted")]
+[JsonDerivedType(typeof(PromotionAwaitingReview), "promotion-awaiting-review")]
+[JsonDerivedType(typeof(PromotionDeclined), "promotion-declined")]
 public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent
 {
     /// <summary>
@@ -105,6 +107,14 @@ public sealed record VersionMarkedImportant(string Slot, string Version, bool Im
 public sealed record CleanupApproved(string Slot, string Version, string ApprovedBy, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 /// <summary>The version's artifact is removed (<see cref="BytesFreed"/>); its record and history stay.</summary>
 public sealed record VersionDeleted(string Slot, string Version, long BytesFreed, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>
+/// Seed 002's "Switch to new model?": the gate approved <see cref="Version"/>, or it won its A/B test, on a node that
+/// does not promote by itself; it stays a challenger, not served, until an operator promotes or declines it.
+/// </summary>
+public sealed record PromotionAwaitingReview(string Slot, string Version, string Champion, string Recommendation, DateTimeOffset Time)
+    : RegistryEvent(Slot, Version, Time);
+/// <summary>An operator declined the recommended promotion of <see cref="Version"/>: it is rejected and the champion stays.</summary>
+public sealed record PromotionDeclined(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 
 public abstract record RegistryCommand(string Slot, DateTimeOffset Time);
 
@@ -121,8 +131,12 @@ public sealed record RecordErrors(string Slot, string Version, IReadOnlyList<Pre
 /// The promotion gate judges the challenger on its shadow test; an approval promotes it, or with <see cref="AbTest"/>
 /// starts an A/B test. A version is judged once.
 /// </summary>
+/// <see cref="AutoPromote"/> false (seed 002's "never switch models without review"): the approval, or the A/B test's
+/// win, awaits an operator's review instead of promoting.
 public sealed record DecidePromotion(string Slot, string Version, ShadowTestResult Evidence, PromotionGateSettings Gate, DateTimeOffset Time,
-    AbTestSettings? AbTest = null) : RegistryCommand(Slot, Time);
+    AbTestSettings? AbTest = null, bool AutoPromote = true) : RegistryCommand(Slot, Time);
+/// <summary>An operator declines the promotion that awaits review in the slot; it must say why.</summary>
+public sealed record DeclinePromotion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 public sealed record PromoteVersion(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time)
 {
     public bool ByOperator { get; init; }
@@ -200,6 +214,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             RequestRetraining c => Request(c),
             StartAbTest c => With(c.Slot, c.Version, v => StartAb(c, v)),
             DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
+            DeclinePromotion c => With(c.Slot, c.Version, _ => Decline(c)),
             PromoteVersion c => With(c.Slot, c.Version, v => Promote(c, v)),
             MarkDegraded c => With(c.Slot, c.Version, v => Degrade(c, v)),
             MarkImportant c => With(c.Slot, c.Version, v =>
@@ -233,6 +248,8 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionMarkedImportant i => Update(i.Slot, i.Version, v => v with { Important = i.Important, DeletionApproved = v.DeletionApproved && !i.Important }),
             CleanupApproved => Update(e.Slot, e.Version, v => v with { DeletionApproved = true }),
             VersionDeleted => Update(e.Slot, e.Version, v => v with { Deleted = true }),
+            PromotionAwaitingReview => [.. Versions],
+            PromotionDeclined => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Rejected }),
             _ => throw new ArgumentException($"Unknown registry event {e.GetType().Name}.", nameof(e)),
         };
         return new ModelRegistryState(versions, [.. History, e]);
@@ -333,10 +350,32 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         if (c.AbTest?.Validate() is { } invalidAb) return RegistryResult.Refuse(invalidAb);
         var decided = new PromotionGateDecided(c.Slot, c.Version, champion.Version, c.Evidence, report, c.Time);
         if (!report.Approved) return RegistryResult.Ok(decided);
-        return c.AbTest is { } ab
-            ? RegistryResult.Ok(decided, new AbTestStarted(c.Slot, c.Version, champion.Version, ab, "approved by the promotion gate", c.Time))
-            : RegistryResult.Ok(decided, new VersionPromoted(c.Slot, c.Version, champion.Version, "promotion gate " + report.Summary, c.Time));
+        if (c.AbTest is { } ab)
+            return RegistryResult.Ok(decided, new AbTestStarted(c.Slot, c.Version, champion.Version, ab with { AwaitsReview = ab.AwaitsReview || !c.AutoPromote },
+                "approved by the promotion gate", c.Time));
+        var why = "promotion gate " + report.Summary;
+        return RegistryResult.Ok(decided, c.AutoPromote
+            ? new VersionPromoted(c.Slot, c.Version, champion.Version, why, c.Time)
+            : new PromotionAwaitingReview(c.Slot, c.Version, champion.Version, why, c.Time));
     }
+
+    private RegistryResult Decline(DeclinePromotion c)
+    {
+        if (AwaitingReview(c.Slot) is not { } awaiting || awaiting.Version != c.Version)
+            return RegistryResult.Refuse($"no promotion of {c.Slot}/{c.Version} awaits review" +
+                                         (AwaitingReview(c.Slot) is { } other ? $"; {c.Slot}/{other.Version} does" : ""));
+        if (string.IsNullOrWhiteSpace(c.Reason)) return RegistryResult.Refuse("declining a promotion must say why");
+        return RegistryResult.Ok(new PromotionDeclined(c.Slot, c.Version, c.Reason, c.Time));
+    }
+
+    /// <summary>Every slot's promotion that awaits an operator's review, in slot order.</summary>
+    public IReadOnlyList<PromotionAwaitingReview> AwaitingReviews() =>
+        Versions.Select(v => v.Slot).Distinct().Order(StringComparer.Ordinal).Select(AwaitingReview).OfType<PromotionAwaitingReview>().ToArray();
+
+    /// <summary>The slot's promotion that awaits an operator's review: recommended, and its version neither promoted nor declined since.</summary>
+    public PromotionAwaitingReview? AwaitingReview(string slot) =>
+        History.OfType<PromotionAwaitingReview>().LastOrDefault(a => a.Slot == slot && Find(slot, a.Version)?.Status == ModelVersionStatus.Challenger
+            && AbTestOf(slot)?.Version != a.Version);
 
     private RegistryResult StartAb(StartAbTest c, ModelVersionRecord v)
     {
@@ -366,9 +405,10 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
         var (change, verdict) = AbTestJudge.Judge(championArm, challengerArm, test.Settings);
         if (stoppedBecause is not null) (change, verdict) = (false, $"stopped by an operator: {stoppedBecause}; the arms then: {verdict}");
         var concluded = new AbTestConcluded(test.Slot, test.Version, test.Champion, championArm, challengerArm, change, verdict, time) { StoppedBecause = stoppedBecause };
-        return change && Champion(test.Slot) is { } champion
-            ? RegistryResult.Ok(concluded, new VersionPromoted(test.Slot, test.Version, champion.Version, "A/B test " + verdict, time))
-            : RegistryResult.Ok(concluded);
+        if (!change || Champion(test.Slot) is not { } champion) return RegistryResult.Ok(concluded);
+        return RegistryResult.Ok(concluded, test.Settings.AwaitsReview
+            ? new PromotionAwaitingReview(test.Slot, test.Version, champion.Version, "A/B test " + verdict, time)
+            : new VersionPromoted(test.Slot, test.Version, champion.Version, "A/B test " + verdict, time));
     }
 
     /// <summary>The registry as it stood at <paramref name="time"/>: only the events stamped at or before it.</summary>

@@ -7,12 +7,14 @@ namespace QuantumTrader.Models.Learning;
 /// retrained when an operator asked for it, when a drift alarm or a drop of its win rate was raised on it since its
 /// newest version was trained, or when <see cref="Every"/> has passed since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
 /// calls or <see cref="MaxShadow"/> has passed, and the promotion gate decides. An approved challenger goes into an
-/// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it. With
+/// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it; with
+/// <see cref="AutoPromote"/> false either awaits an operator's review instead (seed 002), and the slot is not retrained meanwhile. With
 /// <see cref="ErrorReplay"/> each judged shadow test adds the champion's worst errors to the slot's buffer, and the next
 /// retraining weights them up.
 /// </summary>
 public sealed record RetrainSettings(
-    TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest, ErrorReplaySettings? ErrorReplay = null)
+    TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest, ErrorReplaySettings? ErrorReplay = null,
+    bool AutoPromote = true)
 {
     /// <summary>Seed 001: weekly retraining, drift checked every 24 hours; seed 002: a 20 % A/B test before a promotion; seed 004: error replay.</summary>
     public static RetrainSettings Weekly(PromotionGateSettings? gate = null) =>

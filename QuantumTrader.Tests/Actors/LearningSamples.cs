@@ -96,6 +96,10 @@ public static class LearningSamples
                 alarms, supervisor.WeightHistory, supervisor.OverallStats()),
             .. registryEvents.GroupBy(e => e.GetType()).Select(g => g.First()),
             new VersionPromoted(ModelSlots.Xgb, "xgb-v5", "xgb-v1", "better auc", t0) { ByOperator = true, GivenAt = t0.AddDays(3), Operator = "alice" },
+            new PromotionAwaitingReview(ModelSlots.Xgb, "xgb-v5", "xgb-v1", "A/B test switch: challenger Sharpe 0.4 > 0.3", t0),
+            new PromotionDeclined(ModelSlots.Xgb, "xgb-v5", "arms too small to trust", t0) { GivenAt = t0.AddDays(1), Operator = "alice" },
+            new DeclineModelPromotion(ModelSlots.Xgb, "xgb-v5", "arms too small to trust", null) { Operator = "alice" },
+            new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0, ab with { AwaitsReview = true }, AutoPromote: false),
             new RegisterModelVersion(ModelSlots.Xgb, "xgb-v5", range, metrics, "/state/models/xgb/xgb-v5.json", 71_000, t0, true),
             new PromoteModelVersion(ModelSlots.Xgb, "xgb-v5", "operator", t0),
             new PromoteModelVersion(ModelSlots.Xgb, "xgb-v5", "better auc", null) { Operator = "alice" },
@@ -112,7 +116,11 @@ public static class LearningSamples
             new FeedCircuitBreakers([trade]),
             new CircuitBreakersFed([trip], [rolledBack], registryEvents.OfType<AbTestConcluded>().ToArray()),
             GetModelRegistry.Instance,
-            new ModelRegistryView(book.Registry.Versions, book.Registry.History, book.Breakers.Values.ToArray(), [trip]),
+            new ModelRegistryView(book.Registry.Versions, book.Registry.History, book.Breakers.Values.ToArray(), [trip])
+            {
+                AbTestsRunning = [AbTestProgress.Of(new AbTestStarted(ModelSlots.Xgb, "xgb-v5", "xgb-v1", ab, "operator", t0), ArmStats.None.Add(1).Add(-0.5), ArmStats.None.Add(2))],
+                AwaitingReview = [new PromotionAwaitingReview(ModelSlots.Xgb, "xgb-v5", "xgb-v1", "promotion gate approved", t0)],
+            },
         ];
     }
 }

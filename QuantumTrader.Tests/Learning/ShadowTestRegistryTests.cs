@@ -270,4 +270,59 @@ public class ShadowTestRegistryTests
         Assert.Equal("a retraining request must say why", s.Process(new RequestRetraining("xgb", " ", ModelRegistryTests.T0)).Error);
         Assert.Equal("slot lgbm has no champion to retrain", s.Process(new RequestRetraining("lgbm", "why not", ModelRegistryTests.T0)).Error);
     }
+
+    [Fact]
+    public void Without_auto_promotion_an_approval_awaits_review_and_an_operators_promotion_ends_the_wait()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", ModelRegistryTests.T0.AddDays(7)));
+
+        var result = s.Process(new DecidePromotion("xgb", "v2", Good, PromotionGateSettings.Seed, ModelRegistryTests.T0.AddDays(10), AutoPromote: false));
+
+        Assert.True(result.Succeeded, result.Error);
+        var decided = Assert.IsType<PromotionGateDecided>(result.Events[0]);
+        var awaiting = Assert.IsType<PromotionAwaitingReview>(result.Events[1]);
+        Assert.Equal(2, result.Events.Count);
+        Assert.Equal(("v2", "v1", "promotion gate " + decided.Report.Summary), (awaiting.Version, awaiting.Champion, awaiting.Recommendation));
+        s = result.Events.Aggregate(s, (x, e) => x.Apply(e));
+        Assert.Equal(("v1", ModelVersionStatus.Challenger), (s.Champion("xgb")!.Version, s.Find("xgb", "v2")!.Status));
+        Assert.Same(awaiting, s.AwaitingReview("xgb"));
+        Assert.Equal([awaiting], s.AwaitingReviews());
+        Assert.Null(s.ShadowTestOf("xgb"));
+
+        s = ModelRegistryTests.Run(s, new PromoteVersion("xgb", "v2", "reviewed: better accuracy", ModelRegistryTests.T0.AddDays(11)) { ByOperator = true });
+        Assert.Equal("v2", s.Champion("xgb")!.Version);
+        Assert.Null(s.AwaitingReview("xgb"));
+        Assert.Equal("no promotion of xgb/v2 awaits review", s.Process(new DeclinePromotion("xgb", "v2", "too late", ModelRegistryTests.T0.AddDays(12))).Error);
+    }
+
+    [Fact]
+    public void A_won_A_B_test_that_awaits_review_does_not_switch_and_a_decline_rejects_the_challenger_with_its_reason()
+    {
+        var ab = new AbTestSettings(0.5, 3, TimeSpan.FromDays(7), 0.15) { AwaitsReview = true };
+        var book = InAbTest(ab);
+        var trades = Enumerable.Range(1, 40).Select(i => LearningTrades.BothBuy(i, 0, LearningTrades.Start)).Select(t =>
+            t with { RMultiple = AbSplit.ToChallenger("xgb", "v2", t.Symbol, t.Decision.DecidedAt, 0.5) ? 1.0 + t.ExitTime.Hour % 3 * 0.1 : -0.5 - t.ExitTime.Hour % 2 * 0.1 })
+            .ToArray();
+
+        var (after, events) = FeedAll(book, trades);
+
+        var concluded = Assert.Single(events.OfType<AbTestConcluded>());
+        Assert.True(concluded.Switch, concluded.Verdict);
+        Assert.Empty(events.OfType<VersionPromoted>());
+        var awaiting = Assert.Single(events.OfType<PromotionAwaitingReview>());
+        Assert.Equal("A/B test " + concluded.Verdict, awaiting.Recommendation);
+        Assert.Equal("v1", after.Registry.Champion("xgb")!.Version);
+        Assert.Null(after.Registry.AbTestOf("xgb"));
+        Assert.Same(awaiting, after.Registry.AwaitingReview("xgb"));
+
+        var t = LearningTrades.Start.AddDays(3);
+        Assert.Equal("no promotion of xgb/v1 awaits review; xgb/v2 does", after.Process(new DeclinePromotion("xgb", "v1", "no", t)).Error);
+        Assert.Equal("declining a promotion must say why", after.Process(new DeclinePromotion("xgb", "v2", " ", t)).Error);
+        var declined = after.Process(new DeclinePromotion("xgb", "v2", "the arms are too small to trust", t));
+        Assert.True(declined.Succeeded, declined.Error);
+        var registry = declined.Events.OfType<RegistryEvent>().Aggregate(after.Registry, (x, e) => x.Apply(e));
+        Assert.Equal(("v1", ModelVersionStatus.Rejected), (registry.Champion("xgb")!.Version, registry.Find("xgb", "v2")!.Status));
+        Assert.Null(registry.AwaitingReview("xgb"));
+        Assert.Equal("the arms are too small to trust", Assert.IsType<PromotionDeclined>(Assert.Single(declined.Events)).Reason);
+    }
 }

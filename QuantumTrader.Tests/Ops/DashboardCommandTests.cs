@@ -135,6 +135,18 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         return JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.Clone();
     }
 
+    /// <summary>The alert of that kind, once the node's alert feed, which reads the journal live, has numbered it.</summary>
+    private async Task<JsonElement> AlertOf(string kind)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var alerts = (await Ctl("alerts")).GetProperty("latest").EnumerateArray().Where(a => a.GetProperty("kind").GetString() == kind).ToArray();
+            if (alerts.Length > 0 || DateTime.UtcNow > deadline) return Assert.Single(alerts);
+            await Task.Delay(200);
+        }
+    }
+
     private static string Input(string limit) => $"document.querySelector('#risk-form input[data-limit=\"{limit}\"]')";
 
     [Fact]
@@ -169,7 +181,7 @@ public sealed class DashboardCommandTests : IAsyncLifetime
             cautious.GetProperty("maxLeverage").GetDouble(), cautious.GetProperty("maxOpenPositions").GetInt32(), cautious.GetProperty("maxGrossExposureUsd").GetDouble(),
             cautious.GetProperty("maxCorrelatedExposureUsd").GetDouble(), cautious.GetProperty("correlationThreshold").GetDouble()));
         Assert.Equal(500, risk.GetProperty("policy").GetProperty("normal").GetProperty("maxPositionUsd").GetDouble());
-        var change = (await Ctl("alerts")).GetProperty("latest").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "risk-limits-changed");
+        var change = await AlertOf("risk-limits-changed");
         Assert.Equal("alice", change.GetProperty("operator").GetString());
         Assert.Contains("tighter after the fee change", change.GetProperty("detail").GetString());
 
@@ -220,11 +232,11 @@ public sealed class DashboardCommandTests : IAsyncLifetime
 
         // Seed 002's live comparison: the trades decided since the start, counted in the arm the split gave them.
         var startedAt = started.GetProperty("time").GetDateTimeOffset();
-        var trades = Enumerable.Range(1, 30).Select(n => LearningTrades.BothBuy(n, n % 3 == 0 ? -1 : 1.5, startedAt)).ToArray();
+        var trades = Enumerable.Range(1, 60).Select(n => LearningTrades.BothBuy(n, n % 3 == 0 ? -1 : 1.5, startedAt)).ToArray();
         await _served.Node.Registry.Get<ModelRegistrySingleton>().Ask<CircuitBreakersFed>(new FeedCircuitBreakers(trades), Timeout);
         var toChallenger = trades.Count(t => AbSplit.ToChallenger("xgb", "xgb-v10", t.Symbol, t.Decision.DecidedAt, 0.3));
         var running = (await Registry()).GetProperty("abTestsRunning").EnumerateArray().Single();
-        Assert.Equal((30 - toChallenger, toChallenger, 40 - toChallenger),
+        Assert.Equal((60 - toChallenger, toChallenger, 40 - toChallenger),
             (running.GetProperty("championArm").GetProperty("trades").GetInt32(), running.GetProperty("challengerArm").GetProperty("trades").GetInt32(),
                 running.GetProperty("challengerTradesToGo").GetInt32()));
         Assert.StartsWith($"keep the champion: {toChallenger} challenger trades < 40", running.GetProperty("ifEndedNow").GetString(), StringComparison.Ordinal);
@@ -235,6 +247,54 @@ public sealed class DashboardCommandTests : IAsyncLifetime
 
         Assert.Equal(["Retrain xgb at the next retraining check; the challenger then goes through the shadow test and the promotion gate: why?",
             "Give xgb/xgb-v10 30 % of xgb's decisions in an A/B test against its champion: why?"], chromium.Dialogs);
+    }
+
+    /// <summary>An A/B test of <paramref name="version"/> that awaits review, won by trades the test scripts: the challenger's arm wins.</summary>
+    private async Task WinAbTestAwaitingReview(string version)
+    {
+        var registry = _served.Node.Registry.Get<ModelRegistrySingleton>();
+        var settings = new AbTestSettings(0.5, 3, TimeSpan.FromDays(7), 0.15) { AwaitsReview = true };
+        var from = ServedNode.T0.AddDays(version == "xgb-v9" ? 0 : 10);
+        var started = await registry.Ask<ModelRegistryReply>(new StartModelAbTest(ModelSlots.Xgb, version, settings, "try it", from), Timeout);
+        Assert.True(started.Succeeded, started.Error);
+        // The challenger's trades win more with each trade and the champion's lose more, so the challenger's Sharpe ratio wins.
+        var trades = Enumerable.Range(1, 40).Select(i => LearningTrades.BothBuy(i, 0, from)).Select((t, i) => t with
+        {
+            TradeId = $"{version}-{t.TradeId}",
+            RMultiple = AbSplit.ToChallenger(ModelSlots.Xgb, version, t.Symbol, t.Decision.DecidedAt, 0.5) ? 1.0 + i * 0.01 : -0.5 - i * 0.01,
+        }).ToArray();
+        var fed = await registry.Ask<CircuitBreakersFed>(new FeedCircuitBreakers(trades), Timeout);
+        Assert.True(Assert.Single(fed.AbTestsConcluded).Switch);
+    }
+
+    [Fact]
+    public async Task A_won_A_B_test_awaits_the_operators_review_on_the_page_who_declines_one_and_promotes_another()
+    {
+        await WinAbTestAwaitingReview("xgb-v9");
+        Assert.Equal("xgb-v1", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await chromium.OpenAsync($"{_served.Api.Url}/#token={await Token("alice")}");
+        await chromium.WaitForAsync("document.querySelector('button[data-review-decline=\"xgb/xgb-v9\"]')");
+        Assert.Contains("A/B test switch: challenger Sharpe", await chromium.TextAsync());
+
+        chromium.PromptAnswer = "three trades an arm prove nothing";
+        await chromium.EvaluateAsync("document.querySelector('button[data-review-decline=\"xgb/xgb-v9\"]').click()");
+        await chromium.WaitForAsync("document.getElementById('review-result').textContent.length > 0 && !document.querySelector('button[data-review-decline]')");
+        Assert.DoesNotContain("Refused", (await chromium.EvaluateAsync("document.getElementById('review-result').textContent")).GetString());
+        var registry = await Registry();
+        Assert.Equal("Rejected", Version(registry, "xgb/xgb-v9").GetProperty("status").GetString());
+        var declined = registry.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("$type").GetString() == "promotion-declined");
+        Assert.Equal(("three trades an arm prove nothing", "alice"), (declined.GetProperty("reason").GetString(), declined.GetProperty("operator").GetString()));
+        Assert.Equal("xgb-v1", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+
+        await WinAbTestAwaitingReview("xgb-v10");
+        await chromium.WaitForAsync("document.querySelector('button[data-review-promote=\"xgb/xgb-v10\"]')");
+        chromium.PromptAnswer = "reviewed the arms";
+        await chromium.EvaluateAsync("document.querySelector('button[data-review-promote=\"xgb/xgb-v10\"]').click()");
+        await chromium.WaitForAsync("document.getElementById('review-result').textContent.includes('xgb-v10')");
+        Assert.Equal("xgb-v10", _served.Node.Serving.PredictorOf(ModelSlots.Xgb)!.Version);
+        Assert.Empty((await Registry()).GetProperty("awaitingReview").EnumerateArray());
+        Assert.Equal(["Keep xgb-v1 and reject xgb/xgb-v9: why?", "Switch xgb from xgb-v1 to xgb-v10 and serve it now: why?"], chromium.Dialogs);
     }
 
     private static JsonElement Version(JsonElement registry, string id) =>

@@ -34,6 +34,7 @@ public sealed class RetrainingRuns : IAsyncLifetime
     public RunSummary Seed { get; private set; } = null!;
     public RunSummary Direct { get; private set; } = null!;
     public RunSummary Ab { get; private set; } = null!;
+    public RunSummary Review { get; private set; } = null!;
     public RunSummary NhitsOff { get; private set; } = null!;
     public RunSummary NhitsDirect { get; private set; } = null!;
     public List<string> AbMessages { get; } = [];
@@ -47,6 +48,7 @@ public sealed class RetrainingRuns : IAsyncLifetime
         Seed = await Run("seed", RetrainSettings.Weekly(), []);
         Direct = await Run("direct", RetrainSettings.Weekly(LooseGate) with { AbTest = null }, []);
         Ab = await Run("ab", RetrainSettings.Weekly(LooseGate) with { AbTest = ShortAbTest }, AbMessages);
+        Review = await Run("review", RetrainSettings.Weekly(LooseGate) with { AbTest = null, AutoPromote = false }, []);
         NhitsOff = await Run("nhits-off", null, [], "nhits");
         NhitsDirect = await Run("nhits-direct", RetrainSettings.Weekly(LooseGate) with { AbTest = null }, [], "nhits");
     }
@@ -111,6 +113,48 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         var history = doc.RootElement.GetProperty("history").EnumerateArray().ToArray();
         Assert.Equal(r.Decisions.Count, history.Count(e => e.GetProperty("$type").GetString() == "promotion-gate-decided"));
         Assert.Equal(r.Retrained, history.Count(e => e.GetProperty("$type").GetString() == "shadow-test-started"));
+    }
+
+    [Fact]
+    public async Task Without_auto_promotion_an_approval_awaits_review_its_slot_waits_and_a_decline_is_journaled_and_replayed()
+    {
+        var r = runs.Review.Retraining;
+        Assert.True(r.Approved >= 1, string.Join("\n", r.Decisions.Select(d => d.Verdict)));
+        Assert.Equal((0, 0), (r.Promoted, r.AbTests));
+        // Nothing switched without a review, so the trades are those of the run without retraining.
+        Assert.Equal(File.ReadAllLines(runs.Trades("off")), File.ReadAllLines(runs.Trades("review")));
+
+        using var dir = new TempDir();
+        var state = runs.State("review");
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("before.json")]));
+        using var before = JsonDocument.Parse(File.ReadAllText(dir.File("before.json")));
+        var awaiting = before.RootElement.GetProperty("awaitingReview").EnumerateArray().ToArray();
+        Assert.NotEmpty(awaiting);
+        var history = before.RootElement.GetProperty("history").EnumerateArray().ToArray();
+        foreach (var a in awaiting)
+        {
+            var (slot, version) = (a.GetProperty("slot").GetString()!, a.GetProperty("version").GetString()!);
+            Assert.Equal(r.Decisions.Where(d => d.Slot == slot && d.Approved).Select(d => d.Version).First(), version);
+            // The slot is not retrained while its promotion waits.
+            var at = Array.FindIndex(history, e => e.GetProperty("$type").GetString() == "promotion-awaiting-review" && e.GetProperty("slot").GetString() == slot);
+            Assert.DoesNotContain(history.Skip(at), e => e.GetProperty("$type").GetString() == "shadow-test-started" && e.GetProperty("slot").GetString() == slot);
+        }
+
+        var (declinedSlot, declinedVersion) = (awaiting[0].GetProperty("slot").GetString()!, awaiting[0].GetProperty("version").GetString()!);
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["models", "decline", "--state", state, "--slot", declinedSlot, "--version", "no-such-version", "--reason", "x"]));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "decline", "--state", state, "--slot", declinedSlot, "--version", declinedVersion,
+            "--reason", "reviewed: a week of shadow calls is too little"]));
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("after.json")]));
+        using var after = JsonDocument.Parse(File.ReadAllText(dir.File("after.json")));
+        Assert.DoesNotContain(after.RootElement.GetProperty("awaitingReview").EnumerateArray(), a => a.GetProperty("slot").GetString() == declinedSlot);
+        Assert.Equal("Rejected", after.RootElement.GetProperty("versions").EnumerateArray()
+            .Single(v => v.GetProperty("slot").GetString() == declinedSlot && v.GetProperty("version").GetString() == declinedVersion).GetProperty("status").GetString());
+        var declined = after.RootElement.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("$type").GetString() == "promotion-declined");
+        Assert.Equal(("reviewed: a week of shadow calls is too little", Environment.UserName),
+            (declined.GetProperty("reason").GetString(), declined.GetProperty("operator").GetString()));
+
+        // The replay gives the decline again as the same operator and ends with the same decisions.
+        Assert.Equal(0, await QtCli.RunAsync(["replay", "--state", state, "--json", dir.File("replay.json")]));
     }
 
     /// <summary>Seed 004: each judged shadow test adds the champion's worst errors; the next retraining replays buffered ones; a promotion clears what its version replayed.</summary>
