@@ -17,6 +17,8 @@ namespace QuantumTrader.Actors.Accounts;
 public sealed partial class AccountEntity
 {
     private AccountEss _ess;
+    // This start's options: a snapshot taken under others goes on under these.
+    private readonly EssOptions _essOptions;
     private int _sinceSnapshot;
 
     /// <summary>The DistributedPubSub topic on which an account publishes its mode changes.</summary>
@@ -110,7 +112,7 @@ public sealed partial class AccountEntity
         {
             case AccountStateSnapshot s:
                 _state = s.Settlement;
-                _ess = s.Ess;
+                _ess = s.Ess.WithOptions(_essOptions);
                 break;
             case AccountSnapshot settlement:
                 _state = settlement;

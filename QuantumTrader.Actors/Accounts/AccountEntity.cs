@@ -20,12 +20,13 @@ public sealed partial class AccountEntity : ReceivePersistentActor
     private AccountSnapshot? _ahead;
     private int _writing;
 
-    public AccountEntity(string accountId, double startingEquity, int snapshotEvery)
+    public AccountEntity(string accountId, double startingEquity, int snapshotEvery, EssOptions essOptions)
     {
         _accountId = accountId;
         _snapshotEvery = snapshotEvery;
+        _essOptions = essOptions;
         _state = new AccountSnapshot(startingEquity, startingEquity, startingEquity, 0, []);
-        _ess = AccountEss.Start(accountId, startingEquity);
+        _ess = AccountEss.Start(accountId, startingEquity, essOptions);
         Recover<SnapshotOffer>(o => RecoverSnapshot(o.Snapshot));
         Recover<TradesSettled>(e => _state = e.Trades.Aggregate(_state, Applied));
         Recover<TradeSettled>(e => _state = Applied(_state, e));
@@ -41,8 +42,8 @@ public sealed partial class AccountEntity : ReceivePersistentActor
 
     public override string PersistenceId => EntityIds.Account(_accountId);
 
-    public static Props PropsFor(string accountId, double startingEquity, int snapshotEvery) =>
-        Props.Create(() => new AccountEntity(accountId, startingEquity, snapshotEvery));
+    public static Props PropsFor(string accountId, double startingEquity, int snapshotEvery, EssOptions? essOptions = null) =>
+        Props.Create(() => new AccountEntity(accountId, startingEquity, snapshotEvery, essOptions ?? EssOptions.Default));
 
     /// <summary>
     /// A delivery's new settlements are one event, acknowledged once durable (the feed advances its offset on the ack),

@@ -8,6 +8,7 @@ using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Actors.Feeds;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Actors.ModelPerformance;
+using QuantumTrader.Models.Risk;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Actors.Sizing;
@@ -41,6 +42,9 @@ public sealed record NodeServices(
 
     /// <summary>Holds an operator's emergency-stop trigger or reset for the next bar while a start decides its bars.</summary>
     public EssHandover EssHandover { get; init; } = new();
+
+    /// <summary>The emergency stop's thresholds, damping and auto-recovery switch, for every account this node hosts.</summary>
+    public EssOptions Ess { get; init; } = EssOptions.Default;
 
     public static NodeServices Default(EnsembleServing serving, SymbolRules rules, double startingEquity = 10_000) =>
         new(serving, rules, new FixedFractionSizing(new Models.Execution.FixedFractionSizer(rules.Execution)), OpenGate.Instance, startingEquity);
@@ -77,7 +81,7 @@ public static class QuantumTraderNode
             .WithShardRegion<ModelRegion>(EntityIds.ModelType,
                 modelId => ModelEntity.PropsFor(modelId, settings.SnapshotEvery), extractor, shardOptions)
             .WithShardRegion<AccountRegion>(EntityIds.AccountType,
-                accountId => AccountEntity.PropsFor(accountId, services.StartingEquity, settings.SnapshotEvery), extractor, shardOptions)
+                accountId => AccountEntity.PropsFor(accountId, services.StartingEquity, settings.SnapshotEvery, services.Ess), extractor, shardOptions)
             .WithLearningCascade(settings, services)
             .WithSizingLearner(settings, services)
             .WithSingleton<TradeFeedSingleton>("trade-feed",

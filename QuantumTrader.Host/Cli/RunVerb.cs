@@ -82,6 +82,8 @@ public static class RunVerb
         sizing.AddTo(command);
         var retrain = new RetrainOptions();
         retrain.AddTo(command);
+        var controls = new ControlOptions();
+        controls.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = new RunSettings
@@ -107,7 +109,7 @@ public static class RunVerb
                 StaleAfter = node && parse.GetValue(staleAfter) is { } minutes ? StaleLimit(minutes) : null,
                 AlertRoutes = node ? Routes(parse.GetValue(alertWebhook) ?? [], Severity(parse.GetValue(alertMinSeverity))) : [],
             };
-            settings = retrain.Apply(parse, sizing.Apply(parse, settings));
+            settings = controls.Apply(parse, retrain.Apply(parse, sizing.Apply(parse, settings)));
             Validate(settings);
             var observer = new ConsoleObserver(serveAfterReplay: node, follow: settings.FollowEvery is not null, stopping: cancel);
             RunSummary summary;

@@ -2,8 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Host.Run;
 
@@ -14,7 +16,8 @@ namespace QuantumTrader.Host.Run;
 /// </summary>
 public sealed record RecordedRun(
     IReadOnlyList<string> Data, DataFormat Format, BadRowPolicy OnBadRow, int Seed, double TrainFraction, double FeeBps, double SlippageBps,
-    double StartingEquity, IReadOnlyList<string> Models, SizingMode Sizing, bool SizingShadow, int SizingUpdateEvery, RetrainSettings? Retrain)
+    double StartingEquity, IReadOnlyList<string> Models, SizingMode Sizing, bool SizingShadow, int SizingUpdateEvery, RetrainSettings? Retrain,
+    SignalFilterOptions? SignalFilter = null, EssOptions? Ess = null)
 {
     public const string FileName = "run.json";
 
@@ -22,7 +25,9 @@ public sealed record RecordedRun(
 
     public static RecordedRun Of(RunSettings s) => new(
         s.Data.Select(Path.GetFullPath).ToArray(), s.Format, s.OnBadRow, s.Seed, s.TrainFraction, s.FeeBps, s.SlippageBps,
-        s.StartingEquity, s.Models, s.Sizing, s.SizingShadow, s.SizingUpdateEvery, s.Retrain);
+        s.StartingEquity, s.Models, s.Sizing, s.SizingShadow, s.SizingUpdateEvery, s.Retrain,
+        // The defaults are not written, so a state directory started before these settings existed reads the same.
+        s.SignalFilter == new SignalFilterOptions() ? null : s.SignalFilter, s.Ess == EssOptions.Default ? null : s.Ess);
 
     /// <summary>The run's settings again, into <paramref name="stateDirectory"/>, on <paramref name="data"/> when given instead of the recorded files.</summary>
     public RunSettings Settings(string stateDirectory, IReadOnlyList<string>? data) => new()
@@ -30,6 +35,7 @@ public sealed record RecordedRun(
         Data = data is { Count: > 0 } ? data : Data, Format = Format, StateDirectory = stateDirectory, OnBadRow = OnBadRow, Seed = Seed,
         TrainFraction = TrainFraction, FeeBps = FeeBps, SlippageBps = SlippageBps, StartingEquity = StartingEquity, Models = Models,
         Sizing = Sizing, SizingShadow = SizingShadow, SizingUpdateEvery = SizingUpdateEvery, Retrain = Retrain,
+        SignalFilter = SignalFilter ?? new SignalFilterOptions(), Ess = Ess ?? EssOptions.Default,
     };
 
     /// <summary>The settings in which <paramref name="other"/> differs from these, by their names in run.json.</summary>

@@ -103,7 +103,7 @@ public static class RunJob
             observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' runs this start with them");
         RecordedStart.Append(settings.StateDirectory, new RecordedStart(RecordedRun.Of(settings), data.LastBars, DateTimeOffset.UtcNow));
 
-        var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
+        var rules = new SymbolRules(new ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps), filter: settings.SignalFilter);
         var node = new NodeSettings
         {
             StateDirectory = settings.StateDirectory, SnapshotEvery = settings.SnapshotEvery,
@@ -112,7 +112,7 @@ public static class RunJob
         };
         SqliteJournal.Prepare(node);
 
-        var services = SizingRun.Services(settings, serving, rules).WithRiskGate(new KnownSymbols(data.Symbols));
+        var services = SizingRun.Services(settings, serving, rules).WithRiskGate(new KnownSymbols(data.Symbols)) with { Ess = settings.Ess };
         services.Clock.Deciding(data.Bars[^1].Time);
         services.EssHandover.Open();
         using var host = BuildHost(node, services);

@@ -1,8 +1,10 @@
 using QuantumTrader.Actors.Alerts;
 using QuantumTrader.Models;
 using QuantumTrader.Models.Audit;
+using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Host.Run;
 
@@ -34,6 +36,12 @@ public sealed record RunSettings
     public SizingMode Sizing { get; init; } = SizingMode.Fixed;
     public bool SizingShadow { get; init; } = true;
     public int SizingUpdateEvery { get; init; } = 100;
+
+    /// <summary>Seed 003's signal quality filter: its thresholds, or off.</summary>
+    public SignalFilterOptions SignalFilter { get; init; } = new();
+
+    /// <summary>Seed 003's emergency stop: its thresholds, recovery damping, and whether it recovers by itself.</summary>
+    public EssOptions Ess { get; init; } = EssOptions.Default;
 
     /// <summary>
     /// Continuous retraining of every trained slot behind a shadow test and the promotion gate; null: the trained versions serve

@@ -6,6 +6,7 @@ public enum FilterVerdict { Execute, ReduceSize, Skip }
 /// Seed 003 P1-02 thresholds. ATR is in percent of price (3.0 means 3%). A signal whose agreement lies strictly
 /// between <see cref="NoisyAgreement"/> and <see cref="MinAgreement"/>, or whose confidence is less than
 /// <see cref="BorderlineConfidenceMargin"/> above its threshold, trades at <see cref="ReducedSizeMultiplier"/>.
+/// <see cref="Enabled"/> false is seed 003's rollback switch: every BUY or SELL the ensemble votes trades at full size.
 /// </summary>
 public sealed record SignalFilterOptions(
     double MinAgreement = 0.75,
@@ -14,7 +15,21 @@ public sealed record SignalFilterOptions(
     double HighVolAtrPercent = 3.0,
     double NoisyAgreement = 0.5,
     double BorderlineConfidenceMargin = 0.05,
-    double ReducedSizeMultiplier = 0.5);
+    double ReducedSizeMultiplier = 0.5,
+    bool Enabled = true)
+{
+    /// <summary>Null when the thresholds can work; else the first that cannot.</summary>
+    public string? Validate()
+    {
+        bool Fraction(double x) => x is >= 0 and <= 1;
+        if (!Fraction(MinAgreement)) return $"the filter's agreement minimum is {MinAgreement}; it must be in [0, 1]";
+        if (!Fraction(MinConfidenceNormal) || !Fraction(MinConfidenceHighVol))
+            return $"the filter's confidence minimums are {MinConfidenceNormal} and {MinConfidenceHighVol}; each must be in [0, 1]";
+        if (!(HighVolAtrPercent >= 0 && double.IsFinite(HighVolAtrPercent))) return $"the filter's volatility level is {HighVolAtrPercent}; it must be a percentage >= 0";
+        if (!Fraction(NoisyAgreement) || NoisyAgreement > MinAgreement) return $"the filter's noisy agreement {NoisyAgreement} must be in [0, {MinAgreement}]";
+        return Fraction(ReducedSizeMultiplier) && BorderlineConfidenceMargin >= 0 ? null : "the filter's reduced size must be in [0, 1] and its margin >= 0";
+    }
+}
 
 /// <summary>
 /// The filter's verdict. Confidence is the plain mean confidence of the models voting the ensemble's action
@@ -39,6 +54,7 @@ public static class NoiseTags
     public const string LowConfidence = "low_confidence";
     public const string HighVolLowConfidence = "high_vol_low_confidence";
     public const string BorderlineConfidence = "borderline_confidence";
+    public const string FilterOff = "filter_off";
 }
 
 /// <summary>
@@ -75,6 +91,9 @@ public sealed class SignalQualityFilter(SignalFilterOptions? options = null)
 
         if (decision.Action == TradeAction.Hold)
             return Result(FilterVerdict.Skip, NoiseTags.NoSignal, $"ensemble holds ({decision.Reason})");
+
+        if (!_options.Enabled)
+            return Result(FilterVerdict.Execute, NoiseTags.FilterOff, "the signal quality filter is off: traded as the ensemble voted");
 
         if (!Tolerance.Above(agreement, _options.NoisyAgreement))
             return Result(FilterVerdict.Skip, NoiseTags.LowAgreement,

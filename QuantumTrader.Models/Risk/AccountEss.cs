@@ -104,6 +104,10 @@ public sealed record AccountEss
     private readonly ImmutableList<string> _appliedIds;
     private readonly ImmutableHashSet<string> _appliedSet;
 
+    /// <summary>The account under other emergency-stop options (<see cref="EssState.WithOptions"/>).</summary>
+    public AccountEss WithOptions(EssOptions options) =>
+        new(AccountId, StartingEquity, Equity, State.WithOptions(options), Clock, _appliedIds, _appliedSet, Transitions);
+
     public static AccountEss Start(string accountId, double startingEquity, EssOptions? options = null) =>
         new(accountId, startingEquity, startingEquity, EssState.Initial(options), null, [], []);
 

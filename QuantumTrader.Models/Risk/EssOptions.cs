@@ -10,6 +10,7 @@ namespace QuantumTrader.Models.Risk;
 /// Leaving a mode for the next looser one needs d ≥ (that mode's upper threshold + Hysteresis) held, without
 /// a break, for ConfirmationPeriod of market time (the timestamps of the observations, not the wall clock).
 /// Time rather than an observation count, so the damping does not depend on how often equity is sampled.
+/// <see cref="AutoRecovery"/> false is seed 003's rollback switch: a tightened mode stays until an operator's reset.
 /// </summary>
 public sealed record EssOptions
 {
@@ -37,6 +38,7 @@ public sealed record EssOptions
     public double CautiousThreshold { get; }
     public double Hysteresis { get; }
     public TimeSpan ConfirmationPeriod { get; }
+    public bool AutoRecovery { get; init; } = true;
 
     /// <summary>The mode a drawdown supports on the thresholds alone (no hysteresis): what tightening uses.</summary>
     public EssMode ModeFor(double drawdownPercent) =>

@@ -62,6 +62,9 @@ public sealed record EssState
     [JsonIgnore]
     public bool TradingEnabled => Mode.AllowsTrading();
 
+    /// <summary>The same state under other options: a start that changed them goes on from here under the new ones.</summary>
+    public EssState WithOptions(EssOptions options) => new(options, Mode, PeakEquity, LastEquity, Drawdown, LastTime, RecoveryPendingSince, ManualLatch);
+
     public (EssState Next, EssTransition? Transition) Apply(IEssInput input) => input switch
     {
         EquityObserved e => Observe(e.Time, e.Equity),
@@ -86,7 +89,7 @@ public sealed record EssState
                 new EssTransition(time, Mode, supported, drawdown, supported.AllowsTrading(), reason, false));
         }
 
-        if (ManualLatch || Options.RelaxLevel(Mode) is not { } level || drawdown < level)
+        if (ManualLatch || !Options.AutoRecovery || Options.RelaxLevel(Mode) is not { } level || drawdown < level)
             return (new EssState(Options, Mode, peak, equity, drawdown, time, null, ManualLatch), null);
 
         var since = RecoveryPendingSince ?? time;

@@ -126,4 +126,32 @@ public class SignalQualityFilterTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Filter.Evaluate(BuyDecision(3, 4, 0.8), -1));
     }
+
+    [Fact]
+    public void With_the_filter_off_every_buy_or_sell_trades_at_full_size_and_a_hold_still_holds()
+    {
+        var off = new SignalQualityFilter(new SignalFilterOptions(Enabled: false));
+
+        var weak = off.Evaluate(BuyDecision(1, 4, 0.2), atrPercent: 5.0);
+        var hold = off.Evaluate(new EnsembleDecision(Hold, 0, 0, 0, 0, [], "no votes"), atrPercent: 1.0);
+
+        Assert.Equal((FilterVerdict.Execute, 1.0, NoiseTags.FilterOff), (weak.Verdict, weak.SizeMultiplier, weak.NoiseTag));
+        Assert.Equal(0.25, weak.Agreement);
+        Assert.Equal((FilterVerdict.Skip, NoiseTags.NoSignal), (hold.Verdict, hold.NoiseTag));
+        Assert.Equal(FilterVerdict.Skip, Filter.Evaluate(BuyDecision(1, 4, 0.2), atrPercent: 5.0).Verdict);
+    }
+
+    [Theory]
+    [InlineData(1.2, 0.45, 0.65, 3.0, "agreement minimum is 1.2")]
+    [InlineData(0.75, -0.1, 0.65, 3.0, "confidence minimums are -0.1 and 0.65")]
+    [InlineData(0.75, 0.45, double.NaN, 3.0, "confidence minimums are 0.45 and NaN")]
+    [InlineData(0.75, 0.45, 0.65, -1.0, "volatility level is -1")]
+    [InlineData(0.4, 0.45, 0.65, 3.0, "noisy agreement 0.5 must be in [0, 0.4]")]
+    public void Thresholds_that_cannot_work_are_named(double agreement, double confidence, double highVolConfidence, double highVolAtr, string reason)
+    {
+        var options = new SignalFilterOptions(agreement, confidence, highVolConfidence, highVolAtr);
+
+        Assert.Contains(reason, options.Validate(), StringComparison.Ordinal);
+        Assert.Null(new SignalFilterOptions().Validate());
+    }
 }

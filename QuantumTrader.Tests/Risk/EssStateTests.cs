@@ -388,4 +388,36 @@ public class EssStateTests
         Assert.Equal(-100.0, state.Drawdown);
         Assert.Equal(EssMode.Emergency, Assert.Single(ts).To);
     }
+
+    [Fact]
+    public void Without_auto_recovery_a_tightened_mode_stays_however_far_the_drawdown_recovers_until_an_operator_resets_it()
+    {
+        var options = EssOptions.Default with { AutoRecovery = false };
+        var (state, ts) = Feed(EssState.Initial(options), (0, 1000), (1, 880));
+        Assert.Equal(EssMode.Emergency, Assert.Single(ts).To);
+
+        (state, ts) = Feed(state, (2, 1000), (30, 1000), (100, 1010));
+        Assert.Empty(ts);
+        Assert.Equal(EssMode.Emergency, state.Mode);
+
+        // Tightening still works as before: back in NORMAL after the reset, a fall tightens at once.
+        var (reset, t) = state.ManualReset("drawdown recovered; reviewed", H(101));
+        Assert.Equal((EssMode.Emergency, EssMode.Normal), (t!.From, t.To));
+        (state, ts) = Feed(reset, (102, 980));
+        Assert.Equal(EssMode.Cautious, Assert.Single(ts).To);
+    }
+
+    [Fact]
+    public void A_state_under_other_options_keeps_its_mode_drawdown_and_latch_and_follows_the_new_options_from_there()
+    {
+        var (state, _) = Feed(EssState.Initial(), (0, 1000), (1, 880), (2, 950));
+        Assert.Equal(H(2), state.RecoveryPendingSince);
+
+        var moved = state.WithOptions(EssOptions.Default with { AutoRecovery = false });
+
+        Assert.Equal((state.Mode, state.PeakEquity, state.Drawdown, state.RecoveryPendingSince, state.ManualLatch),
+            (moved.Mode, moved.PeakEquity, moved.Drawdown, moved.RecoveryPendingSince, moved.ManualLatch));
+        Assert.Empty(Feed(moved, (9, 950), (20, 1000)).Transitions);
+        Assert.Single(Feed(state, (9, 950)).Transitions);
+    }
 }
