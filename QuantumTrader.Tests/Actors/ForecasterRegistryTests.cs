@@ -13,6 +13,7 @@ namespace QuantumTrader.Tests.Actors;
 /// The model registry singleton with real N-HiTS artifacts trained into the state directory: a forecaster version is
 /// served, promoted, rolled back and cleaned up from its artifact directory as a tree version is from its files.
 /// </summary>
+[Collection(TorchCollection.Name)]
 public sealed class ForecasterRegistryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

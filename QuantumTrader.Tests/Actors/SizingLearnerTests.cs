@@ -20,6 +20,7 @@ namespace QuantumTrader.Tests.Actors;
 /// The sizing learner singleton on a real SQLite journal: experiences in, a PPO update every N of them, checkpoints and
 /// version events out, the serving policy swapped; a crash loses no experience and resumes the policy of the crash point.
 /// </summary>
+[Collection(TorchCollection.Name)]
 public sealed class SizingLearnerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

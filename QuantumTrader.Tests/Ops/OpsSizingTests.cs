@@ -5,6 +5,7 @@ using QuantumTrader.Actors.Sizing;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Models.Learning.Ppo;
 using QuantumTrader.Tests.Learning.Ppo;
+using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Ops;
 
@@ -13,6 +14,7 @@ namespace QuantumTrader.Tests.Ops;
 /// dashboard show the policy updates the learner journaled, with their mean rewards and the trend; a node with fixed
 /// sizing says it learns none.
 /// </summary>
+[Collection(TorchCollection.Name)]
 public sealed class OpsSizingTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
