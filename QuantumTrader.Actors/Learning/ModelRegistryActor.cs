@@ -308,6 +308,8 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion} ({a.Reason})",
             AbTestConcluded c => $"A/B test of {c.Slot}/{c.Version} ended: {c.Verdict}",
             VersionMarkedImportant i => $"{i.Slot}/{i.Version} {(i.Important ? "marked" : "unmarked")} important",
+            PromotionAwaitingReview a => $"{a.Slot}/{a.Version} awaits an operator's review: promote it over {a.Champion} or decline it",
+            PromotionDeclined d => $"promotion of {d.Slot}/{d.Version} declined ({d.Reason}); it is rejected and the champion stays",
             _ => $"{e.GetType().Name} {e.Slot}/{e.Version}",
         }));
 }
