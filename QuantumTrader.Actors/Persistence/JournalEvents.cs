@@ -26,6 +26,21 @@ public static class JournalEvents
 }
 
 /// <summary>The closed trades a journal holds, from the rows tagged trade-closed, in journal order (a ledger orders them by exit).</summary>
+/// <summary>Every decision record the journal holds: each closed trade's entry decision and each signal a guard refused.</summary>
+public static class JournalDecisions
+{
+    public static async Task<List<TradeDecisionRecord>> ReadAsync(SqlReadJournal journal, IMaterializer materializer)
+    {
+        var decisions = (await JournalTrades.ReadAsync(journal, materializer)).Select(t => t.Decision).ToList();
+        return await journal.CurrentEventsByTag(EventTags.SignalRejected, Offset.NoOffset())
+            .RunAggregate(decisions, (list, env) =>
+            {
+                list.AddRange(SymbolEventsCommitted.Unpack(env.Event).OfType<SignalRejected>().Select(r => r.Decision));
+                return list;
+            }, materializer);
+    }
+}
+
 public static class JournalTrades
 {
     public static Task<List<ClosedTrade>> ReadAsync(SqlReadJournal journal, IMaterializer materializer) =>

@@ -23,6 +23,7 @@ public static class QtCli
         AuditVerb.Create(),
         ReplayVerb.Create(),
         ReportVerb.Create(),
+        AccuracyVerb.Create(),
         AccessVerb.Create(),
     };
 

@@ -45,4 +45,12 @@ public static class ModelSlots
     public static readonly IReadOnlyList<string> Forecasters = [Nhits, PatchTst];
 
     public static bool IsForecaster(string slot) => slot is Nhits or PatchTst;
+
+    /// <summary>Where a slot comes in tables: the seed's order, other model ids after them.</summary>
+    public static int OrderOf(string slot)
+    {
+        for (var i = 0; i < All.Count; i++)
+            if (All[i] == slot) return i;
+        return int.MaxValue;
+    }
 }

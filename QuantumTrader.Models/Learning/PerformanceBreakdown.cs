@@ -34,7 +34,7 @@ public static class PerformanceBreakdown
         }
 
         var rows = new List<BreakdownRow>();
-        foreach (var (model, groups) in byModel.OrderBy(m => SlotOrder(m.Key)).ThenBy(m => m.Key, StringComparer.Ordinal))
+        foreach (var (model, groups) in byModel.OrderBy(m => Ensemble.ModelSlots.OrderOf(m.Key)).ThenBy(m => m.Key, StringComparer.Ordinal))
         {
             var stats = groups.Select(g => (Group: g.Key, Stats: ModelTradeStats.FromRMultiples(model, g.Value))).ToArray();
             var weakest = stats.Where(s => s.Stats.Trades >= minTrades).OrderBy(s => s.Stats.WinRate).ThenBy(s => s.Group, StringComparer.Ordinal)
@@ -42,11 +42,5 @@ public static class PerformanceBreakdown
             rows.AddRange(stats.Select(s => new BreakdownRow(s.Group, s.Stats, s.Group == weakest)));
         }
         return rows;
-    }
-
-    private static int SlotOrder(string model)
-    {
-        var i = Ensemble.ModelSlots.All.ToList().IndexOf(model);
-        return i < 0 ? int.MaxValue : i;
     }
 }

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using QuantumTrader.Actors.Persistence;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Features;
+using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Market;
+using Spectre.Console;
+
+namespace QuantumTrader.Host.Cli;
+
+/// <summary>
+/// Seed 004's symbol tracking of a state directory: every model's vote in the journal's decision records, scored against
+/// the run's data (did the close rise over the label horizon, as the models learned), by symbol, regime and both.
+/// </summary>
+public static class AccuracyVerb
+{
+    public static Command Create()
+    {
+        var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db and run.json)" };
+        var minCalls = new Option<int>("--min-calls") { DefaultValueFactory = _ => 10, Description = "Calls a group needs to count as a best regime or a weakest group" };
+        var weakest = new Option<int>("--weakest") { DefaultValueFactory = _ => 3, Description = "Weakest symbol and regime groups shown per model" };
+        var json = new Option<string?>("--json") { Description = "Write the accuracy as one JSON object to this file" };
+        var command = new Command("accuracy",
+            "Each model's directional accuracy at the bars the journal holds decisions for, by symbol, regime and both, each symbol's best regime and the weakest groups")
+            { state, minCalls, weakest, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var dir = parse.GetValue(state)!;
+            if (parse.GetValue(minCalls) < 1) throw new UsageException($"--min-calls must be at least 1, got {parse.GetValue(minCalls)}");
+            if (parse.GetValue(weakest) < 0) throw new UsageException($"--weakest must not be negative, got {parse.GetValue(weakest)}");
+            var recorded = RecordedRun.Read(dir) ?? throw new UsageException($"'{dir}' holds no {RecordedRun.FileName} naming the run's data");
+            var decisions = await AuditVerb.ReadJournalAsync(dir, system =>
+                JournalDecisions.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer()));
+            var bars = ReplayData.Load(recorded.Data, recorded.Format, BadRowPolicy.Skip, _ => { }).Bars;
+            var (votes, unscored) = Score(decisions, bars);
+            var models = PredictionAccuracy.Of(votes, parse.GetValue(minCalls), parse.GetValue(weakest));
+            var view = new AccuracyView(Path.GetFullPath(dir), decisions.Count, unscored, ModelBootstrap.LabelHorizon, parse.GetValue(minCalls), models);
+            Print(view);
+            JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Each model's vote at each decision, with the regime the decision's features show and whether the close
+    /// <see cref="ModelBootstrap.LabelHorizon"/> bars later rose; a decision whose label bar the data does not hold is not scored.
+    /// </summary>
+    public static (List<ScoredVote> Votes, int Unscored) Score(IEnumerable<TradeDecisionRecord> decisions, IReadOnlyList<Bar> bars)
+    {
+        var bySymbol = bars.GroupBy(b => b.Symbol).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Time).ToArray(), StringComparer.Ordinal);
+        var classifier = new RegimeClassifier();
+        var votes = new List<ScoredVote>();
+        var unscored = 0;
+        foreach (var d in decisions)
+        {
+            var series = bySymbol.GetValueOrDefault(d.Symbol);
+            var i = series is null ? -1 : Array.FindIndex(series, b => b.Time == d.DecidedAt);
+            if (i < 0 || i + ModelBootstrap.LabelHorizon >= series!.Length)
+            {
+                unscored++;
+                continue;
+            }
+            var up = series[i + ModelBootstrap.LabelHorizon].Close > series[i].Close;
+            var regime = ModelSupervisorState.RegimeAtEntry(d, classifier) ?? PerformanceBreakdown.UnknownRegime;
+            votes.AddRange(d.Ensemble.Votes.Select(v => new ScoredVote(v.ModelId, d.Symbol, regime, v.Action, up)));
+        }
+        return (votes, unscored);
+    }
+
+    private static void Print(AccuracyView view)
+    {
+        var console = WideConsole.ForTables();
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{view.Decisions} decisions in the journal ({view.Unscored} past the data's end); a BUY is right when the close {view.LabelHorizon} bars later rose, a SELL when it did not, a HOLD is no call"));
+        var models = new Table().Title("accuracy per model").AddColumns("model", "calls", "accuracy", $"weakest symbol / regime (at least {view.MinCalls} calls)");
+        foreach (var m in view.Models)
+            models.AddRow(m.ModelId, Int(m.Calls), Pct(m.Accuracy), Markup.Escape(string.Join("; ", m.Weakest.Select(w => $"{w.Group} {Pct(w.Accuracy)} of {Int(w.Calls)}"))));
+        console.Write(models);
+        var symbols = new Table().Title("by symbol").AddColumns("model", "symbol", "calls", "accuracy", "best regime");
+        foreach (var m in view.Models)
+        foreach (var s in m.BySymbol)
+            symbols.AddRow(m.ModelId, Markup.Escape(s.Symbol), Int(s.Calls), Pct(s.Accuracy), Markup.Escape(s.BestRegime ?? "-"));
+        console.Write(symbols);
+        var regimes = new Table().Title("by regime").AddColumns("model", "regime", "calls", "accuracy");
+        foreach (var m in view.Models)
+        foreach (var r in m.ByRegime)
+            regimes.AddRow(m.ModelId, Markup.Escape(r.Group), Int(r.Calls), Pct(r.Accuracy));
+        console.Write(regimes);
+    }
+
+    private static string Int(int x) => x.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Pct(double x) => x.ToString("P1", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What 'qt accuracy' found: the decisions read, those past the data's end, and every model's accuracy.</summary>
+public sealed record AccuracyView(string State, int Decisions, int Unscored, int LabelHorizon, int MinCalls, IReadOnlyList<ModelAccuracy> Models);
