@@ -27,6 +27,12 @@ public sealed class RetrainOptions
     private readonly Option<double> _minCrash = new("--gate-min-crash-accuracy") { Description = "Promotion gate: least accuracy in the crash regime", DefaultValueFactory = _ => Seed.MinCrashAccuracy };
     private readonly Option<double> _minSymbol = new("--gate-min-symbol-accuracy") { Description = "Promotion gate: least accuracy on any symbol", DefaultValueFactory = _ => Seed.MinSymbolAccuracy };
     private readonly Option<double> _maxDrift = new("--gate-max-drift") { Description = "Promotion gate: feature drift (Kolmogorov-Smirnov) must stay below this", DefaultValueFactory = _ => Seed.MaxDrift };
+    private readonly Option<double> _minReplay = new("--gate-min-replay-improvement")
+    {
+        Description = "Promotion gate: share of the replayed errors the challenger must now call right (seed 004's error replay improvement)",
+        DefaultValueFactory = _ => Seed.MinReplayImprovement,
+    };
+
     private readonly Option<double> _minImprovement = new("--gate-min-improvement") { Description = "Promotion gate: accuracy gain over the champion must exceed this fraction", DefaultValueFactory = _ => Seed.MinImprovement };
 
     private readonly Option<double> _abShare = new("--ab-share")
@@ -59,7 +65,7 @@ public sealed class RetrainOptions
     {
         foreach (var option in new Option[]
                  {
-                     _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _abShare, _abMinTrades, _abDays, _abMinImprovement, _autoPromote,
+                     _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _minReplay, _abShare, _abMinTrades, _abDays, _abMinImprovement, _autoPromote,
                      _replaySize, _replayPerRun, _replayWeight, _replayShare,
                  })
             command.Options.Add(option);
@@ -72,7 +78,7 @@ public sealed class RetrainOptions
         if (hours == 0) return settings with { Retrain = null };
         if (hours < 24) throw new UsageException($"--retrain-every must be at least 24 hours (the check interval) or 0, got {hours}");
         var gate = new PromotionGateSettings(parse.GetValue(_shadowMin), parse.GetValue(_minAccuracy), parse.GetValue(_minCrash),
-            parse.GetValue(_minSymbol), parse.GetValue(_maxDrift), parse.GetValue(_minImprovement));
+            parse.GetValue(_minSymbol), parse.GetValue(_maxDrift), parse.GetValue(_minImprovement), MinReplayImprovement: parse.GetValue(_minReplay));
         var share = parse.GetValue(_abShare);
         var days = parse.GetValue(_abDays);
         if (!(days > 0 && double.IsFinite(days))) throw new UsageException($"--ab-days must be a positive number of days, got {days}");

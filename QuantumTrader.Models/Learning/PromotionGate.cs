@@ -6,9 +6,11 @@ namespace QuantumTrader.Models.Learning;
 
 /// <summary>
 /// The promotion gate's thresholds. Seed 004: accuracy and crash-regime accuracy at least 65 %, no symbol below 55 %
-/// (the seed's sectors; crypto pairs have none), feature drift below 0.20. Seed 001: at least 100 shadow predictions
-/// and more than 2 % better than the champion. A regime or symbol with fewer than <see cref="MinGroupCalls"/> calls is
-/// not judged: a handful of calls says nothing about accuracy.
+/// (the seed's sectors; crypto pairs have none), feature drift below 0.20, and an error replay improvement above 0 %: the
+/// challenger right on more than <see cref="MinReplayImprovement"/> of the buffered errors it replayed, every one a wrong
+/// call before (judged only when it replayed some). Seed 001: at least 100 shadow predictions and more than 2 % better
+/// than the champion. A regime or symbol with fewer than <see cref="MinGroupCalls"/> calls is not judged: a handful of
+/// calls says nothing about accuracy.
 /// </summary>
 public sealed record PromotionGateSettings(
     int MinShadowCalls = 100,
@@ -17,7 +19,8 @@ public sealed record PromotionGateSettings(
     double MinSymbolAccuracy = 0.55,
     double MaxDrift = 0.20,
     double MinImprovement = 0.02,
-    int MinGroupCalls = 10)
+    int MinGroupCalls = 10,
+    double MinReplayImprovement = 0.0)
 {
     public static readonly PromotionGateSettings Seed = new();
 
@@ -27,6 +30,8 @@ public sealed record PromotionGateSettings(
         foreach (var (name, value) in new[] { ("accuracy", MinAccuracy), ("crash accuracy", MinCrashAccuracy), ("symbol accuracy", MinSymbolAccuracy), ("drift", MaxDrift) })
             if (!(value is >= 0 and <= 1)) return string.Create(CultureInfo.InvariantCulture, $"the gate's {name} threshold is {value}; it must be in [0, 1]");
         if (!double.IsFinite(MinImprovement)) return "the gate's improvement threshold must be a finite number";
+        if (!(MinReplayImprovement is >= 0 and < 1))
+            return string.Create(CultureInfo.InvariantCulture, $"the gate's error replay threshold is {MinReplayImprovement}; it must be in [0, 1)");
         return MinGroupCalls < 1 ? $"the gate's group minimum is {MinGroupCalls}; it must be at least 1" : null;
     }
 }
@@ -53,6 +58,7 @@ public static class PromotionGate
     public const string SymbolAccuracy = "symbol-accuracy";
     public const string Drift = "drift";
     public const string Improvement = "improvement";
+    public const string ReplayImprovement = "replay-improvement";
 
     public static PromotionGateReport Evaluate(ShadowTestResult shadow, PromotionGateSettings settings)
     {
@@ -81,6 +87,13 @@ public static class PromotionGate
 
         checks.Add(new(Drift, shadow.Drift.Score, s.MaxDrift, shadow.Drift.Score < s.MaxDrift,
             F($"feature drift {shadow.Drift.Score:0.###}{(shadow.Drift.Feature is { } f ? $" ({f})" : "")} {(shadow.Drift.Score < s.MaxDrift ? "<" : ">=")} {s.MaxDrift}")));
+
+        var replayed = shadow.Replayed;
+        var learned = replayed is not null && replayed.Accuracy > s.MinReplayImprovement;
+        checks.Add(replayed is null
+            ? new(ReplayImprovement, 0, s.MinReplayImprovement, true, "error replay not judged (no buffered errors replayed)")
+            : new(ReplayImprovement, replayed.Accuracy, s.MinReplayImprovement, learned,
+                F($"right on {replayed.Correct} of {replayed.Calls} calls on replayed errors ({replayed.Accuracy:0.0%}) {(learned ? ">" : "<=")} {s.MinReplayImprovement:0.0%}")));
 
         var champion = shadow.Champion;
         var gain = champion.Calls == 0 || champion.Accuracy == 0 ? double.PositiveInfinity : challenger.Accuracy / champion.Accuracy - 1;

@@ -141,4 +141,24 @@ public class PromotionGateTests
         Assert.Equal("the gate's shadow minimum is 0; it must be at least 1", (PromotionGateSettings.Seed with { MinShadowCalls = 0 }).Validate());
         Assert.Throws<ArgumentException>(() => PromotionGate.Evaluate(Shadow(200, 7, 6), PromotionGateSettings.Seed with { MaxDrift = double.NaN }));
     }
+
+    [Fact]
+    public void Seed_004s_error_replay_improvement_needs_the_challenger_right_on_some_replayed_errors_and_is_not_judged_without_any()
+    {
+        var shadow = Shadow(200, challengerRight: 7, championRight: 6);
+
+        var none = Check(PromotionGate.Evaluate(shadow, PromotionGateSettings.Seed), PromotionGate.ReplayImprovement);
+        var learned = PromotionGate.Evaluate(shadow with { Replayed = new CallAccuracy(40, 31) }, PromotionGateSettings.Seed);
+        var repeated = PromotionGate.Evaluate(shadow with { Replayed = new CallAccuracy(40, 0) }, PromotionGateSettings.Seed);
+        var stricter = PromotionGate.Evaluate(shadow with { Replayed = new CallAccuracy(40, 31) }, PromotionGateSettings.Seed with { MinReplayImprovement = 0.8 });
+
+        Assert.Equal((true, "error replay not judged (no buffered errors replayed)"), (none.Passed, none.Detail));
+        Assert.True(learned.Approved, learned.Summary);
+        Assert.Equal("right on 31 of 40 calls on replayed errors (77.5%) > 0.0%", Check(learned, PromotionGate.ReplayImprovement).Detail);
+        Assert.False(repeated.Approved);
+        Assert.Equal("rejected: right on 0 of 40 calls on replayed errors (0.0%) <= 0.0%", repeated.Summary);
+        Assert.False(stricter.Approved);
+        Assert.Contains("(77.5%) <= 80.0%", stricter.Summary, StringComparison.Ordinal);
+        Assert.Contains("error replay threshold is 1", PromotionGateSettings.Seed with { MinReplayImprovement = 1 } is var bad ? bad.Validate() : null, StringComparison.Ordinal);
+    }
 }
