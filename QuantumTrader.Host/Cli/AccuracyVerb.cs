@@ -5,9 +5,6 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Host.Run;
-using QuantumTrader.Models.Ensemble;
-using QuantumTrader.Models.Execution;
-using QuantumTrader.Models.Features;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Market;
 using Spectre.Console;
@@ -38,7 +35,7 @@ public static class AccuracyVerb
             var decisions = await AuditVerb.ReadJournalAsync(dir, system =>
                 JournalDecisions.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer()));
             var bars = ReplayData.Load(recorded.Data, recorded.Format, BadRowPolicy.Skip, _ => { }).Bars;
-            var (votes, unscored) = Score(decisions, bars);
+            var (votes, unscored) = PredictionAccuracy.Score(decisions, bars, ModelBootstrap.LabelHorizon);
             var models = PredictionAccuracy.Of(votes, parse.GetValue(minCalls), parse.GetValue(weakest));
             var view = new AccuracyView(Path.GetFullPath(dir), decisions.Count, unscored, ModelBootstrap.LabelHorizon, parse.GetValue(minCalls), models);
             Print(view);
@@ -46,32 +43,6 @@ public static class AccuracyVerb
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Each model's vote at each decision, with the regime the decision's features show and whether the close
-    /// <see cref="ModelBootstrap.LabelHorizon"/> bars later rose; a decision whose label bar the data does not hold is not scored.
-    /// </summary>
-    public static (List<ScoredVote> Votes, int Unscored) Score(IEnumerable<TradeDecisionRecord> decisions, IReadOnlyList<Bar> bars)
-    {
-        var bySymbol = bars.GroupBy(b => b.Symbol).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Time).ToArray(), StringComparer.Ordinal);
-        var classifier = new RegimeClassifier();
-        var votes = new List<ScoredVote>();
-        var unscored = 0;
-        foreach (var d in decisions)
-        {
-            var series = bySymbol.GetValueOrDefault(d.Symbol);
-            var i = series is null ? -1 : Array.FindIndex(series, b => b.Time == d.DecidedAt);
-            if (i < 0 || i + ModelBootstrap.LabelHorizon >= series!.Length)
-            {
-                unscored++;
-                continue;
-            }
-            var up = series[i + ModelBootstrap.LabelHorizon].Close > series[i].Close;
-            var regime = ModelSupervisorState.RegimeAtEntry(d, classifier) ?? PerformanceBreakdown.UnknownRegime;
-            votes.AddRange(d.Ensemble.Votes.Select(v => new ScoredVote(v.ModelId, d.Symbol, regime, v.Action, up)));
-        }
-        return (votes, unscored);
     }
 
     private static void Print(AccuracyView view)

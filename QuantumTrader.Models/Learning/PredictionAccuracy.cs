@@ -1,4 +1,7 @@
 using QuantumTrader.Models.Ensemble;
+using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Features;
+using QuantumTrader.Models.Market;
 
 namespace QuantumTrader.Models.Learning;
 
@@ -33,6 +36,33 @@ public sealed record ModelAccuracy(
 public static class PredictionAccuracy
 {
     public const string Separator = " / ";
+
+    /// <summary>
+    /// Each model's vote at each decision, with the regime the decision's features show and whether the close
+    /// <paramref name="horizon"/> bars later rose; a decision whose label bar <paramref name="bars"/> do not hold is not scored.
+    /// </summary>
+    public static (List<ScoredVote> Votes, int Unscored) Score(IEnumerable<TradeDecisionRecord> decisions, IReadOnlyList<Bar> bars, int horizon)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        var bySymbol = bars.GroupBy(b => b.Symbol).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Time).ToArray(), StringComparer.Ordinal);
+        var classifier = new RegimeClassifier();
+        var votes = new List<ScoredVote>();
+        var unscored = 0;
+        foreach (var d in decisions)
+        {
+            var series = bySymbol.GetValueOrDefault(d.Symbol);
+            var i = series is null ? -1 : Array.FindIndex(series, b => b.Time == d.DecidedAt);
+            if (i < 0 || i + horizon >= series!.Length)
+            {
+                unscored++;
+                continue;
+            }
+            var up = series[i + horizon].Close > series[i].Close;
+            var regime = ModelSupervisorState.RegimeAtEntry(d, classifier) ?? PerformanceBreakdown.UnknownRegime;
+            votes.AddRange(d.Ensemble.Votes.Select(v => new ScoredVote(v.ModelId, d.Symbol, regime, v.Action, up)));
+        }
+        return (votes, unscored);
+    }
 
     public static IReadOnlyList<ModelAccuracy> Of(IEnumerable<ScoredVote> votes, int minCalls = 10, int weakest = 3)
     {

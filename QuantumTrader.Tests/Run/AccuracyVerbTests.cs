@@ -1,7 +1,6 @@
 using System.Text.Json;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Models.Ensemble;
-using QuantumTrader.Models.Market;
 using QuantumTrader.Tests.Support;
 
 namespace QuantumTrader.Tests.Run;
@@ -10,23 +9,6 @@ namespace QuantumTrader.Tests.Run;
 [Collection(ReferenceRunCollection.Name)]
 public sealed class AccuracyVerbTests(ReferenceRun reference)
 {
-    [Fact]
-    public void A_vote_is_scored_on_the_close_four_bars_after_its_decision_and_a_decision_past_the_data_is_not()
-    {
-        var t0 = LearningTrades.Start;
-        var bars = Enumerable.Range(0, 10).Select(i => new Bar("TEST", t0.AddHours(i), 100 + i, 101 + i, 99 + i, i == 9 ? 90 : 100 + i, 1)).ToArray();
-        var template = LearningTrades.BothBuy(1, 1.0).Decision;
-        var decisions = new[] { 1, 5, 6 }.Select(i => template with { Symbol = "TEST", DecidedAt = t0.AddHours(i) })
-            .Append(template with { Symbol = "OTHER", DecidedAt = t0.AddHours(1) });
-
-        var (votes, unscored) = AccuracyVerb.Score(decisions, bars);
-
-        // Bar 1 closes at 101 and bar 5 at 105: up. Bar 5 at 105 and bar 9 at 90: down. Bar 6 has no bar 10; OTHER has no bars.
-        Assert.Equal(2, unscored);
-        Assert.Equal([(ModelSlots.Xgb, true), (ModelSlots.Lgbm, true), (ModelSlots.Xgb, false), (ModelSlots.Lgbm, false)], votes.Select(v => (v.ModelId, v.Up)));
-        Assert.All(votes, v => Assert.Equal((TradeAction.Buy, "TEST"), (v.Action, v.Symbol)));
-    }
-
     [Fact]
     public async Task The_reference_runs_decisions_are_every_closed_trade_and_refused_signal_and_each_model_adds_up_by_symbol_and_regime()
     {
