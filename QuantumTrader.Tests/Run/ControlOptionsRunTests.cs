@@ -7,8 +7,8 @@ namespace QuantumTrader.Tests.Run;
 /// <summary>
 /// Seed 003's configuration and rollback plan from the command line: a run with the signal quality filter off and the
 /// emergency stop on tighter thresholds without auto-recovery trades under those settings, records them, and replays.
+/// It serves xgb only, so it trains no torch model and runs beside the other tests.
 /// </summary>
-[Collection(ReferenceRunCollection.Name)]
 public sealed class ControlOptionsRunTests
 {
     private static readonly string[] Modes = ["EMERGENCY", "PROTECTIVE", "CAUTIOUS", "NORMAL"];
