@@ -96,8 +96,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     internal static async Task<string> RenderedPage(string url, string fragment = "")
     {
         if (!File.Exists(Chromium)) throw new InvalidOperationException($"{Chromium} not found: install Debian's chromium package (.ci/run does)");
+        // A profile of its own, holding Chromium's temporary files too: nothing is left in the user's home or in /tmp.
+        using var profile = new TempDir();
         var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url + "/" + fragment })
+        start.Environment["TMPDIR"] = profile.Path;
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", $"--user-data-dir={profile.Path}", "--dump-dom", url + "/" + fragment })
             start.ArgumentList.Add(a);
         using var browser = Process.Start(start)!;
         var dom = browser.StandardOutput.ReadToEndAsync();

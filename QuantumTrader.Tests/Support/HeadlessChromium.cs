@@ -46,6 +46,8 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
         if (!File.Exists(Executable)) throw new InvalidOperationException($"{Executable} not found: install Debian's chromium package (.ci/run does)");
         var profile = new TempDir();
         var start = new ProcessStartInfo(Executable) { RedirectStandardError = true, RedirectStandardOutput = true };
+        // Chromium's own temporary files go into the profile too, so nothing of it is left in /tmp.
+        start.Environment["TMPDIR"] = profile.Path;
         foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0", $"--user-data-dir={profile.Path}", "about:blank" })
             start.ArgumentList.Add(a);
         var browser = Process.Start(start)!;
