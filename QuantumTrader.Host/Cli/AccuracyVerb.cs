@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
@@ -17,11 +18,13 @@ namespace QuantumTrader.Host.Cli;
 /// </summary>
 public static class AccuracyVerb
 {
+    public const int DefaultMinCalls = 10;
+    public const int DefaultWeakest = 3;
+
     public static Command Create()
     {
         var state = new Option<string>("--state") { DefaultValueFactory = _ => "state", Description = "State directory of a run or node (holds journal.db and run.json)" };
-        var minCalls = new Option<int>("--min-calls") { DefaultValueFactory = _ => 10, Description = "Calls a group needs to count as a best regime or a weakest group" };
-        var weakest = new Option<int>("--weakest") { DefaultValueFactory = _ => 3, Description = "Weakest symbol and regime groups shown per model" };
+        var (minCalls, weakest) = GroupOptions();
         var json = new Option<string?>("--json") { Description = "Write the accuracy as one JSON object to this file" };
         var command = new Command("accuracy",
             "Each model's directional accuracy at the bars the journal holds decisions for, by symbol, regime and both, each symbol's best regime and the weakest groups")
@@ -29,15 +32,8 @@ public static class AccuracyVerb
         command.SetAction(async (parse, cancel) =>
         {
             var dir = parse.GetValue(state)!;
-            if (parse.GetValue(minCalls) < 1) throw new UsageException($"--min-calls must be at least 1, got {parse.GetValue(minCalls)}");
-            if (parse.GetValue(weakest) < 0) throw new UsageException($"--weakest must not be negative, got {parse.GetValue(weakest)}");
-            var recorded = RecordedRun.Read(dir) ?? throw new UsageException($"'{dir}' holds no {RecordedRun.FileName} naming the run's data");
-            var decisions = await AuditVerb.ReadJournalAsync(dir, system =>
-                JournalDecisions.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer()));
-            var bars = ReplayData.Load(recorded.Data, recorded.Format, BadRowPolicy.Skip, _ => { }).Bars;
-            var (votes, unscored) = PredictionAccuracy.Score(decisions, bars, ModelBootstrap.LabelHorizon);
-            var models = PredictionAccuracy.Of(votes, parse.GetValue(minCalls), parse.GetValue(weakest));
-            var view = new AccuracyView(Path.GetFullPath(dir), decisions.Count, unscored, ModelBootstrap.LabelHorizon, parse.GetValue(minCalls), models);
+            var (calls, shown) = GroupSettings(parse, minCalls, weakest);
+            var view = await AuditVerb.ReadJournalAsync(dir, system => ComputeAsync(system, dir, calls, shown, cancel));
             Print(view);
             JsonOut.Write(parse.GetValue(json), view);
             return ExitCodes.Ok;
@@ -45,7 +41,33 @@ public static class AccuracyVerb
         return command;
     }
 
-    private static void Print(AccuracyView view)
+    /// <summary>--min-calls and --weakest, for 'qt accuracy' and 'qt ctl accuracy'.</summary>
+    public static (Option<int> MinCalls, Option<int> Weakest) GroupOptions() =>
+    (
+        new Option<int>("--min-calls") { DefaultValueFactory = _ => DefaultMinCalls, Description = "Calls a group needs to count as a best regime or a weakest group" },
+        new Option<int>("--weakest") { DefaultValueFactory = _ => DefaultWeakest, Description = "Weakest symbol and regime groups shown per model" }
+    );
+
+    public static (int MinCalls, int Weakest) GroupSettings(ParseResult parse, Option<int> minCalls, Option<int> weakest)
+    {
+        if (parse.GetValue(minCalls) < 1) throw new UsageException($"--min-calls must be at least 1, got {parse.GetValue(minCalls)}");
+        if (parse.GetValue(weakest) < 0) throw new UsageException($"--weakest must not be negative, got {parse.GetValue(weakest)}");
+        return (parse.GetValue(minCalls), parse.GetValue(weakest));
+    }
+
+    /// <summary>The accuracy of the journal <paramref name="system"/> reads (a running node's, too) against the data named by the run.json of <paramref name="stateDirectory"/>.</summary>
+    public static async Task<AccuracyView> ComputeAsync(ActorSystem system, string stateDirectory, int minCalls, int weakest, CancellationToken cancel)
+    {
+        var recorded = RecordedRun.Read(stateDirectory) ?? throw new UsageException($"'{stateDirectory}' holds no {RecordedRun.FileName} naming the run's data");
+        var decisions = await JournalDecisions.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer())
+            .WaitAsync(cancel);
+        var bars = ReplayData.Load(recorded.Data, recorded.Format, BadRowPolicy.Skip, _ => { }).Bars;
+        var (votes, unscored) = PredictionAccuracy.Score(decisions, bars, ModelBootstrap.LabelHorizon);
+        return new AccuracyView(Path.GetFullPath(stateDirectory), decisions.Count, unscored, ModelBootstrap.LabelHorizon, minCalls,
+            PredictionAccuracy.Of(votes, minCalls, weakest));
+    }
+
+    public static void Print(AccuracyView view)
     {
         var console = WideConsole.ForTables();
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -59,7 +59,7 @@ public static class CtlVerb
                 Recursive = true,
                 Description = "Certificate (PEM) to trust for an https node beside the system's: the node's self-signed one ('qt access cert') or the one that signed it",
             },
-            WhoAmI(), Members(), Shards(), Models(), Learning(), Sizing(), Trades(), Performance(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
+            WhoAmI(), Members(), Shards(), Models(), Learning(), Sizing(), Trades(), Performance(), Accuracy(), Ess(), Risk(), registry, Audit(), Alerts(), Report(),
         };
     }
 
@@ -287,6 +287,26 @@ public static class CtlVerb
                 table.AddRow(r.Stats.ModelId, Markup.Escape(r.Group), Int(r.Stats.Trades), r.Stats.WinRate.ToString("P1", CultureInfo.InvariantCulture),
                     Num(r.Stats.MeanR), Num(r.Stats.Sharpe), r.Weakest ? "weakest" : "");
             Out.Write(table);
+            JsonOut.Write(parse.GetValue(json), view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Accuracy()
+    {
+        var (node, json) = (NodeOption(), Json());
+        var (minCalls, weakest) = AccuracyVerb.GroupOptions();
+        var command = new Command("accuracy", "Each model's directional accuracy at the bars the node's journal holds decisions for, as 'qt accuracy' prints it")
+        {
+            node, minCalls, weakest, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var (calls, shown) = AccuracyVerb.GroupSettings(parse, minCalls, weakest);
+            using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
+            var view = await client.GetAsync<AccuracyView>($"/api/accuracy?minCalls={calls}&weakest={shown}", cancel);
+            AccuracyVerb.Print(view);
             JsonOut.Write(parse.GetValue(json), view);
             return ExitCodes.Ok;
         });

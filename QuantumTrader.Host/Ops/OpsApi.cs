@@ -185,6 +185,14 @@ public sealed class OpsApi : IAsyncDisposable
             var trades = await LedgerAsync(cancel);
             return View(new PerformanceView(grouping, minTrades ?? 10, trades.Count, PerformanceBreakdown.Of(trades, grouping, minTrades ?? 10)));
         });
+        _app.MapGet("/api/accuracy", async (int? minCalls, int? weakest, CancellationToken cancel) =>
+        {
+            if (minCalls is < 1) return Refuse(StatusCodes.Status400BadRequest, $"minCalls must be at least 1, got {minCalls}");
+            if (weakest is < 0) return Refuse(StatusCodes.Status400BadRequest, $"weakest must not be negative, got {weakest}");
+            if (RecordedRun.Read(_node.StateDirectory) is null)
+                return Refuse(StatusCodes.Status404NotFound, $"the node's state directory holds no {RecordedRun.FileName} naming its data, so there is nothing to score the decisions against");
+            return View(await AccuracyVerb.ComputeAsync(_system, _node.StateDirectory, minCalls ?? AccuracyVerb.DefaultMinCalls, weakest ?? AccuracyVerb.DefaultWeakest, cancel));
+        });
         _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
     }
 

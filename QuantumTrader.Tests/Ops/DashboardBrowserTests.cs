@@ -89,6 +89,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // The audit flags the outcomes this test recorded for trades no symbol closed; the journal itself has no gap.
         Assert.Contains("a check FAILED.", page);
         Assert.Contains("<td>journal-sequence</td><td>passed</td>", page);
+        // This node was started without a run's data, so its decisions cannot be scored: the panel says why.
+        Assert.Contains("<div id=\"accuracy\"><p>The prediction accuracy did not answer: /api/accuracy: 404 the node's state directory holds no run.json", page);
         Assert.Contains("<td>model-outcomes</td><td>FAILED</td><td>3 problem(s): xgb: t1 recorded but no symbol closed it", page);
     }
 

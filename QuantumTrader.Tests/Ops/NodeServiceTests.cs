@@ -22,6 +22,7 @@ public sealed class NodeServiceTests
         using var hook = new WebhookReceiver(refuse: 1);
         var messages = new List<string>();
         var seen = new Dictionary<string, JsonElement>();
+        var page = "";
         var observer = new ServingObserver(messages, async (summary, cancel) =>
         {
             var url = messages.Single(m => m.StartsWith(ApiAt, StringComparison.Ordinal))[ApiAt.Length..];
@@ -37,6 +38,11 @@ public sealed class NodeServiceTests
             seen["story"] = await Ctl(dir, url, "audit", "--latest", "0", "--trade", lastTrade);
             seen["alerts"] = await AwaitAlerts(dir, url, summary.EssTransitions.Count);
             seen["report"] = await Ctl(dir, url, "report", "--by", "Week");
+            seen["accuracy"] = await Ctl(dir, url, "accuracy", "--min-calls", "5", "--weakest", "2");
+            page = await DashboardBrowserTests.RenderedPage(url);
+            using var http = new HttpClient();
+            var refused = await http.GetAsync(new Uri(new Uri(url), "/api/accuracy?minCalls=0"), cancel);
+            seen["accuracyRefused"] = JsonSerializer.SerializeToElement(new { status = (int)refused.StatusCode, text = await refused.Content.ReadAsStringAsync(cancel) });
         });
         var settings = new RunSettings
         {
@@ -98,6 +104,22 @@ public sealed class NodeServiceTests
         Assert.Equal(summary.FinalEquity, report.GetProperty("finalEquity").GetDouble(), 6);
         Assert.Equal(summary.MaxDrawdown, report.GetProperty("maxDrawdownPercent").GetDouble(), 9);
         Assert.All(report.GetProperty("periods").EnumerateArray(), p => Assert.Matches(@"^20\d\d-W\d\d$", p.GetProperty("period").GetString()));
+
+        // The node's prediction accuracy is what 'qt accuracy' reads from the same journal once the node has stopped.
+        Assert.Equal(0, await QtCli.RunAsync(["accuracy", "--state", dir.File("state"), "--min-calls", "5", "--weakest", "2", "--json", dir.File("accuracy.json")]));
+        var offline = JsonDocument.Parse(File.ReadAllText(dir.File("accuracy.json"))).RootElement;
+        var accuracy = seen["accuracy"];
+        Assert.True(accuracy.GetProperty("decisions").GetInt32() >= summary.TradesClosed, accuracy.ToString());
+        Assert.Equal(offline.GetProperty("decisions").GetInt32(), accuracy.GetProperty("decisions").GetInt32());
+        Assert.Equal(offline.GetProperty("models").ToString(), accuracy.GetProperty("models").ToString());
+        var xgb = Assert.Single(accuracy.GetProperty("models").EnumerateArray());
+        Assert.Equal(xgb.GetProperty("calls").GetInt32(), xgb.GetProperty("bySymbol").EnumerateArray().Sum(g => g.GetProperty("calls").GetInt32()));
+        Assert.InRange(xgb.GetProperty("weakest").GetArrayLength(), 1, 2);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"<tr><td>xgb</td><td class=\"n\">{xgb.GetProperty("calls").GetInt32()}</td><td>{100 * xgb.GetProperty("accuracy").GetDouble():F1} %</td>"), page);
+        Assert.Contains($"{accuracy.GetProperty("decisions").GetInt32()} decisions in the journal", page);
+        Assert.Equal(400, seen["accuracyRefused"].GetProperty("status").GetInt32());
+        Assert.Equal("minCalls must be at least 1, got 0", seen["accuracyRefused"].GetProperty("text").GetString());
 
         // Every emergency-stop change of the run is an alert; the webhook got every warning and critical one, once each and in order.
         var alerts = seen["alerts"].GetProperty("latest").EnumerateArray().ToArray();
