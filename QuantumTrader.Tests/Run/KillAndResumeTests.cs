@@ -27,6 +27,9 @@ public sealed class KillAndResumeTests(ReferenceRun reference)
     {
         using var dir = new TempDir();
         string[] args = ["run", "--data", ReferenceRun.Data, "--state", dir.File("state"), "--trades-out", dir.File("trades.csv")];
+        // The reference run's artifacts are the ones this run would train (same data, settings and seed): the run finds and
+        // loads them instead of training, so the test spends its time on the kill and the resume.
+        CopyFolder(Path.Combine(reference.Dir.File("state"), "models"), Path.Combine(dir.File("state"), "models"));
 
         using (var victim = Start(args))
         {
@@ -56,6 +59,16 @@ public sealed class KillAndResumeTests(ReferenceRun reference)
         var audit = await AuditVerb.ReadAsync(dir.File("state"), CancellationToken.None);
         Assert.All(audit.Checks, c => Assert.Equal(CheckOutcome.Passed, c.Outcome));
         Assert.Equal(reference.Summary.FinalEquity, audit.FinalEquity!.Value, 6);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     [Fact]
