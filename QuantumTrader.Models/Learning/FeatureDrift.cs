@@ -9,11 +9,13 @@ public sealed record FeatureDriftScore(double Score, string? Feature);
 /// </summary>
 public static class FeatureDrift
 {
-    public static double KolmogorovSmirnov(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    public static double KolmogorovSmirnov(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
+        KolmogorovSmirnovSorted(a.Order().ToArray(), b.Order().ToArray());
+
+    /// <summary>The statistic of two samples already sorted ascending (a baseline sorted once serves many windows).</summary>
+    public static double KolmogorovSmirnovSorted(double[] x, double[] y)
     {
-        if (a.Count == 0 || b.Count == 0) throw new ArgumentException("both samples need at least one value");
-        var x = a.Order().ToArray();
-        var y = b.Order().ToArray();
+        if (x.Length == 0 || y.Length == 0) throw new ArgumentException("both samples need at least one value");
         int i = 0, j = 0;
         var largest = 0.0;
         while (i < x.Length && j < y.Length)
