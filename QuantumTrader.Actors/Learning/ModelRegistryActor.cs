@@ -46,6 +46,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<StartModelShadowTest>(c => Execute(_book.Process(new StartShadowTest(c.Slot, c.Version, c.Trigger, c.Time, c.Replayed, c.Answers))));
         Command<RequestModelRetraining>(Handle);
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
+        Command<RecordModelMarketDrift>(c => Execute(_book.Process(new RecordMarketDrift(c.Slot, c.Version, c.Measures, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest, c.AutoPromote),
             _breakerSettings)));
         Command<DeclineModelPromotion>(c => ByOperator(c, c.Time, time => new DeclinePromotion(c.Slot, c.Version, c.Reason, time)));
@@ -60,6 +61,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             DecidedThrough = _clock.DecidedThrough,
             AbTestsRunning = _book.RunningAbTests(),
             AwaitingReview = _book.Registry.AwaitingReviews(),
+            MarketDrift = _book.Registry.LatestMarketDrift(),
         }));
     }
 
@@ -304,6 +306,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
                                    (t.Replayed is { Count: > 0 } r ? $"; trained replaying {r.Count} buffered errors)" : ")"),
             RetrainingRequested q => $"retraining of {q.Slot} requested ({q.Reason}); the next retraining check trains a challenger to {q.Version}",
             ErrorsRecorded r => $"{r.Errors.Count} errors of {r.Slot}/{r.Version} added to the error replay buffer",
+            MarketDriftChecked m => $"market drift check of {m.Slot}/{m.Version}: {m.Summary}",
             PromotionGateDecided d => $"promotion gate on {d.Slot}/{d.Version}: {d.Report.Summary}",
             AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion} ({a.Reason})",
             AbTestConcluded c => $"A/B test of {c.Slot}/{c.Version} ended: {c.Verdict}",

@@ -80,6 +80,9 @@ public sealed record RequestModelRetraining(string Slot, string Reason, DateTime
 /// <summary>A validation run's worst errors of <paramref name="Version"/> for the slot's error replay buffer (seed 004).</summary>
 public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : IProtocolMessage;
 
+/// <summary>A drift check of the market the slot's champion <paramref name="Version"/> serves (seed 004), to journal once per slot and time.</summary>
+public sealed record RecordModelMarketDrift(string Slot, string Version, IReadOnlyList<DriftMeasure> Measures, DateTimeOffset Time) : IProtocolMessage;
+
 /// <summary>
 /// The promotion gate judges the challenger on <paramref name="Evidence"/>; an approval promotes and serves it at once, or with
 /// <paramref name="AbTest"/> starts an A/B test that serves it a share of the slot's decisions.
@@ -134,6 +137,9 @@ public sealed record ModelRegistryView(
 
     /// <summary>Each slot's promotion that waits for an operator to promote or decline it (seed 002's "Switch to new model?").</summary>
     public IReadOnlyList<PromotionAwaitingReview> AwaitingReview { get; init; } = [];
+
+    /// <summary>Each slot's latest drift check of its market (seed 004), in slot order.</summary>
+    public IReadOnlyList<MarketDriftChecked> MarketDrift { get; init; } = [];
 
     public ModelRegistryState ToRegistry() => new(Versions, History);
 }

@@ -39,6 +39,7 @@ public static partial class ProtocolTypes
         Add<VersionDeleted>("registry.version-deleted.v1");
         Add<PromotionAwaitingReview>("registry.promotion-awaiting-review.v1");
         Add<PromotionDeclined>("registry.promotion-declined.v1");
+        Add<MarketDriftChecked>("registry.market-drift-checked.v1");
         Add<CircuitBreakerOpened>("registry.breaker-opened.v1");
         Add<CircuitBreakerTradeRecorded>("registry.breaker-trade-recorded.v1");
         Add<CircuitBreakerTripped>("registry.breaker-tripped.v1");
@@ -50,6 +51,7 @@ public static partial class ProtocolTypes
         Add<RollBackModelVersion>("registry.roll-back-version.v1");
         Add<StartModelShadowTest>("registry.start-shadow-test.v1");
         Add<RecordModelErrors>("registry.record-errors.v1");
+        Add<RecordModelMarketDrift>("registry.record-market-drift.v1");
         Add<RequestModelRetraining>("registry.request-retraining.v1");
         Add<DecideModelPromotion>("registry.decide-promotion.v1");
         Add<DeclineModelPromotion>("registry.decline-promotion.v1");

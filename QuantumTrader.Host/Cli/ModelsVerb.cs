@@ -104,6 +104,19 @@ public static class ModelsVerb
                 AnsiConsole.Write(running);
             }
 
+            if (view.MarketDrift.Count > 0)
+            {
+                var checks = view.History.OfType<MarketDriftChecked>().ToArray();
+                var drift = new Table().Title($"market drift (seed 004): latest check per slot; {checks.Count(c => c.Detected)} of {checks.Length} checks found drift")
+                    .AddColumns("slot", "champion", "checked", "symbol", "measure", "statistic", "threshold", "drift", "detail");
+                foreach (var c in view.MarketDrift)
+                foreach (var m in c.Measures)
+                    drift.AddRow(c.Slot, Markup.Escape(c.Version), c.Time.ToString("O", CultureInfo.InvariantCulture), Markup.Escape(m.Symbol),
+                        m.Kind.ToString().ToLowerInvariant(), m.Statistic.ToString("0.###", CultureInfo.InvariantCulture),
+                        m.Threshold.ToString("0.###", CultureInfo.InvariantCulture), m.Detected ? "[yellow]yes[/]" : "no", Markup.Escape(m.Detail));
+                AnsiConsole.Write(drift);
+            }
+
             var decisions = view.History.OfType<PromotionGateDecided>().ToArray();
             if (decisions.Length > 0)
             {
@@ -158,7 +171,7 @@ public static class ModelsVerb
 
             var championJson = championRows.Select(c => new ChampionJson(c.Slot, c.Version, c.Since, Why(c.Cause))).ToArray();
             JsonOut.Write(parse.GetValue(json), new ModelsListJson(view.Versions, championJson, view.Breakers, view.Trips, view.History,
-                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending, view.AbTestsRunning, view.AwaitingReview));
+                buffers.ToDictionary(b => b.Key, b => b.Value.Stats()), pending, view.AbTestsRunning, view.AwaitingReview, view.MarketDrift));
             return ExitCodes.Ok;
         });
         return command;
@@ -356,7 +369,7 @@ public static class ModelsVerb
         IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<ChampionJson> Champions, IReadOnlyList<CircuitBreakerState> Breakers,
         IReadOnlyList<CircuitBreakerTripped> Trips, IReadOnlyList<RegistryEvent> History, IReadOnlyDictionary<string, ErrorReplayStats> ErrorBuffers,
         IReadOnlyList<RetrainingRequested> PendingRetraining, IReadOnlyList<AbTestProgress> AbTestsRunning,
-        IReadOnlyList<PromotionAwaitingReview> AwaitingReview);
+        IReadOnlyList<PromotionAwaitingReview> AwaitingReview, IReadOnlyList<MarketDriftChecked> MarketDrift);
 
     private sealed record CleanupJson(DateTimeOffset At, IReadOnlyList<CleanupRecommendation> Candidates, IReadOnlyList<KeptVersion> Kept, long TotalBytesFreed);
 }

@@ -10,6 +10,7 @@ public sealed class RetrainOptions
     private static readonly PromotionGateSettings Seed = PromotionGateSettings.Seed;
     private static readonly AbTestSettings SeedAb = AbTestSettings.Seed;
     private static readonly ErrorReplaySettings SeedReplay = ErrorReplaySettings.Seed;
+    private static readonly MarketDriftSettings SeedDrift = MarketDriftSettings.Seed;
 
     private readonly Option<double> _every = new("--retrain-every")
     {
@@ -61,12 +62,42 @@ public sealed class RetrainOptions
     private readonly Option<double> _replayWeight = new("--error-replay-weight") { Description = "Error replay: weight of a buffered error in the next retraining", DefaultValueFactory = _ => SeedReplay.Weight };
     private readonly Option<double> _replayShare = new("--error-replay-share") { Description = "Error replay: most buffered errors replayed, as a share of the training rows", DefaultValueFactory = _ => SeedReplay.MaxShare };
 
+    private readonly Option<int> _driftWindow = new("--market-drift-window")
+    {
+        Description = "Drift detection (seed 004): bars in the window each retraining check compares with the champion's training bars; 0 turns the checks off",
+        DefaultValueFactory = _ => SeedDrift.Window,
+    };
+
+    private readonly Option<double> _driftThreshold = new("--market-drift-threshold")
+    {
+        Description = "Drift detection: least Kolmogorov-Smirnov statistic (or share of bars whose regime moved) that is drift",
+        DefaultValueFactory = _ => SeedDrift.Threshold,
+    };
+
+    private readonly Option<double> _driftConfidence = new("--market-drift-confidence")
+    {
+        Description = "Drift detection: quantile of the baseline's own windows a measure must also pass",
+        DefaultValueFactory = _ => SeedDrift.Confidence,
+    };
+
+    private readonly Option<int> _driftConfirm = new("--market-drift-confirm")
+    {
+        Description = "Drift detection: bars earlier a window must have drifted too for the drift to count; 0 counts one window",
+        DefaultValueFactory = _ => SeedDrift.Confirm,
+    };
+
+    private readonly Option<bool> _driftRetrain = new("--market-drift-retrain")
+    {
+        Description = "Drift detection: retrain a slot whose market drifted on bars none of its versions learned from (seed 004)",
+        DefaultValueFactory = _ => SeedDrift.Retrain,
+    };
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[]
                  {
                      _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _minReplay, _abShare, _abMinTrades, _abDays, _abMinImprovement, _autoPromote,
-                     _replaySize, _replayPerRun, _replayWeight, _replayShare,
+                     _replaySize, _replayPerRun, _replayWeight, _replayShare, _driftWindow, _driftThreshold, _driftConfidence, _driftConfirm, _driftRetrain,
                  })
             command.Options.Add(option);
     }
@@ -86,9 +117,16 @@ public sealed class RetrainOptions
         var size = parse.GetValue(_replaySize);
         if (size < 0) throw new UsageException($"--error-replay-size must be 0 (off) or more, got {size}");
         var replay = size == 0 ? null : new ErrorReplaySettings(size, parse.GetValue(_replayPerRun), parse.GetValue(_replayWeight), parse.GetValue(_replayShare));
+        var window = parse.GetValue(_driftWindow);
+        if (window < 0) throw new UsageException($"--market-drift-window must be 0 (off) or more bars, got {window}");
+        var drift = window == 0
+            ? null
+            : new MarketDriftSettings(window, parse.GetValue(_driftThreshold), parse.GetValue(_driftConfidence), SeedDrift.CalibrationStep, parse.GetValue(_driftConfirm),
+                parse.GetValue(_driftRetrain));
         var retrain = RetrainSettings.Weekly(gate) with
         {
             Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab, ErrorReplay = replay, AutoPromote = parse.GetValue(_autoPromote),
+            MarketDrift = drift,
         };
         if (retrain.Validate() is { } error) throw new UsageException(error);
         return settings with { Retrain = retrain };

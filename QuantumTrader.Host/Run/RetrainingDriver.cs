@@ -46,6 +46,8 @@ public sealed class RetrainingDriver : IDisposable
     private readonly ModelRegistryState _journaled;
     private readonly DateTimeOffset _journaledUntil;
     private readonly Dictionary<string, IPredictor> _opened = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Symbol, int From, int To), MarketDriftDetector> _detectors = [];
+    private readonly Dictionary<(string Version, string Symbol), Dictionary<int, Prediction>> _calls = [];
     private bool _journalServed;
 
     private sealed record SymbolHistory(string Symbol, DateTimeOffset[] Times, FeatureVector[] Rows, double[] Closes, int TrainingBars)
@@ -125,6 +127,13 @@ public sealed class RetrainingDriver : IDisposable
     public async Task CheckAsync(DateTimeOffset now, CancellationToken cancel)
     {
         if (_slots.Count == 0) return;
+        // At the journal's last change of serving, what the journal served is set before the check: a change this check
+        // makes after a restart (a slot the killed start had not reached yet) is the registry's to serve from here on.
+        if (!_journalServed && now >= _journaledUntil)
+        {
+            if (now > _decidedByAll) ServeJournal(now);
+            _journalServed = true;
+        }
         _busy.Start();
         try
         {
@@ -137,6 +146,7 @@ public sealed class RetrainingDriver : IDisposable
                 var state = before;
                 // After a decision the registry as of now also holds what a first run did next at this check.
                 if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, latest, cancel)) state = await RegistryAsOf(now, cancel);
+                var market = await CheckMarketAsync(slot, now, state, latest, cancel);
                 if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.AwaitingReview(slot) is not null || state.Champion(slot) is null)
                     continue;
                 // The first versions count as trained when trading starts: their sidecars end before the hold-out rows.
@@ -145,7 +155,7 @@ public sealed class RetrainingDriver : IDisposable
                     .Select(a => (DateTimeOffset?)a.Time).FirstOrDefault();
                 var request = RetrainPolicy.MayAnswerRequest(now, _decidedBefore) ? latest.PendingRetraining(slot) : null;
                 var winRateDrop = RetrainPolicy.WinRateDrop(status.Alarms, slot, trainedAt, now);
-                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request, winRateDrop) is { } trigger)
+                if (RetrainPolicy.Trigger(now, trainedAt, drift, _retrain, request, winRateDrop, market, market is null ? null : WindowStart(now)) is { } trigger)
                     await RetrainAsync(slot, trigger, now, state, latest, request?.Time, cancel);
             }
         }
@@ -154,6 +164,70 @@ public sealed class RetrainingDriver : IDisposable
             _busy.Stop();
         }
     }
+
+    /// <summary>
+    /// Seed 004's drift check of the slot's champion at <paramref name="now"/>, journaled in the registry: each symbol's
+    /// latest bars against the bars the champion was trained on (features and regimes) and its calls on them against its
+    /// calls on the bars after its training (predictions). A symbol is checked once its window lies wholly after the
+    /// training, its predictions once it lies after that prediction baseline too. A check a resumed start runs again is
+    /// taken from the journal as it stands.
+    /// </summary>
+    private async Task<MarketDriftChecked?> CheckMarketAsync(string slot, DateTimeOffset now, ModelRegistryState state, ModelRegistryState latest,
+        CancellationToken cancel)
+    {
+        if (_retrain.MarketDrift is not { } settings) return null;
+        if (latest.MarketDriftAt(slot, now) is { } journaled) return journaled;
+        if (state.Champion(slot) is not { } champion) return null;
+        var measures = new List<DriftMeasure>();
+        foreach (var s in _symbols)
+        {
+            var end = s.IndexAt(now);
+            var from = s.IndexAt(champion.TrainingData.From);
+            var to = s.IndexAt(champion.TrainingData.To.AddTicks(1));
+            if (end - settings.Needed < to || to - from < 2 * settings.Window) continue;
+            var recent = s.Rows[(end - settings.Needed)..end];
+            if (!recent[0].IsWarm) continue;
+            var key = (s.Symbol, from, to);
+            if (!_detectors.TryGetValue(key, out var detector))
+                _detectors[key] = detector = MarketDriftDetector.Of(s.Symbol, s.Rows[from..to], settings);
+            measures.Add(detector.CheckFeatures(recent));
+            measures.Add(detector.CheckRegimes(recent));
+            if (end - settings.Needed >= to + settings.PredictionBaselineBars)
+            {
+                var model = Open(slot, champion.Version, state);
+                measures.Add(MarketDriftDetector.CheckPredictions(s.Symbol, Calls(model, s, to, to + settings.PredictionBaselineBars),
+                    Calls(model, s, end - settings.Needed, end), settings));
+            }
+        }
+        if (measures.Count == 0) return null;
+        var reply = await _registry.Ask<ModelRegistryReply>(new RecordModelMarketDrift(slot, champion.Version, measures, now), AskTimeout, cancel);
+        if (!reply.Succeeded)
+        {
+            _observer.Info($"drift check of {slot}/{champion.Version} not recorded: {reply.Error}");
+            return null;
+        }
+        var check = reply.Events.OfType<MarketDriftChecked>().Single();
+        if (check.Detected) _observer.Info($"{now:O} market drift for {slot}/{champion.Version}: {check.Summary}");
+        return check;
+    }
+
+    /// <summary>The model's calls on bars [<paramref name="from"/>, <paramref name="to"/>) of the symbol, each made once per version.</summary>
+    private IReadOnlyList<Prediction> Calls(IPredictor model, SymbolHistory s, int from, int to)
+    {
+        var key = (model.Version, s.Symbol);
+        if (!_calls.TryGetValue(key, out var made)) _calls[key] = made = [];
+        var missing = Enumerable.Range(from, to - from).Where(i => !made.ContainsKey(i)).ToArray();
+        if (missing.Length > 0)
+        {
+            var predicted = model.PredictBatch(missing.Select(i => InputAt(s, i)).ToArray());
+            for (var k = 0; k < missing.Length; k++) made[missing[k]] = predicted[k];
+        }
+        return Enumerable.Range(from, to - from).Select(i => made[i]).ToArray();
+    }
+
+    /// <summary>The first bar of the earliest symbol's drift window at <paramref name="now"/>.</summary>
+    private DateTimeOffset WindowStart(DateTimeOffset now) =>
+        _symbols.Select(s => s.Times[Math.Max(0, s.IndexAt(now) - _retrain.MarketDrift!.Needed)]).Min();
 
     /// <summary>What the registry's journal holds of retraining at the end of the run.</summary>
     public RetrainingSummary Summarize(ModelRegistryView view)
@@ -190,7 +264,11 @@ public sealed class RetrainingDriver : IDisposable
     {
         // Every symbol decided these bars before: they are skipped, and a version served then may have been deleted since.
         if (_journalServed || time <= _decidedByAll) return;
-        var seen = _checks.Contains(time) ? time : time.AddTicks(-1);
+        ServeJournal(_checks.Contains(time) ? time : time.AddTicks(-1));
+    }
+
+    private void ServeJournal(DateTimeOffset seen)
+    {
         var state = _journaled.AsOf(seen);
         foreach (var slot in _slots)
             if (RegistryServing.Plan(state, slot, _serving) is { } predictor) _serving.Serve(predictor);
@@ -222,7 +300,13 @@ public sealed class RetrainingDriver : IDisposable
         CancellationToken cancel)
     {
         if (latest.History.OfType<PromotionGateDecided>().FirstOrDefault(d => d.Slot == running.Slot && d.Version == running.Version) is { } journaled)
+        {
+            // A start killed between the decision and the errors it leaves for replay records them when it runs this check again.
+            if (journaled.Time == now && ErrorsDue(running.Slot) && !latest.History.OfType<ErrorsRecorded>().Any(e => e.Slot == running.Slot && e.Time == now)
+                && latest.Find(running.Slot, running.Version) is { Deleted: false } && latest.Find(running.Slot, running.Champion) is { Deleted: false })
+                await RecordErrorsAsync(running, Shadow(running, now, registry).ChampionCalls, now, cancel);
             return journaled.Time == now;
+        }
         var (evidence, championCalls) = Shadow(running, now, registry);
         if (!RetrainPolicy.DecisionDue(evidence.Challenger.Calls, running.Time, now, _retrain)) return false;
         var reply = await _registry.Ask<ModelRegistryReply>(
@@ -234,15 +318,20 @@ public sealed class RetrainingDriver : IDisposable
         }
         if (reply.Events.Count > 0) _observer.Info($"{now:O} {reply.Message}");
         if (_opened.Remove(running.Version, out var predictor)) (predictor as IDisposable)?.Dispose();
-        // A forecaster learns returns, not the calls' labels, so it has no errors to replay.
-        if (_retrain.ErrorReplay is { } replay && TreeTrainer.Supports(running.Slot))
-        {
-            var errors = ErrorReplayBuffer.Worst(championCalls, running.Champion, replay.PerRun);
-            var recorded = await _registry.Ask<ModelRegistryReply>(
-                new RecordModelErrors(running.Slot, running.Champion, errors, replay.MaxSize, now), AskTimeout, cancel);
-            if (!recorded.Succeeded) _observer.Info($"errors of {running.Slot}/{running.Champion} not recorded: {recorded.Error}");
-        }
+        if (ErrorsDue(running.Slot)) await RecordErrorsAsync(running, championCalls, now, cancel);
         return true;
+    }
+
+    /// <summary>A forecaster learns returns, not the calls' labels, so it has no errors to replay.</summary>
+    private bool ErrorsDue(string slot) => _retrain.ErrorReplay is not null && TreeTrainer.Supports(slot);
+
+    private async Task RecordErrorsAsync(ShadowTestStarted running, IReadOnlyList<ScoredCall> championCalls, DateTimeOffset now, CancellationToken cancel)
+    {
+        var replay = _retrain.ErrorReplay!;
+        var errors = ErrorReplayBuffer.Worst(championCalls, running.Champion, replay.PerRun);
+        var recorded = await _registry.Ask<ModelRegistryReply>(
+            new RecordModelErrors(running.Slot, running.Champion, errors, replay.MaxSize, now), AskTimeout, cancel);
+        if (!recorded.Succeeded) _observer.Info($"errors of {running.Slot}/{running.Champion} not recorded: {recorded.Error}");
     }
 
     /// <summary>

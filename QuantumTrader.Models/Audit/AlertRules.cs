@@ -32,7 +32,7 @@ public sealed record Alert(long Number, AlertSeverity Severity, AuditEntry Entry
 
 /// <summary>
 /// Which decisions are alerts and how urgent each is: seed 002's performance-degradation alerts (drift, a rolled-back
-/// promotion, a degraded version) and "notify when model fails" (a node's serving failures), seed 003's emergency-stop
+/// promotion, a degraded version), seed 004's market drift and "notify when model fails" (a node's serving failures), seed 003's emergency-stop
 /// notifications, and a node's data going quiet or skipping bars. Everything else in the trail (fills, refused signals,
 /// routine retraining) is not an alert; an operator's trigger or reset alerts through the mode change it causes, which
 /// names the operator.
@@ -46,6 +46,7 @@ public static class AlertRules
         [ReplayComparison.DataStale] = AlertSeverity.Warning,
         [ReplayComparison.DataGap] = AlertSeverity.Warning,
         ["drift-alarm"] = AlertSeverity.Warning,
+        [JournalAuditor.MarketDrift] = AlertSeverity.Warning,
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,
         ["promotion-awaiting-review"] = AlertSeverity.Warning,

@@ -73,10 +73,14 @@ public sealed record AuditReport(int Rows, int Entities, IReadOnlyList<AuditChec
 /// </summary>
 public sealed class JournalAuditor
 {
+    /// <summary>The trail kind of a drift check that found new drift (seed 004), an alert; any other check is "market-drift-checked".</summary>
+    public const string MarketDrift = "market-drift";
+
     private const double MoneyTolerance = 1e-6;
     private const int Shown = 5;
 
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<(string Symbol, DriftKind Kind)>> _drifted = new(StringComparer.Ordinal);
     private readonly List<string> _gaps = [];
     private readonly List<AuditEntry> _trail = [];
     private int _rows;
@@ -302,9 +306,22 @@ public sealed class JournalAuditor
             PromotionDeclined d => ("promotion-declined", $"the champion stays: {d.Reason}"),
             RetrainingRequested q => ("retraining-requested", q.Reason),
             ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
+            MarketDriftChecked m => (NewDrift(m) ? MarketDrift : "market-drift-checked", m.Summary),
             _ => ("registry", r.GetType().Name),
         };
         Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail, givenAt: r.GivenAt, by: r.Operator);
+    }
+
+    /// <summary>
+    /// Whether the check found drift the slot's previous check did not (a symbol and measure that newly drifted): drift
+    /// that holds is journaled at every check and alerted once.
+    /// </summary>
+    private bool NewDrift(MarketDriftChecked check)
+    {
+        var drifted = check.Measures.Where(m => m.Detected).Select(m => (m.Symbol, m.Kind)).ToHashSet();
+        var before = _drifted.GetValueOrDefault(check.Slot) ?? [];
+        _drifted[check.Slot] = drifted;
+        return drifted.Except(before).Any();
     }
 
     private void CheckWeights(WeightsRebalanced w)

@@ -45,6 +45,7 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(VersionDeleted), "version-deleted")]
 [JsonDerivedType(typeof(PromotionAwaitingReview), "promotion-awaiting-review")]
 [JsonDerivedType(typeof(PromotionDeclined), "promotion-declined")]
+[JsonDerivedType(typeof(MarketDriftChecked), "market-drift-checked")]
 public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent
 {
     /// <summary>
@@ -115,6 +116,19 @@ public sealed record PromotionAwaitingReview(string Slot, string Version, string
     : RegistryEvent(Slot, Version, Time);
 /// <summary>An operator declined the recommended promotion of <see cref="Version"/>: it is rejected and the champion stays.</summary>
 public sealed record PromotionDeclined(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>
+/// Seed 004's drift check of the market a slot's champion (<see cref="Version"/>) serves, against the bars it was trained
+/// on and its own calls after them: each symbol's feature, regime and prediction measures (seed 004's drift_monitoring rows).
+/// </summary>
+public sealed record MarketDriftChecked(string Slot, string Version, IReadOnlyList<DriftMeasure> Measures, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time)
+{
+    [JsonIgnore] public bool Detected => Measures.Any(m => m.Detected);
+
+    /// <summary>The drifted measures in words, or that none drifted.</summary>
+    [JsonIgnore] public string Summary => Detected
+        ? string.Join("; ", Measures.Where(m => m.Detected).Select(m => $"{m.Symbol} {m.Kind.ToString().ToLowerInvariant()}: {m.Detail}"))
+        : $"no drift: {string.Join(", ", Measures.Select(m => m.Symbol).Distinct())} ({string.Join(", ", Measures.Select(m => m.Kind.ToString().ToLowerInvariant()).Distinct())})";
+}
 
 public abstract record RegistryCommand(string Slot, DateTimeOffset Time);
 
@@ -127,6 +141,8 @@ public sealed record StartShadowTest(string Slot, string Version, string Trigger
 public sealed record RequestRetraining(string Slot, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Adds a validation run's worst errors of <see cref="Version"/> to the slot's buffer; recorded once per version and time.</summary>
 public sealed record RecordErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>Journals a drift check of the slot's champion <see cref="Version"/>; recorded once per slot and time.</summary>
+public sealed record RecordMarketDrift(string Slot, string Version, IReadOnlyList<DriftMeasure> Measures, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>
 /// The promotion gate judges the challenger on its shadow test; an approval promotes it, or with <see cref="AbTest"/>
 /// starts an A/B test. A version is judged once.
@@ -211,6 +227,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             RollBackVersion c => RollBack(c),
             StartShadowTest c => With(c.Slot, c.Version, v => StartShadow(c, v)),
             RecordErrors c => With(c.Slot, c.Version, _ => Record(c)),
+            RecordMarketDrift c => With(c.Slot, c.Version, _ => Record(c)),
             RequestRetraining c => Request(c),
             StartAbTest c => With(c.Slot, c.Version, v => StartAb(c, v)),
             DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
@@ -237,7 +254,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionRegistered r => [.. Versions, r.Record],
             ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
-            ErrorsRecorded or RetrainingRequested => [.. Versions],
+            ErrorsRecorded or RetrainingRequested or MarketDriftChecked => [.. Versions],
             AbTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             AbTestConcluded c => Update(c.Slot, c.Version, v => c.Switch ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
@@ -322,6 +339,23 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             return RegistryResult.Refuse($"the error on {bad.Symbol} at {bad.Time:O} is not a wrong call with a confidence in [0, 1]");
         return c.Errors.Count == 0 ? RegistryResult.Ok() : RegistryResult.Ok(new ErrorsRecorded(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time));
     }
+
+    private RegistryResult Record(RecordMarketDrift c)
+    {
+        if (MarketDriftAt(c.Slot, c.Time) is not null) return RegistryResult.Ok();
+        if (c.Measures.Count == 0) return RegistryResult.Refuse("a drift check must hold at least one measure");
+        if (c.Measures.FirstOrDefault(m => m.Symbol.Length == 0 || !double.IsFinite(m.Statistic) || !double.IsFinite(m.Threshold) || m.Threshold <= 0) is { } bad)
+            return RegistryResult.Refuse($"the {bad.Kind} measure of '{bad.Symbol}' needs a symbol, a finite statistic and a positive threshold");
+        return RegistryResult.Ok(new MarketDriftChecked(c.Slot, c.Version, c.Measures, c.Time));
+    }
+
+    /// <summary>The slot's drift check at <paramref name="time"/>, or null.</summary>
+    public MarketDriftChecked? MarketDriftAt(string slot, DateTimeOffset time) =>
+        History.OfType<MarketDriftChecked>().FirstOrDefault(c => c.Slot == slot && c.Time == time);
+
+    /// <summary>Every slot's latest drift check, in slot order.</summary>
+    public IReadOnlyList<MarketDriftChecked> LatestMarketDrift() =>
+        History.OfType<MarketDriftChecked>().GroupBy(c => c.Slot).Select(g => g.Last()).OrderBy(c => c.Slot, StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// The slot's error replay buffer from the history: every run's errors added in order, and the errors a promoted

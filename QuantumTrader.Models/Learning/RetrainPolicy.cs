@@ -5,7 +5,8 @@ namespace QuantumTrader.Models.Learning;
 /// <summary>
 /// Continuous retraining (seed 001's learning manager): every <see cref="CheckEvery"/> of market time a slot is
 /// retrained when an operator asked for it, when a drift alarm or a drop of its win rate was raised on it since its
-/// newest version was trained, or when <see cref="Every"/> has passed since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
+/// newest version was trained, when the check finds the features drifted from its champion's training bars
+/// (<see cref="MarketDrift"/>, seed 004) on bars no version of the slot learned from, or when <see cref="Every"/> has passed since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
 /// calls or <see cref="MaxShadow"/> has passed, and the promotion gate decides. An approved challenger goes into an
 /// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it; with
 /// <see cref="AutoPromote"/> false either awaits an operator's review instead (seed 002), and the slot is not retrained meanwhile. With
@@ -14,18 +15,19 @@ namespace QuantumTrader.Models.Learning;
 /// </summary>
 public sealed record RetrainSettings(
     TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest, ErrorReplaySettings? ErrorReplay = null,
-    bool AutoPromote = true)
+    bool AutoPromote = true, MarketDriftSettings? MarketDrift = null)
 {
-    /// <summary>Seed 001: weekly retraining, drift checked every 24 hours; seed 002: a 20 % A/B test before a promotion; seed 004: error replay.</summary>
+    /// <summary>Seed 001: weekly retraining, drift checked every 24 hours; seed 002: a 20 % A/B test before a promotion; seed 004: error replay and drift detection.</summary>
     public static RetrainSettings Weekly(PromotionGateSettings? gate = null) =>
-        new(TimeSpan.FromHours(168), TimeSpan.FromHours(24), TimeSpan.FromHours(336), gate ?? PromotionGateSettings.Seed, AbTestSettings.Seed, ErrorReplaySettings.Seed);
+        new(TimeSpan.FromHours(168), TimeSpan.FromHours(24), TimeSpan.FromHours(336), gate ?? PromotionGateSettings.Seed, AbTestSettings.Seed, ErrorReplaySettings.Seed,
+            MarketDrift: MarketDriftSettings.Seed);
 
     public string? Validate()
     {
         if (Every <= TimeSpan.Zero) return "the retraining interval must be positive";
         if (CheckEvery <= TimeSpan.Zero || CheckEvery > Every) return "the check interval must be positive and at most the retraining interval";
         if (MaxShadow < CheckEvery) return "the longest shadow test must be at least one check interval";
-        return Gate.Validate() ?? AbTest?.Validate() ?? ErrorReplay?.Validate();
+        return Gate.Validate() ?? AbTest?.Validate() ?? ErrorReplay?.Validate() ?? MarketDrift?.Validate();
     }
 }
 
@@ -33,10 +35,12 @@ public static class RetrainPolicy
 {
     /// <summary>
     /// Why the slot should be retrained at <paramref name="now"/>, or null when it should not: an operator's pending
-    /// request, a drift alarm, a win-rate drop (seed 001's performance trigger), then the schedule.
+    /// request, a drift alarm, a win-rate drop (seed 001's performance trigger), the feature drift found at this check
+    /// (<paramref name="marketDrift"/>, seed 004) when the newest version was trained before its window began
+    /// (<paramref name="windowStart"/>) and the settings retrain on it, then the schedule.
     /// </summary>
     public static string? Trigger(DateTimeOffset now, DateTimeOffset trainedAt, DateTimeOffset? driftAlarm, RetrainSettings settings,
-        RetrainingRequested? request = null, ModelDriftDetected? winRateDrop = null)
+        RetrainingRequested? request = null, ModelDriftDetected? winRateDrop = null, MarketDriftChecked? marketDrift = null, DateTimeOffset? windowStart = null)
     {
         if (request is not null) return F($"requested by an operator at {request.Time:O}: {request.Reason}");
         if (driftAlarm is { } alarm && alarm > trainedAt && alarm <= now)
@@ -44,6 +48,11 @@ public static class RetrainPolicy
         if (winRateDrop is not null && winRateDrop.Time > trainedAt && winRateDrop.Time <= now
             && winRateDrop.Alarm.Breaches.FirstOrDefault(b => b.Rule == SeedThresholdRule.WinRateDropRule) is { } drop)
             return F($"performance: win rate {drop.Value:0.###} below its baseline (threshold {drop.Threshold:0.###}) at {winRateDrop.Time:O}, after the newest version was trained ({trainedAt:O})");
+        // Seed 004 retrains on feature drift; a regime or prediction drift is an alert.
+        if (marketDrift?.Measures.Where(m => m.Detected && m.Kind == DriftKind.Feature).ToArray() is { Length: > 0 } features
+            && settings.MarketDrift is { Retrain: true } && windowStart is { } start && trainedAt < start)
+            return F($"feature drift from the champion {marketDrift.Version}'s training bars at {marketDrift.Time:O}: ") +
+                   string.Join("; ", features.Select(m => $"{m.Symbol} {m.Detail}"));
         var age = now - trainedAt;
         return age >= settings.Every ? F($"scheduled: the newest version was trained {age.TotalHours:0} h ago (every {settings.Every.TotalHours:0} h)") : null;
     }

@@ -78,6 +78,7 @@ public static class LearningSamples
             registryEvents.AddRange(events);
         }
         var rolledBack = registryEvents.OfType<VersionRolledBack>().First();
+        var drift = new DriftMeasure("BTCUSDT", DriftKind.Feature, 0.31, 0.25, true, "drifted: rv_20 KS 0.31 > 0.25");
         var trip = registryEvents.OfType<CircuitBreakerTripped>().Single();
 
         return
@@ -106,6 +107,8 @@ public static class LearningSamples
             new RollBackModelVersion(ModelSlots.Xgb, "xgb-v1", "operator", true, t0),
             new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0, [error.Key], t0),
             new RecordModelErrors(ModelSlots.Xgb, "xgb-v1", [error], 1000, t0),
+            new RecordModelMarketDrift(ModelSlots.Xgb, "xgb-v1", [drift], t0),
+            new MarketDriftChecked(ModelSlots.Xgb, "xgb-v1", [drift, drift with { Kind = DriftKind.Regime, Detected = false, Detail = "stable" }], t0),
             new RequestModelRetraining(ModelSlots.Xgb, "new listing data", t0),
             new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0, ab),
             new StartModelAbTest(ModelSlots.Xgb, "xgb-v5", ab, "operator", t0),
@@ -120,6 +123,7 @@ public static class LearningSamples
             {
                 AbTestsRunning = [AbTestProgress.Of(new AbTestStarted(ModelSlots.Xgb, "xgb-v5", "xgb-v1", ab, "operator", t0), ArmStats.None.Add(1).Add(-0.5), ArmStats.None.Add(2))],
                 AwaitingReview = [new PromotionAwaitingReview(ModelSlots.Xgb, "xgb-v5", "xgb-v1", "promotion gate approved", t0)],
+                MarketDrift = [new MarketDriftChecked(ModelSlots.Xgb, "xgb-v1", [drift], t0)],
             },
         ];
     }

@@ -106,6 +106,26 @@ public class ErrorReplayTests
     }
 
     [Fact]
+    public void The_registry_journals_a_drift_check_once_per_slot_and_time_and_keeps_each_slots_latest()
+    {
+        var drifted = new DriftMeasure("BTCUSDT", DriftKind.Feature, 0.41, 0.3, true, "drifted: rv_20 KS 0.41 > 0.3");
+        var calm = drifted with { Statistic = 0.1, Detected = false, Detail = "no feature drifted" };
+        var s = ModelRegistryTests.Run(Registry(), new RecordMarketDrift("xgb", "v1", [drifted], T0.AddDays(8)));
+        var again = s.Process(new RecordMarketDrift("xgb", "v1", [calm], T0.AddDays(8)));
+        s = ModelRegistryTests.Run(s, new RecordMarketDrift("xgb", "v1", [calm], T0.AddDays(9)));
+
+        Assert.True(again.Succeeded);
+        Assert.Empty(again.Events);
+        Assert.True(s.MarketDriftAt("xgb", T0.AddDays(8))!.Detected);
+        Assert.Equal("BTCUSDT feature: drifted: rv_20 KS 0.41 > 0.3", s.MarketDriftAt("xgb", T0.AddDays(8))!.Summary);
+        Assert.Equal("no drift: BTCUSDT (feature)", Assert.Single(s.LatestMarketDrift()).Summary);
+        Assert.Equal("a drift check must hold at least one measure", s.Process(new RecordMarketDrift("xgb", "v1", [], T0.AddDays(10))).Error);
+        Assert.Equal("the Feature measure of 'BTCUSDT' needs a symbol, a finite statistic and a positive threshold",
+            s.Process(new RecordMarketDrift("xgb", "v1", [calm with { Statistic = double.NaN }], T0.AddDays(10))).Error);
+        Assert.Equal("unknown version xgb/v9", s.Process(new RecordMarketDrift("xgb", "v9", [calm], T0.AddDays(10))).Error);
+    }
+
+    [Fact]
     public void A_promoted_version_clears_the_errors_it_replayed_and_a_rejected_one_leaves_them()
     {
         var s = ModelRegistryTests.Run(Registry(), new RecordErrors("xgb", "v1", [Error(0, 0.9), Error(1, 0.8), Error(2, 0.7)], 10, T0.AddDays(6)));

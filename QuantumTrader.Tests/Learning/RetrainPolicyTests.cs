@@ -58,6 +58,34 @@ public class RetrainPolicyTests
     }
 
     [Fact]
+    public void Feature_drift_on_bars_no_version_learned_from_retrains_and_regime_or_prediction_drift_does_not()
+    {
+        var now = Trained.AddHours(120);
+        var windowStart = now.AddHours(-124);
+        var feature = new DriftMeasure("BTCUSDT", DriftKind.Feature, 0.41, 0.3, true, "drifted: rv_20 KS 0.41 > 0.3");
+        var regime = new DriftMeasure("ETHUSDT", DriftKind.Regime, 0.5, 0.25, true, "Crash 1 % -> 40 % of bars");
+        var check = new MarketDriftChecked("xgb", "xgb-v1", [feature, regime], now);
+
+        Assert.Equal("feature drift from the champion xgb-v1's training bars at 2021-02-06T00:00:00.0000000+00:00: BTCUSDT drifted: rv_20 KS 0.41 > 0.3",
+            RetrainPolicy.Trigger(now, Trained.AddHours(-10), null, Weekly, marketDrift: check, windowStart: windowStart));
+        // The newest version had learned from bars of the window: no retraining, and a regime drift alone never retrains.
+        Assert.Null(RetrainPolicy.Trigger(now, Trained, null, Weekly, marketDrift: check, windowStart: windowStart));
+        Assert.Null(RetrainPolicy.Trigger(now, Trained.AddHours(-10), null, Weekly, marketDrift: check with { Measures = [regime] }, windowStart: windowStart));
+        Assert.Null(RetrainPolicy.Trigger(now, Trained.AddHours(-10), null, Weekly with { MarketDrift = MarketDriftSettings.Seed with { Retrain = false } },
+            marketDrift: check, windowStart: windowStart));
+        Assert.Null(RetrainPolicy.Trigger(now, Trained.AddHours(-10), null, Weekly with { MarketDrift = null }, marketDrift: check, windowStart: windowStart));
+    }
+
+    [Fact]
+    public void Drift_settings_that_cannot_work_are_refused()
+    {
+        Assert.Equal("the drift window is 5 bars; it must be at least 10", (Weekly with { MarketDrift = new MarketDriftSettings(Window: 5) }).Validate());
+        Assert.Equal("the drift threshold is 1.5; it must be in (0, 1)", (Weekly with { MarketDrift = new MarketDriftSettings(Threshold: 1.5) }).Validate());
+        Assert.Equal("the drift calibration confidence is 1; it must be in (0, 1)", (Weekly with { MarketDrift = new MarketDriftSettings(Confidence: 1) }).Validate());
+        Assert.Equal("the drift confirmation is -1 bars; it must not be negative", (Weekly with { MarketDrift = new MarketDriftSettings(Confirm: -1) }).Validate());
+    }
+
+    [Fact]
     public void Settings_that_cannot_work_are_refused()
     {
         Assert.Null(Weekly.Validate());

@@ -91,6 +91,82 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     }
 
     [Fact]
+    public async Task Every_check_journals_the_markets_drift_a_feature_drift_retrains_and_new_drift_is_one_alert()
+    {
+        using var dir = new TempDir();
+        var state = runs.State("seed");
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("models.json")]));
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json")));
+        var history = doc.RootElement.GetProperty("history").EnumerateArray().ToArray();
+        var checks = history.Where(e => e.GetProperty("$type").GetString() == "market-drift-checked").ToArray();
+        var retrainings = history.Where(e => e.GetProperty("$type").GetString() == "shadow-test-started").ToArray();
+
+        foreach (var slot in new[] { "xgb", "lgbm" })
+        {
+            var own = checks.Where(c => c.GetProperty("slot").GetString() == slot).ToArray();
+            // One check a day from the first whose window lies after the champion's training, each symbol's features and regimes in it.
+            Assert.True(own.Length >= 100, $"{slot}: {own.Length} checks");
+            var times = own.Select(c => c.GetProperty("time").GetDateTimeOffset()).ToArray();
+            Assert.Equal(times.Distinct().Count(), times.Length);
+            Assert.All(times.Zip(times.Skip(1)), p => Assert.Equal(0, (p.Item2 - p.Item1).TotalHours % 24));
+            Assert.All(own, c =>
+            {
+                var kinds = c.GetProperty("measures").EnumerateArray().Select(m => $"{m.GetProperty("symbol").GetString()} {m.GetProperty("kind").GetString()}").ToArray();
+                Assert.Subset(kinds.ToHashSet(), new HashSet<string> { "BTCUSDT Feature", "BTCUSDT Regime", "ETHUSDT Feature", "ETHUSDT Regime" });
+                Assert.All(c.GetProperty("measures").EnumerateArray(), m => Assert.True(m.GetProperty("threshold").GetDouble() >= 0.15, m.ToString()));
+            });
+            // The prediction baseline is the champion's calls on the 400 bars after its training, so predictions join later.
+            Assert.Contains(own, c => c.GetProperty("measures").EnumerateArray().Any(m => m.GetProperty("kind").GetString() == "Prediction"));
+            Assert.DoesNotContain("Prediction", own[0].GetProperty("measures").ToString());
+
+            // A retraining on feature drift happens at a check that found it, on bars no version of the slot had learned from.
+            var onDrift = retrainings.Where(e => e.GetProperty("slot").GetString() == slot
+                && e.GetProperty("trigger").GetString()!.StartsWith("feature drift from the champion", StringComparison.Ordinal)).ToArray();
+            Assert.NotEmpty(onDrift);
+            foreach (var r in onDrift)
+            {
+                var at = r.GetProperty("time").GetDateTimeOffset();
+                var check = Assert.Single(own, c => c.GetProperty("time").GetDateTimeOffset() == at);
+                Assert.Contains(check.GetProperty("measures").EnumerateArray(), m => m.GetProperty("kind").GetString() == "Feature" && m.GetProperty("detected").GetBoolean());
+                var earlier = retrainings.Where(e => e.GetProperty("slot").GetString() == slot && e.GetProperty("time").GetDateTimeOffset() < at)
+                    .Select(e => e.GetProperty("time").GetDateTimeOffset()).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+                Assert.True(at - earlier > TimeSpan.FromHours(124), $"{slot} retrained at {at} on drift, {at - earlier} after the one before");
+            }
+        }
+
+        // Drift that holds is journaled at every check and alerted once: an alert for each check that found a symbol's measure newly drifted.
+        var expected = checks.GroupBy(c => c.GetProperty("slot").GetString()).Sum(g =>
+        {
+            var before = new HashSet<string>();
+            var alerts = 0;
+            foreach (var c in g)
+            {
+                var now = c.GetProperty("measures").EnumerateArray().Where(m => m.GetProperty("detected").GetBoolean())
+                    .Select(m => $"{m.GetProperty("symbol").GetString()} {m.GetProperty("kind").GetString()}").ToHashSet();
+                if (now.Except(before).Any()) alerts++;
+                before = now;
+            }
+            return alerts;
+        });
+        Assert.True(expected > 0);
+        Assert.Equal(0, await QtCli.RunAsync(["audit", "--state", state, "--json", dir.File("audit.json")]));
+        using var audit = JsonDocument.Parse(File.ReadAllText(dir.File("audit.json")));
+        var kinds = audit.RootElement.GetProperty("kinds").EnumerateArray().ToDictionary(k => k.GetProperty("kind").GetString()!, k => k.GetProperty("count").GetInt32());
+        Assert.Equal(expected, kinds["market-drift"]);
+        Assert.Equal(checks.Length, kinds["market-drift"] + kinds["market-drift-checked"]);
+
+        // The registry view's latest check per slot is the journal's last one.
+        var latest = doc.RootElement.GetProperty("marketDrift").EnumerateArray().ToArray();
+        Assert.Equal(["lgbm", "xgb"], latest.Select(c => c.GetProperty("slot").GetString()!));
+        Assert.All(latest, c =>
+        {
+            var last = checks.Last(x => x.GetProperty("slot").GetString() == c.GetProperty("slot").GetString());
+            Assert.Equal((last.GetProperty("time").GetDateTimeOffset(), last.GetProperty("version").GetString(), last.GetProperty("measures").ToString()),
+                (c.GetProperty("time").GetDateTimeOffset(), c.GetProperty("version").GetString(), c.GetProperty("measures").ToString()));
+        });
+    }
+
+    [Fact]
     public async Task A_challenger_the_gate_approves_serves_from_its_check_on()
     {
         var r = runs.Direct.Retraining;
@@ -416,6 +492,10 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--shadow-min", "0"]));
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--error-replay-size", "-1"]));
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--error-replay-weight", "0.5"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-window", "-1"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-threshold", "1.5"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-confidence", "0"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-confirm", "-24"]));
         Assert.False(Directory.Exists(dir.File("state")));
     }
 
