@@ -47,6 +47,7 @@ public static class AlertRules
         [ReplayComparison.DataGap] = AlertSeverity.Warning,
         ["drift-alarm"] = AlertSeverity.Warning,
         [JournalAuditor.MarketDrift] = AlertSeverity.Warning,
+        [JournalAuditor.PredictionDrift] = AlertSeverity.Info,
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,
         ["promotion-awaiting-review"] = AlertSeverity.Warning,

@@ -73,8 +73,11 @@ public sealed record AuditReport(int Rows, int Entities, IReadOnlyList<AuditChec
 /// </summary>
 public sealed class JournalAuditor
 {
-    /// <summary>The trail kind of a drift check that found new drift (seed 004), an alert; any other check is "market-drift-checked".</summary>
+    /// <summary>The trail kind of a drift check whose features or regimes newly drifted (seed 004), a warning.</summary>
     public const string MarketDrift = "market-drift";
+
+    /// <summary>The trail kind of a drift check where only a model's calls newly changed pattern, for the record.</summary>
+    public const string PredictionDrift = "prediction-drift";
 
     private const double MoneyTolerance = 1e-6;
     private const int Shown = 5;
@@ -306,22 +309,24 @@ public sealed class JournalAuditor
             PromotionDeclined d => ("promotion-declined", $"the champion stays: {d.Reason}"),
             RetrainingRequested q => ("retraining-requested", q.Reason),
             ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
-            MarketDriftChecked m => (NewDrift(m) ? MarketDrift : "market-drift-checked", m.Summary),
+            MarketDriftChecked m => (DriftKindOf(m), m.Summary),
             _ => ("registry", r.GetType().Name),
         };
         Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail, givenAt: r.GivenAt, by: r.Operator);
     }
 
     /// <summary>
-    /// Whether the check found drift the slot's previous check did not (a symbol and measure that newly drifted): drift
-    /// that holds is journaled at every check and alerted once.
+    /// The trail kind of a drift check. Drift that holds is journaled at every check and alerted once: "market-drift"
+    /// when a symbol's features or regimes newly drifted (the market left what the model learned from), "prediction-drift"
+    /// when only a model's calls newly changed pattern, "market-drift-checked" otherwise.
     /// </summary>
-    private bool NewDrift(MarketDriftChecked check)
+    private string DriftKindOf(MarketDriftChecked check)
     {
         var drifted = check.Measures.Where(m => m.Detected).Select(m => (m.Symbol, m.Kind)).ToHashSet();
         var before = _drifted.GetValueOrDefault(check.Slot) ?? [];
         _drifted[check.Slot] = drifted;
-        return drifted.Except(before).Any();
+        var fresh = drifted.Except(before).ToArray();
+        return fresh.Any(d => d.Kind != DriftKind.Prediction) ? MarketDrift : fresh.Length > 0 ? PredictionDrift : "market-drift-checked";
     }
 
     private void CheckWeights(WeightsRebalanced w)

@@ -51,10 +51,17 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.True(recorded.Succeeded, recorded.Error);
         var requested = await registry.Ask<ModelRegistryReply>(new RequestModelRetraining(ModelSlots.Xgb, "new fee tiers", T0), Timeout);
         Assert.True(requested.Succeeded, requested.Error);
+        var drift = await registry.Ask<ModelRegistryReply>(new RecordModelMarketDrift(ModelSlots.Xgb, "xgb-v1",
+        [
+            new DriftMeasure("BTCUSDT", DriftKind.Feature, 0.412, 0.3, true, "drifted: rv_20 KS 0.412 > 0.3; drifted 24 bars earlier too"),
+            new DriftMeasure("BTCUSDT", DriftKind.Regime, 0.1, 0.25, false, "stable; distance 0.1 against 0.25"),
+        ], T0.AddDays(-2)), Timeout);
+        Assert.True(drift.Succeeded, drift.Error);
 
-        // The alert feed reads the journal behind the node: the trigger (critical), the promotion, the A/B test and the retraining request (info).
+        // The alert feed reads the journal behind the node: the trigger (critical), the market drift (warning), the promotion,
+        // the A/B test and the retraining request (info).
         var waited = Stopwatch.StartNew();
-        while (await _served.Node.Alerts.Ask<AlertsView>(new GetAlerts(0), Timeout) is not { Critical: 1, Info: 3 })
+        while (await _served.Node.Alerts.Ask<AlertsView>(new GetAlerts(0), Timeout) is not { Critical: 1, Warning: 1, Info: 3 })
         {
             Assert.True(waited.Elapsed < Timeout, "the alert feed did not read the journal in time");
             await Task.Delay(50);
@@ -65,7 +72,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Matches("<span id=\"error\"></span>", page);
         Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);
         Assert.Contains("<td>manual trigger: exchange outage</td>", page);
-        Assert.Contains("<span class=\"sev-critical\">1</span> critical, <span class=\"sev-warning\">0</span> warning, <span>3</span> info. " +
+        Assert.Contains("<span class=\"sev-critical\">1</span> critical, <span class=\"sev-warning\">1</span> warning, <span>3</span> info. " +
             "<span>No webhook: the alerts are shown here only.</span>", page);
         Assert.Matches("<tr><td class=\"n\">1</td><td class=\"sev-critical\">critical</td><td>[^<]+</td><td>emergency-triggered</td><td>paper</td>" +
             "<td>NORMAL -&gt; EMERGENCY at drawdown 0\\.00% \\(operator\\): manual trigger: exchange outage</td><td></td></tr>", page);
@@ -89,6 +96,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // The audit flags the outcomes this test recorded for trades no symbol closed; the journal itself has no gap.
         Assert.Contains("a check FAILED.", page);
         Assert.Contains("<td>journal-sequence</td><td>passed</td>", page);
+        Assert.Contains("<div id=\"drift\"><div><p>1 of 1 checks found drift.", page);
+        Assert.Contains("<tr><td>xgb</td><td>xgb-v1</td><td>2021-02-27T00:00:00+00:00</td><td>BTCUSDT</td><td>feature</td><td class=\"n\">0.4120</td>" +
+            "<td class=\"n\">0.3000</td><td>DRIFT</td><td>drifted: rv_20 KS 0.412 &gt; 0.3; drifted 24 bars earlier too</td></tr>", page);
+        Assert.Contains("<td>market-drift</td>", page);
         // This node was started without a run's data, so its decisions cannot be scored: the panel says why.
         Assert.Contains("<div id=\"accuracy\"><p>The prediction accuracy did not answer: /api/accuracy: 404 the node's state directory holds no run.json", page);
         Assert.Contains("<td>model-outcomes</td><td>FAILED</td><td>3 problem(s): xgb: t1 recorded but no symbol closed it", page);
