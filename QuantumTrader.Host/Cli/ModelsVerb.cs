@@ -108,13 +108,13 @@ public static class ModelsVerb
             {
                 var checks = view.History.OfType<MarketDriftChecked>().ToArray();
                 var drift = new Table().Title($"market drift (seed 004): latest check per slot; {checks.Count(c => c.Detected)} of {checks.Length} checks found drift")
-                    .AddColumns("slot", "champion", "checked", "symbol", "measure", "statistic", "threshold", "drift", "detail");
+                    .AddColumns("slot / champion", "checked", "symbol", "measure", "statistic / threshold", "drift", "detail");
                 foreach (var c in view.MarketDrift)
                 foreach (var m in c.Measures)
-                    drift.AddRow(c.Slot, Markup.Escape(c.Version), c.Time.ToString("O", CultureInfo.InvariantCulture), Markup.Escape(m.Symbol),
-                        m.Kind.ToString().ToLowerInvariant(), m.Statistic.ToString("0.###", CultureInfo.InvariantCulture),
-                        m.Threshold.ToString("0.###", CultureInfo.InvariantCulture), m.Detected ? "[yellow]yes[/]" : "no", Markup.Escape(m.Detail));
-                AnsiConsole.Write(drift);
+                    drift.AddRow(Markup.Escape($"{c.Slot} / {c.Version}"), c.Time.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Markup.Escape(m.Symbol),
+                        m.Kind.ToString().ToLowerInvariant(), string.Create(CultureInfo.InvariantCulture, $"{m.Statistic:0.###} / {m.Threshold:0.###}"),
+                        m.Detected ? "[yellow]yes[/]" : "no", Markup.Escape(m.Detail));
+                WideConsole.ForTables().Write(drift);
             }
 
             var decisions = view.History.OfType<PromotionGateDecided>().ToArray();
