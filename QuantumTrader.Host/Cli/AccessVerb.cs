@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -123,13 +124,18 @@ public static class AccessVerb
                 {
                     null => "never",
                     { } at when at <= now => $"[red]expired {OperatorAccess.Utc(at)}[/]",
+                    { } at when OperatorAccess.ExpiryWarning(g.Name, at, now) is not null =>
+                        string.Create(CultureInfo.InvariantCulture, $"[yellow]{OperatorAccess.Utc(at)}, in {(at - now).TotalDays:0.0} days[/]"),
                     { } at => OperatorAccess.Utc(at),
                 });
             AnsiConsole.Write(table);
             JsonOut.Write(parse.GetValue(json), new
             {
                 file = Path.GetFullPath(path),
-                operators = access.Grants.Select(g => new { name = g.Name, role = g.Role, expires = g.Expires, expired = g.Expires <= now }).ToArray(),
+                operators = access.Grants.Select(g => new
+                {
+                    name = g.Name, role = g.Role, expires = g.Expires, expired = g.Expires <= now, expiresSoon = OperatorAccess.ExpiryWarning(g.Name, g.Expires, now) is not null,
+                }).ToArray(),
             });
             return ExitCodes.Ok;
         });

@@ -163,7 +163,8 @@ public static class CtlVerb
         "Who the node takes this console for: the operator of its token and their role, or, on a node without an access file, the name it gives itself",
         "/api/whoami", view => Out.WriteLine(view.Verified
             ? $"{view.Operator} (role {view.Role?.ToString().ToLowerInvariant()}), by the token the node's access file knows" +
-              (view.TokenExpires is { } expires ? $"; it expires at {OperatorAccess.Utc(expires)}" : "; it does not expire")
+              (view.TokenExpires is { } expires ? $"; it expires at {OperatorAccess.Utc(expires)}" : "; it does not expire") +
+              (view.TokenWarning is { } warning ? $"\nwarning: {warning}" : "")
             : $"{view.Operator ?? "(no name)"}, the name this console gives itself: the node has no access file, checks nothing and takes every command"));
 
     private static Command Sizing() => ViewCommand<SizingView>("sizing",

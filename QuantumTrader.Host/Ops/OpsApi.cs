@@ -45,6 +45,9 @@ public sealed class OpsApi : IAsyncDisposable
     public const string OperatorHeader = "X-Operator";
     private const string RoleKey = "operator-role";
     private const string ExpiresKey = "operator-token-expires";
+
+    /// <summary>The response header that warns of a token expiring within <see cref="OperatorAccess.WarnBefore"/>.</summary>
+    public const string TokenWarningHeader = "X-QuantumTrader-Token-Warning";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly IReadOnlyDictionary<string, Target> Targets = new Dictionary<string, Target>(StringComparer.Ordinal)
@@ -146,7 +149,10 @@ public sealed class OpsApi : IAsyncDisposable
         _app.MapGet("/", () => Results.Text(Dashboard.Html, "text/html; charset=utf-8"));
         _app.MapGet("/api/cluster", () => View(Cluster()));
         _app.MapGet("/api/whoami", (HttpContext context) => View(new OperatorView((string?)context.Items[OperatorHeader],
-            (OperatorRole?)context.Items[RoleKey], _access is not null, (DateTimeOffset?)context.Items[ExpiresKey])));
+            (OperatorRole?)context.Items[RoleKey], _access is not null, (DateTimeOffset?)context.Items[ExpiresKey])
+        {
+            TokenWarning = context.Response.Headers[TokenWarningHeader].ToString() is { Length: > 0 } warning ? warning : null,
+        }));
         _app.MapGet("/api/shards", async (CancellationToken cancel) => View(await ShardsAsync(cancel)));
         _app.MapGet("/api/models", async (CancellationToken cancel) => View(await ModelsAsync(cancel)));
         _app.MapGet("/api/ess", async (CancellationToken cancel) =>
@@ -370,6 +376,9 @@ public sealed class OpsApi : IAsyncDisposable
         context.Items[RoleKey] = check.Role;
         context.Items[ExpiresKey] = check.Expires;
         if (check.Refusal == AccessRefusal.Unauthenticated) context.Response.Headers.WWWAuthenticate = "Bearer";
+        // Every answer to a token near its expiry says so, so a console or page warns its operator in time.
+        if (check.Operator is { } name && OperatorAccess.ExpiryWarning(name, check.Expires, DateTimeOffset.UtcNow) is { } warning)
+            context.Response.Headers[TokenWarningHeader] = warning;
         return check.Refusal switch
         {
             AccessRefusal.None => null,

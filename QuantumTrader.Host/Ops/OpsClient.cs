@@ -71,6 +71,7 @@ public sealed class OpsClient : IDisposable
     private readonly string _url;
     private readonly TimeSpan _refusedFor;
     private readonly OpsCredentials _credentials;
+    private bool _warned;
 
     /// <param name="refusedFor">
     /// How long to keep trying while the node refuses connections (it is starting, or starting again for appended rows);
@@ -143,6 +144,11 @@ public sealed class OpsClient : IDisposable
             try
             {
                 response = await _http.SendAsync(request, cancel);
+                if (!_warned && response.Headers.TryGetValues(OpsApi.TokenWarningHeader, out var warnings))
+                {
+                    _warned = true;
+                    Console.Error.WriteLine($"warning: {warnings.First()}");
+                }
                 break;
             }
             catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && DateTime.UtcNow + RetryEvery < deadline)

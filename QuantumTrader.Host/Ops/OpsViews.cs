@@ -54,7 +54,11 @@ public sealed record CleanupView(
 /// Who a request acts as: with an access file, the operator of its token and their role (<see cref="Verified"/>); without
 /// one, the name the console gave itself, which nothing checks, and every command is allowed.
 /// </summary>
-public sealed record OperatorView(string? Operator, OperatorRole? Role, bool Verified, DateTimeOffset? TokenExpires);
+public sealed record OperatorView(string? Operator, OperatorRole? Role, bool Verified, DateTimeOffset? TokenExpires)
+{
+    /// <summary>Set when the token expires within <see cref="OperatorAccess.WarnBefore"/>.</summary>
+    public string? TokenWarning { get; init; }
+}
 
 /// <summary>
 /// Seed 001's view of the PPO sizing agent: whether this node learns its sizing (<see cref="Learning"/>, with

@@ -171,6 +171,16 @@ public sealed partial class OperatorAccess
         string.Create(CultureInfo.InvariantCulture, $"{grant.Name} {grant.Role.ToString().ToLowerInvariant()} {grant.TokenHash}") +
         (grant.Expires is { } expires ? $" {ExpiresPrefix}{Utc(expires)}" : "");
 
+    /// <summary>How long before its expiry a token is named in a warning with each answer it gets.</summary>
+    public static readonly TimeSpan WarnBefore = TimeSpan.FromDays(7);
+
+    /// <summary>The warning for <paramref name="name"/>'s token when it expires within <see cref="WarnBefore"/> of <paramref name="now"/>; null otherwise.</summary>
+    public static string? ExpiryWarning(string name, DateTimeOffset? expires, DateTimeOffset now) =>
+        expires is { } at && at > now && at - now <= WarnBefore
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"the access token of {name} expires at {Utc(at)}, in {(at - now).TotalDays:0.0} days; 'qt access rotate --name {name}' gives a new one")
+            : null;
+
     public static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>

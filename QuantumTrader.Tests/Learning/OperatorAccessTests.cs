@@ -173,4 +173,16 @@ public class OperatorAccessTests
         Assert.Null(expires);
         Assert.Contains(reason, problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_token_within_a_week_of_its_expiry_is_named_in_a_warning_and_one_further_away_or_expired_is_not()
+    {
+        var now = new DateTimeOffset(2027, 1, 10, 12, 0, 0, TimeSpan.Zero);
+        Assert.Equal("the access token of carol expires at 2027-01-13T00:00:00Z, in 2.5 days; 'qt access rotate --name carol' gives a new one",
+            OperatorAccess.ExpiryWarning("carol", now.AddDays(2.5), now));
+        Assert.NotNull(OperatorAccess.ExpiryWarning("carol", now.AddDays(7), now));
+        Assert.Null(OperatorAccess.ExpiryWarning("carol", now.AddDays(7).AddSeconds(1), now));
+        Assert.Null(OperatorAccess.ExpiryWarning("carol", now, now));
+        Assert.Null(OperatorAccess.ExpiryWarning("carol", null, now));
+    }
 }

@@ -160,6 +160,18 @@ public sealed class OpsAccessTests : IAsyncLifetime
         Assert.InRange(expires, before.AddHours(2).AddSeconds(-1), DateTimeOffset.UtcNow.AddHours(2));
         Assert.Equal(JsonValueKind.Null, (await Ctl(Bob, "whoami")).Json.GetProperty("tokenExpires").ValueKind);
 
+        // A token within a week of its expiry is named in every answer: the console warns, whoami and the page say it.
+        Assert.StartsWith($"the access token of carol expires at {OperatorAccess.Utc(expires)}, in 0.1 days", whoami.GetProperty("tokenWarning").GetString());
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(carol)).Trim());
+            var answer = await http.GetAsync(new Uri(new Uri(_served.Api.Url), "/api/ess"));
+            Assert.Equal(whoami.GetProperty("tokenWarning").GetString(), answer.Headers.GetValues(OpsApi.TokenWarningHeader).Single());
+        }
+        Assert.False((await Ctl(Alice, "whoami")).Json.TryGetProperty("tokenWarning", out var none) && none.ValueKind != JsonValueKind.Null);
+        var page = await DashboardBrowserTests.RenderedPage(_served.Api.Url, "#token=" + (await File.ReadAllTextAsync(carol)).Trim());
+        Assert.Contains("<p id=\"token-warning\">the access token of carol expires at ", page);
+
         // The clock passing bob's expiry, written as the file would hold it.
         var bobHash = OperatorAccess.HashOf((await File.ReadAllTextAsync(Bob)).Trim());
         var past = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
@@ -171,8 +183,8 @@ public sealed class OpsAccessTests : IAsyncLifetime
         var list = _served.Dir.File("operators.json");
         Assert.Equal(0, await QtCli.RunAsync(["access", "list", "--file", AccessFile, "--json", list]));
         var operators = JsonDocument.Parse(await File.ReadAllTextAsync(list)).RootElement.GetProperty("operators").EnumerateArray()
-            .ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("expired").GetBoolean());
-        Assert.Equal(new Dictionary<string, bool> { ["alice"] = false, ["bob"] = true, ["carol"] = false }, operators);
+            .ToDictionary(o => o.GetProperty("name").GetString()!, o => (o.GetProperty("expired").GetBoolean(), o.GetProperty("expiresSoon").GetBoolean()));
+        Assert.Equal(new Dictionary<string, (bool, bool)> { ["alice"] = (false, false), ["bob"] = (true, false), ["carol"] = (false, true) }, operators);
 
         var renewed = _keys.TokenFile("bob-renewed");
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["access", "rotate", "--file", AccessFile, "--name", "bob", "--expires", "2020-01-01", "--token-out", renewed]));
