@@ -47,6 +47,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
         Command<RequestModelRetraining>(Handle);
         Command<RecordModelErrors>(c => Execute(_book.Process(new RecordErrors(c.Slot, c.Version, c.Errors, c.MaxSize, c.Time))));
         Command<RecordModelMarketDrift>(c => Execute(_book.Process(new RecordMarketDrift(c.Slot, c.Version, c.Measures, c.Time))));
+        Command<RemindModelReview>(c => Execute(_book.Process(new RemindReview(c.Slot, c.Every, c.Time))));
         Command<DecideModelPromotion>(c => Execute(_book.Process(new DecidePromotion(c.Slot, c.Version, c.Evidence, c.Gate, c.Time, c.AbTest, c.AutoPromote),
             _breakerSettings)));
         Command<DeclineModelPromotion>(c => ByOperator(c, c.Time, time => new DeclinePromotion(c.Slot, c.Version, c.Reason, time)));
@@ -307,6 +308,7 @@ public sealed class ModelRegistryActor : ReceivePersistentActor
             RetrainingRequested q => $"retraining of {q.Slot} requested ({q.Reason}); the next retraining check trains a challenger to {q.Version}",
             ErrorsRecorded r => $"{r.Errors.Count} errors of {r.Slot}/{r.Version} added to the error replay buffer",
             MarketDriftChecked m => $"market drift check of {m.Slot}/{m.Version}: {m.Summary}",
+            PromotionReviewOverdue o => $"the promotion of {o.Slot}/{o.Version} has awaited review since {o.Since:O}; {o.Slot} is not retrained until it is answered",
             PromotionGateDecided d => $"promotion gate on {d.Slot}/{d.Version}: {d.Report.Summary}",
             AbTestStarted a => $"{a.Slot}/{a.Version} takes {a.Settings.Share:P0} of the slot's decisions in an A/B test against {a.Champion} ({a.Reason})",
             AbTestConcluded c => $"A/B test of {c.Slot}/{c.Version} ended: {c.Verdict}",

@@ -80,6 +80,9 @@ public sealed record RequestModelRetraining(string Slot, string Reason, DateTime
 /// <summary>A validation run's worst errors of <paramref name="Version"/> for the slot's error replay buffer (seed 004).</summary>
 public sealed record RecordModelErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : IProtocolMessage;
 
+/// <summary>Reminds of the slot's promotion awaiting review once <paramref name="Every"/> has passed since it began to wait or since the last reminder.</summary>
+public sealed record RemindModelReview(string Slot, TimeSpan Every, DateTimeOffset Time) : IProtocolMessage;
+
 /// <summary>A drift check of the market the slot's champion <paramref name="Version"/> serves (seed 004), to journal once per slot and time.</summary>
 public sealed record RecordModelMarketDrift(string Slot, string Version, IReadOnlyList<DriftMeasure> Measures, DateTimeOffset Time) : IProtocolMessage;
 

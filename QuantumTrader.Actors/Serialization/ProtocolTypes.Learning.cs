@@ -40,6 +40,7 @@ public static partial class ProtocolTypes
         Add<PromotionAwaitingReview>("registry.promotion-awaiting-review.v1");
         Add<PromotionDeclined>("registry.promotion-declined.v1");
         Add<MarketDriftChecked>("registry.market-drift-checked.v1");
+        Add<PromotionReviewOverdue>("registry.promotion-review-overdue.v1");
         Add<CircuitBreakerOpened>("registry.breaker-opened.v1");
         Add<CircuitBreakerTradeRecorded>("registry.breaker-trade-recorded.v1");
         Add<CircuitBreakerTripped>("registry.breaker-tripped.v1");
@@ -52,6 +53,7 @@ public static partial class ProtocolTypes
         Add<StartModelShadowTest>("registry.start-shadow-test.v1");
         Add<RecordModelErrors>("registry.record-errors.v1");
         Add<RecordModelMarketDrift>("registry.record-market-drift.v1");
+        Add<RemindModelReview>("registry.remind-review.v1");
         Add<RequestModelRetraining>("registry.request-retraining.v1");
         Add<DecideModelPromotion>("registry.decide-promotion.v1");
         Add<DeclineModelPromotion>("registry.decline-promotion.v1");

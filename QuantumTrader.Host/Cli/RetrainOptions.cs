@@ -92,15 +92,24 @@ public sealed class RetrainOptions
         DefaultValueFactory = _ => SeedDrift.Retrain,
     };
 
+    private readonly Option<double> _reviewReminder = new("--review-reminder-hours")
+    {
+        Description = "With --auto-promote false: hours of market time a promotion may await review before each reminder (a critical alert)",
+        DefaultValueFactory = _ => RetrainSettings.DefaultReviewReminder.TotalHours,
+    };
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[]
                  {
                      _every, _shadowMin, _minAccuracy, _minCrash, _minSymbol, _maxDrift, _minImprovement, _minReplay, _abShare, _abMinTrades, _abDays, _abMinImprovement, _autoPromote,
-                     _replaySize, _replayPerRun, _replayWeight, _replayShare, _driftWindow, _driftThreshold, _driftConfidence, _driftConfirm, _driftRetrain,
+                     _replaySize, _replayPerRun, _replayWeight, _replayShare, _driftWindow, _driftThreshold, _driftConfidence, _driftConfirm, _driftRetrain, _reviewReminder,
                  })
             command.Options.Add(option);
     }
+
+    private static double Hours(double hours, string option) =>
+        hours > 0 && double.IsFinite(hours) ? hours : throw new UsageException($"{option} must be a positive number of hours, got {hours}");
 
     public RunSettings Apply(ParseResult parse, RunSettings settings)
     {
@@ -126,7 +135,7 @@ public sealed class RetrainOptions
         var retrain = RetrainSettings.Weekly(gate) with
         {
             Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab, ErrorReplay = replay, AutoPromote = parse.GetValue(_autoPromote),
-            MarketDrift = drift,
+            MarketDrift = drift, ReviewReminder = TimeSpan.FromHours(Hours(parse.GetValue(_reviewReminder), "--review-reminder-hours")),
         };
         if (retrain.Validate() is { } error) throw new UsageException(error);
         return settings with { Retrain = retrain };

@@ -147,6 +147,7 @@ public sealed class RetrainingDriver : IDisposable
                 // After a decision the registry as of now also holds what a first run did next at this check.
                 if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, latest, cancel)) state = await RegistryAsOf(now, cancel);
                 var market = await CheckMarketAsync(slot, now, state, latest, cancel);
+                if (_retrain.ReviewReminder is { } every && state.ReviewReminderDue(slot, now, every) is not null) await RemindAsync(slot, every, now, cancel);
                 if (state.ShadowTestOf(slot) is not null || state.AbTestOf(slot) is not null || state.AwaitingReview(slot) is not null || state.Champion(slot) is null)
                     continue;
                 // The first versions count as trained when trading starts: their sidecars end before the hold-out rows.
@@ -209,6 +210,12 @@ public sealed class RetrainingDriver : IDisposable
         var check = reply.Events.OfType<MarketDriftChecked>().Single();
         if (check.Detected) _observer.Info($"{now:O} market drift for {slot}/{champion.Version}: {check.Summary}");
         return check;
+    }
+
+    private async Task RemindAsync(string slot, TimeSpan every, DateTimeOffset now, CancellationToken cancel)
+    {
+        var reply = await _registry.Ask<ModelRegistryReply>(new RemindModelReview(slot, every, now), AskTimeout, cancel);
+        _observer.Info(reply.Succeeded ? $"{now:O} {reply.Message}" : $"review reminder of {slot} not recorded: {reply.Error}");
     }
 
     /// <summary>The model's calls on bars [<paramref name="from"/>, <paramref name="to"/>) of the symbol, each made once per version.</summary>

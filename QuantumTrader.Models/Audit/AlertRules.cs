@@ -51,6 +51,7 @@ public static class AlertRules
         ["version-rolled-back"] = AlertSeverity.Warning,
         ["version-degraded"] = AlertSeverity.Warning,
         ["promotion-awaiting-review"] = AlertSeverity.Warning,
+        ["promotion-review-overdue"] = AlertSeverity.Critical,
         ["promotion-declined"] = AlertSeverity.Info,
         ["weights-refused"] = AlertSeverity.Warning,
         ["emergency-recovered"] = AlertSeverity.Info,

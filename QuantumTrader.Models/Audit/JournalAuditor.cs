@@ -310,6 +310,8 @@ public sealed class JournalAuditor
             RetrainingRequested q => ("retraining-requested", q.Reason),
             ErrorsRecorded e => ("errors-recorded", $"{e.Errors.Count} wrong calls of the champion kept for error replay"),
             MarketDriftChecked m => (DriftKindOf(m), m.Summary),
+            PromotionReviewOverdue o => ("promotion-review-overdue",
+                Text($"switch from the champion? awaits an operator's promote or decline since {o.Since:yyyy-MM-dd HH:mm} ({(o.Time - o.Since).TotalHours:0} h); {o.Slot} is not retrained until then")),
             _ => ("registry", r.GetType().Name),
         };
         Add(r.Time, AuditArea.Models, kind, source, sequenceNr, subject, detail, givenAt: r.GivenAt, by: r.Operator);

@@ -46,6 +46,7 @@ public sealed record ModelVersionRecord(
 [JsonDerivedType(typeof(PromotionAwaitingReview), "promotion-awaiting-review")]
 [JsonDerivedType(typeof(PromotionDeclined), "promotion-declined")]
 [JsonDerivedType(typeof(MarketDriftChecked), "market-drift-checked")]
+[JsonDerivedType(typeof(PromotionReviewOverdue), "promotion-review-overdue")]
 public abstract record RegistryEvent(string Slot, string Version, DateTimeOffset Time) : IDomainEvent
 {
     /// <summary>
@@ -117,6 +118,11 @@ public sealed record PromotionAwaitingReview(string Slot, string Version, string
 /// <summary>An operator declined the recommended promotion of <see cref="Version"/>: it is rejected and the champion stays.</summary>
 public sealed record PromotionDeclined(string Slot, string Version, string Reason, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
 /// <summary>
+/// The promotion of <see cref="Version"/> has awaited an operator's review since <see cref="Since"/>, and the slot is not
+/// retrained meanwhile: a reminder, one per reminder period until the review is answered.
+/// </summary>
+public sealed record PromotionReviewOverdue(string Slot, string Version, DateTimeOffset Since, DateTimeOffset Time) : RegistryEvent(Slot, Version, Time);
+/// <summary>
 /// Seed 004's drift check of the market a slot's champion (<see cref="Version"/>) serves, against the bars it was trained
 /// on and its own calls after them: each symbol's feature, regime and prediction measures (seed 004's drift_monitoring rows).
 /// </summary>
@@ -141,6 +147,8 @@ public sealed record StartShadowTest(string Slot, string Version, string Trigger
 public sealed record RequestRetraining(string Slot, string Reason, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Adds a validation run's worst errors of <see cref="Version"/> to the slot's buffer; recorded once per version and time.</summary>
 public sealed record RecordErrors(string Slot, string Version, IReadOnlyList<PredictionError> Errors, int MaxSize, DateTimeOffset Time) : RegistryCommand(Slot, Time);
+/// <summary>Reminds that the slot's promotion awaiting review has waited <see cref="Every"/> since it began or since the last reminder.</summary>
+public sealed record RemindReview(string Slot, TimeSpan Every, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>Journals a drift check of the slot's champion <see cref="Version"/>; recorded once per slot and time.</summary>
 public sealed record RecordMarketDrift(string Slot, string Version, IReadOnlyList<DriftMeasure> Measures, DateTimeOffset Time) : RegistryCommand(Slot, Time);
 /// <summary>
@@ -228,6 +236,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             StartShadowTest c => With(c.Slot, c.Version, v => StartShadow(c, v)),
             RecordErrors c => With(c.Slot, c.Version, _ => Record(c)),
             RecordMarketDrift c => With(c.Slot, c.Version, _ => Record(c)),
+            RemindReview c => Remind(c),
             RequestRetraining c => Request(c),
             StartAbTest c => With(c.Slot, c.Version, v => StartAb(c, v)),
             DecidePromotion c => With(c.Slot, c.Version, v => Decide(c, v)),
@@ -254,7 +263,7 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
             VersionRegistered r => [.. Versions, r.Record],
             ShadowTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             PromotionGateDecided d => Update(d.Slot, d.Version, v => d.Report.Approved ? v : v with { Status = ModelVersionStatus.Rejected }),
-            ErrorsRecorded or RetrainingRequested or MarketDriftChecked => [.. Versions],
+            ErrorsRecorded or RetrainingRequested or MarketDriftChecked or PromotionReviewOverdue => [.. Versions],
             AbTestStarted => Update(e.Slot, e.Version, v => v with { Status = ModelVersionStatus.Challenger }),
             AbTestConcluded c => Update(c.Slot, c.Version, v => c.Switch ? v : v with { Status = ModelVersionStatus.Rejected }),
             VersionPromoted p => Update(p.Slot, p.Version, p.PreviousChampion, v => v with { Status = ModelVersionStatus.Champion, DeletionApproved = false },
@@ -400,6 +409,26 @@ public sealed record ModelRegistryState(IReadOnlyList<ModelVersionRecord> Versio
                                          (AwaitingReview(c.Slot) is { } other ? $"; {c.Slot}/{other.Version} does" : ""));
         if (string.IsNullOrWhiteSpace(c.Reason)) return RegistryResult.Refuse("declining a promotion must say why");
         return RegistryResult.Ok(new PromotionDeclined(c.Slot, c.Version, c.Reason, c.Time));
+    }
+
+    private RegistryResult Remind(RemindReview c)
+    {
+        if (c.Every <= TimeSpan.Zero) return RegistryResult.Refuse("a review reminder period must be positive");
+        return ReviewReminderDue(c.Slot, c.Time, c.Every) is { } waiting
+            ? RegistryResult.Ok(new PromotionReviewOverdue(c.Slot, waiting.Version, waiting.Time, c.Time))
+            : RegistryResult.Ok();
+    }
+
+    /// <summary>
+    /// The slot's promotion awaiting review when <paramref name="every"/> has passed at <paramref name="now"/> since it
+    /// began to wait or since its last reminder; null when none is due.
+    /// </summary>
+    public PromotionAwaitingReview? ReviewReminderDue(string slot, DateTimeOffset now, TimeSpan every)
+    {
+        if (AwaitingReview(slot) is not { } waiting) return null;
+        var last = History.OfType<PromotionReviewOverdue>().Where(o => o.Slot == slot && o.Version == waiting.Version).Select(o => o.Time)
+            .Append(waiting.Time).Max();
+        return now - last >= every ? waiting : null;
     }
 
     /// <summary>Every slot's promotion that awaits an operator's review, in slot order.</summary>

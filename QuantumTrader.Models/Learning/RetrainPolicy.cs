@@ -9,24 +9,29 @@ namespace QuantumTrader.Models.Learning;
 /// (<see cref="MarketDrift"/>, seed 004) on bars no version of the slot learned from, or when <see cref="Every"/> has passed since then. The new version then runs in shadow beside the champion until it has the gate's minimum of
 /// calls or <see cref="MaxShadow"/> has passed, and the promotion gate decides. An approved challenger goes into an
 /// A/B test (<see cref="AbTest"/>) and is promoted when it wins; without one the gate's approval promotes it; with
-/// <see cref="AutoPromote"/> false either awaits an operator's review instead (seed 002), and the slot is not retrained meanwhile. With
+/// <see cref="AutoPromote"/> false either awaits an operator's review instead (seed 002), and the slot is not retrained meanwhile;
+/// every <see cref="ReviewReminder"/> of waiting a check journals a reminder. With
 /// <see cref="ErrorReplay"/> each judged shadow test adds the champion's worst errors to the slot's buffer, and the next
 /// retraining weights them up.
 /// </summary>
 public sealed record RetrainSettings(
     TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest, ErrorReplaySettings? ErrorReplay = null,
-    bool AutoPromote = true, MarketDriftSettings? MarketDrift = null)
+    bool AutoPromote = true, MarketDriftSettings? MarketDrift = null, TimeSpan? ReviewReminder = null)
 {
+    /// <summary>How long a promotion awaiting review waits before each reminder (a critical alert): three days.</summary>
+    public static readonly TimeSpan DefaultReviewReminder = TimeSpan.FromHours(72);
+
     /// <summary>Seed 001: weekly retraining, drift checked every 24 hours; seed 002: a 20 % A/B test before a promotion; seed 004: error replay and drift detection.</summary>
     public static RetrainSettings Weekly(PromotionGateSettings? gate = null) =>
         new(TimeSpan.FromHours(168), TimeSpan.FromHours(24), TimeSpan.FromHours(336), gate ?? PromotionGateSettings.Seed, AbTestSettings.Seed, ErrorReplaySettings.Seed,
-            MarketDrift: MarketDriftSettings.Seed);
+            MarketDrift: MarketDriftSettings.Seed, ReviewReminder: DefaultReviewReminder);
 
     public string? Validate()
     {
         if (Every <= TimeSpan.Zero) return "the retraining interval must be positive";
         if (CheckEvery <= TimeSpan.Zero || CheckEvery > Every) return "the check interval must be positive and at most the retraining interval";
         if (MaxShadow < CheckEvery) return "the longest shadow test must be at least one check interval";
+        if (ReviewReminder <= TimeSpan.Zero) return "the review reminder period must be positive";
         return Gate.Validate() ?? AbTest?.Validate() ?? ErrorReplay?.Validate() ?? MarketDrift?.Validate();
     }
 }

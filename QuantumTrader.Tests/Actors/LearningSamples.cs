@@ -108,6 +108,8 @@ public static class LearningSamples
             new StartModelShadowTest(ModelSlots.Xgb, "xgb-v5", "drift alarm", t0, [error.Key], t0),
             new RecordModelErrors(ModelSlots.Xgb, "xgb-v1", [error], 1000, t0),
             new RecordModelMarketDrift(ModelSlots.Xgb, "xgb-v1", [drift], t0),
+            new RemindModelReview(ModelSlots.Xgb, TimeSpan.FromHours(72), t0),
+            new PromotionReviewOverdue(ModelSlots.Xgb, "xgb-v5", t0.AddDays(-3), t0),
             new MarketDriftChecked(ModelSlots.Xgb, "xgb-v1", [drift, drift with { Kind = DriftKind.Regime, Detected = false, Detail = "stable" }], t0),
             new RequestModelRetraining(ModelSlots.Xgb, "new listing data", t0),
             new DecideModelPromotion(ModelSlots.Xgb, "xgb-v5", shadow, gate, t0, ab),

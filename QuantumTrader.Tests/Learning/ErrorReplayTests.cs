@@ -126,6 +126,26 @@ public class ErrorReplayTests
     }
 
     [Fact]
+    public void A_promotion_awaiting_review_is_reminded_of_every_period_until_it_is_answered()
+    {
+        var s = ModelRegistryTests.Run(Registry(), new StartShadowTest("xgb", "v2", "scheduled", T0.AddDays(7)));
+        s = ModelRegistryTests.Run(s, new DecidePromotion("xgb", "v2", PromotionGateTests.Shadow(200, challengerRight: 7, championRight: 6),
+            PromotionGateSettings.Seed, T0.AddDays(9), AutoPromote: false));
+        var every = TimeSpan.FromHours(72);
+
+        Assert.Empty(s.Process(new RemindReview("xgb", every, T0.AddDays(11))).Events);
+        s = ModelRegistryTests.Run(s, new RemindReview("xgb", every, T0.AddDays(12)));
+        var reminder = Assert.IsType<PromotionReviewOverdue>(s.History[^1]);
+        Assert.Equal(("v2", T0.AddDays(9), T0.AddDays(12)), (reminder.Version, reminder.Since, reminder.Time));
+        // The next one a period after the last reminder, and none once the review is answered.
+        Assert.Empty(s.Process(new RemindReview("xgb", every, T0.AddDays(14))).Events);
+        Assert.Single(s.Process(new RemindReview("xgb", every, T0.AddDays(15))).Events);
+        s = ModelRegistryTests.Run(s, new DeclinePromotion("xgb", "v2", "not now", T0.AddDays(13)));
+        Assert.Empty(s.Process(new RemindReview("xgb", every, T0.AddDays(20))).Events);
+        Assert.Equal("a review reminder period must be positive", s.Process(new RemindReview("xgb", TimeSpan.Zero, T0.AddDays(20))).Error);
+    }
+
+    [Fact]
     public void A_promoted_version_clears_the_errors_it_replayed_and_a_rejected_one_leaves_them()
     {
         var s = ModelRegistryTests.Run(Registry(), new RecordErrors("xgb", "v1", [Error(0, 0.9), Error(1, 0.8), Error(2, 0.7)], 10, T0.AddDays(6)));

@@ -216,7 +216,19 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
             // The slot is not retrained while its promotion waits.
             var at = Array.FindIndex(history, e => e.GetProperty("$type").GetString() == "promotion-awaiting-review" && e.GetProperty("slot").GetString() == slot);
             Assert.DoesNotContain(history.Skip(at), e => e.GetProperty("$type").GetString() == "shadow-test-started" && e.GetProperty("slot").GetString() == slot);
+            // Every 72 h of market time it waits, a check reminds of it: the first 72 h after it began to wait, each next 72 h after the last.
+            var since = history[at].GetProperty("time").GetDateTimeOffset();
+            var reminders = history.Where(e => e.GetProperty("$type").GetString() == "promotion-review-overdue" && e.GetProperty("slot").GetString() == slot)
+                .Select(e => (Since: e.GetProperty("since").GetDateTimeOffset(), Time: e.GetProperty("time").GetDateTimeOffset())).ToArray();
+            Assert.NotEmpty(reminders);
+            Assert.All(reminders, x => Assert.Equal(since, x.Since));
+            Assert.All(reminders.Select(x => x.Time).Prepend(since).Zip(reminders.Select(x => x.Time)),
+                p => Assert.InRange(p.Item2 - p.Item1, TimeSpan.FromHours(72), TimeSpan.FromHours(72 + 24)));
         }
+        Assert.Equal(0, await QtCli.RunAsync(["audit", "--state", state, "--json", dir.File("audit.json")]));
+        using (var audit = JsonDocument.Parse(File.ReadAllText(dir.File("audit.json"))))
+            Assert.Equal(history.Count(e => e.GetProperty("$type").GetString() == "promotion-review-overdue"),
+                audit.RootElement.GetProperty("alerts").GetProperty("Critical").GetInt32());
 
         var (declinedSlot, declinedVersion) = (awaiting[0].GetProperty("slot").GetString()!, awaiting[0].GetProperty("version").GetString()!);
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["models", "decline", "--state", state, "--slot", declinedSlot, "--version", "no-such-version", "--reason", "x"]));
