@@ -27,7 +27,7 @@ public sealed class RetrainOptions
     private readonly Option<double> _minAccuracy = new("--gate-min-accuracy") { Description = "Promotion gate: least shadow accuracy", DefaultValueFactory = _ => Seed.MinAccuracy };
     private readonly Option<double> _minCrash = new("--gate-min-crash-accuracy") { Description = "Promotion gate: least accuracy in the crash regime", DefaultValueFactory = _ => Seed.MinCrashAccuracy };
     private readonly Option<double> _minSymbol = new("--gate-min-symbol-accuracy") { Description = "Promotion gate: least accuracy on any symbol", DefaultValueFactory = _ => Seed.MinSymbolAccuracy };
-    private readonly Option<double> _maxDrift = new("--gate-max-drift") { Description = "Promotion gate: feature drift (Kolmogorov-Smirnov) must stay below this", DefaultValueFactory = _ => Seed.MaxDrift };
+    private readonly Option<double> _maxDrift = new("--gate-max-drift") { Description = "Promotion gate: the shadow bars' feature drift (Kolmogorov-Smirnov) from the challenger's training bars must stay below this, or below the threshold calibrated on those bars when higher", DefaultValueFactory = _ => Seed.MaxDrift };
     private readonly Option<double> _minReplay = new("--gate-min-replay-improvement")
     {
         Description = "Promotion gate: share of the replayed errors the challenger must now call right (seed 004's error replay improvement)",

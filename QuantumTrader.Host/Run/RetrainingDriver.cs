@@ -438,8 +438,8 @@ public sealed class RetrainingDriver : IDisposable
         TreeTrainingSet.FromFeatures(s.Rows[i..(i + ModelBootstrap.LabelHorizon + 1)], s.Closes[i..(i + ModelBootstrap.LabelHorizon + 1)], ModelBootstrap.LabelHorizon);
 
     /// <summary>
-    /// Both models' calls on every warm bar in [test start, now) whose label bar is before now, the challenger's feature
-    /// drift and its calls on the errors it replayed; with the champion's calls and their confidence.
+    /// Both models' calls on every warm bar in [test start, now) whose label bar is before now, the drift of those bars from
+    /// the challenger's training bars and its calls on the errors it replayed; with the champion's calls and their confidence.
     /// </summary>
     private (ShadowTestResult Evidence, IReadOnlyList<ScoredCall> ChampionCalls) Shadow(ShadowTestStarted running, DateTimeOffset now, ModelRegistryState registry)
     {
@@ -447,7 +447,9 @@ public sealed class RetrainingDriver : IDisposable
         var champion = Open(running.Slot, running.Champion, registry);
         var samples = new List<ShadowSample>();
         var championCalls = new List<ScoredCall>();
-        var recent = new List<float[]>();
+        var trainedOn = registry.Find(running.Slot, running.Version)?.TrainingData
+                        ?? throw new InvalidOperationException($"{running.Slot}/{running.Version} is not in the registry");
+        var rows = new List<(string, IReadOnlyList<FeatureVector>, IReadOnlyList<FeatureVector>)>();
         foreach (var s in _symbols)
         {
             var end = s.IndexAt(now);
@@ -465,11 +467,11 @@ public sealed class RetrainingDriver : IDisposable
                 var up = Up(s, i);
                 samples.Add(new ShadowSample(s.Symbol, s.Times[i], regime, up, byChampion[k].Action, byChallenger[k].Action));
                 championCalls.Add(new ScoredCall(s.Symbol, s.Times[i], regime, up, byChampion[k].Action, byChampion[k].Confidence));
-                recent.Add(s.Rows[i].Values.Select(v => (float)v).ToArray());
             }
+            rows.Add((s.Symbol, s.Rows[s.IndexAt(trainedOn.From)..s.IndexAt(trainedOn.To.AddTicks(1))], inputs.Select(x => s.Rows[x.Index]).ToArray()));
         }
-        var trained = TrainingSetAt(running.Time);
-        var evidence = ShadowTestResult.Score(samples, FeatureDrift.Score(trained.X, recent, trained.Set.Names), running.Time, now);
+        var drift = MarketDriftDetector.ShadowDrift(rows, _retrain.Gate.MaxDrift, _retrain.MarketDrift ?? MarketDriftSettings.Seed);
+        var evidence = ShadowTestResult.Score(samples, drift, running.Time, now);
         return (running.Replayed is { } replayed ? evidence with { Replayed = CallsOn(challenger, replayed) } : evidence, championCalls);
     }
 

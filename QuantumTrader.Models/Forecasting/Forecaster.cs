@@ -184,7 +184,7 @@ public sealed class Forecaster : IDisposable
         }
         Check(manifestPath, manifest);
 
-        var network = manifest.Config.Build(manifest.Channels.Count);
+        var network = TorchRandom.Exclusive(() => manifest.Config.Build(manifest.Channels.Count));
         try
         {
             network.load(weightsPath, strict: true);

@@ -118,7 +118,7 @@ public static class ForecasterTrainer
             throw new ArgumentException($"{config.ModelId}: validation rows {Describe(validation)} hold no window of lookback {lookback} + horizon {horizon}");
 
         // torch's generator and thread count are process-wide: one training at a time keeps a seeded run reproducible.
-        lock (TrainingGate) return TrainSeeded(config, series, train, validation, options, progress, transform);
+        return TorchRandom.Exclusive(() => TrainSeeded(config, series, train, validation, options, progress, transform));
     }
 
     /// <summary>Start row and number of target rows inside its range of every training window.</summary>
@@ -127,8 +127,6 @@ public static class ForecasterTrainer
             .Select(start => (start, Math.Min(horizon, r.End - start - lookback)))).ToArray();
 
     private static string Describe(IReadOnlyList<RowRange> ranges) => string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})"));
-
-    private static readonly object TrainingGate = new();
 
     private static Forecaster TrainSeeded(
         ForecastModelConfig config, ChannelSeries series, IReadOnlyList<RowRange> train, IReadOnlyList<RowRange> validation,

@@ -1,7 +1,11 @@
 namespace QuantumTrader.Models.Learning;
 
-/// <summary>The largest two-sample Kolmogorov-Smirnov statistic over a model's features, and the feature it came from.</summary>
-public sealed record FeatureDriftScore(double Score, string? Feature);
+/// <summary>
+/// The promotion gate's drift: the Kolmogorov-Smirnov statistic of the feature furthest past (or nearest to) its
+/// threshold, the symbol and feature it came from, and that threshold (<see cref="MarketDriftDetector.ShadowDrift"/>).
+/// A journal written before thresholds were calibrated holds none: that score is judged against the gate's alone.
+/// </summary>
+public sealed record FeatureDriftScore(double Score, string? Feature, double? Threshold = null);
 
 /// <summary>
 /// Seed 004's feature drift: how far the rows a model now sees have moved from the rows it was trained on, as the
@@ -27,19 +31,5 @@ public static class FeatureDrift
             largest = Math.Max(largest, Math.Abs((double)i / x.Length - (double)j / y.Length));
         }
         return largest;
-    }
-
-    /// <summary>The feature whose distribution moved most between <paramref name="trained"/> and <paramref name="recent"/> (rows line up with <paramref name="names"/>).</summary>
-    public static FeatureDriftScore Score(IReadOnlyList<float[]> trained, IReadOnlyList<float[]> recent, IReadOnlyList<string> names)
-    {
-        if (trained.Count == 0 || recent.Count == 0) return new FeatureDriftScore(0, null);
-        var best = new FeatureDriftScore(0, null);
-        for (var f = 0; f < names.Count; f++)
-        {
-            var column = f;
-            var score = KolmogorovSmirnov(trained.Select(r => (double)r[column]).ToArray(), recent.Select(r => (double)r[column]).ToArray());
-            if (score > best.Score) best = new FeatureDriftScore(score, names[f]);
-        }
-        return best;
     }
 }

@@ -101,6 +101,38 @@ public sealed class MarketDriftDetector
         return new MarketDriftDetector(symbol, settings, features, shares, calibrated);
     }
 
+    /// <summary>
+    /// The promotion gate's drift (seed 004: the drift detector's score below 0.20): each symbol's shadow bars against
+    /// the bars the challenger trained on, by the features above. Each feature's threshold is the larger of
+    /// <paramref name="threshold"/> and its calibration on the training bars' own windows of the shadow window's length
+    /// (jointly, at <see cref="MarketDriftSettings.Confidence"/>); training bars too few to hold two such windows are judged
+    /// on <paramref name="threshold"/> alone. The score is the symbol's feature furthest past its threshold, or nearest to it.
+    /// </summary>
+    public static FeatureDriftScore ShadowDrift(IEnumerable<(string Symbol, IReadOnlyList<FeatureVector> Trained, IReadOnlyList<FeatureVector> Shadow)> symbols,
+        double threshold, MarketDriftSettings settings)
+    {
+        FeatureDriftScore? worst = null;
+        foreach (var (symbol, trained, shadow) in symbols)
+        {
+            var baseline = trained.Where(r => r.IsWarm).ToArray();
+            var window = shadow.Where(r => r.IsWarm).ToArray();
+            if (baseline.Length == 0 || window.Length == 0) continue;
+            var samples = Features.Select(name => baseline.Select(r => r[name]).ToArray()).ToArray();
+            var references = baseline.Length >= 2 * window.Length
+                ? Jointly(samples, settings with { Window = window.Length })
+                : samples.Select(x => new DriftReference(x.Order().ToArray(), 0)).ToArray();
+            for (var f = 0; f < Features.Count; f++)
+            {
+                var name = Features[f];
+                var statistic = FeatureDrift.KolmogorovSmirnovSorted(references[f].Sorted, window.Select(r => r[name]).Order().ToArray());
+                var limit = Math.Max(threshold, references[f].Calibrated);
+                if (worst is null || statistic - limit > worst.Score - worst.Threshold!.Value)
+                    worst = new FeatureDriftScore(statistic, $"{symbol} {name}", limit);
+            }
+        }
+        return worst ?? new FeatureDriftScore(0, null, threshold);
+    }
+
     /// <summary>Feature drift of the latest window, confirmed: the features that passed their threshold, or the nearest one.</summary>
     public DriftMeasure CheckFeatures(IReadOnlyList<FeatureVector> recent)
     {

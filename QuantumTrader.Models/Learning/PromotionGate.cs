@@ -6,7 +6,8 @@ namespace QuantumTrader.Models.Learning;
 
 /// <summary>
 /// The promotion gate's thresholds. Seed 004: accuracy and crash-regime accuracy at least 65 %, no symbol below 55 %
-/// (the seed's sectors; crypto pairs have none), feature drift below 0.20, and an error replay improvement above 0 %: the
+/// (the seed's sectors; crypto pairs have none), feature drift below 0.20 (or below the threshold the drift detector
+/// calibrated on the challenger's training bars, when higher: <see cref="MarketDriftDetector.ShadowDrift"/>), and an error replay improvement above 0 %: the
 /// challenger right on more than <see cref="MinReplayImprovement"/> of the buffered errors it replayed, every one a wrong
 /// call before (judged only when it replayed some). Seed 001: at least 100 shadow predictions and more than 2 % better
 /// than the champion. A regime or symbol with fewer than <see cref="MinGroupCalls"/> calls is not judged: a handful of
@@ -85,8 +86,11 @@ public static class PromotionGate
             : new(SymbolAccuracy, judged[0].Value.Accuracy, s.MinSymbolAccuracy, judged[0].Value.Accuracy >= s.MinSymbolAccuracy,
                 F($"weakest symbol {judged[0].Key} accuracy {judged[0].Value.Accuracy:0.###} {(judged[0].Value.Accuracy >= s.MinSymbolAccuracy ? ">=" : "<")} {s.MinSymbolAccuracy}")));
 
-        checks.Add(new(Drift, shadow.Drift.Score, s.MaxDrift, shadow.Drift.Score < s.MaxDrift,
-            F($"feature drift {shadow.Drift.Score:0.###}{(shadow.Drift.Feature is { } f ? $" ({f})" : "")} {(shadow.Drift.Score < s.MaxDrift ? "<" : ">=")} {s.MaxDrift}")));
+        var drift = shadow.Drift;
+        var limit = Math.Max(s.MaxDrift, drift.Threshold ?? 0);
+        var calibrated = limit > s.MaxDrift ? F($" (calibrated on the challenger's training bars; the gate's {s.MaxDrift})") : "";
+        checks.Add(new(Drift, drift.Score, limit, drift.Score < limit,
+            F($"feature drift {drift.Score:0.###}{(drift.Feature is { } f ? $" ({f})" : "")} {(drift.Score < limit ? "<" : ">=")} {limit:0.###}{calibrated}")));
 
         var replayed = shadow.Replayed;
         var learned = replayed is not null && replayed.Accuracy > s.MinReplayImprovement;

@@ -39,85 +39,96 @@ public class NhitsTests
     public void Blocks_produce_full_backcasts_and_coarse_knots_interpolated_to_the_horizon()
     {
         using var scope = NewDisposeScope();
-        torch.manual_seed(2);
-        var config = new NhitsConfig(40, 12, [2, 2, 1], [4, 2, 1], [32, 32]);
-        using var net = (NhitsNetwork)config.Build(channels: 1);
-        var blocks = net.Blocks;
-        Assert.Equal(new[] { 3, 6, 12 }, blocks.Select(b => b.Knots).ToArray());
-        var series = randn(5, 40);
-        foreach (var block in blocks)
+        TorchRandom.Exclusive(() =>
         {
-            var (backcast, knots) = block.Theta(series);
-            Assert.Equal(new long[] { 5, 40 }, backcast.shape);
-            Assert.Equal(new long[] { 5, block.Knots }, knots.shape);
-            var (_, forecast) = block.call(series);
-            Assert.Equal(new long[] { 5, 12 }, forecast.shape);
-        }
+            var config = new NhitsConfig(40, 12, [2, 2, 1], [4, 2, 1], [32, 32]);
+            using var net = (NhitsNetwork)config.Build(channels: 1);
+            var blocks = net.Blocks;
+            Assert.Equal(new[] { 3, 6, 12 }, blocks.Select(b => b.Knots).ToArray());
+            var series = randn(5, 40);
+            foreach (var block in blocks)
+            {
+                var (backcast, knots) = block.Theta(series);
+                Assert.Equal(new long[] { 5, 40 }, backcast.shape);
+                Assert.Equal(new long[] { 5, block.Knots }, knots.shape);
+                var (_, forecast) = block.call(series);
+                Assert.Equal(new long[] { 5, 12 }, forecast.shape);
+            }
+        }, seed: 2);
     }
 
     [Fact]
     public void Each_block_removes_its_backcast_from_the_input_and_forecasts_add_up_on_the_last_value()
     {
         using var scope = NewDisposeScope();
-        torch.manual_seed(4);
-        using var net = (NhitsNetwork)new NhitsConfig(24, 6, [2, 2, 1], [3, 2, 1], [16]).Build(channels: 1);
-        net.eval();
-        using var noGrad = no_grad();
-        var series = randn(3, 24);
-        var d = net.Decompose(series);
-        Assert.Equal(3, d.Backcasts.Count);
-        var explained = d.Backcasts.Aggregate(zeros(3, 24), (acc, b) => acc + b);
-        Assert.True(allclose(d.Residual, series - explained, atol: 1e-5));
-        var summed = d.BlockForecasts.Aggregate(series[.., ^1..].expand(3, 6), (acc, f) => acc + f);
-        Assert.True(allclose(d.Forecast, summed, atol: 1e-5));
+        TorchRandom.Exclusive(() =>
+        {
+            using var net = (NhitsNetwork)new NhitsConfig(24, 6, [2, 2, 1], [3, 2, 1], [16]).Build(channels: 1);
+            net.eval();
+            using var noGrad = no_grad();
+            var series = randn(3, 24);
+            var d = net.Decompose(series);
+            Assert.Equal(3, d.Backcasts.Count);
+            var explained = d.Backcasts.Aggregate(zeros(3, 24), (acc, b) => acc + b);
+            Assert.True(allclose(d.Residual, series - explained, atol: 1e-5));
+            var summed = d.BlockForecasts.Aggregate(series[.., ^1..].expand(3, 6), (acc, f) => acc + f);
+            Assert.True(allclose(d.Forecast, summed, atol: 1e-5));
+        }, seed: 4);
     }
 
     [Fact]
     public void Forward_keeps_channels_independent()
     {
         using var scope = NewDisposeScope();
-        torch.manual_seed(5);
-        using var net = NhitsConfig.Default(20, 4).Build(channels: 2);
-        net.eval();
-        using var noGrad = no_grad();
-        var x = randn(3, 20, 2);
-        var y = net.call(x);
-        Assert.Equal(new long[] { 3, 4, 2 }, y.shape);
-        var solo = net.call(x[.., .., 1..].expand(3, 20, 2).contiguous());
-        Assert.True(allclose(y[.., .., 1], solo[.., .., 0], atol: 1e-5));
+        TorchRandom.Exclusive(() =>
+        {
+            using var net = NhitsConfig.Default(20, 4).Build(channels: 2);
+            net.eval();
+            using var noGrad = no_grad();
+            var x = randn(3, 20, 2);
+            var y = net.call(x);
+            Assert.Equal(new long[] { 3, 4, 2 }, y.shape);
+            var solo = net.call(x[.., .., 1..].expand(3, 20, 2).contiguous());
+            Assert.True(allclose(y[.., .., 1], solo[.., .., 0], atol: 1e-5));
+        }, seed: 5);
     }
 
     [Fact]
     public void An_input_projection_adds_a_linear_layer_without_activation_before_the_hidden_layers()
     {
         using var scope = NewDisposeScope();
-        // pooled input 20, hidden [16, 16], 20 backcast values + 5 knots
-        long Parameters(bool projection)
+        TorchRandom.Exclusive(() =>
         {
-            using var block = new NhitsBlock("b", 40, 10, 2, 2, [16, 16], 0.0, projection);
-            return block.parameters().Sum(p => p.numel());
-        }
-        Assert.Equal((20 * 16 + 16) + (16 * 16 + 16) + (16 * 45 + 45), Parameters(false));
-        Assert.Equal((20 * 16 + 16) + 2 * (16 * 16 + 16) + (16 * 45 + 45), Parameters(true));
-        // linear, linear + ReLU, linear + ReLU, linear: a negative pre-activation of the projection passes through
-        using var projected = new NhitsBlock("p", 40, 10, 2, 2, [16, 16], 0.0, inputProjection: true);
-        var layers = projected.named_modules().Select(m => m.module.GetType().Name).Where(n => n is "Linear" or "ReLU").ToArray();
-        Assert.Equal(new[] { "Linear", "Linear", "ReLU", "Linear", "ReLU", "Linear" }, layers);
+            // pooled input 20, hidden [16, 16], 20 backcast values + 5 knots
+            long Parameters(bool projection)
+            {
+                using var block = new NhitsBlock("b", 40, 10, 2, 2, [16, 16], 0.0, projection);
+                return block.parameters().Sum(p => p.numel());
+            }
+            Assert.Equal((20 * 16 + 16) + (16 * 16 + 16) + (16 * 45 + 45), Parameters(false));
+            Assert.Equal((20 * 16 + 16) + 2 * (16 * 16 + 16) + (16 * 45 + 45), Parameters(true));
+            // linear, linear + ReLU, linear + ReLU, linear: a negative pre-activation of the projection passes through
+            using var projected = new NhitsBlock("p", 40, 10, 2, 2, [16, 16], 0.0, inputProjection: true);
+            var layers = projected.named_modules().Select(m => m.module.GetType().Name).Where(n => n is "Linear" or "ReLU").ToArray();
+            Assert.Equal(new[] { "Linear", "Linear", "ReLU", "Linear", "ReLU", "Linear" }, layers);
+        });
     }
 
     [Fact]
     public void Single_series_forecasts_match_the_channels_of_the_multichannel_forward()
     {
         using var scope = NewDisposeScope();
-        torch.manual_seed(6);
-        using var net = (NhitsNetwork)NhitsConfig.Default(20, 4).Build(channels: 3);
-        net.eval();
-        using var noGrad = no_grad();
-        var x = randn(2, 20, 3);
-        var y = net.call(x);
-        var single = net.ForecastSeries(x.permute(0, 2, 1).reshape(6, 20));
-        Assert.True(allclose(y.permute(0, 2, 1).reshape(6, 4), single, atol: 1e-5));
-        Assert.Throws<ArgumentException>(() => net.ForecastSeries(randn(2, 19)));
+        TorchRandom.Exclusive(() =>
+        {
+            using var net = (NhitsNetwork)NhitsConfig.Default(20, 4).Build(channels: 3);
+            net.eval();
+            using var noGrad = no_grad();
+            var x = randn(2, 20, 3);
+            var y = net.call(x);
+            var single = net.ForecastSeries(x.permute(0, 2, 1).reshape(6, 20));
+            Assert.True(allclose(y.permute(0, 2, 1).reshape(6, 4), single, atol: 1e-5));
+            Assert.Throws<ArgumentException>(() => net.ForecastSeries(randn(2, 19)));
+        }, seed: 6);
     }
 
     [Fact]

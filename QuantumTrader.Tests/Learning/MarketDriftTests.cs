@@ -142,6 +142,36 @@ public sealed class MarketDriftTests
     }
 
     [Fact]
+    public void The_gates_drift_judges_a_week_of_shadow_bars_on_scale_free_features_calibrated_on_the_challengers_training_bars()
+    {
+        // A challenger trained on 54 days of BTCUSDT bars, then a week in shadow.
+        var rows = Btc();
+        FeatureDriftScore Week(DateTimeOffset start, int trainingBars = 1296)
+        {
+            var i = Array.FindIndex(rows, r => r.Time >= start);
+            return MarketDriftDetector.ShadowDrift([("BTCUSDT", rows[(i - trainingBars)..i], rows[i..(i + 168)])], 0.2, Seed);
+        }
+
+        var quiet = Week(new DateTimeOffset(2021, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        Assert.True(quiet.Score < quiet.Threshold && quiet.Threshold >= 0.2, quiet.ToString());
+        Assert.StartsWith("BTCUSDT ", quiet.Feature);
+        // Judged on every feature, as the gate did before, the same week drifts by its price level alone.
+        var i = Array.FindIndex(rows, r => r.Time >= new DateTimeOffset(2021, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        Assert.True(FeatureDrift.KolmogorovSmirnov(rows[(i - 1296)..i].Select(r => r["ema_20"]).ToArray(), rows[i..(i + 168)].Select(r => r["ema_20"]).ToArray()) > 0.2);
+
+        // The first week of April 2021: realised volatility fell well below its level over the 54 days before.
+        var april = new DateTimeOffset(2021, 4, 2, 0, 0, 0, TimeSpan.Zero);
+        var calm = Week(april);
+        Assert.True(calm.Score >= calm.Threshold && calm.Threshold > 0.2, calm.ToString());
+        Assert.Equal("BTCUSDT rv_20", calm.Feature);
+        var k = Array.FindIndex(rows, r => r.Time >= april);
+        Assert.True(rows[k..(k + 168)].Average(r => r["rv_20"]) < 0.8 * rows[(k - 1296)..k].Average(r => r["rv_20"]));
+
+        // 300 training bars cannot hold two windows of 168: the gate's threshold alone.
+        Assert.Equal(0.2, Week(new DateTimeOffset(2021, 2, 1, 0, 0, 0, TimeSpan.Zero), 300).Threshold);
+    }
+
+    [Fact]
     public void A_model_that_turns_from_buying_to_selling_drifts_and_one_that_keeps_its_pattern_does_not()
     {
         var baseline = Enumerable.Range(0, 400).Select(i => new Prediction("xgb", i % 3 == 0 ? TradeAction.Sell : TradeAction.Buy, 0.5 + 0.001 * (i % 100))).ToArray();

@@ -101,6 +101,23 @@ public class PromotionGateTests
     }
 
     [Fact]
+    public void A_threshold_the_drift_detector_calibrated_higher_than_the_gates_is_the_one_judged()
+    {
+        var calibrated = Shadow(200, 7, 6) with { Drift = new FeatureDriftScore(0.3, "BTCUSDT rv_20", 0.35) };
+        var passed = Check(PromotionGate.Evaluate(calibrated, PromotionGateSettings.Seed), PromotionGate.Drift);
+        Assert.True(passed.Passed, passed.Detail);
+        Assert.Equal(0.35, passed.Threshold);
+        Assert.Equal("feature drift 0.3 (BTCUSDT rv_20) < 0.35 (calibrated on the challenger's training bars; the gate's 0.2)", passed.Detail);
+
+        var past = Check(PromotionGate.Evaluate(calibrated with { Drift = new FeatureDriftScore(0.4, "BTCUSDT rv_20", 0.35) }, PromotionGateSettings.Seed), PromotionGate.Drift);
+        Assert.False(past.Passed, past.Detail);
+
+        // A lower calibration does not loosen the gate's own threshold, and a journal's score without one is judged on the gate's.
+        Assert.False(Check(PromotionGate.Evaluate(calibrated with { Drift = new FeatureDriftScore(0.25, "BTCUSDT rv_20", 0.1) }, PromotionGateSettings.Seed), PromotionGate.Drift).Passed);
+        Assert.False(Check(PromotionGate.Evaluate(calibrated with { Drift = new FeatureDriftScore(0.3, "rv_20") }, PromotionGateSettings.Seed), PromotionGate.Drift).Passed);
+    }
+
+    [Fact]
     public void Two_percent_better_than_the_champion_is_not_enough()
     {
         var report = PromotionGate.Evaluate(Shadow(200, 7, 7), PromotionGateSettings.Seed);

@@ -75,19 +75,25 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         File.ReadAllLines(csv).Skip(1).Select(l => (DateTimeOffset.Parse(l.Split(',')[5], CultureInfo.InvariantCulture), l)).ToArray();
 
     [Fact]
-    public void Behind_the_seed_gate_every_challenger_is_rejected_and_no_trade_changes()
+    public void Behind_the_seed_gate_few_challengers_pass_each_runs_an_ab_test_and_none_is_promoted()
     {
         var r = runs.Seed.Retraining;
 
         Assert.True(r.Enabled);
         Assert.True(r.Retrained >= 10, $"weekly retraining of two slots over about 18 weeks of trading retrained {r.Retrained} times");
-        Assert.Equal(r.Retrained, r.Rejected + r.UnderTest);
-        Assert.Equal((0, 0, 0), (r.Approved, r.AbTests, r.Promoted));
-        Assert.All(r.Decisions, d => Assert.StartsWith("rejected: ", d.Verdict));
+        Assert.Equal(r.Retrained, r.Approved + r.Rejected + r.UnderTest);
+        var verdicts = string.Join("\n", r.Decisions.Select(d => d.Verdict));
+        Assert.True(r.Approved >= 1 && r.Approved <= r.Decisions.Count / 4, verdicts);
+        Assert.All(r.Decisions, d => Assert.StartsWith(d.Approved ? "approved: " : "rejected: ", d.Verdict));
         Assert.All(r.Decisions, d => Assert.True(d.ShadowCalls >= 100 || d.Verdict.Contains("shadow calls"), d.Verdict));
-        Assert.Equal(File.ReadAllLines(runs.Trades("off")), File.ReadAllLines(runs.Trades("seed")));
-        Assert.False(runs.Off.Retraining.Enabled);
+        // The drift is calibrated on each challenger's training bars: it holds back a few, not every one as price levels did.
+        Assert.InRange(r.Decisions.Count(d => !d.Approved && d.Verdict.Contains("feature drift")), 0, r.Decisions.Count / 2);
+
+        // Seed 002's A/B test needs 100 challenger trades, more than its 7 days give on this data: each keeps the champion.
+        Assert.Equal((r.Approved, 0, 0), (r.AbTests, r.AbTestsWon, r.Promoted));
         Assert.Equal(runs.Off.Models.Select(m => m.Version), runs.Seed.Models.Select(m => m.Version));
+        AssertSameUntil(r.Decisions.Where(d => d.Approved).Min(d => d.Time), runs.Trades("seed"));
+        Assert.False(runs.Off.Retraining.Enabled);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using QuantumTrader.Models.Forecasting;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,8 +18,8 @@ public abstract class ActorCriticPolicy : nn.Module
     {
         if (observationSize < 1) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "observation size must be at least 1");
         ObservationSize = observationSize;
-        actor = BuildMlp(observationSize, hidden, actorOutputs, 0.01, rng);
-        critic = BuildMlp(observationSize, hidden, 1, 1.0, rng);
+        // nn.Linear draws its default weights from torch's generator before the orthogonal ones replace them.
+        (actor, critic) = TorchRandom.Exclusive(() => (BuildMlp(observationSize, hidden, actorOutputs, 0.01, rng), BuildMlp(observationSize, hidden, 1, 1.0, rng)));
     }
 
     public int ObservationSize { get; }
