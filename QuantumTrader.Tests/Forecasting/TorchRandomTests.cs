@@ -11,7 +11,7 @@ public sealed class TorchRandomTests
     /// test's end or a rollback comes from the trade feed): opening builds a module, which draws from torch's generator.
     /// </summary>
     [Fact]
-    public void A_seeded_training_gives_the_same_weights_while_other_threads_open_forecasters()
+    public async Task A_seeded_training_gives_the_same_weights_while_other_threads_open_forecasters()
     {
         var series = SyntheticSeries.Sines(400, 2, 10);
         var config = new NhitsConfig(32, 4, [2, 2, 1], [4, 2, 1], [64, 64], Dropout: 0.3);
@@ -36,7 +36,7 @@ public sealed class TorchRandomTests
             SpinWait.SpinUntil(() => Volatile.Read(ref opened) > 0);
             using var beside = Train();
             stop.Cancel();
-            Task.WaitAll(openers);
+            await Task.WhenAll(openers);
 
             Assert.Equal(alone.Version, beside.Version);
             Assert.True(opened > 1, $"{opened} forecasters opened");
