@@ -22,6 +22,8 @@ public static class LearningTable
         var retraining = s.Retraining;
         table.AddRow("retraining", !retraining.Enabled ? "off" : string.Create(CultureInfo.InvariantCulture,
             $"{retraining.Retrained} retrained; gate: {retraining.Approved} approved, {retraining.Rejected} rejected; A/B: {retraining.AbTests} started, {retraining.AbTestsWon} won; {retraining.Promoted} promoted, {retraining.UnderTest} under test ({retraining.Seconds:F1} s)"));
+        if (retraining.DriftChecks > 0)
+            table.AddRow("drift checks", string.Create(CultureInfo.InvariantCulture, $"{retraining.DriftChecks} checks, {retraining.DriftFound} found drift"));
         foreach (var d in retraining.Decisions.TakeLast(5))
             table.AddRow("", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{d.Slot}/{d.Version} at {d.Time:yyyy-MM-dd HH:mm}: {d.Verdict}")));
         foreach (var a in retraining.AbTestResults.TakeLast(5))

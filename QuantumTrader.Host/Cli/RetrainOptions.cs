@@ -64,7 +64,7 @@ public sealed class RetrainOptions
 
     private readonly Option<int> _driftWindow = new("--market-drift-window")
     {
-        Description = "Drift detection (seed 004): bars in the window each retraining check compares with the champion's training bars; 0 turns the checks off",
+        Description = "Drift detection (seed 004): bars in the window each retraining check compares with the champion's training bars; 0 turns the checks off; given with --retrain-every 0, the checks run without retraining",
         DefaultValueFactory = _ => SeedDrift.Window,
     };
 
@@ -111,11 +111,27 @@ public sealed class RetrainOptions
     private static double Hours(double hours, string option) =>
         hours > 0 && double.IsFinite(hours) ? hours : throw new UsageException($"{option} must be a positive number of hours, got {hours}");
 
+    private MarketDriftSettings? Drift(ParseResult parse)
+    {
+        var window = parse.GetValue(_driftWindow);
+        if (window < 0) throw new UsageException($"--market-drift-window must be 0 (off) or more bars, got {window}");
+        return window == 0
+            ? null
+            : new MarketDriftSettings(window, parse.GetValue(_driftThreshold), parse.GetValue(_driftConfidence), SeedDrift.CalibrationStep, parse.GetValue(_driftConfirm),
+                parse.GetValue(_driftRetrain));
+    }
+
     public RunSettings Apply(ParseResult parse, RunSettings settings)
     {
         var hours = parse.GetValue(_every);
         if (!(hours >= 0 && double.IsFinite(hours))) throw new UsageException($"--retrain-every must be a number of hours >= 0, got {hours}");
-        if (hours == 0) return settings with { Retrain = null };
+        // --retrain-every 0 turns the drift checks off too, unless the drift window is given: then they run alone.
+        if (hours == 0)
+        {
+            if (parse.GetResult(_driftWindow) is not { Implicit: false } || Drift(parse) is not { } alone) return settings with { Retrain = null };
+            var checksOnly = RetrainSettings.DriftOnly(alone);
+            return checksOnly.Validate() is { } invalid ? throw new UsageException(invalid) : settings with { Retrain = checksOnly };
+        }
         if (hours < 24) throw new UsageException($"--retrain-every must be at least 24 hours (the check interval) or 0, got {hours}");
         var gate = new PromotionGateSettings(parse.GetValue(_shadowMin), parse.GetValue(_minAccuracy), parse.GetValue(_minCrash),
             parse.GetValue(_minSymbol), parse.GetValue(_maxDrift), parse.GetValue(_minImprovement), MinReplayImprovement: parse.GetValue(_minReplay));
@@ -126,12 +142,7 @@ public sealed class RetrainOptions
         var size = parse.GetValue(_replaySize);
         if (size < 0) throw new UsageException($"--error-replay-size must be 0 (off) or more, got {size}");
         var replay = size == 0 ? null : new ErrorReplaySettings(size, parse.GetValue(_replayPerRun), parse.GetValue(_replayWeight), parse.GetValue(_replayShare));
-        var window = parse.GetValue(_driftWindow);
-        if (window < 0) throw new UsageException($"--market-drift-window must be 0 (off) or more bars, got {window}");
-        var drift = window == 0
-            ? null
-            : new MarketDriftSettings(window, parse.GetValue(_driftThreshold), parse.GetValue(_driftConfidence), SeedDrift.CalibrationStep, parse.GetValue(_driftConfirm),
-                parse.GetValue(_driftRetrain));
+        var drift = Drift(parse);
         var retrain = RetrainSettings.Weekly(gate) with
         {
             Every = TimeSpan.FromHours(hours), MaxShadow = TimeSpan.FromHours(2 * hours), AbTest = ab, ErrorReplay = replay, AutoPromote = parse.GetValue(_autoPromote),

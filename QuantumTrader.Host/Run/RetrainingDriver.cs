@@ -96,7 +96,9 @@ public sealed class RetrainingDriver : IDisposable
             plan.TrainedTo, Checks(plan, data.Bars[^1].Time, retrain), journaled, observer);
         observer.Info(slots.Length == 0
             ? "retraining: every served slot is imported, nothing to retrain"
-            : F($"retraining {string.Join(", ", slots)} every {retrain.Every.TotalHours:0} h of market time or on drift, checked every {retrain.CheckEvery.TotalHours:0} h"));
+            : retrain.Retraining
+                ? F($"retraining {string.Join(", ", slots)} every {retrain.Every.TotalHours:0} h of market time or on drift, checked every {retrain.CheckEvery.TotalHours:0} h")
+                : F($"retraining off; checking the market's drift for {string.Join(", ", slots)} every {retrain.CheckEvery.TotalHours:0} h of market time"));
         return driver;
     }
 
@@ -144,6 +146,11 @@ public sealed class RetrainingDriver : IDisposable
             foreach (var slot in _slots)
             {
                 var state = before;
+                if (!_retrain.Retraining)
+                {
+                    await CheckMarketAsync(slot, now, state, latest, cancel);
+                    continue;
+                }
                 // After a decision the registry as of now also holds what a first run did next at this check.
                 if (state.ShadowTestOf(slot) is { } running && await DecideAsync(running, now, state, latest, cancel)) state = await RegistryAsOf(now, cancel);
                 var market = await CheckMarketAsync(slot, now, state, latest, cancel);
@@ -243,10 +250,14 @@ public sealed class RetrainingDriver : IDisposable
             d.Report.Approved, d.Evidence.Challenger.Calls, d.Evidence.Challenger.Accuracy, d.Evidence.Champion.Accuracy, d.Report.Summary)).ToArray();
         var abTests = view.History.OfType<AbTestConcluded>().Select(c => new AbTestEntry(c.Slot, c.Version, c.Champion, c.Time, c.Switch,
             c.ChallengerArm.Trades, c.ChallengerArm.Sharpe, c.ChampionArm.Trades, c.ChampionArm.Sharpe, c.Verdict)).ToArray();
-        return new RetrainingSummary(true, view.History.OfType<ShadowTestStarted>().Count(), decisions.Count(d => d.Approved), decisions.Count(d => !d.Approved),
+        var checks = view.History.OfType<MarketDriftChecked>().ToArray();
+        return new RetrainingSummary(_retrain.Retraining, view.History.OfType<ShadowTestStarted>().Count(), decisions.Count(d => d.Approved), decisions.Count(d => !d.Approved),
             view.History.OfType<AbTestStarted>().Count(), abTests.Count(a => a.Switch),
             view.History.OfType<VersionPromoted>().Count(p => view.History.Any(e => e is PromotionGateDecided d && d.Slot == p.Slot && d.Version == p.Version)),
-            view.Versions.Count(v => v.Status == ModelVersionStatus.Challenger), BusySeconds, decisions, abTests) { ErrorReplay = SummarizeErrorReplay(view) };
+            view.Versions.Count(v => v.Status == ModelVersionStatus.Challenger), BusySeconds, decisions, abTests)
+        {
+            ErrorReplay = SummarizeErrorReplay(view), DriftChecks = checks.Length, DriftFound = checks.Count(c => c.Detected),
+        };
     }
 
     private ErrorReplaySummary SummarizeErrorReplay(ModelRegistryView view)

@@ -53,6 +53,11 @@ public sealed record RetrainingSummary(bool Enabled, int Retrained, int Approved
     public static readonly RetrainingSummary Off = new(false, 0, 0, 0, 0, 0, 0, 0, 0, [], []);
 
     public ErrorReplaySummary ErrorReplay { get; init; } = ErrorReplaySummary.Off;
+
+    /// <summary>Seed 004's drift checks journaled (also without retraining), and how many found drift.</summary>
+    public int DriftChecks { get; init; }
+
+    public int DriftFound { get; init; }
 }
 
 /// <summary>The learning cascade's decisions as the journal holds them at the end of the run.</summary>

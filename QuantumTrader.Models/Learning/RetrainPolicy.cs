@@ -12,12 +12,17 @@ namespace QuantumTrader.Models.Learning;
 /// <see cref="AutoPromote"/> false either awaits an operator's review instead (seed 002), and the slot is not retrained meanwhile;
 /// every <see cref="ReviewReminder"/> of waiting a check journals a reminder. With
 /// <see cref="ErrorReplay"/> each judged shadow test adds the champion's worst errors to the slot's buffer, and the next
-/// retraining weights them up.
+/// retraining weights them up. Without <see cref="Retraining"/> the checks only journal the market's drift (seed 004's
+/// monitoring), and the versions that serve are never replaced.
 /// </summary>
 public sealed record RetrainSettings(
     TimeSpan Every, TimeSpan CheckEvery, TimeSpan MaxShadow, PromotionGateSettings Gate, AbTestSettings? AbTest, ErrorReplaySettings? ErrorReplay = null,
-    bool AutoPromote = true, MarketDriftSettings? MarketDrift = null, TimeSpan? ReviewReminder = null)
+    bool AutoPromote = true, MarketDriftSettings? MarketDrift = null, TimeSpan? ReviewReminder = null, bool Retraining = true)
 {
+    /// <summary>Seed 004's drift checks every 24 hours of market time, without retraining.</summary>
+    public static RetrainSettings DriftOnly(MarketDriftSettings drift) =>
+        Weekly() with { Retraining = false, AbTest = null, ErrorReplay = null, MarketDrift = drift };
+
     /// <summary>How long a promotion awaiting review waits before each reminder (a critical alert): three days.</summary>
     public static readonly TimeSpan DefaultReviewReminder = TimeSpan.FromHours(72);
 
@@ -32,6 +37,7 @@ public sealed record RetrainSettings(
         if (CheckEvery <= TimeSpan.Zero || CheckEvery > Every) return "the check interval must be positive and at most the retraining interval";
         if (MaxShadow < CheckEvery) return "the longest shadow test must be at least one check interval";
         if (ReviewReminder <= TimeSpan.Zero) return "the review reminder period must be positive";
+        if (!Retraining && MarketDrift is null) return "without retraining the checks need drift detection";
         return Gate.Validate() ?? AbTest?.Validate() ?? ErrorReplay?.Validate() ?? MarketDrift?.Validate();
     }
 }

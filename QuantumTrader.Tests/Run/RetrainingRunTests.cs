@@ -504,6 +504,39 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     }
 
     [Fact]
+    public async Task Given_a_drift_window_without_retraining_the_checks_run_alone_and_no_trade_changes()
+    {
+        using var dir = new TempDir();
+        var state = dir.File("state");
+        Assert.Equal(0, await QtCli.RunAsync(["run", "--data", ReferenceRun.Data, "--state", state, "--models", "xgb,lgbm", "--retrain-every", "0",
+            "--market-drift-window", "100", "--trades-out", dir.File("trades.csv"), "--summary-json", dir.File("summary.json")]));
+
+        Assert.Equal(File.ReadAllLines(runs.Trades("off")), File.ReadAllLines(dir.File("trades.csv")));
+        using var summary = JsonDocument.Parse(File.ReadAllText(dir.File("summary.json")));
+        var retraining = summary.RootElement.GetProperty("retraining");
+        Assert.False(retraining.GetProperty("enabled").GetBoolean());
+        Assert.Equal(0, retraining.GetProperty("retrained").GetInt32());
+
+        Assert.Equal(0, await QtCli.RunAsync(["models", "list", "--state", state, "--json", dir.File("models.json")]));
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json")));
+        var history = doc.RootElement.GetProperty("history").EnumerateArray().ToArray();
+        var checks = history.Where(e => e.GetProperty("$type").GetString() == "market-drift-checked").ToArray();
+        Assert.Equal(retraining.GetProperty("driftChecks").GetInt32(), checks.Length);
+        Assert.Equal(checks.Count(c => c.GetProperty("measures").EnumerateArray().Any(m => m.GetProperty("detected").GetBoolean())),
+            retraining.GetProperty("driftFound").GetInt32());
+        foreach (var slot in new[] { "xgb", "lgbm" })
+        {
+            var times = checks.Where(c => c.GetProperty("slot").GetString() == slot).Select(c => c.GetProperty("time").GetDateTimeOffset()).ToArray();
+            Assert.True(times.Length >= 100, $"{slot}: {times.Length} checks");
+            Assert.All(times.Zip(times.Skip(1)), p => Assert.Equal(TimeSpan.FromHours(24), p.Item2 - p.Item1));
+        }
+        // Drift found on bars the champions never learned from retrains nothing: the first versions serve throughout.
+        Assert.Contains(checks, c => c.GetProperty("measures").EnumerateArray().Any(m => m.GetProperty("kind").GetString() == "Feature" && m.GetProperty("detected").GetBoolean()));
+        Assert.DoesNotContain(history, e => e.GetProperty("$type").GetString() == "shadow-test-started");
+        Assert.Equal(runs.Off.Models.OrderBy(m => m.Id).Select(m => m.Version), doc.RootElement.GetProperty("champions").EnumerateArray().OrderBy(c => c.GetProperty("slot").GetString()).Select(c => c.GetProperty("version").GetString()));
+    }
+
+    [Fact]
     public async Task Retraining_options_that_cannot_work_are_refused_before_anything_is_written()
     {
         using var dir = new TempDir();
@@ -516,6 +549,7 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-threshold", "1.5"]));
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-confidence", "0"]));
         Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--market-drift-confirm", "-24"]));
+        Assert.Equal(ExitCodes.BadInput, await QtCli.RunAsync(["run", "--state", dir.File("state"), "--retrain-every", "0", "--market-drift-window", "5"]));
         Assert.False(Directory.Exists(dir.File("state")));
     }
 
