@@ -6,7 +6,7 @@ namespace QuantumTrader.Models.Forecasting;
 /// TorchSharp's random generator is process-wide: building a module (its default initialisation), a dropout mask and
 /// <c>randn</c> all draw from it. Every such draw in the process goes through this gate, so a seeded training draws the
 /// same numbers whatever else runs meanwhile: a forecaster opened for serving, a sizing policy built, another training.
-/// Without it a retrained forecaster, and every trade after its promotion, depended on thread timing.
+/// Without it a retrained forecaster, and every trade after its promotion, could depend on thread timing.
 /// </summary>
 public static class TorchRandom
 {
