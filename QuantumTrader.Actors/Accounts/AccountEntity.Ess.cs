@@ -8,8 +8,8 @@ using QuantumTrader.Models.Validation;
 namespace QuantumTrader.Actors.Accounts;
 
 /// <summary>
-/// The account's emergency stop (<see cref="AccountEss"/>). Inputs are journaled (<see cref="EssTradesSettled"/> from the
-/// replay driver, <see cref="EssManualTrigger"/> and <see cref="EssManualReset"/> from operators) and rebuild the state on
+/// The account's emergency stop (<see cref="AccountEss"/>). Inputs are journaled (<see cref="EssTradesSettled"/>, the
+/// settled trades and the marks of the open positions, from the replay driver, <see cref="EssManualTrigger"/> and <see cref="EssManualReset"/> from operators) and rebuild the state on
 /// recovery; every mode change they cause is journaled right after its input as <see cref="EmergencyTriggered"/> or
 /// <see cref="EmergencyRecovered"/> (old and new mode, drawdown, whether trading is enabled, the rule or the operator's
 /// reason) for the audit, and published on the account's topic so a driver hears of a manual trigger at once.
@@ -36,7 +36,7 @@ public sealed partial class AccountEntity
         Command<SettleEssTrades>(cmd =>
         {
             var fresh = _ess.WithoutApplied(cmd.Batch);
-            if (fresh.Trades.Count == 0 && _ess.Clock >= fresh.AsOf)
+            if (fresh.Trades.Count == 0 && fresh.Marks.Count == 0 && _ess.Clock >= fresh.AsOf)
             {
                 Sender.Tell(EssStatus());
                 return;
@@ -98,7 +98,7 @@ public sealed partial class AccountEntity
 
     private EssStatus EssStatus() => new(
         _accountId, _ess.Mode, _ess.State.TradingEnabled, _ess.State.ManualLatch, _ess.State.Drawdown, _ess.Equity, _ess.State.PeakEquity,
-        _ess.Clock, _ess.AppliedTradeIds.Count, _ess.Transitions);
+        _ess.Clock, _ess.AppliedTradeIds.Count, _ess.Transitions) { State = _ess.State, MarkedBefore = _ess.MarkedBefore };
 
     private AccountStateSnapshot Snapshot()
     {

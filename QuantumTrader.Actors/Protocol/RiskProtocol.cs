@@ -46,6 +46,12 @@ public sealed record EssStatus(
 {
     /// <summary>Operators' triggers and resets the node holds for the next bar it decides (<c>EssHandover</c>); the node's API fills it in.</summary>
     public int CommandsWaiting { get; init; }
+
+    /// <summary>The state machine itself, from which the replay driver previews what marks not yet settled would change (<see cref="AccountEss.Preview"/>).</summary>
+    public EssState? State { get; init; }
+
+    /// <summary>Every mark of the open positions before this time is settled (<see cref="AccountEss.MarkedBefore"/>).</summary>
+    public DateTimeOffset? MarkedBefore { get; init; }
 }
 
 /// <summary>The account entity's snapshot: settlement by the trade feed and the emergency stop.</summary>

@@ -15,8 +15,11 @@ public interface IReplayHost
     /// <summary>Runs before a batch goes out, with its bars in data order (the risk board observes them, the weights are set).</summary>
     void BeforeBatch(IReadOnlyList<Bar> bars);
 
-    /// <summary>The earliest time at or after <paramref name="time"/> when something already known (from a resumed journal) changes the portfolio.</summary>
-    DateTimeOffset? NextKnownChange(DateTimeOffset time);
+    /// <summary>
+    /// The earliest time at or after <paramref name="time"/> when something already known (from a resumed journal, or from
+    /// the bars <paramref name="ahead"/>, the next batch's candidates in data order) changes the portfolio.
+    /// </summary>
+    DateTimeOffset? NextKnownChange(DateTimeOffset time, IReadOnlyList<Bar> ahead);
 
     /// <summary>The portfolio a bar at <paramref name="time"/> is decided under.</summary>
     Task<PortfolioView> ViewBefore(DateTimeOffset time);
@@ -193,9 +196,13 @@ public sealed class ReplayDriver : ReceiveActor
     /// <summary>The next batch: up to the window's length, never past a change already known; the host observes its bars.</summary>
     private void TakeBatch(DateTimeOffset start)
     {
-        var limit = _host.NextKnownChange(start);
+        var candidates = Math.Min(_window.Size, _buffer.Count);
+        var ahead = new List<Bar>(2 * candidates);
+        for (var i = 0; i < candidates; i++)
+            foreach (var bar in _buffer[i].Bars) ahead.Add(bar.Bar);
+        var limit = _host.NextKnownChange(start, ahead);
         var take = 1;
-        while (take < Math.Min(_window.Size, _buffer.Count) && (limit is null || _buffer[take].Time <= limit)) take++;
+        while (take < candidates && (limit is null || _buffer[take].Time <= limit)) take++;
         _batch = _buffer.GetRange(0, take).ToArray();
         _inFlight = true;
         _host.BeforeBatch(_batch.SelectMany(g => g.Bars).Select(b => b.Bar).ToArray());

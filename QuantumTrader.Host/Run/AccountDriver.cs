@@ -10,6 +10,7 @@ using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Actors.Protocol;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 
@@ -21,11 +22,16 @@ namespace QuantumTrader.Host.Run;
 /// <item>Equity, peak and open notional come from the <see cref="AccountBook"/>: closed trades and opened positions the
 /// bar replies reported (or the journal held, on a resume), counting only what happened strictly before the bar.</item>
 /// <item>The ESS mode is decided by the account entity. Before a bar at time t the driver hands it the closed trades that
-/// exited before t and were not handed over yet, in ledger order, and waits for its answer; the account applies each
-/// trade once (by id) and answers with its transitions. The bar gets the mode in force just before t
-/// (<see cref="AccountEss.ModeBefore(IReadOnlyList{EssTransition}, DateTimeOffset)"/>): a function of the trades that
-/// exited before t, so a resumed run gives every bar the same mode as an uninterrupted one, even when the account's
-/// journal already holds later trades.</item>
+/// exited before t and were not handed over yet, in ledger order, with the marks of the open positions at every bar
+/// before t not handed over yet (<see cref="MarkToMarket"/>), and waits for its answer; the account applies each trade
+/// once (by id), each mark once (by time), and answers with its transitions. The bar gets the mode in force just before
+/// t (<see cref="AccountEss.ModeBefore(IReadOnlyList{EssTransition}, DateTimeOffset)"/>): a function of the trades that
+/// exited before t and the closes before t, so a resumed run gives every bar the same mode as an uninterrupted one, even
+/// when the account's journal already holds later trades.</item>
+/// <item>Marks are handed over with the next trades, or as soon as they would change the mode: the driver previews them
+/// on the account's state (<see cref="AccountEss.Preview"/>), also on the bars of the batch about to go out, and ends
+/// that batch at the bar whose mark changes the mode (<see cref="NextKnownChange"/>), so no later bar is decided under
+/// the mode before.</item>
 /// <item>An operator's trigger or reset given while the start decides its bars waits in the <see cref="EssHandover"/>; the
 /// driver gives it to the account before the next batch, dated one tick before the batch's first bar, so it reaches that
 /// bar and every later one. A replay gives the journal's actions the same way (<see cref="EssOperatorAction"/>): each
@@ -46,6 +52,13 @@ public sealed class AccountDriver
     private int _nextAction;
     private DateTimeOffset? _decidedBefore;
     private EssStatus _status;
+    private readonly MarkToMarket _marks = new();
+    private DateTimeOffset? _markedFrom;
+    private (DateTimeOffset Time, bool Single)? _plan;
+    private (DateTimeOffset Time, EssStatus Status, DateTimeOffset? From, int Trades, IReadOnlyList<EssMark> Marks, IReadOnlyList<EssTransition> Transitions)? _preview;
+    // The positions a mark may still need: those not known to have exited before _markedFrom.
+    private readonly List<PositionOpened> _markable = [];
+    private int _positionsSeen;
 
     private AccountDriver(IActorRef accounts, string accountId, AccountBook book, IActorRef listener, EssStatus status, StrongBox<int> noticed,
         EssHandover handover, IReadOnlyList<EssOperatorAction> actions)
@@ -58,6 +71,7 @@ public sealed class AccountDriver
         Book = book;
         _listener = listener;
         _status = status;
+        _markedFrom = status.MarkedBefore;
     }
 
     public AccountBook Book { get; }
@@ -102,33 +116,97 @@ public sealed class AccountDriver
     /// </summary>
     public void Resumes(DateTimeOffset? decidedBefore) => _decidedBefore = decidedBefore;
 
-    /// <summary>The portfolio a bar at <paramref name="time"/> is decided under; settles newly visible trades with the account first.</summary>
+    /// <summary>The closes the open positions are marked at: every bar before it is decided, whole timestamps in time order (<see cref="MarkToMarket.Observe(IReadOnlyList{Bar})"/>).</summary>
+    public void ObserveBars(IReadOnlyList<Bar> bars) => _marks.Observe(bars);
+
+    /// <summary>The portfolio a bar at <paramref name="time"/> is decided under; settles newly visible trades and marks with the account first.</summary>
     public async Task<PortfolioView> ViewBeforeAsync(DateTimeOffset time, CancellationToken cancel = default)
     {
-        if (_nextAction < _actions.Count && _actions[_nextAction].Time < time || _handover.Count > 0)
+        // A batch planned before an operator's command came may hold bars a mark changes the mode at after the command:
+        // the command waits for the next batch, which is planned as one time.
+        var planned = _plan is not { } plan || plan.Time != time || plan.Single;
+        if (planned && (ActionDue(time) || _handover.Count > 0))
             await GiveOperatorsAsync(time, cancel);
         var settled = Book.TakeSettledBefore(time);
-        var noticed = Interlocked.Exchange(ref _noticed.Value, 0) == 1;
-        if (settled.Count > 0 || _status.Clock is null)
-            await SettleAsync(time, settled, cancel);
-        else if (noticed)
+        if (Interlocked.Exchange(ref _noticed.Value, 0) == 1)
             _status = await _accounts.Ask<EssStatus>(new GetEssStatus(_accountId), AskTimeout, cancel);
-        return ViewAsKnown(time);
+        IReadOnlyList<EssMark> marks;
+        bool changes;
+        if (_preview is { } p && p.Time == time && ReferenceEquals(p.Status, _status) && p.From == _markedFrom && p.Trades == 0)
+        {
+            // The batch's plan previewed these marks a moment ago, on the same state: the ones before the batch are a prefix.
+            var before = 0;
+            while (before < p.Marks.Count && p.Marks[before].Time < time) before++;
+            marks = before == p.Marks.Count ? p.Marks : p.Marks.Take(before).ToArray();
+            changes = p.Transitions.Count > 0 && p.Transitions[0].Time < time;
+        }
+        else
+        {
+            marks = PendingMarks(time);
+            changes = Preview([], marks).Count > 0;
+        }
+        // Marks that would change nothing wait for the next trades; so the view needs no preview of them.
+        if (settled.Count > 0 || _status.Clock is null || changes)
+            await SettleAsync(time, settled, marks, cancel);
+        return View(time, []);
     }
 
-    /// <summary>The earliest change at or after <paramref name="time"/> already known: an entry or exit in the book, or a mode change of the account.</summary>
+    /// <summary>
+    /// The earliest change at or after <paramref name="time"/> already known: an entry or exit in the book, a mode change
+    /// of the account, or the first bar whose mark changes the mode (previewed on the bars observed so far). With an
+    /// operator's command to give first, the batch is <paramref name="time"/> alone.
+    /// </summary>
     public DateTimeOffset? NextKnownChange(DateTimeOffset time)
     {
+        var single = ActionDue(time) || _handover.Count > 0;
+        _plan = (time, single);
+        if (single) return time;
         var next = Book.NextChangeAt(time);
         if (_nextAction < _actions.Count && _actions[_nextAction].Time >= time && (next is null || _actions[_nextAction].Time < next))
             next = _actions[_nextAction].Time;
         foreach (var t in _status.Transitions)
             if (t.Time >= time && (next is null || t.Time < next)) next = t.Time;
+        var trades = Book.SettledBefore(time);
+        var marks = PendingMarks(DateTimeOffset.MaxValue);
+        var transitions = Preview(trades, marks);
+        _preview = (time, _status, _markedFrom, trades.Count, marks, transitions);
+        foreach (var t in transitions)
+        {
+            if (t.Time < time) continue;
+            if (next is null || t.Time < next) next = t.Time;
+            break;
+        }
         return next;
     }
 
-    /// <summary>The portfolio before <paramref name="time"/> with the emergency-stop mode as the account last reported it, without asking it.</summary>
-    public PortfolioView ViewAsKnown(DateTimeOffset time) => Book.ViewBefore(time, AccountEss.ModeBefore(_status.Transitions, time).Label());
+    /// <summary>
+    /// The portfolio before <paramref name="time"/> with the emergency-stop mode as the account last reported it, and what
+    /// the trades and marks not handed over yet would change, without asking it.
+    /// </summary>
+    public PortfolioView ViewAsKnown(DateTimeOffset time) => View(time, Preview(Book.SettledBefore(time), PendingMarks(time)));
+
+    private PortfolioView View(DateTimeOffset time, IReadOnlyList<EssTransition> pending)
+    {
+        var transitions = pending.Count == 0 ? _status.Transitions : [.. _status.Transitions, .. pending];
+        return Book.ViewBefore(time, AccountEss.ModeBefore(transitions, time).Label());
+    }
+
+    private bool ActionDue(DateTimeOffset time) => _nextAction < _actions.Count && _actions[_nextAction].Time < time;
+
+    /// <summary>The marks at the bars before <paramref name="before"/> not handed to the account yet.</summary>
+    private IReadOnlyList<EssMark> PendingMarks(DateTimeOffset before)
+    {
+        var all = Book.Positions;
+        while (_positionsSeen < all.Count) _markable.Add(all[_positionsSeen++]);
+        return _marks.Marks(_markedFrom, before, _markable, Book.ExitOf);
+    }
+
+    private IReadOnlyList<EssTransition> Preview(IReadOnlyList<ClosedTrade> trades, IReadOnlyList<EssMark> marks)
+    {
+        if (trades.Count == 0 && marks.Count == 0) return [];
+        var state = _status.State ?? throw new InvalidOperationException($"account {_accountId} answered without its emergency stop's state");
+        return AccountEss.Preview(state, _status.Equity, _markedFrom, trades.Select(EssTrade.From).ToArray(), marks);
+    }
 
     /// <summary>What a bar reply reports: positions opened and trades closed on that bar.</summary>
     public void Record(BarProcessed reply)
@@ -149,7 +227,7 @@ public sealed class AccountDriver
     {
         var rest = Book.TakeSettledBefore(DateTimeOffset.MaxValue);
         var asOf = rest.Count > 0 && rest[^1].ExitTime > lastBarTime ? rest[^1].ExitTime : lastBarTime;
-        await SettleAsync(asOf, rest, cancel);
+        await SettleAsync(asOf, rest, PendingMarks(asOf), cancel);
         await GiveOperatorsAsync(null, cancel);
         _listener.Tell(PoisonPill.Instance);
         return _status;
@@ -158,14 +236,16 @@ public sealed class AccountDriver
     /// <summary>
     /// Before the bar at <paramref name="before"/> (after the last one when null): the replay's actions dated earlier, at
     /// their journaled time, then the commands waiting in the handover, one tick before that bar (or at the last bar
-    /// decided before this start, when that is later). A command the account refuses is answered with the reason and the
-    /// start goes on.
+    /// decided before this start, when that is later). The trades and marks before a command's time go to the account
+    /// first, so it sees them in market-time order whatever batches the bars came in. A command the account refuses is
+    /// answered with the reason and the start goes on.
     /// </summary>
     private async Task GiveOperatorsAsync(DateTimeOffset? before, CancellationToken cancel)
     {
         while (_nextAction < _actions.Count && (before is null || _actions[_nextAction].Time < before))
         {
             var action = _actions[_nextAction++];
+            await SettleBeforeAsync(action.Time, cancel);
             OperatorMessage repeated = action.Trigger
                 ? new TriggerEmergency(_accountId, action.Reason, action.Time, action.Time)
                 : new ResetEmergency(_accountId, action.Reason, action.Time, action.Time);
@@ -173,7 +253,11 @@ public sealed class AccountDriver
             _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
         }
         DateTimeOffset? at = before is { } bar ? AccountEss.BeforeBar(bar, _decidedBefore) : null;
-        foreach (var waiting in before is null ? _handover.Close() : _handover.Take())
+        var waitingCommands = before is null ? _handover.Close() : _handover.Take();
+        // A resumed start dates a command after bars it has not reached yet, whose closes it may not have seen.
+        if (waitingCommands.Count > 0 && at is { } fixedAt && before is { } next)
+            await SettleBeforeAsync(fixedAt < next ? fixedAt : next, cancel);
+        foreach (var waiting in waitingCommands)
         {
             IProtocolMessage command = waiting.Command switch
             {
@@ -193,10 +277,23 @@ public sealed class AccountDriver
         }
     }
 
-    private async Task SettleAsync(DateTimeOffset asOf, IReadOnlyList<ClosedTrade> trades, CancellationToken cancel)
+    private async Task SettleBeforeAsync(DateTimeOffset time, CancellationToken cancel)
     {
-        var batch = new EssTradesSettled(_accountId, asOf, trades.Select(EssTrade.From).ToArray());
+        var trades = Book.TakeSettledBefore(time);
+        var marks = PendingMarks(time);
+        if (trades.Count > 0 || marks.Count > 0) await SettleAsync(time, trades, marks, cancel);
+    }
+
+    private async Task SettleAsync(DateTimeOffset asOf, IReadOnlyList<ClosedTrade> trades, IReadOnlyList<EssMark> marks, CancellationToken cancel)
+    {
+        var batch = new EssTradesSettled(_accountId, asOf, trades.Select(EssTrade.From).ToArray(), marks);
         _status = await _accounts.Ask<EssStatus>(new SettleEssTrades(batch), AskTimeout, cancel);
+        if (_markedFrom is null || asOf > _markedFrom)
+        {
+            _markedFrom = asOf;
+            _marks.ForgetBefore(asOf);
+            _markable.RemoveAll(p => Book.ExitOf(p.TradeId) < asOf);
+        }
     }
 
     /// <summary>Hears the account's mode changes; a manual one makes the driver ask the account before the next bar.</summary>

@@ -19,8 +19,11 @@ public sealed class ReplayHost(
         retraining?.BeforeBatch(bars[0].Time);
     }
 
-    public DateTimeOffset? NextKnownChange(DateTimeOffset time) =>
-        Earliest(Earliest(account.NextKnownChange(time), learning.NextWeightChange(time)), retraining?.NextServingChange(time));
+    public DateTimeOffset? NextKnownChange(DateTimeOffset time, IReadOnlyList<Bar> ahead)
+    {
+        account.ObserveBars(ahead);
+        return Earliest(Earliest(account.NextKnownChange(time), learning.NextWeightChange(time)), retraining?.NextServingChange(time));
+    }
 
     public Task<PortfolioView> ViewBefore(DateTimeOffset time) => account.ViewBeforeAsync(time, cancel);
 

@@ -99,6 +99,9 @@ public sealed class JournalAuditor
     private readonly List<string> _supervisedTwice = [];
     private readonly HashSet<string> _essSeen = new(StringComparer.Ordinal);
     private readonly List<string> _essTwice = [];
+    private readonly Dictionary<string, DateTimeOffset> _lastMark = new(StringComparer.Ordinal);
+    private readonly List<string> _markProblems = [];
+    private int _marks;
     private readonly Dictionary<string, HashSet<string>> _outcomes = new(StringComparer.Ordinal);
     private readonly List<string> _outcomesTwice = [];
 
@@ -196,6 +199,13 @@ public sealed class JournalAuditor
             case EssTradesSettled s:
                 foreach (var t in s.Trades)
                     if (!_essSeen.Add(t.TradeId)) _essTwice.Add(t.TradeId);
+                foreach (var m in s.Marks)
+                {
+                    _marks++;
+                    if (_lastMark.TryGetValue(s.AccountId, out var last) && m.Time <= last)
+                        _markProblems.Add($"{s.AccountId}: mark at {m.Time:O} after one at {last:O}");
+                    _lastMark[s.AccountId] = m.Time;
+                }
                 break;
             case AbTestTradeRecorded a:
                 _abTrades.Add(a);
@@ -399,6 +409,7 @@ public sealed class JournalAuditor
             Consumer("supervised", _supervised, _supervisedTwice, "the model supervisor", "closed trades taken by the model supervisor (drift, weights)", "not yet supervised"),
             Outcomes(),
             Consumer("emergency-stop-view", _essSeen, _essTwice, "the emergency stop", "closed trades in the emergency stop's equity path", "not yet in it"),
+            Check("emergency-stop-marks", _markProblems, $"{_marks} mark(s) of open positions, each bar once and in time order", p => Some(p)),
             Check("weights", _weightProblems, $"{_weightSets} weight set(s), each finite, non-negative and summing to 1", p => Some(p)),
             Check("registry", _registryProblems, $"{_registry.Versions.Count} version(s), every event about a registered version", p => Some(p)),
             Artifacts(artifactProblem),

@@ -33,13 +33,30 @@ public sealed record EssTrade
 }
 
 /// <summary>
-/// The trades that became visible to decisions at market time AsOf, in ledger order (exit time, then trade id):
-/// what the account journals so that its emergency stop replays the same equity path after a restart.
-/// A batch without trades only advances the account's market clock.
+/// The open positions of the account marked at the closes of the bars at <paramref name="Time"/>: what they have made
+/// (<see cref="Trading.PositionOpened.OpenPnlAt"/>), trades that exited at or before Time left out (they are settled).
+/// </summary>
+public sealed record EssMark
+{
+    public EssMark(DateTimeOffset time, double openPnl)
+    {
+        Time = time;
+        OpenPnl = Guard.Finite(nameof(EssMark), nameof(OpenPnl), openPnl);
+    }
+
+    public DateTimeOffset Time { get; }
+    public double OpenPnl { get; }
+}
+
+/// <summary>
+/// The trades that became visible to decisions at market time AsOf, in ledger order (exit time, then trade id), and the
+/// marks of the open positions at every bar before AsOf not sent before (in time order): what the account journals so
+/// that its emergency stop replays the same equity path after a restart. A batch without either only advances the
+/// account's market clock. Batches journaled before marks existed have none.
 /// </summary>
 public sealed record EssTradesSettled : IDomainEvent
 {
-    public EssTradesSettled(string accountId, DateTimeOffset asOf, IReadOnlyList<EssTrade> trades)
+    public EssTradesSettled(string accountId, DateTimeOffset asOf, IReadOnlyList<EssTrade> trades, IReadOnlyList<EssMark>? marks = null)
     {
         const string T = nameof(EssTradesSettled);
         AccountId = Guard.NotEmpty(T, nameof(AccountId), accountId);
@@ -54,11 +71,21 @@ public sealed record EssTradesSettled : IDomainEvent
                     $"must be in ledger order without repeats: {trade.TradeId} follows {trades[i - 1].TradeId}", trade.TradeId);
         }
         Trades = trades.ToArray();
+        marks ??= [];
+        for (var i = 0; i < marks.Count; i++)
+        {
+            var mark = Guard.NotNull(T, nameof(Marks), marks[i]);
+            Guard.That(mark.Time < asOf, T, nameof(Marks), $"mark at {mark.Time:O} is not before AsOf {asOf:O}", mark.Time);
+            if (i > 0)
+                Guard.That(mark.Time > marks[i - 1].Time, T, nameof(Marks), $"must be in time order without repeats: {mark.Time:O} follows {marks[i - 1].Time:O}", mark.Time);
+        }
+        Marks = marks.ToArray();
     }
 
     public string AccountId { get; }
     public DateTimeOffset AsOf { get; }
     public IReadOnlyList<EssTrade> Trades { get; }
+    public IReadOnlyList<EssMark> Marks { get; }
 
     private static int LedgerOrder(EssTrade a, EssTrade b)
     {
@@ -69,24 +96,27 @@ public sealed record EssTradesSettled : IDomainEvent
 
 /// <summary>
 /// The emergency stop of one account as its entity keeps it: plain data, snapshot as is.
-/// Equity is StartingEquity plus the Pnl of every settled trade, fed to <see cref="EssState"/> in ledger order,
-/// each trade once. Before the first trade the ESS observes StartingEquity at that trade's entry, so the first loss
-/// already counts as drawdown. Transitions keeps every mode change (market time, from, to, drawdown) so a reader can
-/// ask which mode held before any instant (<see cref="ModeBefore"/>), also after the account has moved on.
+/// Equity is StartingEquity plus the Pnl of every settled trade, applied in ledger order, each trade once. The ESS
+/// (<see cref="EssState"/>) observes the marked equity, Equity plus the open positions' <see cref="EssMark.OpenPnl"/>, at
+/// every mark, after the trades that exited at or before it; a trade observes Equity at its exit itself only when no mark
+/// shares its exit time (no position was left open, or the batch came before marks existed). Before the first
+/// observation the ESS observes StartingEquity, so the first loss already counts as drawdown. Transitions keeps every
+/// mode change (market time, from, to, drawdown) so a reader can ask which mode held before any instant
+/// (<see cref="ModeBefore"/>), also after the account has moved on.
 /// </summary>
 public sealed record AccountEss
 {
     public AccountEss(string accountId, double startingEquity, double equity, EssState state, DateTimeOffset? clock,
-        IReadOnlyList<string> appliedTradeIds, IReadOnlyList<EssTransition> transitions)
+        IReadOnlyList<string> appliedTradeIds, IReadOnlyList<EssTransition> transitions, DateTimeOffset? markedBefore = null)
         : this(accountId, startingEquity, equity, state, clock, ImmutableList.CreateRange(Guard.NotNull(nameof(AccountEss), nameof(AppliedTradeIds), appliedTradeIds)),
-            null, transitions)
+            null, transitions, markedBefore)
     {
     }
 
     /// <summary>Settling shares the applied ids with the previous state instead of copying them: a long-lived account settles in time
     /// that does not grow with its number of trades.</summary>
     private AccountEss(string accountId, double startingEquity, double equity, EssState state, DateTimeOffset? clock,
-        ImmutableList<string> appliedTradeIds, ImmutableHashSet<string>? appliedSet, IReadOnlyList<EssTransition> transitions)
+        ImmutableList<string> appliedTradeIds, ImmutableHashSet<string>? appliedSet, IReadOnlyList<EssTransition> transitions, DateTimeOffset? markedBefore)
     {
         const string T = nameof(AccountEss);
         AccountId = Guard.NotEmpty(T, nameof(AccountId), accountId);
@@ -97,6 +127,7 @@ public sealed record AccountEss
         _appliedIds = appliedTradeIds;
         _appliedSet = appliedSet ?? ImmutableHashSet.CreateRange(StringComparer.Ordinal, appliedTradeIds);
         Transitions = Guard.NotNull(T, nameof(Transitions), transitions).ToArray();
+        MarkedBefore = markedBefore;
         for (var i = 1; i < Transitions.Count; i++)
             Guard.That(Transitions[i].Time >= Transitions[i - 1].Time, T, nameof(Transitions), "must be in time order", Transitions[i].Time);
     }
@@ -106,7 +137,7 @@ public sealed record AccountEss
 
     /// <summary>The account under other emergency-stop options (<see cref="EssState.WithOptions"/>).</summary>
     public AccountEss WithOptions(EssOptions options) =>
-        new(AccountId, StartingEquity, Equity, State.WithOptions(options), Clock, _appliedIds, _appliedSet, Transitions);
+        new(AccountId, StartingEquity, Equity, State.WithOptions(options), Clock, _appliedIds, _appliedSet, Transitions, MarkedBefore);
 
     public static AccountEss Start(string accountId, double startingEquity, EssOptions? options = null) =>
         new(accountId, startingEquity, startingEquity, EssState.Initial(options), null, [], []);
@@ -118,6 +149,9 @@ public sealed record AccountEss
 
     /// <summary>The latest market time the account has been told about (a settled batch's AsOf or an ESS input); null before any.</summary>
     public DateTimeOffset? Clock { get; }
+
+    /// <summary>The AsOf of the latest batch applied: every mark before it has been applied, so one sent again is left out.</summary>
+    public DateTimeOffset? MarkedBefore { get; }
 
     public IReadOnlyList<string> AppliedTradeIds => _appliedIds;
     public IReadOnlyList<EssTransition> Transitions { get; }
@@ -160,12 +194,15 @@ public sealed record AccountEss
     public DateTimeOffset ManualInputTime(DateTimeOffset requestedAt, DateTimeOffset? at = null) =>
         at is { } fixedAt ? Later(Clock, fixedAt)!.Value : Clock ?? requestedAt;
 
-    /// <summary>The batch with the trades already applied left out (the driver re-sends after a restart).</summary>
+    /// <summary>The batch with the trades and marks already applied left out (the driver re-sends after a restart).</summary>
     public EssTradesSettled WithoutApplied(EssTradesSettled batch)
     {
         Guard.NotNull(nameof(AccountEss), "batch", batch);
-        return new EssTradesSettled(batch.AccountId, batch.AsOf, batch.Trades.Where(t => !HasApplied(t.TradeId)).ToArray());
+        return new EssTradesSettled(batch.AccountId, batch.AsOf, batch.Trades.Where(t => !HasApplied(t.TradeId)).ToArray(),
+            batch.Marks.Where(IsNew).ToArray());
     }
+
+    private bool IsNew(EssMark mark) => MarkedBefore is not { } before || mark.Time >= before;
 
     public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input) => input switch
     {
@@ -179,31 +216,76 @@ public sealed record AccountEss
     private (AccountEss, IReadOnlyList<EssTransition>) Settle(EssTradesSettled batch)
     {
         Guard.That(batch.AccountId == AccountId, nameof(AccountEss), nameof(batch.AccountId), $"batch of another account (this is {AccountId})", batch.AccountId);
-        var state = State;
-        var equity = Equity;
         var applied = _appliedIds.ToBuilder();
         var seen = _appliedSet.ToBuilder();
-        var produced = new List<EssTransition>();
-        foreach (var trade in batch.Trades)
+        var fresh = batch.Trades.Where(t => seen.Add(t.TradeId)).ToArray();
+        applied.AddRange(fresh.Select(t => t.TradeId));
+        var (state, equity, produced) = Walk(State, Equity, MarkedBefore, fresh, batch.Marks);
+        var clock = Later(Later(Clock, batch.AsOf), state.LastTime);
+        return (new AccountEss(AccountId, StartingEquity, equity, state, clock, applied.ToImmutable(), seen.ToImmutable(), [.. Transitions, .. produced],
+            Later(MarkedBefore, batch.AsOf)), produced);
+    }
+
+    /// <summary>
+    /// The mode changes the account would make if it settled <paramref name="trades"/> (none applied before) and
+    /// <paramref name="marks"/> from this state: how the replay driver finds the bar a mark changes the mode at before
+    /// any bar after it is decided.
+    /// </summary>
+    public static IReadOnlyList<EssTransition> Preview(EssState state, double equity, DateTimeOffset? markedBefore, IReadOnlyList<EssTrade> trades,
+        IReadOnlyList<EssMark> marks) =>
+        trades.Count == 0 && StaysNormal(state, equity, marks) ? [] : Walk(state, equity, markedBefore, trades, marks).Produced;
+
+    /// <summary>In NORMAL only a tightening can change the mode: no mark below the first threshold means no change (checked without building states).</summary>
+    private static bool StaysNormal(EssState state, double equity, IReadOnlyList<EssMark> marks)
+    {
+        if (state.Mode != EssMode.Normal) return false;
+        var peak = state.PeakEquity == 0 ? equity : state.PeakEquity;
+        foreach (var mark in marks)
         {
-            if (!seen.Add(trade.TradeId))
-                continue;
+            var marked = Math.Max(0, equity + mark.OpenPnl);
+            peak = Math.Max(peak, marked);
+            if (peak > 0 && state.Options.ModeFor(Math.Min(0.0, 100.0 * (marked - peak) / peak)) != EssMode.Normal) return false;
+        }
+        return true;
+    }
+
+    private static (EssState State, double Equity, List<EssTransition> Produced) Walk(EssState state, double equity, DateTimeOffset? markedBefore,
+        IReadOnlyList<EssTrade> trades, IReadOnlyList<EssMark> allMarks)
+    {
+        var produced = new List<EssTransition>();
+        // The driver previews on every batch: no copies unless a mark was applied before.
+        var marks = markedBefore is { } before && allMarks.Count > 0 && allMarks[0].Time < before
+            ? allMarks.Where(m => m.Time >= before).ToArray()
+            : allMarks;
+        var markTimes = trades.Count > 0 && marks.Count > 0 ? marks.Select(m => m.Time).ToHashSet() : null;
+        var next = 0;
+        foreach (var trade in trades)
+        {
+            while (next < marks.Count && marks[next].Time < trade.ExitTime)
+                state = ObserveMark(state, marks[next++], equity, produced);
             if (state.PeakEquity == 0)
                 state = Observe(state, trade.EntryTime, equity, produced);
             equity += trade.Pnl;
-            // A blown account is observed at zero: the ESS measures drawdown, and -100% is as far as it goes.
-            state = Observe(state, trade.ExitTime, Math.Max(0, equity), produced);
-            applied.Add(trade.TradeId);
+            if (markTimes?.Contains(trade.ExitTime) != true)
+                state = Observe(state, trade.ExitTime, equity, produced);
         }
-        var clock = Later(Later(Clock, batch.AsOf), state.LastTime);
-        return (new AccountEss(AccountId, StartingEquity, equity, state, clock, applied.ToImmutable(), seen.ToImmutable(), [.. Transitions, .. produced]), produced);
+        while (next < marks.Count)
+            state = ObserveMark(state, marks[next++], equity, produced);
+        return (state, equity, produced);
+    }
+
+    private static EssState ObserveMark(EssState state, EssMark mark, double equity, List<EssTransition> produced)
+    {
+        if (state.PeakEquity == 0)
+            state = Observe(state, mark.Time, equity, produced);
+        return Observe(state, mark.Time, equity + mark.OpenPnl, produced);
     }
 
     private (AccountEss, IReadOnlyList<EssTransition>) Step((EssState Next, EssTransition? Transition) step, DateTimeOffset time)
     {
         IReadOnlyList<EssTransition> produced = step.Transition is { } t ? [t] : [];
         return (new AccountEss(AccountId, StartingEquity, Equity, step.Next, Later(Clock, time), _appliedIds, _appliedSet,
-            [.. Transitions, .. produced]), produced);
+            [.. Transitions, .. produced], MarkedBefore), produced);
     }
 
     /// <summary>The ESS clock never runs backwards: an input older than the last one (possible only after an operator's
@@ -211,7 +293,8 @@ public sealed record AccountEss
     private static EssState Observe(EssState state, DateTimeOffset time, double equity, List<EssTransition> produced)
     {
         var at = state.LastTime is { } last && time < last ? last : time;
-        var (next, transition) = state.Observe(at, equity);
+        // A blown account is observed at zero: the ESS measures drawdown, and -100% is as far as it goes.
+        var (next, transition) = state.Observe(at, Math.Max(0, equity));
         if (transition is not null) produced.Add(transition);
         return next;
     }

@@ -4,10 +4,13 @@ using QuantumTrader.Models.Validation;
 
 namespace QuantumTrader.Models.Trading;
 
-/// <summary>A position as the account sees it once its entry filled: signed notional at the entry price (long positive).</summary>
+/// <summary>
+/// A position as the account sees it once its entry filled: signed notional at the entry price (long positive), the
+/// entry price and the fee the entry paid, so the account can mark it to a later close (<see cref="OpenPnlAt"/>).
+/// </summary>
 public sealed record PositionOpened
 {
-    public PositionOpened(string tradeId, string symbol, DateTimeOffset entryTime, double notional)
+    public PositionOpened(string tradeId, string symbol, DateTimeOffset entryTime, double notional, double entryPrice, double entryFee)
     {
         const string T = nameof(PositionOpened);
         TradeId = Guard.NotEmpty(T, nameof(TradeId), tradeId);
@@ -15,12 +18,19 @@ public sealed record PositionOpened
         EntryTime = entryTime;
         Notional = Guard.Finite(T, nameof(Notional), notional);
         Guard.That(notional != 0, T, nameof(Notional), "an open position has a size", notional);
+        EntryPrice = Guard.Positive(T, nameof(EntryPrice), entryPrice);
+        EntryFee = Guard.NonNegative(T, nameof(EntryFee), entryFee);
     }
 
     public string TradeId { get; }
     public string Symbol { get; }
     public DateTimeOffset EntryTime { get; }
     public double Notional { get; }
+    public double EntryPrice { get; }
+    public double EntryFee { get; }
+
+    /// <summary>What the position has made at <paramref name="close"/>, its entry fee paid and its exit's not yet.</summary>
+    public double OpenPnlAt(double close) => Notional * (close / EntryPrice - 1) - EntryFee;
 
     /// <summary>The position an entry fill opened; null for any other fill.</summary>
     public static PositionOpened? From(FillExecuted filled)
@@ -29,7 +39,8 @@ public sealed record PositionOpened
         var fill = filled.Fill;
         if (fill.Reason != FillReasons.Entry) return null;
         var sign = fill.Direction == TradeAction.Buy ? 1.0 : -1.0;
-        return new PositionOpened(BrokerState.TradeIdFor(filled.Symbol, fill.Time), filled.Symbol, fill.Time, sign * fill.Price * fill.Quantity);
+        return new PositionOpened(BrokerState.TradeIdFor(filled.Symbol, fill.Time), filled.Symbol, fill.Time, sign * fill.Price * fill.Quantity,
+            fill.Price, fill.Fee);
     }
 }
 
@@ -86,6 +97,9 @@ public sealed class AccountBook
         return true;
     }
 
+    /// <summary>When the trade <paramref name="tradeId"/> exited, or null while the book knows it open.</summary>
+    public DateTimeOffset? ExitOf(string tradeId) => _exits.TryGetValue(tradeId, out var exit) ? exit : null;
+
     /// <summary>Signed open notional per symbol just before <paramref name="time"/>; symbols without a position are left out.</summary>
     public IReadOnlyDictionary<string, double> OpenNotionalBefore(DateTimeOffset time)
     {
@@ -119,6 +133,17 @@ public sealed class AccountBook
         foreach (var exit in _exits.Values)
             if (exit >= time && (next is null || exit < next)) next = exit;
         return next;
+    }
+
+    /// <summary>What <see cref="TakeSettledBefore"/> would hand out, without handing it out.</summary>
+    public IReadOnlyList<ClosedTrade> SettledBefore(DateTimeOffset time)
+    {
+        var trades = Ledger.Trades;
+        if (_settled >= trades.Count || trades[_settled].ExitTime >= time) return [];
+        var pending = new List<ClosedTrade>();
+        for (var i = _settled; i < trades.Count && trades[i].ExitTime < time; i++)
+            pending.Add(trades[i]);
+        return pending;
     }
 
     /// <summary>Closed trades that exited strictly before <paramref name="time"/> and were not handed out yet, in ledger order.</summary>

@@ -39,7 +39,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new BarToDecide(7, SyntheticBars.Make("TEST", 1)[0], true),
             new DecideBars("TEST", 6, [new BarToDecide(7, SyntheticBars.Make("TEST", 1)[0], true)], PortfolioView.Of(10_000)),
             new SymbolReplayCounts(3, 2, 1, 40),
-            new BarsDecided("TEST", 6, 7, true, [trade], [new PositionOpened(trade.TradeId, "TEST", trade.EntryTime, 512.5)], new SymbolReplayCounts(3, 2, 0, 40)),
+            new BarsDecided("TEST", 6, 7, true, [trade], [new PositionOpened(trade.TradeId, "TEST", trade.EntryTime, 512.5, 102.5, 0.05)], new SymbolReplayCounts(3, 2, 0, 40)),
             new GetSymbolStatus("TEST"),
             new SymbolStatus("TEST", 7, 1, 1, 0, 12.5, "Ranging", null, 0),
             new FlushSymbol("TEST"),
@@ -109,7 +109,7 @@ public sealed class ProtocolSerializationTests : Akka.TestKit.Xunit2.TestKit
             new RegimeApplied("TEST", 7, RegimeNames.HighVolatility, overlay),
             GetRiskPosture.Instance,
             new RiskPosture(new RiskPolicyState(policy, 1), RegimeBook.Empty.Apply("TEST", RegimeNames.HighVolatility, 7, time, policy).Symbols),
-            new BarProcessed("TEST", 8, false, false, 2, []) { PositionsOpened = [new PositionOpened(trade.TradeId, "TEST", trade.EntryTime, 512.5)] },
+            new BarProcessed("TEST", 8, false, false, 2, []) { PositionsOpened = [new PositionOpened(trade.TradeId, "TEST", trade.EntryTime, 512.5, 102.5, 0.05)] },
         ];
     }
 

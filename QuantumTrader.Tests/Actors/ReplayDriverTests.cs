@@ -27,7 +27,7 @@ public sealed class ReplayDriverTests : Akka.TestKit.Xunit2.TestKit
         public readonly List<string> Calls = [];
         private int _weights;
         public void BeforeBatch(IReadOnlyList<Bar> bars) { lock (Calls) Calls.Add($"before {bars[0].Time.Hour}..{bars[^1].Time.Hour} ({bars.Count})"); }
-        public DateTimeOffset? NextKnownChange(DateTimeOffset time) => null;
+        public DateTimeOffset? NextKnownChange(DateTimeOffset time, IReadOnlyList<Bar> ahead) => null;
         public Task<PortfolioView> ViewBefore(DateTimeOffset time) => Task.FromResult(PortfolioView.Of(10_000));
         public PortfolioView ViewFromBook(DateTimeOffset time) => PortfolioView.Of(10_000);
         public string DecisionInputs(DateTimeOffset time) => "weights v" + Volatile.Read(ref _weights);

@@ -74,6 +74,23 @@ public class JournalAuditorTests
     }
 
     [Fact]
+    public void Marks_of_open_positions_pass_once_each_in_time_order_and_fail_when_a_bar_is_marked_again()
+    {
+        var auditor = Consistent(Trade(1));
+        var t0 = Trade(1).ExitTime;
+        auditor.Row(Account, 3);
+        auditor.Record(Account, 3, new EssTradesSettled("paper", t0.AddHours(3), [], [new EssMark(t0.AddHours(1), -5), new EssMark(t0.AddHours(2), -8)]));
+        var passed = CheckOf(Report(auditor), "emergency-stop-marks");
+        Assert.Equal((CheckOutcome.Passed, "2 mark(s) of open positions, each bar once and in time order"), (passed.Outcome, passed.Detail));
+
+        auditor.Row(Account, 4);
+        auditor.Record(Account, 4, new EssTradesSettled("paper", t0.AddHours(4), [], [new EssMark(t0.AddHours(2), -8), new EssMark(t0.AddHours(3), -9)]));
+        var failed = CheckOf(Report(auditor), "emergency-stop-marks");
+        Assert.Equal(CheckOutcome.Failed, failed.Outcome);
+        Assert.Contains($"paper: mark at {t0.AddHours(2):O} after one at {t0.AddHours(2):O}", failed.Detail);
+    }
+
+    [Fact]
     public void A_missing_journal_row_is_named_by_entity_and_number()
     {
         var auditor = Consistent(Trade(1));

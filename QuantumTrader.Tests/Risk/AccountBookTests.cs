@@ -3,7 +3,6 @@ using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Tests.Support;
 
-
 namespace QuantumTrader.Tests.Risk;
 
 /// <summary>The driver's account book: what each bar may see of closed trades and open positions.</summary>
@@ -20,7 +19,7 @@ public class AccountBookTests
     };
 
     private static PositionOpened Opened(string symbol, double entryHour, double notional) =>
-        new(BrokerState.TradeIdFor(symbol, H(entryHour)), symbol, H(entryHour), notional);
+        new(BrokerState.TradeIdFor(symbol, H(entryHour)), symbol, H(entryHour), notional, 100, 0);
 
     [Fact]
     public void The_next_known_change_is_the_earliest_entry_or_exit_at_or_after_a_time()

@@ -193,10 +193,111 @@ public class AccountEssTests
         Assert.Throws<DomainValidationException>(() => Trade("a", 0, 1, double.NaN));
     }
 
+    private static EssMark Mark(double hour, double openPnl) => new(H(hour), openPnl);
+
+    private static EssTradesSettled Marked(double asOfHour, EssTrade[] trades, params EssMark[] marks) => new("paper", H(asOfHour), trades, marks);
+
+    [Fact]
+    public void An_open_loss_tightens_the_mode_before_the_trade_closes()
+    {
+        // Realized equity stays at 10,000 until hour 4; the open position is down 250 at hour 2 and 450 at hour 3.
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000), Marked(4, [], Mark(1, -50), Mark(2, -250), Mark(3, -450)));
+
+        Assert.Equal([(H(2), EssMode.Normal, EssMode.Cautious), (H(3), EssMode.Cautious, EssMode.Protective)], ts.Select(t => (t.Time, t.From, t.To)));
+        Assert.Equal(-4.5, ts[1].Drawdown, 10);
+        Assert.Equal(10_000, ess.Equity);
+        Assert.Equal(H(4), ess.MarkedBefore);
+    }
+
+    [Fact]
+    public void The_peak_includes_open_gains_so_giving_them_back_is_drawdown()
+    {
+        // Up 600 while open, closed for +100: marked equity fell from 10,600 to 10,100, -4.7% from the peak.
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000),
+            Marked(6, [Trade("t1", 0, 5, 100)], Mark(1, 200), Mark(2, 600), Mark(3, 350), Mark(4, 150), Mark(5, 0)));
+
+        Assert.Equal(10_600, ess.State.PeakEquity);
+        Assert.Equal(EssMode.Protective, ess.Mode);
+        Assert.Equal([H(3), H(4)], ts.Select(t => t.Time));
+        Assert.Equal(10_100, ess.Equity);
+    }
+
+    [Fact]
+    public void A_trade_exiting_at_a_mark_is_settled_before_the_mark_and_the_other_position_counts_at_its_mark()
+    {
+        // At hour 3 trade t1 closes -450 while the other position is up 300: marked equity 9,850 (-1.5%), no change of mode.
+        // Without the mark, the trade alone would have shown -4.5%.
+        var trade = Trade("t1", 0, 3, -450);
+        var (marked, tsMarked) = Settle(AccountEss.Start("paper", 10_000), Marked(4, [trade], Mark(2, 0), Mark(3, 300)));
+        var (alone, tsAlone) = Settle(AccountEss.Start("paper", 10_000), Batch(4, trade));
+
+        Assert.Empty(tsMarked);
+        Assert.Equal(-1.5, marked.State.Drawdown, 10);
+        Assert.Equal(EssMode.Protective, Assert.Single(tsAlone).To);
+        Assert.Equal(-4.5, alone.State.Drawdown, 10);
+    }
+
+    [Fact]
+    public void Marks_sent_again_are_applied_once_and_a_preview_tells_the_same_transitions()
+    {
+        var first = Marked(3, [], Mark(1, -50), Mark(2, -250));
+        var (ess, ts) = Settle(AccountEss.Start("paper", 10_000), first);
+        Assert.Single(ts);
+
+        var again = Marked(5, [], Mark(1, -50), Mark(2, -250), Mark(3, -260), Mark(4, -450));
+        Assert.Equal([H(3), H(4)], ess.WithoutApplied(again).Marks.Select(m => m.Time));
+        var preview = AccountEss.Preview(ess.State, ess.Equity, ess.MarkedBefore, [], again.Marks);
+        var (after, applied) = ess.Apply(again);
+
+        Assert.Equal(applied.Select(t => (t.Time, t.To)), preview.Select(t => (t.Time, t.To)));
+        Assert.Equal((H(4), EssMode.Protective), (applied.Single().Time, applied.Single().To));
+        Assert.Equal(-4.5, after.State.Drawdown, 10);
+    }
+
+    [Fact]
+    public void A_preview_tells_the_transitions_settling_makes_for_any_marks_from_any_mode()
+    {
+        var random = new Random(7);
+        for (var run = 0; run < 300; run++)
+        {
+            // Start NORMAL, or after a loss that left the account CAUTIOUS or PROTECTIVE.
+            var ess = AccountEss.Start("paper", 10_000);
+            if (run % 3 > 0) ess = ess.Apply(Batch(1, Trade("loss", 0, 0.5, run % 3 == 1 ? -300 : -600))).Next;
+            var marks = Enumerable.Range(2, 40).Select(h => Mark(h, random.NextDouble() * 900 - 600)).ToArray();
+            var trades = run % 5 == 0 ? new[] { Trade("t", 1, 20, random.NextDouble() * 400 - 200) } : [];
+            var batch = Marked(50, trades, marks);
+
+            var preview = AccountEss.Preview(ess.State, ess.Equity, ess.MarkedBefore, batch.Trades, batch.Marks);
+            var applied = ess.Apply(batch).Transitions;
+            Assert.Equal(applied.Select(t => (t.Time, t.From, t.To, t.Drawdown)), preview.Select(t => (t.Time, t.From, t.To, t.Drawdown)));
+        }
+    }
+
+    [Fact]
+    public void Marks_out_of_order_or_not_before_the_batch_time_are_refused()
+    {
+        var late = Assert.Throws<DomainValidationException>(() => Marked(4, [], Mark(2, 0), Mark(1, 0)));
+        Assert.Equal("EssTradesSettled.Marks", $"{late.Type}.{late.Field}");
+        Assert.Contains("time order", late.Message);
+        Assert.Contains("not before AsOf", Assert.Throws<DomainValidationException>(() => Marked(2, [], Mark(2, 0))).Message);
+        Assert.Throws<DomainValidationException>(() => Mark(1, double.PositiveInfinity));
+    }
+
+    [Fact]
+    public void A_batch_journaled_before_marks_existed_reads_back_without_marks()
+    {
+        var json = JsonSerializer.Serialize(Batch(2, Trade("t1", 0, 1, -300)), ProtocolSerializer.JsonOptions).Replace(",\"Marks\":[]", "");
+        Assert.DoesNotContain("Marks", json);
+        var back = JsonSerializer.Deserialize<EssTradesSettled>(json, ProtocolSerializer.JsonOptions)!;
+
+        Assert.Empty(back.Marks);
+        Assert.Equal(EssMode.Cautious, AccountEss.Start("paper", 10_000).Apply(back).Next.Mode);
+    }
+
     [Fact]
     public void The_state_round_trips_through_the_journal_serializer()
     {
-        var (ess, _) = Settle(AccountEss.Start("paper", 10_000), Batch(6, Trade("t1", 0, 1, -300), Trade("t2", 1, 5, -800)));
+        var (ess, _) = Settle(AccountEss.Start("paper", 10_000), Marked(6, [Trade("t1", 0, 1, -300), Trade("t2", 1, 5, -800)], Mark(3, -20)));
         var json = JsonSerializer.Serialize(ess, ProtocolSerializer.JsonOptions);
         var back = JsonSerializer.Deserialize<AccountEss>(json, ProtocolSerializer.JsonOptions)!;
 
@@ -204,5 +305,6 @@ public class AccountEssTests
         Assert.Equal(ess.Mode, back.Mode);
         Assert.Equal(ess.Transitions.Count, back.Transitions.Count);
         Assert.True(back.HasApplied("t2"));
+        Assert.Equal(H(6), back.MarkedBefore);
     }
 }

@@ -162,13 +162,93 @@ public sealed class EssCrashTests : IAsyncLifetime
         Assert.Equal([T(30)], account.OfType<EssManualTrigger>().Select(e => e.Time));
     }
 
+    [Fact]
+    public async Task An_open_loss_marked_at_the_closes_tightens_the_mode_before_its_trade_closes_and_ends_the_batch_there()
+    {
+        // A 10,000 USD long in another instrument from bar 20 at 100; its close falls to 97.5 at bar 30 and to 95 at bar 35
+        // (-2.5% and -5% of the 10,000 equity while open), and the trade closes at bar 45 for -500.
+        double HedgeClose(int i) => i < 30 ? 100 : i < 35 ? 97.5 : 95;
+        var hedge = Enumerable.Range(0, _bars.Count).Select(i => new Bar(Hedge, T(i), HedgeClose(i), HedgeClose(i), HedgeClose(i), HedgeClose(i), 1)).ToArray();
+        var hedgeId = BrokerState.TradeIdFor(Hedge, T(20));
+        _driver.Book.Open(new PositionOpened(hedgeId, Hedge, T(20), 10_000, 100, 0));
+        _driver.ObserveBars(Enumerable.Range(0, 60).SelectMany(i => new[] { _bars[i], hedge[i] }).ToArray());
+
+        // Planning the batch from bar 25 with the bars ahead: it must end at bar 30, whose mark changes the mode.
+        Assert.Equal(T(30), _driver.NextKnownChange(T(25)));
+
+        for (var i = 0; i < 60; i++)
+        {
+            await Send(i);
+            if (i == 45) _driver.Record(Sample with { TradeId = hedgeId, Symbol = Hedge, EntryTime = T(20), ExitTime = T(45), Pnl = -500 });
+        }
+        var ess = await _driver.FinishAsync(T(59));
+
+        Assert.Equal([(T(30), "NORMAL", "CAUTIOUS"), (T(35), "CAUTIOUS", "PROTECTIVE")],
+            ess.Transitions.Select(t => (t.Time, t.From.Label(), t.To.Label())));
+        Assert.Equal(-2.5, ess.Transitions[0].Drawdown, 9);
+        Assert.Equal(-5.0, ess.Transitions[1].Drawdown, 9);
+        Assert.All(_modes.Take(31), m => Assert.Equal("NORMAL", m));
+        Assert.Equal(["CAUTIOUS", "CAUTIOUS", "PROTECTIVE", "PROTECTIVE"], new[] { 31, 35, 36, 59 }.Select(i => _modes[i]));
+
+        // The marks are journaled with the settlements, each once, so the account rebuilds the same path. Settlements are
+        // written in the background: the last one, at the last bar, is in the journal once every one before it is.
+        List<object> account = [];
+        await Until(async () => (account = await JournalReader.Events(_node.System, EntityIds.Account("paper"))).OfType<EssTradesSettled>().Any(b => b.AsOf == T(59)));
+        var marks = account.OfType<EssTradesSettled>().SelectMany(b => b.Marks).ToArray();
+        Assert.Equal(marks.Select(m => m.Time).Distinct().Count(), marks.Length);
+        Assert.Equal(-500, marks.Single(m => m.Time == T(35)).OpenPnl, 9);
+        Assert.Equal(T(59), ess.MarkedBefore);
+    }
+
+    [Fact]
+    public async Task A_reset_sees_the_marks_before_it_so_the_account_resumes_in_the_mode_its_marked_drawdown_selects()
+    {
+        // While EMERGENCY is latched the open position's loss of 3% changes no mode, so its marks wait in the driver.
+        var hedge = Enumerable.Range(0, _bars.Count).Select(i => i < 30 ? 100.0 : 97).Select((c, i) => new Bar(Hedge, T(i), c, c, c, c, 1)).ToArray();
+        _driver.Book.Open(new PositionOpened(BrokerState.TradeIdFor(Hedge, T(20)), Hedge, T(20), 10_000, 100, 0));
+        _driver.ObserveBars(Enumerable.Range(0, _bars.Count).SelectMany(i => new[] { _bars[i], hedge[i] }).ToArray());
+        for (var i = 0; i < 25; i++) await Send(i);
+        var trigger = _handover.TryHandOver(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow))!;
+        for (var i = 25; i < 40; i++) await Send(i);
+        await trigger.WaitAsync(Timeout);
+        var reset = _handover.TryHandOver(new ResetEmergency("paper", "venue back", DateTimeOffset.UtcNow))!;
+        await Send(40);
+        var status = await reset.WaitAsync(Timeout);
+
+        // The marks went to the account before the reset, so it resumes in CAUTIOUS, not NORMAL first.
+        var last = status.Transitions[^1];
+        Assert.Equal((T(40).AddTicks(-1), "EMERGENCY", "CAUTIOUS"), (last.Time, last.From.Label(), last.To.Label()));
+        Assert.Equal(-3.0, last.Drawdown, 9);
+        Assert.Equal(2, status.Transitions.Count);
+        Assert.Equal("CAUTIOUS", _modes[40]);
+    }
+
+    [Fact]
+    public async Task A_command_that_comes_after_its_batch_was_planned_waits_for_the_next_batch_planned_as_one_time()
+    {
+        _driver.ObserveBars(_bars);
+        for (var i = 0; i < 25; i++) await Send(i);
+        Assert.Null(_driver.NextKnownChange(T(25)));
+        var trigger = _handover.TryHandOver(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow))!;
+
+        // Bars a mark could change the mode at after the command may be in the batch planned without it.
+        Assert.Equal("NORMAL", (await _driver.ViewBeforeAsync(T(25))).EssMode);
+        Assert.False(trigger.IsCompleted);
+
+        Assert.Equal(T(26), _driver.NextKnownChange(T(26)));
+        Assert.Equal("EMERGENCY", (await _driver.ViewBeforeAsync(T(26))).EssMode);
+        Assert.Equal(T(26).AddTicks(-1), (await trigger.WaitAsync(Timeout)).Transitions[^1].Time);
+    }
+
     /// <summary>Waits for the account's announcement to reach the driver (a message in flight, not a timing assertion).</summary>
-    private static async Task Until(Func<bool> condition)
+    private static Task Until(Func<bool> condition) => Until(() => Task.FromResult(condition()), "the account's mode change never reached the driver");
+
+    private static async Task Until(Func<Task<bool>> condition, string failure = "the account's last settlement never reached the journal")
     {
         var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
+        while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the account's mode change never reached the driver");
+            Assert.True(DateTime.UtcNow < deadline, failure);
             await Task.Delay(10);
         }
     }

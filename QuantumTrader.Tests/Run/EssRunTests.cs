@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using QuantumTrader.Host.Run;
+using QuantumTrader.Models.Market;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Tests.Support;
 
@@ -29,11 +31,41 @@ public sealed class EssRunTests(ReferenceRun reference)
         }
         Assert.All(modes, m => Assert.True(m.Drawdown <= 0));
 
-        // Tightening is immediate, so the strictest mode reached is the one the ledger's worst drawdown selects.
+        // Tightening is immediate, so the strictest mode reached is the one the worst drawdown of the marked equity selects,
+        // computed here from the trades file and the closes alone.
         var s = reference.Summary;
-        Assert.Equal(EssOptions.Default.ModeFor(s.MaxDrawdown), modes.Min(m => m.To));
+        var worst = WorstMarkedDrawdown();
+        Assert.Equal(EssOptions.Default.ModeFor(worst), modes.Min(m => m.To));
         Assert.Equal(modes[^1].To.Label(), s.EssMode);
         Assert.Equal(s.EssTransitions.Count, modes.Count);
+    }
+
+    /// <summary>
+    /// Equity at every bar a position was open during: settled PnL of the trades that exited at or before the bar, plus the
+    /// open ones at the bar's close, their entry fee paid (a trade's fees are its entry's and exit's, each in proportion
+    /// to its price). Percent from the running peak, the worst one.
+    /// </summary>
+    private double WorstMarkedDrawdown()
+    {
+        var trades = File.ReadLines(reference.TradesCsv).Skip(1).Select(line => line.Split(',')).Select(f => (
+            Symbol: f[1], Sign: f[2] == "long" ? 1.0 : -1.0, Entry: DateTimeOffset.Parse(f[3], CultureInfo.InvariantCulture),
+            EntryPrice: double.Parse(f[4], CultureInfo.InvariantCulture), Exit: DateTimeOffset.Parse(f[5], CultureInfo.InvariantCulture),
+            ExitPrice: double.Parse(f[6], CultureInfo.InvariantCulture), Quantity: double.Parse(f[7], CultureInfo.InvariantCulture),
+            Fees: double.Parse(f[8], CultureInfo.InvariantCulture), Pnl: double.Parse(f[9], CultureInfo.InvariantCulture))).ToArray();
+        var bars = ReplayData.Load([ReferenceRun.Data], DataFormat.Auto, BadRowPolicy.Skip, _ => { }).Bars;
+        var last = new Dictionary<string, double>();
+        double peak = 10_000, worst = 0;
+        foreach (var group in bars.GroupBy(b => b.Time).OrderBy(g => g.Key))
+        {
+            foreach (var bar in group) last[bar.Symbol] = bar.Close;
+            var time = group.Key;
+            if (!trades.Any(t => t.Entry <= time && t.Exit >= time)) continue;
+            var equity = 10_000 + trades.Where(t => t.Exit <= time).Sum(t => t.Pnl) + trades.Where(t => t.Entry <= time && t.Exit > time)
+                .Sum(t => t.Sign * (last[t.Symbol] - t.EntryPrice) * t.Quantity - t.Fees * t.EntryPrice / (t.EntryPrice + t.ExitPrice));
+            peak = Math.Max(peak, equity);
+            worst = Math.Min(worst, 100 * (equity - peak) / peak);
+        }
+        return worst;
     }
 
     [Fact]
