@@ -3,7 +3,9 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Protocol;
+using QuantumTrader.Models;
 using QuantumTrader.Models.Execution;
+using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 
 namespace QuantumTrader.Actors.Persistence;
@@ -25,7 +27,6 @@ public static class JournalEvents
     };
 }
 
-/// <summary>The closed trades a journal holds, from the rows tagged trade-closed, in journal order (a ledger orders them by exit).</summary>
 /// <summary>Every decision record the journal holds: each closed trade's entry decision and each signal a guard refused.</summary>
 public static class JournalDecisions
 {
@@ -41,6 +42,7 @@ public static class JournalDecisions
     }
 }
 
+/// <summary>The closed trades a journal holds, from the rows tagged trade-closed, in journal order (a ledger orders them by exit).</summary>
 public static class JournalTrades
 {
     public static Task<List<ClosedTrade>> ReadAsync(SqlReadJournal journal, IMaterializer materializer) =>
@@ -50,4 +52,25 @@ public static class JournalTrades
                 list.AddRange(SymbolEventsCommitted.Unpack(env.Event).OfType<TradeClosed>().Select(t => t.Trade));
                 return list;
             }, materializer);
+}
+
+/// <summary>Each account's emergency stop, rebuilt from the inputs its journal holds as the account entity rebuilds it.</summary>
+public static class JournalEss
+{
+    public static async Task<IReadOnlyList<AccountEss>> ReadAsync(SqlReadJournal journal, IMaterializer materializer, double startingEquity)
+    {
+        var ids = await journal.CurrentPersistenceIds()
+            .Where(id => id.StartsWith(EntityIds.Account(""), StringComparison.Ordinal))
+            .RunAggregate(new List<string>(), (list, id) => { list.Add(id); return list; }, materializer);
+        var accounts = new List<AccountEss>();
+        foreach (var id in ids.Order(StringComparer.Ordinal))
+        {
+            var ess = await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue)
+                .RunAggregate(AccountEss.Start(id[EntityIds.Account("").Length..], startingEquity), (state, env) =>
+                    env.Event is EssTradesSettled or EssManualTrigger or EssManualReset ? state.Apply((IDomainEvent)env.Event).Next : state,
+                    materializer);
+            if (ess.Clock is not null) accounts.Add(ess);
+        }
+        return accounts;
+    }
 }

@@ -391,8 +391,9 @@ public static class CtlVerb
     {
         using var client = opened;
         var s = await client.AskAsync<EssStatus>("account", message, cancel);
-        var grid = new Table().Title($"emergency stop of account {Markup.Escape(s.AccountId)}").AddColumns("mode", "trading", "manual trigger", "drawdown %", "equity", "peak equity", "market time");
+        var grid = new Table().Title($"emergency stop of account {Markup.Escape(s.AccountId)}").AddColumns("mode", "trading", "manual trigger", "drawdown %", "deepest drawdown %", "settled equity", "peak equity", "market time");
         grid.AddRow(s.Mode.Label(), s.TradingEnabled ? "on" : "off", s.ManualLatch ? "latched" : "no", s.Drawdown.ToString("F2", CultureInfo.InvariantCulture),
+            s.State is { MaxDrawdownAt: { } at } state ? string.Create(CultureInfo.InvariantCulture, $"{state.MaxDrawdown:F2} at {at:O}") : "0.00",
             Num(s.Equity), Num(s.PeakEquity), s.Clock?.ToString("O", CultureInfo.InvariantCulture) ?? "-");
         Out.Write(grid);
         var transitions = new Table().Title($"last transitions (of {s.Transitions.Count})").AddColumns("time", "from", "to", "drawdown %", "trading", "reason");

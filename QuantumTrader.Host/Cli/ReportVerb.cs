@@ -31,9 +31,19 @@ public static class ReportVerb
             var starting = parse.GetValue(equity) ?? RecordedRun.Read(dir)?.StartingEquity
                 ?? throw new UsageException($"'{dir}' holds no {RecordedRun.FileName} with the starting equity; give it with --equity");
             if (!double.IsFinite(starting) || starting <= 0) throw new UsageException($"--equity must be > 0, got {starting}");
-            var trades = await AuditVerb.ReadJournalAsync(dir, system =>
-                JournalTrades.ReadAsync(PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier), system.Materializer()));
-            var report = PnlReport.Of(trades, starting, parse.GetValue(by)) with { BuyAndHold = BuyAndHoldOf(dir, out var note) };
+            var (trades, accounts) = await AuditVerb.ReadJournalAsync(dir, async system =>
+            {
+                var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                return (await JournalTrades.ReadAsync(journal, system.Materializer()), await JournalEss.ReadAsync(journal, system.Materializer(), starting));
+            });
+            // A node trades one account; should a journal hold several, the deepest is the one to see.
+            var deepest = accounts.MinBy(a => a.State.MaxDrawdown);
+            var report = PnlReport.Of(trades, starting, parse.GetValue(by)) with
+            {
+                BuyAndHold = BuyAndHoldOf(dir, out var note),
+                MarkedMaxDrawdownPercent = deepest?.State.MaxDrawdown,
+                MarkedMaxDrawdownAt = deepest?.State.MaxDrawdownAt,
+            };
             Print(report);
             if (note is not null) Console.WriteLine(note);
             JsonOut.Write(parse.GetValue(json), report);
@@ -79,7 +89,9 @@ public static class ReportVerb
         totals.AddRow("largest win / largest loss", $"{Money(r.LargestWin)} / {Money(r.LargestLoss)}");
         totals.AddRow("longest run without a win", r.LongestLosingStreak.ToString(CultureInfo.InvariantCulture));
         totals.AddRow("fees", Money(r.Fees));
-        totals.AddRow("max drawdown", Pct(r.MaxDrawdownPercent));
+        totals.AddRow("max drawdown (closed trades)", Pct(r.MaxDrawdownPercent));
+        totals.AddRow("max drawdown (marked to market)", r.MarkedMaxDrawdownPercent is not { } marked ? "-"
+            : r.MarkedMaxDrawdownAt is { } at ? $"{Pct(marked)} at {Time(at)}" : Pct(marked));
         console.Write(totals);
 
         var periods = new Table().Title($"by {r.By.ToString().ToLowerInvariant()} (exit time, UTC)").AddColumn("period");

@@ -20,7 +20,10 @@ public static class SummaryTable
         Row("win rate", s.WinRate.ToString("P1", CultureInfo.InvariantCulture));
         Row("average R", s.AvgR.ToString("F3", CultureInfo.InvariantCulture));
         Row("Sharpe (per trade)", s.Sharpe.ToString("F3", CultureInfo.InvariantCulture));
-        Row("max drawdown %", s.MaxDrawdown.ToString("F2", CultureInfo.InvariantCulture));
+        Row("max drawdown % (closed trades)", s.MaxDrawdown.ToString("F2", CultureInfo.InvariantCulture));
+        Row("max drawdown % (marked to market)", s.MarkedMaxDrawdownAt is { } at
+            ? string.Create(CultureInfo.InvariantCulture, $"{s.MarkedMaxDrawdown:F2} at {at:yyyy-MM-dd HH:mm}")
+            : s.MarkedMaxDrawdown.ToString("F2", CultureInfo.InvariantCulture));
         Row("events in journal", s.EventsPersisted.ToString(CultureInfo.InvariantCulture));
         Row("bars re-aligned / already done", $"{s.BarsReplayedFromJournal} / {s.BarsAlreadyProcessed}");
         Row("replay bars/s", s.BarsPerSecond.ToString("F0", CultureInfo.InvariantCulture));

@@ -178,7 +178,7 @@ public sealed class OpsApi : IAsyncDisposable
         _app.MapGet("/api/report", async (string? by, CancellationToken cancel) =>
             !Enum.TryParse<ReportPeriod>(by ?? nameof(ReportPeriod.Month), ignoreCase: true, out var period) || !Enum.IsDefined(period) || int.TryParse(by, out _)
                 ? Refuse(StatusCodes.Status400BadRequest, $"by must be day, week or month, got '{by}'")
-                : View(PnlReport.Of(await LedgerAsync(cancel), _services.StartingEquity, period)));
+                : View(await ReportAsync(period, cancel)));
         _app.MapGet("/api/alerts", async (int? latest, CancellationToken cancel) =>
             latest is < 0
                 ? Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}")
@@ -286,6 +286,13 @@ public sealed class OpsApi : IAsyncDisposable
     }
 
     /// <summary>Every closed trade in the journal in exit order, each once (symbols commit to the journal independently).</summary>
+    private async Task<PnlReport> ReportAsync(ReportPeriod period, CancellationToken cancel)
+    {
+        var report = PnlReport.Of(await LedgerAsync(cancel), _services.StartingEquity, period);
+        var ess = await _registry.Get<AccountRegion>().Ask<EssStatus>(new GetEssStatus(_services.AccountId), AskTimeout, cancel);
+        return report with { MarkedMaxDrawdownPercent = ess.State?.MaxDrawdown ?? 0, MarkedMaxDrawdownAt = ess.State?.MaxDrawdownAt };
+    }
+
     private async Task<IReadOnlyList<ClosedTrade>> LedgerAsync(CancellationToken cancel)
     {
         var journal = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);

@@ -24,6 +24,8 @@ public static class RiskReport
         return summary with
         {
             EssMode = ess.Mode.Label(),
+            MarkedMaxDrawdown = ess.State?.MaxDrawdown ?? 0,
+            MarkedMaxDrawdownAt = ess.State?.MaxDrawdownAt,
             EssTransitions = ess.Transitions.Select(Row).ToArray(),
             SignalsRejectedByStage = stages,
         };

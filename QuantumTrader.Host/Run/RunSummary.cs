@@ -54,6 +54,13 @@ public sealed partial record RunSummary(
     /// <summary>The account's emergency-stop mode after the run (EMERGENCY, PROTECTIVE, CAUTIOUS or NORMAL).</summary>
     public string EssMode { get; init; } = "NORMAL";
 
+    /// <summary>
+    /// The deepest drawdown of the equity the emergency stop read (settled trades plus the open positions marked at each
+    /// bar's close), percent, and when; <see cref="MaxDrawdown"/> is the ledger's, which sees only closed trades.
+    /// </summary>
+    public double MarkedMaxDrawdown { get; init; }
+    public DateTimeOffset? MarkedMaxDrawdownAt { get; init; }
+
     /// <summary>Every ESS mode change of the account, in market time, as its journal holds them.</summary>
     public IReadOnlyList<EssTransitionRow> EssTransitions { get; init; } = [];
 

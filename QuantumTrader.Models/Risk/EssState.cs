@@ -21,7 +21,7 @@ namespace QuantumTrader.Models.Risk;
 public sealed record EssState
 {
     public EssState(EssOptions options, EssMode mode, double peakEquity, double lastEquity, double drawdown,
-        DateTimeOffset? lastTime, DateTimeOffset? recoveryPendingSince, bool manualLatch)
+        DateTimeOffset? lastTime, DateTimeOffset? recoveryPendingSince, bool manualLatch, double maxDrawdown = 0, DateTimeOffset? maxDrawdownAt = null)
     {
         const string T = nameof(EssState);
         Options = Guard.NotNull(T, nameof(Options), options);
@@ -36,6 +36,9 @@ public sealed record EssState
             nameof(RecoveryPendingSince), "must not be later than LastTime", recoveryPendingSince);
         Guard.That(!manualLatch || mode == EssMode.Emergency, T, nameof(ManualLatch), "only holds in EMERGENCY", manualLatch);
         ManualLatch = manualLatch;
+        MaxDrawdown = Guard.InRange(T, nameof(MaxDrawdown), maxDrawdown, -100.0, 0.0);
+        Guard.That(maxDrawdown == 0 || maxDrawdownAt is not null, T, nameof(MaxDrawdownAt), "is required with a MaxDrawdown below 0", maxDrawdownAt);
+        MaxDrawdownAt = maxDrawdownAt;
     }
 
     /// <summary>NORMAL, no equity seen yet.</summary>
@@ -59,11 +62,18 @@ public sealed record EssState
     /// <summary>Set by a manual trigger; EMERGENCY then holds until a manual reset.</summary>
     public bool ManualLatch { get; }
 
+    /// <summary>
+    /// The deepest drawdown observed, percent, and when: with marks, the worst of the equity marked to market, which the
+    /// ledger of closed trades does not show. A state from a snapshot written before this was kept starts it at that snapshot.
+    /// </summary>
+    public double MaxDrawdown { get; }
+    public DateTimeOffset? MaxDrawdownAt { get; }
+
     [JsonIgnore]
     public bool TradingEnabled => Mode.AllowsTrading();
 
     /// <summary>The same state under other options: a start that changed them goes on from here under the new ones.</summary>
-    public EssState WithOptions(EssOptions options) => new(options, Mode, PeakEquity, LastEquity, Drawdown, LastTime, RecoveryPendingSince, ManualLatch);
+    public EssState WithOptions(EssOptions options) => new(options, Mode, PeakEquity, LastEquity, Drawdown, LastTime, RecoveryPendingSince, ManualLatch, MaxDrawdown, MaxDrawdownAt);
 
     public (EssState Next, EssTransition? Transition) Apply(IEssInput input) => input switch
     {
@@ -80,27 +90,28 @@ public sealed record EssState
         RequireInOrder(time);
         var peak = Math.Max(PeakEquity, equity);
         var drawdown = peak > 0 ? Math.Min(0.0, 100.0 * (equity - peak) / peak) : 0.0;
+        var (maxDrawdown, maxDrawdownAt) = drawdown < MaxDrawdown ? (drawdown, time) : (MaxDrawdown, MaxDrawdownAt);
 
         var supported = Options.ModeFor(drawdown);
         if (supported < Mode)
         {
             var reason = Invariant($"drawdown {drawdown:F2}% is below the {supported.Label()} threshold {Options.UpperThreshold(supported):F2}%");
-            return (new EssState(Options, supported, peak, equity, drawdown, time, null, ManualLatch),
+            return (new EssState(Options, supported, peak, equity, drawdown, time, null, ManualLatch, maxDrawdown, maxDrawdownAt),
                 new EssTransition(time, Mode, supported, drawdown, supported.AllowsTrading(), reason, false));
         }
 
         if (ManualLatch || !Options.AutoRecovery || Options.RelaxLevel(Mode) is not { } level || drawdown < level)
-            return (new EssState(Options, Mode, peak, equity, drawdown, time, null, ManualLatch), null);
+            return (new EssState(Options, Mode, peak, equity, drawdown, time, null, ManualLatch, maxDrawdown, maxDrawdownAt), null);
 
         var since = RecoveryPendingSince ?? time;
         var held = time - since;
         if (held < Options.ConfirmationPeriod)
-            return (new EssState(Options, Mode, peak, equity, drawdown, time, since, false), null);
+            return (new EssState(Options, Mode, peak, equity, drawdown, time, since, false, maxDrawdown, maxDrawdownAt), null);
 
         var next = Mode + 1;
         var nextPending = Options.RelaxLevel(next) is { } nextLevel && drawdown >= nextLevel ? time : (DateTimeOffset?)null;
         var why = Invariant($"drawdown {drawdown:F2}% held at or above {level:F2}% for {held:c} (confirmation period {Options.ConfirmationPeriod:c})");
-        return (new EssState(Options, next, peak, equity, drawdown, time, nextPending, false),
+        return (new EssState(Options, next, peak, equity, drawdown, time, nextPending, false, maxDrawdown, maxDrawdownAt),
             new EssTransition(time, Mode, next, drawdown, next.AllowsTrading(), why, false));
     }
 
@@ -109,7 +120,7 @@ public sealed record EssState
     {
         Guard.NotEmpty(nameof(EssState), "reason", reason);
         RequireInOrder(time);
-        var next = new EssState(Options, EssMode.Emergency, PeakEquity, LastEquity, Drawdown, time, null, true);
+        var next = new EssState(Options, EssMode.Emergency, PeakEquity, LastEquity, Drawdown, time, null, true, MaxDrawdown, MaxDrawdownAt);
         return Mode == EssMode.Emergency
             ? (next, null)
             : (next, new EssTransition(time, Mode, EssMode.Emergency, Drawdown, false, $"manual trigger{By(by)}: {reason}", true));
@@ -121,7 +132,7 @@ public sealed record EssState
         Guard.NotEmpty(nameof(EssState), "reason", reason);
         RequireInOrder(time);
         var target = Options.ModeFor(Drawdown);
-        var next = new EssState(Options, target, PeakEquity, LastEquity, Drawdown, time, null, false);
+        var next = new EssState(Options, target, PeakEquity, LastEquity, Drawdown, time, null, false, MaxDrawdown, MaxDrawdownAt);
         return target == Mode
             ? (next, null)
             : (next, new EssTransition(time, Mode, target, Drawdown, target.AllowsTrading(), $"manual reset{By(by)}: {reason}", true));

@@ -48,6 +48,13 @@ public sealed record PnlReport(
     double Fees, double MaxDrawdownPercent, ReportPeriod By, IReadOnlyList<PeriodPnl> Periods, IReadOnlyList<GroupPnl> BySymbol,
     IReadOnlyList<GroupPnl> ByExitReason)
 {
+    /// <summary>
+    /// The deepest drawdown of the equity the account's emergency stop read (closed trades plus open positions marked at
+    /// each bar's close), percent, and when; null without an account journal. <see cref="MaxDrawdownPercent"/> sees closed trades only.
+    /// </summary>
+    public double? MarkedMaxDrawdownPercent { get; init; }
+    public DateTimeOffset? MarkedMaxDrawdownAt { get; init; }
+
     /// <summary>Each symbol held over its trading span; empty when the report was made without the data.</summary>
     public IReadOnlyList<BuyAndHold> BuyAndHold { get; init; } = [];
 

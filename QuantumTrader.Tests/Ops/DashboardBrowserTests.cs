@@ -70,7 +70,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var page = await RenderedPage(_served.Api.Url);
 
         Assert.Matches("<span id=\"error\"></span>", page);
-        Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched)", page);
+        Assert.Contains("mode <span class=\"mode-EMERGENCY\">EMERGENCY</span>, trading off (manual trigger latched), drawdown 0.00 % (deepest 0.00 %), settled equity", page);
         Assert.Contains("<td>manual trigger: exchange outage</td>", page);
         Assert.Contains("<span class=\"sev-critical\">1</span> critical, <span class=\"sev-warning\">1</span> warning, <span>3</span> info. " +
             "<span>No webhook: the alerts are shown here only.</span>", page);
@@ -83,7 +83,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Matches("<tr><td>account</td><td>[^<]+</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>", page);
         Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
         Assert.Contains("<div id=\"trades\"><table><tbody><tr><th>exit</th>", page);
-        Assert.Contains("<div id=\"report\"><div><p>0 closed trades, net PnL 0.00 (0.00 %), profit factor -, fees 0.00, max drawdown 0.00 %.</p>", page);
+        Assert.Contains("<div id=\"report\"><div><p>0 closed trades, net PnL 0.00 (0.00 %), profit factor -, fees 0.00, max drawdown 0.00 % over closed trades, 0.00 % marked to market.</p>", page);
         // Registry rows, newest first: time, event, slot, version, what.
         Assert.Contains("<td>retraining-requested</td><td>xgb</td><td>xgb-v1</td><td>retraining requested by an operator: new fee tiers</td>", page);
         Assert.Matches("<td>errors-recorded</td><td>xgb</td><td>xgb-v1</td><td>added 1 to the error replay buffer; the worst: Buy on ETHUSDT at [0-9T:+.-]+, confidence 0\\.875</td>", page);

@@ -103,6 +103,8 @@ public sealed class NodeServiceTests
         Assert.Equal((summary.TradesClosed, "Week"), (report.GetProperty("trades").GetInt32(), report.GetProperty("by").GetString()));
         Assert.Equal(summary.FinalEquity, report.GetProperty("finalEquity").GetDouble(), 6);
         Assert.Equal(summary.MaxDrawdown, report.GetProperty("maxDrawdownPercent").GetDouble(), 9);
+        Assert.Equal(summary.MarkedMaxDrawdown, report.GetProperty("markedMaxDrawdownPercent").GetDouble(), 9);
+        Assert.True(summary.MarkedMaxDrawdown < 0, "the node's account saw its equity fall below the start");
         Assert.All(report.GetProperty("periods").EnumerateArray(), p => Assert.Matches(@"^20\d\d-W\d\d$", p.GetProperty("period").GetString()));
 
         // The node's prediction accuracy is what 'qt accuracy' reads from the same journal once the node has stopped.

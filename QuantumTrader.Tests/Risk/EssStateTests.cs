@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Validation;
 
@@ -342,8 +343,39 @@ public class EssStateTests
 
         // The reset at -1% goes straight to NORMAL, the mode that drawdown supports.
         Assert.Equal([EssMode.Protective, EssMode.Emergency, EssMode.Normal], modes);
-        Assert.Equal(new EssState(EssOptions.Default, EssMode.Normal, 1000, 992, state.Drawdown, H(5), null, false), state);
+        Assert.Equal(new EssState(EssOptions.Default, EssMode.Normal, 1000, 992, state.Drawdown, H(5), null, false, -5, H(1)), state);
         Assert.Equal(-0.8, state.Drawdown, 10);
+    }
+
+    [Fact]
+    public void The_deepest_drawdown_and_when_it_was_observed_outlast_recovery_new_peaks_triggers_resets_and_new_options()
+    {
+        var (state, _) = Feed(EssState.Initial(), (0, 1000), (1, 970), (2, 940), (3, 990), (4, 1100), (5, 1060));
+        Assert.Equal(-6.0, state.MaxDrawdown, 10);
+        Assert.Equal(H(2), state.MaxDrawdownAt);
+        Assert.Equal(100.0 * (1060 - 1100) / 1100, state.Drawdown, 10);
+
+        state = state.ManualTrigger("venue outage", H(6)).Next.ManualReset("venue back", H(7)).Next.WithOptions(EssOptions.Default with { AutoRecovery = false });
+        Assert.Equal((-6.0, H(2)), (state.MaxDrawdown, state.MaxDrawdownAt));
+
+        // A deeper one replaces it, measured from the new peak.
+        (state, _) = Feed(state, (8, 1023));
+        Assert.Equal((-7.0, H(8)), (Math.Round(state.MaxDrawdown, 10), state.MaxDrawdownAt));
+    }
+
+    [Fact]
+    public void A_state_snapshotted_before_the_deepest_drawdown_was_kept_restores_with_none_and_tracks_it_from_there()
+    {
+        var (state, _) = Feed(EssState.Initial(), (0, 1000), (1, 950));
+        var json = JsonNode.Parse(JsonSerializer.Serialize(state))!.AsObject();
+        json.Remove(nameof(EssState.MaxDrawdown));
+        json.Remove(nameof(EssState.MaxDrawdownAt));
+        var restored = JsonSerializer.Deserialize<EssState>(json.ToJsonString())!;
+        Assert.Equal((0.0, null), (restored.MaxDrawdown, restored.MaxDrawdownAt));
+        Assert.Equal((state.Mode, state.Drawdown, state.PeakEquity), (restored.Mode, restored.Drawdown, restored.PeakEquity));
+
+        (restored, _) = Feed(restored, (2, 960));
+        Assert.Equal((-4.0, H(2)), (Math.Round(restored.MaxDrawdown, 10), restored.MaxDrawdownAt));
     }
 
     [Fact]

@@ -159,5 +159,9 @@ public class ValidationTests
             Refused(() => new EssState(EssOptions.Default, EssMode.Normal, 1000, 1200, 0, T0, null, false)).Message);
         Assert.Equal("EssState.Drawdown: must be in [-100, 0] (3)",
             Refused(() => new EssState(EssOptions.Default, EssMode.Normal, 1000, 1000, 3, T0, null, false)).Message);
+        Assert.Equal("EssState.MaxDrawdown: must be in [-100, 0] (1)",
+            Refused(() => new EssState(EssOptions.Default, EssMode.Normal, 1000, 1000, 0, T0, null, false, 1, T0)).Message);
+        Assert.StartsWith("EssState.MaxDrawdownAt: is required with a MaxDrawdown below 0",
+            Refused(() => new EssState(EssOptions.Default, EssMode.Normal, 1000, 900, -10, T0, null, false, -10)).Message);
     }
 }

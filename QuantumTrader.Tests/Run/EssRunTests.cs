@@ -12,7 +12,7 @@ namespace QuantumTrader.Tests.Run;
 public sealed class EssRunTests(ReferenceRun reference)
 {
     [Fact]
-    public void The_summary_lists_the_ess_transitions_the_ledger_drawdown_implies()
+    public void The_summary_lists_the_ess_transitions_and_the_marked_drawdown_that_drove_them()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(reference.Dir.File("summary.json")));
         var transitions = doc.RootElement.GetProperty("essTransitions").EnumerateArray().ToList();
@@ -34,8 +34,12 @@ public sealed class EssRunTests(ReferenceRun reference)
         // Tightening is immediate, so the strictest mode reached is the one the worst drawdown of the marked equity selects,
         // computed here from the trades file and the closes alone.
         var s = reference.Summary;
-        var worst = WorstMarkedDrawdown();
+        var (worst, at) = WorstMarkedDrawdown();
         Assert.Equal(EssOptions.Default.ModeFor(worst), modes.Min(m => m.To));
+        // The summary reports that drawdown and when, beside the ledger's, which sees closed trades only.
+        Assert.Equal(worst, s.MarkedMaxDrawdown, 4);
+        Assert.Equal(at, s.MarkedMaxDrawdownAt);
+        Assert.True(s.MarkedMaxDrawdown < s.MaxDrawdown, $"marked {s.MarkedMaxDrawdown} against the ledger's {s.MaxDrawdown}");
         Assert.Equal(modes[^1].To.Label(), s.EssMode);
         Assert.Equal(s.EssTransitions.Count, modes.Count);
     }
@@ -45,7 +49,7 @@ public sealed class EssRunTests(ReferenceRun reference)
     /// open ones at the bar's close, their entry fee paid (a trade's fees are its entry's and exit's, each in proportion
     /// to its price). Percent from the running peak, the worst one.
     /// </summary>
-    private double WorstMarkedDrawdown()
+    private (double Percent, DateTimeOffset At) WorstMarkedDrawdown()
     {
         var trades = File.ReadLines(reference.TradesCsv).Skip(1).Select(line => line.Split(',')).Select(f => (
             Symbol: f[1], Sign: f[2] == "long" ? 1.0 : -1.0, Entry: DateTimeOffset.Parse(f[3], CultureInfo.InvariantCulture),
@@ -55,6 +59,7 @@ public sealed class EssRunTests(ReferenceRun reference)
         var bars = ReplayData.Load([ReferenceRun.Data], DataFormat.Auto, BadRowPolicy.Skip, _ => { }).Bars;
         var last = new Dictionary<string, double>();
         double peak = 10_000, worst = 0;
+        var at = DateTimeOffset.MinValue;
         foreach (var group in bars.GroupBy(b => b.Time).OrderBy(g => g.Key))
         {
             foreach (var bar in group) last[bar.Symbol] = bar.Close;
@@ -63,9 +68,10 @@ public sealed class EssRunTests(ReferenceRun reference)
             var equity = 10_000 + trades.Where(t => t.Exit <= time).Sum(t => t.Pnl) + trades.Where(t => t.Entry <= time && t.Exit > time)
                 .Sum(t => t.Sign * (last[t.Symbol] - t.EntryPrice) * t.Quantity - t.Fees * t.EntryPrice / (t.EntryPrice + t.ExitPrice));
             peak = Math.Max(peak, equity);
-            worst = Math.Min(worst, 100 * (equity - peak) / peak);
+            var drawdown = 100 * (equity - peak) / peak;
+            if (drawdown < worst) (worst, at) = (drawdown, time);
         }
-        return worst;
+        return (worst, at);
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed class ReportVerbTests(ReferenceRun reference)
         Assert.Equal(s.NetPnl, r.GetProperty("netPnl").GetDouble(), 6);
         Assert.Equal(s.WinRate, r.GetProperty("winRate").GetDouble(), 12);
         Assert.Equal(s.MaxDrawdown, r.GetProperty("maxDrawdownPercent").GetDouble(), 9);
+        // The account's journal rebuilds the emergency stop's marked equity as the run read it.
+        Assert.Equal(s.MarkedMaxDrawdown, r.GetProperty("markedMaxDrawdownPercent").GetDouble(), 9);
+        Assert.Equal(s.MarkedMaxDrawdownAt, r.GetProperty("markedMaxDrawdownAt").GetDateTimeOffset());
 
         var periods = r.GetProperty("periods").EnumerateArray().ToArray();
         Assert.Equal(s.TradesClosed, periods.Sum(p => p.GetProperty("trades").GetInt32()));

@@ -34,7 +34,7 @@ public sealed class RunJobTests(ReferenceRun reference)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(reference.Dir.File("summary.json")));
         var root = doc.RootElement;
-        foreach (var field in new[] { "bars", "rejectedRows", "tradesOpened", "tradesClosed", "netPnl", "winRate", "sharpe", "maxDrawdown", "eventsPersisted", "models" })
+        foreach (var field in new[] { "bars", "rejectedRows", "tradesOpened", "tradesClosed", "netPnl", "winRate", "sharpe", "maxDrawdown", "markedMaxDrawdown", "eventsPersisted", "models" })
             Assert.True(root.TryGetProperty(field, out _), $"summary JSON lacks '{field}'");
         var model = root.GetProperty("models")[0];
         foreach (var field in new[] { "id", "weight", "trades", "winRate", "avgR" })
