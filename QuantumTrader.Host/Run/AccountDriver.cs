@@ -111,8 +111,8 @@ public sealed class AccountDriver
 
     /// <summary>
     /// The latest bar any symbol had decided before this start (null when none had). A resumed start goes through those
-    /// bars again without deciding them, so an operator's command it takes meanwhile is dated after them: they were
-    /// decided without it.
+    /// bars again without deciding them, so an operator's command given meanwhile waits for the first bar after them: they
+    /// were decided without it.
     /// </summary>
     public void Resumes(DateTimeOffset? decidedBefore) => _decidedBefore = decidedBefore;
 
@@ -125,7 +125,7 @@ public sealed class AccountDriver
         // A batch planned before an operator's command came may hold bars a mark changes the mode at after the command:
         // the command waits for the next batch, which is planned as one time.
         var planned = _plan is not { } plan || plan.Time != time || plan.Single;
-        if (planned && (ActionDue(time) || _handover.Count > 0))
+        if (planned && (ActionDue(time) || CommandsDue(time)))
             await GiveOperatorsAsync(time, cancel);
         var settled = Book.TakeSettledBefore(time);
         if (Interlocked.Exchange(ref _noticed.Value, 0) == 1)
@@ -158,10 +158,12 @@ public sealed class AccountDriver
     /// </summary>
     public DateTimeOffset? NextKnownChange(DateTimeOffset time)
     {
-        var single = ActionDue(time) || _handover.Count > 0;
+        var single = ActionDue(time) || CommandsDue(time);
         _plan = (time, single);
         if (single) return time;
         var next = Book.NextChangeAt(time);
+        // Waiting commands are given before the first bar after those decided before this start: the batch ends at the last of them.
+        if (_handover.Count > 0 && _decidedBefore is { } decided && (next is null || decided < next)) next = decided;
         if (_nextAction < _actions.Count && _actions[_nextAction].Time >= time && (next is null || _actions[_nextAction].Time < next))
             next = _actions[_nextAction].Time;
         foreach (var t in _status.Transitions)
@@ -192,6 +194,8 @@ public sealed class AccountDriver
     }
 
     private bool ActionDue(DateTimeOffset time) => _nextAction < _actions.Count && _actions[_nextAction].Time < time;
+
+    private bool CommandsDue(DateTimeOffset time) => _handover.Count > 0 && AccountEss.TakesCommandsBefore(time, _decidedBefore);
 
     /// <summary>The marks at the bars before <paramref name="before"/> not handed to the account yet.</summary>
     private IReadOnlyList<EssMark> PendingMarks(DateTimeOffset before)
@@ -235,8 +239,8 @@ public sealed class AccountDriver
 
     /// <summary>
     /// Before the bar at <paramref name="before"/> (after the last one when null): the replay's actions dated earlier, at
-    /// their journaled time, then the commands waiting in the handover, one tick before that bar (or at the last bar
-    /// decided before this start, when that is later). The trades and marks before a command's time go to the account
+    /// their journaled time, then the commands waiting in the handover, one tick before that bar (a resumed start keeps
+    /// them waiting until the first bar after those decided before it). The trades and marks before a command's time go to the account
     /// first, so it sees them in market-time order whatever batches the bars came in. A command the account refuses is
     /// answered with the reason and the start goes on.
     /// </summary>
@@ -252,11 +256,10 @@ public sealed class AccountDriver
             repeated = repeated.By(action.Operator);
             _status = await _accounts.Ask<EssStatus>(repeated, AskTimeout, cancel);
         }
-        DateTimeOffset? at = before is { } bar ? AccountEss.BeforeBar(bar, _decidedBefore) : null;
-        var waitingCommands = before is null ? _handover.Close() : _handover.Take();
-        // A resumed start dates a command after bars it has not reached yet, whose closes it may not have seen.
-        if (waitingCommands.Count > 0 && at is { } fixedAt && before is { } next)
-            await SettleBeforeAsync(fixedAt < next ? fixedAt : next, cancel);
+        DateTimeOffset? at = before is { } bar ? AccountEss.BeforeBar(bar) : null;
+        var waitingCommands = before is not { } next ? _handover.Close() : AccountEss.TakesCommandsBefore(next, _decidedBefore) ? _handover.Take() : [];
+        if (waitingCommands.Count > 0 && at is { } fixedAt)
+            await SettleBeforeAsync(fixedAt, cancel);
         foreach (var waiting in waitingCommands)
         {
             IProtocolMessage command = waiting.Command switch

@@ -178,12 +178,16 @@ public sealed record AccountEss
 
     /// <summary>
     /// The time a job fixes for an operator's trigger or reset it takes between two bars: one tick before
-    /// <paramref name="nextBar"/>, so it reaches that bar and none before; or <paramref name="decidedBefore"/>, the last bar
-    /// decided before the start began, when that is later (a resumed start goes through those bars without deciding them,
-    /// and they were decided without the command).
+    /// <paramref name="nextBar"/>, so it reaches that bar and none before.
     /// </summary>
-    public static DateTimeOffset BeforeBar(DateTimeOffset nextBar, DateTimeOffset? decidedBefore) =>
-        Later(nextBar.AddTicks(-1), decidedBefore)!.Value;
+    public static DateTimeOffset BeforeBar(DateTimeOffset nextBar) => nextBar.AddTicks(-1);
+
+    /// <summary>
+    /// Whether a job takes an operator's command before <paramref name="nextBar"/>. A resumed start first goes through the
+    /// bars decided before it (up to <paramref name="decidedBefore"/>) without deciding them; they were decided without the
+    /// command, and their trades and marks must reach the account before it, so the command waits for the first bar after them.
+    /// </summary>
+    public static bool TakesCommandsBefore(DateTimeOffset nextBar, DateTimeOffset? decidedBefore) => decidedBefore is not { } decided || nextBar > decided;
 
     /// <summary>
     /// The market time a manual trigger or reset takes effect after. <paramref name="at"/> is the time the job fixed for it

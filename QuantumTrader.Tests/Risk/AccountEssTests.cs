@@ -140,11 +140,13 @@ public class AccountEssTests
     }
 
     [Fact]
-    public void A_command_taken_between_two_bars_is_dated_one_tick_before_the_next_or_after_the_bars_decided_before_the_start()
+    public void A_command_is_dated_one_tick_before_the_next_bar_and_waits_for_the_first_bar_after_those_decided_before_the_start()
     {
-        Assert.Equal(H(14).AddTicks(-1), AccountEss.BeforeBar(H(14), null));
-        Assert.Equal(H(14).AddTicks(-1), AccountEss.BeforeBar(H(14), H(9)));
-        Assert.Equal(H(30), AccountEss.BeforeBar(H(14), H(30)));
+        Assert.Equal(H(14).AddTicks(-1), AccountEss.BeforeBar(H(14)));
+        Assert.True(AccountEss.TakesCommandsBefore(H(14), null));
+        Assert.True(AccountEss.TakesCommandsBefore(H(14), H(9)));
+        Assert.False(AccountEss.TakesCommandsBefore(H(14), H(14)));
+        Assert.False(AccountEss.TakesCommandsBefore(H(14), H(30)));
     }
 
     [Fact]

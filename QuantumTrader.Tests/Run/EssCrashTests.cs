@@ -147,19 +147,36 @@ public sealed class EssCrashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_trigger_taken_while_a_resumed_start_goes_through_bars_decided_before_it_is_dated_after_them()
+    public async Task A_reset_given_while_a_resumed_start_goes_through_bars_decided_before_it_waits_for_the_first_bar_after_them_and_their_marks()
     {
+        // EMERGENCY is latched, and a position open from bar 15 loses 3% from bar 20: while latched its marks change no
+        // mode, so they wait in the driver. The last start decided the bars up to 30.
+        var hedge = Enumerable.Range(0, _bars.Count).Select(i => i < 20 ? 100.0 : 97).Select((c, i) => new Bar(Hedge, T(i), c, c, c, c, 1)).ToArray();
+        _driver.Book.Open(new PositionOpened(BrokerState.TradeIdFor(Hedge, T(15)), Hedge, T(15), 10_000, 100, 0));
+        _driver.ObserveBars(Enumerable.Range(0, _bars.Count).SelectMany(i => new[] { _bars[i], hedge[i] }).ToArray());
         _driver.Resumes(T(30));
-        var trigger = _handover.TryHandOver(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow))!;
+        await _node.Accounts.Ask<EssStatus>(new TriggerEmergency("paper", "exchange outage", DateTimeOffset.UtcNow, T(0).AddTicks(-1)), Timeout);
+        for (var i = 0; i < 10; i++) await Send(i);
 
-        var view = await _driver.ViewBeforeAsync(T(10));
-        await trigger.WaitAsync(Timeout);
+        var reset = _handover.TryHandOver(new ResetEmergency("paper", "venue back", DateTimeOffset.UtcNow))!;
+        // A batch planned while it waits ends at the position's entry, a known change, or else at the last bar decided before this start.
+        Assert.Equal(T(15), _driver.NextKnownChange(T(10)));
+        Assert.Equal(T(30), _driver.NextKnownChange(T(16)));
+        for (var i = 10; i <= 30; i++) await Send(i);
+        Assert.False(reset.IsCompleted);
+        Assert.All(_modes, m => Assert.Equal("EMERGENCY", m));
 
-        Assert.Equal("NORMAL", view.EssMode);
-        Assert.Equal("NORMAL", _driver.ViewAsKnown(T(30)).EssMode);
-        Assert.Equal("EMERGENCY", _driver.ViewAsKnown(T(31)).EssMode);
+        Assert.Equal(T(31), _driver.NextKnownChange(T(31)));
+        await Send(31);
+        var status = await reset.WaitAsync(Timeout);
+
+        // The marks of bars 15 to 30 reached the account before the reset, as a replay hands them over, so it resumes in CAUTIOUS.
+        var last = status.Transitions[^1];
+        Assert.Equal((T(31).AddTicks(-1), "EMERGENCY", "CAUTIOUS"), (last.Time, last.From.Label(), last.To.Label()));
+        Assert.Equal(-3.0, last.Drawdown, 9);
+        Assert.Equal("CAUTIOUS", _modes[31]);
         var account = await JournalReader.Events(_node.System, EntityIds.Account("paper"));
-        Assert.Equal([T(30)], account.OfType<EssManualTrigger>().Select(e => e.Time));
+        Assert.Equal([T(31).AddTicks(-1)], account.OfType<EssManualReset>().Select(e => e.Time));
     }
 
     [Fact]
