@@ -540,7 +540,7 @@ public sealed class JournalAuditor
 
     private static string DescribeOrder(PendingOrder o) =>
         o.Purpose == OrderPurpose.Open
-            ? Text($"open {o.Direction} {o.Quantity:0.######} (stop {o.StopDistance:0.####}, target {o.TakeProfitDistance:0.####}) on {Verdict(o.Decision)}")
+            ? Text($"open {o.Direction} {o.Quantity:0.######} (stop {o.StopDistance:0.####} {(o.Direction == TradeAction.Sell ? "above" : "below")} the fill, target {o.TakeProfitDistance:0.####} {(o.Direction == TradeAction.Sell ? "below" : "above")}) on {Verdict(o.Decision)}")
             : Text($"close {o.Direction} {o.Quantity:0.######}: {o.ExitReason ?? FillReasons.SignalReverse}");
 
     private static string Verdict(TradeDecisionRecord d) =>

@@ -236,8 +236,22 @@ public class JournalAuditorTests
             x.Served);
         Assert.Equal(("CAUTIOUS", "TrendingUp"), (x.EmergencyMode, x.Regime));
         Assert.Equal(["order-placed", "fill", "fill", "trade-closed", "trade-settled"], x.Story.Select(e => e.Kind));
+        // The order holds distances from a fill price not known yet, and says so.
+        Assert.StartsWith(FormattableString.Invariant($"open Buy {t.Quantity:0.######} (stop 100 below the fill, target 200 above) on ensemble Buy"), x.Story[0].Detail);
         Assert.Equal(t.Decision.FeatureNames, x.Features.Select(f => f.Name));
         Assert.Null(auditor.Report(_ => null, _ => true).Explain("NO-SUCH-TRADE"));
+    }
+
+    [Fact]
+    public void A_short_order_places_its_stop_above_the_fill_and_its_target_below()
+    {
+        var auditor = new JournalAuditor();
+        var t = Trade(2);
+        var order = new PendingOrder(t.Symbol, t.Decision.DecidedAt, OrderPurpose.Open, TradeAction.Sell, 0.5, 3, 6, t.Decision);
+        auditor.Symbol("symbol-" + t.Symbol, 1, new OrderPlaced(t.Symbol, 1, t.Decision.DecidedAt, order));
+
+        var placed = Report(auditor).Trail.Single(e => e.Kind == "order-placed");
+        Assert.StartsWith("open Sell 0.5 (stop 3 above the fill, target 6 below) on ensemble", placed.Detail);
     }
 
     [Fact]
