@@ -54,22 +54,26 @@ public static class JournalTrades
             }, materializer);
 }
 
+/// <summary>An account's emergency stop rebuilt from its journal, and every state it passed through on the way (<see cref="AccountEss.Apply(IDomainEvent, List{EssState})"/>).</summary>
+public sealed record JournaledEss(AccountEss Account, IReadOnlyList<EssState> Path);
+
 /// <summary>Each account's emergency stop, rebuilt from the inputs its journal holds as the account entity rebuilds it.</summary>
 public static class JournalEss
 {
-    public static async Task<IReadOnlyList<AccountEss>> ReadAsync(SqlReadJournal journal, IMaterializer materializer, double startingEquity)
+    public static async Task<IReadOnlyList<JournaledEss>> ReadAsync(SqlReadJournal journal, IMaterializer materializer, double startingEquity)
     {
         var ids = await journal.CurrentPersistenceIds()
             .Where(id => id.StartsWith(EntityIds.Account(""), StringComparison.Ordinal))
             .RunAggregate(new List<string>(), (list, id) => { list.Add(id); return list; }, materializer);
-        var accounts = new List<AccountEss>();
+        var accounts = new List<JournaledEss>();
         foreach (var id in ids.Order(StringComparer.Ordinal))
         {
+            var path = new List<EssState>();
             var ess = await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue)
                 .RunAggregate(AccountEss.Start(id[EntityIds.Account("").Length..], startingEquity), (state, env) =>
-                    env.Event is EssTradesSettled or EssManualTrigger or EssManualReset ? state.Apply((IDomainEvent)env.Event).Next : state,
+                    env.Event is EssTradesSettled or EssManualTrigger or EssManualReset ? state.Apply((IDomainEvent)env.Event, path).Next : state,
                     materializer);
-            if (ess.Clock is not null) accounts.Add(ess);
+            if (ess.Clock is not null) accounts.Add(new JournaledEss(ess, path));
         }
         return accounts;
     }

@@ -6,6 +6,7 @@ using Akka.Streams;
 using QuantumTrader.Actors.Persistence;
 using QuantumTrader.Host.Run;
 using QuantumTrader.Models.Market;
+using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 using Spectre.Console;
 
@@ -23,8 +24,12 @@ public static class ReportVerb
         var by = new Option<ReportPeriod>("--by") { DefaultValueFactory = _ => ReportPeriod.Month, Description = "Period of the table: Day, Week (ISO) or Month, by exit time in UTC" };
         var equity = new Option<double?>("--equity") { Description = "Starting equity (default: the one run.json recorded)" };
         var json = new Option<string?>("--json") { Description = "Write the report as one JSON object to this file" };
+        var marked = new Option<string?>("--marked-equity")
+        {
+            Description = "Write the equity the emergency stop read (closed trades plus open positions marked at each bar's close) as CSV: one row per observation, with its peak, drawdown and mode",
+        };
         var command = new Command("report", "The trading result from the journal's closed trades: totals, profit factor, drawdown, each period, symbol and exit reason")
-            { state, by, equity, json };
+            { state, by, equity, json, marked };
         command.SetAction(async (parse, cancel) =>
         {
             var dir = parse.GetValue(state)!;
@@ -37,7 +42,7 @@ public static class ReportVerb
                 return (await JournalTrades.ReadAsync(journal, system.Materializer()), await JournalEss.ReadAsync(journal, system.Materializer(), starting));
             });
             // A node trades one account; should a journal hold several, the deepest is the one to see.
-            var deepest = accounts.MinBy(a => a.State.MaxDrawdown);
+            var deepest = accounts.Select(a => a.Account).MinBy(a => a.State.MaxDrawdown);
             var report = PnlReport.Of(trades, starting, parse.GetValue(by)) with
             {
                 BuyAndHold = BuyAndHoldOf(dir, out var note),
@@ -47,6 +52,7 @@ public static class ReportVerb
             Print(report);
             if (note is not null) Console.WriteLine(note);
             JsonOut.Write(parse.GetValue(json), report);
+            if (parse.GetValue(marked) is { } csv) WriteMarkedEquity(csv, accounts);
             return ExitCodes.Ok;
         });
         return command;
@@ -73,6 +79,18 @@ public static class ReportVerb
             note = $"no buy-and-hold comparison: the run's data cannot be read ({ex.Message})";
             return [];
         }
+    }
+
+    /// <summary>account,time,marked_equity,peak_equity,drawdown_pct,mode: every state each account's emergency stop passed through, in order.</summary>
+    private static void WriteMarkedEquity(string path, IReadOnlyList<JournaledEss> accounts)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("account,time,marked_equity,peak_equity,drawdown_pct,mode");
+        foreach (var (account, states) in accounts)
+            foreach (var s in states)
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{account.AccountId},{s.LastTime:O},{s.LastEquity:0.######},{s.PeakEquity:0.######},{s.Drawdown:0.######},{s.Mode.Label()}"));
+        Console.WriteLine($"marked equity: {accounts.Sum(a => a.Path.Count)} row(s) written to {path}");
     }
 
     public static void Print(PnlReport r)

@@ -208,23 +208,29 @@ public sealed record AccountEss
 
     private bool IsNew(EssMark mark) => MarkedBefore is not { } before || mark.Time >= before;
 
-    public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input) => input switch
+    public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input) => Apply(input, null);
+
+    /// <summary>
+    /// <see cref="Apply(IDomainEvent)"/>, adding to <paramref name="path"/> every state the emergency stop passes through:
+    /// one per observation of the marked equity, one per operator's trigger or reset. The path is what the stop read.
+    /// </summary>
+    public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input, List<EssState>? path) => input switch
     {
-        EssTradesSettled s => Settle(s),
-        EssManualTrigger m => Step(State.ManualTrigger(m.Reason, m.Time, m.Operator), m.Time),
-        EssManualReset r => Step(State.ManualReset(r.Reason, r.Time, r.Operator), r.Time),
+        EssTradesSettled s => Settle(s, path),
+        EssManualTrigger m => Step(State.ManualTrigger(m.Reason, m.Time, m.Operator), m.Time, path),
+        EssManualReset r => Step(State.ManualReset(r.Reason, r.Time, r.Operator), r.Time, path),
         null => throw new DomainValidationException(nameof(AccountEss), "input", "is required", null),
         _ => throw new DomainValidationException(nameof(AccountEss), "input", "is not an account ESS input", input.GetType().Name),
     };
 
-    private (AccountEss, IReadOnlyList<EssTransition>) Settle(EssTradesSettled batch)
+    private (AccountEss, IReadOnlyList<EssTransition>) Settle(EssTradesSettled batch, List<EssState>? path)
     {
         Guard.That(batch.AccountId == AccountId, nameof(AccountEss), nameof(batch.AccountId), $"batch of another account (this is {AccountId})", batch.AccountId);
         var applied = _appliedIds.ToBuilder();
         var seen = _appliedSet.ToBuilder();
         var fresh = batch.Trades.Where(t => seen.Add(t.TradeId)).ToArray();
         applied.AddRange(fresh.Select(t => t.TradeId));
-        var (state, equity, produced) = Walk(State, Equity, MarkedBefore, fresh, batch.Marks);
+        var (state, equity, produced) = Walk(State, Equity, MarkedBefore, fresh, batch.Marks, path);
         var clock = Later(Later(Clock, batch.AsOf), state.LastTime);
         return (new AccountEss(AccountId, StartingEquity, equity, state, clock, applied.ToImmutable(), seen.ToImmutable(), [.. Transitions, .. produced],
             Later(MarkedBefore, batch.AsOf)), produced);
@@ -237,7 +243,7 @@ public sealed record AccountEss
     /// </summary>
     public static IReadOnlyList<EssTransition> Preview(EssState state, double equity, DateTimeOffset? markedBefore, IReadOnlyList<EssTrade> trades,
         IReadOnlyList<EssMark> marks) =>
-        trades.Count == 0 && StaysNormal(state, equity, marks) ? [] : Walk(state, equity, markedBefore, trades, marks).Produced;
+        trades.Count == 0 && StaysNormal(state, equity, marks) ? [] : Walk(state, equity, markedBefore, trades, marks, null).Produced;
 
     /// <summary>In NORMAL only a tightening can change the mode: no mark below the first threshold means no change (checked without building states).</summary>
     private static bool StaysNormal(EssState state, double equity, IReadOnlyList<EssMark> marks)
@@ -254,7 +260,7 @@ public sealed record AccountEss
     }
 
     private static (EssState State, double Equity, List<EssTransition> Produced) Walk(EssState state, double equity, DateTimeOffset? markedBefore,
-        IReadOnlyList<EssTrade> trades, IReadOnlyList<EssMark> allMarks)
+        IReadOnlyList<EssTrade> trades, IReadOnlyList<EssMark> allMarks, List<EssState>? path)
     {
         var produced = new List<EssTransition>();
         // The driver previews on every batch: no copies unless a mark was applied before.
@@ -266,27 +272,28 @@ public sealed record AccountEss
         foreach (var trade in trades)
         {
             while (next < marks.Count && marks[next].Time < trade.ExitTime)
-                state = ObserveMark(state, marks[next++], equity, produced);
+                state = ObserveMark(state, marks[next++], equity, produced, path);
             if (state.PeakEquity == 0)
-                state = Observe(state, trade.EntryTime, equity, produced);
+                state = Observe(state, trade.EntryTime, equity, produced, path);
             equity += trade.Pnl;
             if (markTimes?.Contains(trade.ExitTime) != true)
-                state = Observe(state, trade.ExitTime, equity, produced);
+                state = Observe(state, trade.ExitTime, equity, produced, path);
         }
         while (next < marks.Count)
-            state = ObserveMark(state, marks[next++], equity, produced);
+            state = ObserveMark(state, marks[next++], equity, produced, path);
         return (state, equity, produced);
     }
 
-    private static EssState ObserveMark(EssState state, EssMark mark, double equity, List<EssTransition> produced)
+    private static EssState ObserveMark(EssState state, EssMark mark, double equity, List<EssTransition> produced, List<EssState>? path)
     {
         if (state.PeakEquity == 0)
-            state = Observe(state, mark.Time, equity, produced);
-        return Observe(state, mark.Time, equity + mark.OpenPnl, produced);
+            state = Observe(state, mark.Time, equity, produced, path);
+        return Observe(state, mark.Time, equity + mark.OpenPnl, produced, path);
     }
 
-    private (AccountEss, IReadOnlyList<EssTransition>) Step((EssState Next, EssTransition? Transition) step, DateTimeOffset time)
+    private (AccountEss, IReadOnlyList<EssTransition>) Step((EssState Next, EssTransition? Transition) step, DateTimeOffset time, List<EssState>? path)
     {
+        path?.Add(step.Next);
         IReadOnlyList<EssTransition> produced = step.Transition is { } t ? [t] : [];
         return (new AccountEss(AccountId, StartingEquity, Equity, step.Next, Later(Clock, time), _appliedIds, _appliedSet,
             [.. Transitions, .. produced], MarkedBefore), produced);
@@ -294,12 +301,13 @@ public sealed record AccountEss
 
     /// <summary>The ESS clock never runs backwards: an input older than the last one (possible only after an operator's
     /// input stamped with the wall clock before any market time was known) is taken at the last input's time.</summary>
-    private static EssState Observe(EssState state, DateTimeOffset time, double equity, List<EssTransition> produced)
+    private static EssState Observe(EssState state, DateTimeOffset time, double equity, List<EssTransition> produced, List<EssState>? path)
     {
         var at = state.LastTime is { } last && time < last ? last : time;
         // A blown account is observed at zero: the ESS measures drawdown, and -100% is as far as it goes.
         var (next, transition) = state.Observe(at, Math.Max(0, equity));
         if (transition is not null) produced.Add(transition);
+        path?.Add(next);
         return next;
     }
 

@@ -276,6 +276,22 @@ public class AccountEssTests
     }
 
     [Fact]
+    public void The_path_holds_every_state_the_stop_passed_through_in_order_and_ends_in_the_account_state()
+    {
+        // Starting equity first, then each mark (settled equity plus open PnL) after the trade that exited at its bar,
+        // then the operator's trigger: the path is what the stop read.
+        var path = new List<EssState>();
+        var (ess, _) = AccountEss.Start("paper", 10_000).Apply(Marked(4, [Trade("t1", 0, 2, -100)], Mark(1, -150), Mark(2, -250), Mark(3, -350)), path);
+        (ess, _) = ess.Apply(new EssManualTrigger("paper", "venue outage", H(4)), path);
+
+        Assert.Equal([(H(1), 10_000.0), (H(1), 9_850), (H(2), 9_650), (H(3), 9_550), (H(4), 9_550)],
+            path.Select(s => (s.LastTime!.Value, Math.Round(s.LastEquity, 6))));
+        Assert.Equal([EssMode.Normal, EssMode.Normal, EssMode.Cautious, EssMode.Protective, EssMode.Emergency], path.Select(s => s.Mode));
+        Assert.Equal(ess.State, path[^1]);
+        Assert.Equal((-4.5, H(3)), (Math.Round(ess.State.MaxDrawdown, 10), ess.State.MaxDrawdownAt));
+    }
+
+    [Fact]
     public void Marks_out_of_order_or_not_before_the_batch_time_are_refused()
     {
         var late = Assert.Throws<DomainValidationException>(() => Marked(4, [], Mark(2, 0), Mark(1, 0)));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using QuantumTrader.Host.Cli;
 using QuantumTrader.Host.Run;
@@ -13,7 +14,8 @@ public sealed class ReportVerbTests(ReferenceRun reference)
     public async Task The_report_of_the_reference_run_is_its_summary_split_by_month_symbol_and_exit_reason()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, await QtCli.RunAsync(["report", "--state", reference.Dir.File("state"), "--by", "Month", "--json", dir.File("report.json")]));
+        Assert.Equal(0, await QtCli.RunAsync(["report", "--state", reference.Dir.File("state"), "--by", "Month", "--json", dir.File("report.json"),
+            "--marked-equity", dir.File("marked.csv")]));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
         var r = doc.RootElement;
@@ -52,6 +54,35 @@ public sealed class ReportVerbTests(ReferenceRun reference)
             r.GetProperty("bySymbol").EnumerateArray().Select(g => (g.GetProperty("group").GetString()!, g.GetProperty("trades").GetInt32())));
         Assert.Equal(ledger.GroupBy(l => l[11]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())),
             r.GetProperty("byExitReason").EnumerateArray().Select(g => (g.GetProperty("group").GetString()!, g.GetProperty("trades").GetInt32())));
+    }
+
+    [Fact]
+    public async Task The_marked_equity_file_is_the_path_the_emergency_stop_read_its_transitions_and_deepest_drawdown_included()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, await QtCli.RunAsync(["report", "--state", reference.Dir.File("state"), "--marked-equity", dir.File("marked.csv")]));
+
+        var lines = File.ReadAllLines(dir.File("marked.csv"));
+        Assert.Equal("account,time,marked_equity,peak_equity,drawdown_pct,mode", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).Select(f => (Account: f[0], Time: DateTimeOffset.Parse(f[1], CultureInfo.InvariantCulture),
+            Equity: double.Parse(f[2], CultureInfo.InvariantCulture), Peak: double.Parse(f[3], CultureInfo.InvariantCulture),
+            Drawdown: double.Parse(f[4], CultureInfo.InvariantCulture), Mode: f[5])).ToArray();
+        Assert.All(rows, r => Assert.Equal("paper", r.Account));
+        Assert.Equal((10_000.0, "NORMAL"), (rows[0].Equity, rows[0].Mode));
+        for (var i = 1; i < rows.Length; i++)
+        {
+            Assert.True(rows[i].Time >= rows[i - 1].Time, $"row {i + 1} goes back in time");
+            Assert.Equal(Math.Max(rows[i - 1].Peak, rows[i].Equity), rows[i].Peak, 4);
+        }
+
+        // Every mode change of the summary is a row where the mode column changes, and no other row changes it.
+        var s = reference.Summary;
+        var changes = rows.Zip(rows.Skip(1), (before, after) => (after.Time, From: before.Mode, To: after.Mode)).Where(c => c.From != c.To).ToArray();
+        Assert.Equal(s.EssTransitions.Select(t => (t.Time, t.From, t.To)), changes);
+        var deepest = rows.MinBy(r => r.Drawdown);
+        Assert.Equal(s.MarkedMaxDrawdown, deepest.Drawdown, 5);
+        Assert.Equal(s.MarkedMaxDrawdownAt, deepest.Time);
+        Assert.Equal(s.EssMode, rows[^1].Mode);
     }
 
     [Fact]
