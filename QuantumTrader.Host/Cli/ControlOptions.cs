@@ -58,7 +58,15 @@ public sealed class ControlOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _filter, _minAgreement, _minConfidence, _minConfidenceHighVol, _highVol, _autoRecovery, _thresholds, _hysteresis, _confirmHours })
+        foreach (var option in new Option[] { _filter, _minAgreement, _minConfidence, _minConfidenceHighVol, _highVol })
+            command.Options.Add(option);
+        AddEssTo(command);
+    }
+
+    /// <summary>The emergency stop's options alone (<c>ess replay</c> takes them too).</summary>
+    public void AddEssTo(Command command)
+    {
+        foreach (var option in new Option[] { _autoRecovery, _thresholds, _hysteresis, _confirmHours })
             command.Options.Add(option);
     }
 
@@ -70,6 +78,11 @@ public sealed class ControlOptions
             MinConfidenceHighVol = parse.GetValue(_minConfidenceHighVol), HighVolAtrPercent = parse.GetValue(_highVol),
         };
         if (filter.Validate() is { } invalid) throw new UsageException(invalid);
+        return settings with { SignalFilter = filter, Ess = EssFrom(parse) };
+    }
+
+    public EssOptions EssFrom(ParseResult parse)
+    {
         var text = parse.GetValue(_thresholds)!;
         var parts = text.Split(',');
         var levels = parts.Select(p => double.TryParse(p.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) ? x : (double?)null).ToArray();
@@ -77,10 +90,9 @@ public sealed class ControlOptions
             throw new UsageException($"--ess-thresholds: expected three percentages E,P,C such as -10,-4,-2, got '{text}'");
         var hours = parse.GetValue(_confirmHours);
         if (!(hours >= 0 && double.IsFinite(hours))) throw new UsageException($"--ess-confirm-hours must be a number of hours >= 0, got {hours}");
-        EssOptions ess;
         try
         {
-            ess = new EssOptions(levels[0]!.Value, levels[1]!.Value, levels[2]!.Value, parse.GetValue(_hysteresis), TimeSpan.FromHours(hours))
+            return new EssOptions(levels[0]!.Value, levels[1]!.Value, levels[2]!.Value, parse.GetValue(_hysteresis), TimeSpan.FromHours(hours))
             {
                 AutoRecovery = parse.GetValue(_autoRecovery),
             };
@@ -89,6 +101,5 @@ public sealed class ControlOptions
         {
             throw new UsageException($"--ess-thresholds, --ess-hysteresis: {ex.Message}");
         }
-        return settings with { SignalFilter = filter, Ess = ess };
     }
 }

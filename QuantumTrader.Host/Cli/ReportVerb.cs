@@ -81,11 +81,11 @@ public static class ReportVerb
         }
     }
 
-    /// <summary>account,time,marked_equity,peak_equity,drawdown_pct,mode: every state each account's emergency stop passed through, in order.</summary>
+    /// <summary>Every state each account's emergency stop passed through, in order, in the layout <c>qt ess replay</c> reads (<see cref="EquityCurveReader.MarkedEquityHeader"/>).</summary>
     private static void WriteMarkedEquity(string path, IReadOnlyList<JournaledEss> accounts)
     {
         using var writer = new StreamWriter(path);
-        writer.WriteLine("account,time,marked_equity,peak_equity,drawdown_pct,mode");
+        writer.WriteLine(EquityCurveReader.MarkedEquityHeader);
         foreach (var (account, states) in accounts)
             foreach (var s in states)
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -32,10 +32,14 @@ public sealed class EquityCurveFormatException(IReadOnlyList<EquityCurveError> e
 /// <summary>
 /// Reads an equity curve: CSV with header <c>time,equity</c>, time ISO-8601 (an offset or Z; none means UTC),
 /// equity a finite number ≥ 0 with '.' decimals, times strictly increasing. Blank lines are skipped.
+/// It also reads the marked equity <c>qt report --marked-equity</c> writes (<see cref="MarkedEquityHeader"/>: its time and
+/// marked_equity columns, one account only); there several rows may share a time, as the stop observed them.
 /// Any bad row refuses the whole file: a replay over a silently thinned curve would report wrong transitions.
 /// </summary>
 public static class EquityCurveReader
 {
+    public const string MarkedEquityHeader = "account,time,marked_equity,peak_equity,drawdown_pct,mode";
+
     private static readonly string[] TimeFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
@@ -44,6 +48,12 @@ public static class EquityCurveReader
         "yyyy-MM-dd HH:mmK",
         "yyyy-MM-dd",
     ];
+
+    /// <summary>Where a layout keeps its values: column count, the time and equity columns, the account column if any.</summary>
+    private sealed record Layout(int Columns, int Time, int Equity, string EquityName, int? Account, bool SameTimeAllowed);
+
+    private static readonly Layout Curve = new(2, 0, 1, "equity", null, false);
+    private static readonly Layout Marked = new(6, 1, 2, "marked_equity", 0, true);
 
     public static IReadOnlyList<EquityPoint> Read(string path)
     {
@@ -59,37 +69,50 @@ public static class EquityCurveReader
         var header = NextNonBlank(reader, ref lineNo);
         if (header is null)
             throw new EquityCurveFormatException([new(source, 1, "header", "file is empty; expected header time,equity")]);
-        var columns = header.Split(',').Select(c => c.Trim().ToLowerInvariant()).ToArray();
-        if (columns is not ["time", "equity"])
-            throw new EquityCurveFormatException([new(source, lineNo, "header", $"expected time,equity but found {header.Trim()}")]);
+        var columns = string.Join(',', header.Split(',').Select(c => c.Trim().ToLowerInvariant()));
+        var layout = columns switch
+        {
+            "time,equity" => Curve,
+            MarkedEquityHeader => Marked,
+            _ => throw new EquityCurveFormatException([new(source, lineNo, "header", $"expected time,equity (or {MarkedEquityHeader}) but found {header.Trim()}")]),
+        };
 
         DateTimeOffset? previous = null;
+        string? account = null;
         while (reader.ReadLine() is { } line)
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
             var cells = line.Split(',');
-            if (cells.Length != 2)
+            if (cells.Length != layout.Columns)
             {
-                errors.Add(new(source, lineNo, "row", $"expected 2 columns but found {cells.Length}"));
+                errors.Add(new(source, lineNo, "row", $"expected {layout.Columns} columns but found {cells.Length}"));
                 continue;
             }
 
-            var timeText = cells[0].Trim();
-            var equityText = cells[1].Trim();
+            if (layout.Account is { } a)
+            {
+                var id = cells[a].Trim();
+                account ??= id;
+                if (id != account)
+                    errors.Add(new(source, lineNo, "account", $"'{id}' after '{account}': the file holds more than one account; give one account's rows"));
+            }
+
+            var timeText = cells[layout.Time].Trim();
+            var equityText = cells[layout.Equity].Trim();
             var timeOk = DateTimeOffset.TryParseExact(timeText, TimeFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal, out var time);
             if (!timeOk)
                 errors.Add(new(source, lineNo, "time", $"not an ISO-8601 time: '{timeText}'"));
-            else if (previous is { } p && time <= p)
+            else if (previous is { } p && (time < p || time == p && !layout.SameTimeAllowed))
                 errors.Add(new(source, lineNo, "time", $"{time:O} is not after the previous row's {p:O}"));
 
             var equityOk = double.TryParse(equityText, NumberStyles.Float, CultureInfo.InvariantCulture, out var equity);
             if (!equityOk)
-                errors.Add(new(source, lineNo, "equity", $"not a number: '{equityText}'"));
+                errors.Add(new(source, lineNo, layout.EquityName, $"not a number: '{equityText}'"));
             else if (!double.IsFinite(equity) || equity < 0)
-                errors.Add(new(source, lineNo, "equity", $"must be a finite number >= 0: '{equityText}'"));
+                errors.Add(new(source, lineNo, layout.EquityName, $"must be a finite number >= 0: '{equityText}'"));
 
             if (timeOk)
                 previous = previous is { } q && q > time ? q : time;

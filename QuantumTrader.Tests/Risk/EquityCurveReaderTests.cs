@@ -73,9 +73,38 @@ public class EquityCurveReaderTests
     }
 
     [Fact]
+    public void The_marked_equity_of_a_report_reads_as_a_curve_with_rows_that_share_a_time()
+    {
+        var points = Parse(EquityCurveReader.MarkedEquityHeader + "\n" +
+            "paper,2024-03-01T00:00:00Z,10000,10000,0,NORMAL\n" +
+            "paper,2024-03-01T00:00:00Z,9950.5,10000,-0.495,NORMAL\n" +
+            "paper,2024-03-01T01:00:00Z,9700,10000,-3,CAUTIOUS\n");
+        Assert.Equal([10_000, 9_950.5, 9_700], points.Select(p => p.Equity));
+        Assert.Equal(points[0].Time, points[1].Time);
+    }
+
+    [Fact]
+    public void A_marked_equity_file_of_two_accounts_or_going_back_in_time_is_refused_row_by_row()
+    {
+        var ex = Bad(EquityCurveReader.MarkedEquityHeader + "\n" +
+            "paper,2024-03-01T01:00:00Z,10000,10000,0,NORMAL\n" +
+            "live,2024-03-01T02:00:00Z,9900,10000,-1,NORMAL\n" +
+            "paper,2024-03-01T00:00:00Z,9800,10000,-2,CAUTIOUS\n" +
+            "paper,2024-03-01T03:00:00Z,x,10000,-2,CAUTIOUS\n" +
+            "paper,2024-03-01T04:00:00Z,9800\n");
+        Assert.Equal(
+        [
+            "curve.csv:3: account: 'live' after 'paper': the file holds more than one account; give one account's rows",
+            "curve.csv:4: time: 2024-03-01T00:00:00.0000000+00:00 is not after the previous row's 2024-03-01T02:00:00.0000000+00:00",
+            "curve.csv:5: marked_equity: not a number: 'x'",
+            "curve.csv:6: row: expected 6 columns but found 3",
+        ], ex.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Wrong_header_empty_file_and_no_rows_are_refused()
     {
-        Assert.Equal("curve.csv:1: header: expected time,equity but found date,close", Assert.Single(Bad("date,close\n2024-03-01,1\n").Errors).ToString());
+        Assert.Equal("curve.csv:1: header: expected time,equity (or account,time,marked_equity,peak_equity,drawdown_pct,mode) but found date,close", Assert.Single(Bad("date,close\n2024-03-01,1\n").Errors).ToString());
         Assert.Equal("curve.csv:1: header: file is empty; expected header time,equity", Assert.Single(Bad("").Errors).ToString());
         Assert.Equal("curve.csv:2: row: no data rows after the header", Assert.Single(Bad("time,equity\n\n").Errors).ToString());
     }

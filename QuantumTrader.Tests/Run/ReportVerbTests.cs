@@ -83,6 +83,23 @@ public sealed class ReportVerbTests(ReferenceRun reference)
         Assert.Equal(s.MarkedMaxDrawdown, deepest.Drawdown, 5);
         Assert.Equal(s.MarkedMaxDrawdownAt, deepest.Time);
         Assert.Equal(s.EssMode, rows[^1].Mode);
+
+        // 'ess replay' reads the file: under the run's options it makes the run's transitions, under others its own.
+        Assert.Equal(0, await QtCli.RunAsync(["ess", "replay", "--equity", dir.File("marked.csv"), "--json", dir.File("same.json")]));
+        var same = Transitions(dir.File("same.json"));
+        Assert.Equal(s.EssTransitions.Select(t => (t.Time, t.From, t.To)), same.Select(t => (t.Time, t.From, t.To)));
+        Assert.All(s.EssTransitions.Zip(same, (run, replayed) => (run.Drawdown, replayed.Drawdown)), p => Assert.Equal(p.Item1, p.Item2, 4));
+        Assert.Equal(0, await QtCli.RunAsync(["ess", "replay", "--equity", dir.File("marked.csv"), "--ess-thresholds", "-12,-6,-3", "--json", dir.File("wider.json")]));
+        var wider = Transitions(dir.File("wider.json"));
+        Assert.Equal((rows.First(r => r.Drawdown < -3).Time, "NORMAL", "CAUTIOUS"), (wider[0].Time, wider[0].From, wider[0].To));
+        Assert.True(wider.Count < same.Count, $"{wider.Count} transitions with wider thresholds against {same.Count}");
+    }
+
+    private static List<(DateTimeOffset Time, string From, string To, double Drawdown)> Transitions(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.GetProperty("transitions").EnumerateArray().Select(t => (t.GetProperty("time").GetDateTimeOffset(),
+            t.GetProperty("from").GetString()!, t.GetProperty("to").GetString()!, t.GetProperty("drawdown").GetDouble())).ToList();
     }
 
     [Fact]
