@@ -25,6 +25,7 @@ using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
 using QuantumTrader.Models.Learning.Ppo;
+using QuantumTrader.Models.Risk;
 using QuantumTrader.Models.Trading;
 using QuantumTrader.Models.Validation;
 
@@ -179,6 +180,9 @@ public sealed class OpsApi : IAsyncDisposable
             !Enum.TryParse<ReportPeriod>(by ?? nameof(ReportPeriod.Month), ignoreCase: true, out var period) || !Enum.IsDefined(period) || int.TryParse(by, out _)
                 ? Refuse(StatusCodes.Status400BadRequest, $"by must be day, week or month, got '{by}'")
                 : View(await ReportAsync(period, cancel)));
+        _app.MapGet("/api/marked-equity", async (int? points, CancellationToken cancel) =>
+            points is < 2 ? Refuse(StatusCodes.Status400BadRequest, $"points must be at least 2, got {points}")
+                : View(await MarkedEquityAsync(points ?? 600, cancel)));
         _app.MapGet("/api/alerts", async (int? latest, CancellationToken cancel) =>
             latest is < 0
                 ? Refuse(StatusCodes.Status400BadRequest, $"latest must not be negative, got {latest}")
@@ -285,7 +289,6 @@ public sealed class OpsApi : IAsyncDisposable
         return new TradesView(trades.Length, trades.TakeLast(last).ToArray());
     }
 
-    /// <summary>Every closed trade in the journal in exit order, each once (symbols commit to the journal independently).</summary>
     private async Task<PnlReport> ReportAsync(ReportPeriod period, CancellationToken cancel)
     {
         var report = PnlReport.Of(await LedgerAsync(cancel), _services.StartingEquity, period);
@@ -293,6 +296,19 @@ public sealed class OpsApi : IAsyncDisposable
         return report with { MarkedMaxDrawdownPercent = ess.State?.MaxDrawdown ?? 0, MarkedMaxDrawdownAt = ess.State?.MaxDrawdownAt };
     }
 
+    /// <summary>The path the node's account's emergency stop read, rebuilt from the journal and thinned to <paramref name="points"/> for a chart.</summary>
+    private async Task<MarkedEquityView> MarkedEquityAsync(int points, CancellationToken cancel)
+    {
+        var journal = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var accounts = await JournalEss.ReadAsync(journal, _system.Materializer(), _services.StartingEquity);
+        cancel.ThrowIfCancellationRequested();
+        if (accounts.FirstOrDefault(a => a.Account.AccountId == _services.AccountId) is not { } own)
+            return new MarkedEquityView(_services.AccountId, 0, 0, null, []);
+        return new MarkedEquityView(_services.AccountId, own.Path.Count, own.Account.State.MaxDrawdown, own.Account.State.MaxDrawdownAt,
+            MarkedEquityPath.Thin(own.Path, points));
+    }
+
+    /// <summary>Every closed trade in the journal in exit order, each once (symbols commit to the journal independently).</summary>
     private async Task<IReadOnlyList<ClosedTrade>> LedgerAsync(CancellationToken cancel)
     {
         var journal = PersistenceQuery.Get(_system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);

@@ -2,6 +2,7 @@ using QuantumTrader.Models.Learning.Ppo;
 using QuantumTrader.Models.Audit;
 using QuantumTrader.Models.Execution;
 using QuantumTrader.Models.Learning;
+using QuantumTrader.Models.Risk;
 
 namespace QuantumTrader.Host.Ops;
 
@@ -69,3 +70,9 @@ public sealed record SizingView(
     bool Learning, bool? Shadow, int PolicyVersion, int Experiences, int Pending, int UpdateEvery, int TradesRecorded, RewardTrend Trend,
     IReadOnlyList<PolicyVersionRecord> History);
 
+
+/// <summary>
+/// The node's account as its emergency stop read it: how many states the stop passed through, its deepest drawdown and
+/// when, and the path thinned for a chart (<see cref="MarkedEquityPath"/>).
+/// </summary>
+public sealed record MarkedEquityView(string AccountId, int Observations, double MaxDrawdown, DateTimeOffset? MaxDrawdownAt, IReadOnlyList<MarkedEquityPoint> Points);

@@ -212,7 +212,8 @@ public sealed record AccountEss
 
     /// <summary>
     /// <see cref="Apply(IDomainEvent)"/>, adding to <paramref name="path"/> every state the emergency stop passes through:
-    /// one per observation of the marked equity, one per operator's trigger or reset. The path is what the stop read.
+    /// one per observation of the marked equity, one per operator's trigger or reset once an equity was observed. The path
+    /// is what the stop read.
     /// </summary>
     public (AccountEss Next, IReadOnlyList<EssTransition> Transitions) Apply(IDomainEvent input, List<EssState>? path) => input switch
     {
@@ -293,7 +294,8 @@ public sealed record AccountEss
 
     private (AccountEss, IReadOnlyList<EssTransition>) Step((EssState Next, EssTransition? Transition) step, DateTimeOffset time, List<EssState>? path)
     {
-        path?.Add(step.Next);
+        // Before the first observation there is no equity to show.
+        if (step.Next.PeakEquity > 0) path?.Add(step.Next);
         IReadOnlyList<EssTransition> produced = step.Transition is { } t ? [t] : [];
         return (new AccountEss(AccountId, StartingEquity, Equity, step.Next, Later(Clock, time), _appliedIds, _appliedSet,
             [.. Transitions, .. produced], MarkedBefore), produced);

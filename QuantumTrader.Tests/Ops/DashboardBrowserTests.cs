@@ -83,6 +83,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Matches("<tr><td>account</td><td>[^<]+</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>", page);
         Assert.Matches("<tr><td>CAUTIOUS</td><td class=\"n\">300</td><td class=\"n\">10</td>", page);
         Assert.Contains("<div id=\"trades\"><table><tbody><tr><th>exit</th>", page);
+        // A trigger before any equity was observed leaves nothing to draw.
+        Assert.Contains("<div id=\"equity\"><div><p>Account paper has settled no trade and held no position yet.</p></div></div>", page);
         Assert.Contains("<div id=\"report\"><div><p>0 closed trades, net PnL 0.00 (0.00 %), profit factor -, fees 0.00, max drawdown 0.00 % over closed trades, 0.00 % marked to market.</p>", page);
         // Registry rows, newest first: time, event, slot, version, what.
         Assert.Contains("<td>retraining-requested</td><td>xgb</td><td>xgb-v1</td><td>retraining requested by an operator: new fee tiers</td>", page);

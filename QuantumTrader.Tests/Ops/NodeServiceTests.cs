@@ -41,6 +41,7 @@ public sealed class NodeServiceTests
             seen["accuracy"] = await Ctl(dir, url, "accuracy", "--min-calls", "5", "--weakest", "2");
             page = await DashboardBrowserTests.RenderedPage(url);
             using var http = new HttpClient();
+            seen["markedEquity"] = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(url), "/api/marked-equity?points=50"), cancel)).RootElement.Clone();
             var refused = await http.GetAsync(new Uri(new Uri(url), "/api/accuracy?minCalls=0"), cancel);
             seen["accuracyRefused"] = JsonSerializer.SerializeToElement(new { status = (int)refused.StatusCode, text = await refused.Content.ReadAsStringAsync(cancel) });
         });
@@ -105,6 +106,19 @@ public sealed class NodeServiceTests
         Assert.Equal(summary.MaxDrawdown, report.GetProperty("maxDrawdownPercent").GetDouble(), 9);
         Assert.Equal(summary.MarkedMaxDrawdown, report.GetProperty("markedMaxDrawdownPercent").GetDouble(), 9);
         Assert.True(summary.MarkedMaxDrawdown < 0, "the node's account saw its equity fall below the start");
+
+        // The equity the stop read, thinned for the dashboard's chart: from the starting equity, its deepest point kept, ending in the run's mode.
+        var marked = seen["markedEquity"];
+        var points = marked.GetProperty("points").EnumerateArray().ToArray();
+        Assert.InRange(points.Length, 2, 50);
+        Assert.True(marked.GetProperty("observations").GetInt32() > 50);
+        Assert.Equal(10_000, points[0].GetProperty("equity").GetDouble());
+        Assert.Equal(summary.MarkedMaxDrawdown, marked.GetProperty("maxDrawdown").GetDouble(), 9);
+        var deepest = points.MinBy(p => p.GetProperty("drawdown").GetDouble());
+        Assert.Equal(summary.MarkedMaxDrawdown, deepest.GetProperty("drawdown").GetDouble(), 9);
+        Assert.Equal(summary.MarkedMaxDrawdownAt, deepest.GetProperty("time").GetDateTimeOffset());
+        Assert.Equal(summary.EssMode, points[^1].GetProperty("mode").GetString());
+        Assert.Contains("<polyline class=\"marked\" points=\"", page);
         Assert.All(report.GetProperty("periods").EnumerateArray(), p => Assert.Matches(@"^20\d\d-W\d\d$", p.GetProperty("period").GetString()));
 
         // The node's prediction accuracy is what 'qt accuracy' reads from the same journal once the node has stopped.

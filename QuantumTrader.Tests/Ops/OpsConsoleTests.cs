@@ -296,8 +296,8 @@ public sealed class OpsConsoleTests : IAsyncLifetime
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         var html = await page.Content.ReadAsStringAsync();
 
-        var views = Regex.Matches(html, "\"(/api/[a-z]+(\\?[^\"]*)?)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
-        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10", "/api/registry", "/api/alerts?latest=10", "/api/report?by=month", "/api/sizing", "/api/cleanup", "/api/audit?latest=0", "/api/accuracy"], views);
+        var views = Regex.Matches(html, "\"(/api/[a-z-]+(\\?[^\"]*)?)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.Equal(["/api/cluster", "/api/shards", "/api/models", "/api/ess", "/api/risk", "/api/trades?last=10", "/api/registry", "/api/alerts?latest=10", "/api/report?by=month", "/api/sizing", "/api/cleanup", "/api/audit?latest=0", "/api/marked-equity?points=600", "/api/accuracy"], views);
         // This node has no run's data to score its decisions against: the accuracy says so (a run's node: NodeServiceTests).
         var accuracy = await http.GetAsync("/api/accuracy");
         Assert.Equal(HttpStatusCode.NotFound, accuracy.StatusCode);
