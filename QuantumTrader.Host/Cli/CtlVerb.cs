@@ -298,14 +298,22 @@ public static class CtlVerb
     {
         var (node, json) = (NodeOption(), Json());
         var (minCalls, weakest) = AccuracyVerb.GroupOptions();
-        var command = new Command("accuracy", "Each model's directional accuracy at the bars the node's journal holds decisions for, as 'qt accuracy' prints it")
+        var everyBar = AccuracyVerb.EveryBarOption();
+        var command = new Command("accuracy", "Each model's directional accuracy at the bars the node's journal holds decisions for (or every traded bar), as 'qt accuracy' prints it")
         {
-            node, minCalls, weakest, json,
+            node, minCalls, weakest, everyBar, json,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var (calls, shown) = AccuracyVerb.GroupSettings(parse, minCalls, weakest);
             using var client = new OpsClient(parse.GetValue(node)!, Credentials(parse));
+            if (parse.GetValue(everyBar))
+            {
+                var all = await client.GetAsync<EveryBarAccuracyView>($"/api/accuracy?minCalls={calls}&weakest={shown}&everyBar=true", cancel);
+                AccuracyVerb.Print(all);
+                JsonOut.Write(parse.GetValue(json), all);
+                return all.Agreement.AllSame ? ExitCodes.Ok : ExitCodes.Failure;
+            }
             var view = await client.GetAsync<AccuracyView>($"/api/accuracy?minCalls={calls}&weakest={shown}", cancel);
             AccuracyVerb.Print(view);
             JsonOut.Write(parse.GetValue(json), view);

@@ -195,13 +195,16 @@ public sealed class OpsApi : IAsyncDisposable
             var trades = await LedgerAsync(cancel);
             return View(new PerformanceView(grouping, minTrades ?? 10, trades.Count, PerformanceBreakdown.Of(trades, grouping, minTrades ?? 10)));
         });
-        _app.MapGet("/api/accuracy", async (int? minCalls, int? weakest, CancellationToken cancel) =>
+        _app.MapGet("/api/accuracy", async (int? minCalls, int? weakest, bool? everyBar, CancellationToken cancel) =>
         {
             if (minCalls is < 1) return Refuse(StatusCodes.Status400BadRequest, $"minCalls must be at least 1, got {minCalls}");
             if (weakest is < 0) return Refuse(StatusCodes.Status400BadRequest, $"weakest must not be negative, got {weakest}");
             if (RecordedRun.Read(_node.StateDirectory) is null)
                 return Refuse(StatusCodes.Status404NotFound, $"the node's state directory holds no {RecordedRun.FileName} naming its data, so there is nothing to score the decisions against");
-            return View(await AccuracyVerb.ComputeAsync(_system, _node.StateDirectory, minCalls ?? AccuracyVerb.DefaultMinCalls, weakest ?? AccuracyVerb.DefaultWeakest, cancel));
+            var (calls, shown) = (minCalls ?? AccuracyVerb.DefaultMinCalls, weakest ?? AccuracyVerb.DefaultWeakest);
+            return everyBar == true
+                ? View(await AccuracyVerb.ComputeEveryBarAsync(_system, _node.StateDirectory, calls, shown, cancel))
+                : View(await AccuracyVerb.ComputeAsync(_system, _node.StateDirectory, calls, shown, cancel));
         });
         _app.MapPost("/api/ask/{target}", (string target, HttpContext context) => AskAsync(target, context));
     }

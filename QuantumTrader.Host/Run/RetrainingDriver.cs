@@ -50,16 +50,6 @@ public sealed class RetrainingDriver : IDisposable
     private readonly Dictionary<(string Version, string Symbol), Dictionary<int, Prediction>> _calls = [];
     private bool _journalServed;
 
-    private sealed record SymbolHistory(string Symbol, DateTimeOffset[] Times, FeatureVector[] Rows, double[] Closes, int TrainingBars)
-    {
-        /// <summary>Index of the first bar at or after <paramref name="time"/> (Times.Length when none is).</summary>
-        public int IndexAt(DateTimeOffset time)
-        {
-            var i = Array.BinarySearch(Times, time);
-            return i >= 0 ? i : ~i;
-        }
-    }
-
     private RetrainingDriver(IActorRef registry, IActorRef supervisor, EnsembleServing serving, RunSettings settings, RetrainSettings retrain,
         IReadOnlyList<SymbolHistory> symbols, IReadOnlyList<string> slots, DateTimeOffset tradingStarts, IReadOnlyList<DateTimeOffset> checks,
         ModelRegistryState journaled, IRunObserver observer)
@@ -67,7 +57,7 @@ public sealed class RetrainingDriver : IDisposable
         _tradingStarts = tradingStarts;
         _checks = [.. checks];
         _journaled = journaled;
-        _journaledUntil = journaled.History.Where(ChangesServing).Select(e => e.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        _journaledUntil = journaled.History.Where(ServingTimeline.ChangesServing).Select(e => e.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
         _registry = registry;
         _supervisor = supervisor;
         _serving = serving;
@@ -81,19 +71,13 @@ public sealed class RetrainingDriver : IDisposable
     public static async Task<RetrainingDriver> StartAsync(ActorRegistry registry, EnsembleServing serving, RunSettings settings, RetrainSettings retrain,
         ReplayData data, TradingPlan plan, IRunObserver observer, CancellationToken cancel)
     {
-        var symbols = data.Bars.GroupBy(b => b.Symbol).Select(g =>
-        {
-            var bars = g.ToArray();
-            var calculator = new FeatureCalculator(g.Key);
-            return new SymbolHistory(g.Key, bars.Select(b => b.Time).ToArray(), bars.Select(calculator.Next).ToArray(),
-                bars.Select(b => b.Close).ToArray(), bars.Count(b => b.Time < plan.TradeFrom[g.Key]));
-        }).ToArray();
+        var symbols = data.Bars.GroupBy(b => b.Symbol).Select(g => SymbolHistory.Of(g.Key, g.ToArray(), plan.TradeFrom[g.Key])).ToArray();
         var slots = serving.ModelIds.Where(s => ModelSlots.IsForecaster(s)
             || (TreeTrainer.Supports(s) && ImportedServing.Read(ImportedServing.SlotDirectory(settings.StateDirectory, s)) is null)).ToArray();
         var registryActor = await registry.GetAsync<ModelRegistrySingleton>(cancel);
         var journaled = (await registryActor.Ask<ModelRegistryView>(GetModelRegistry.Instance, AskTimeout, cancel)).ToRegistry();
         var driver = new RetrainingDriver(registryActor, await registry.GetAsync<ModelSupervisorSingleton>(cancel), serving, settings, retrain, symbols, slots,
-            plan.TrainedTo, Checks(plan, data.Bars[^1].Time, retrain), journaled, observer);
+            plan.TrainedTo, ServingTimeline.Checks(plan.TrainedTo, data.Bars[^1].Time, retrain.CheckEvery), journaled, observer);
         observer.Info(slots.Length == 0
             ? "retraining: every served slot is imported, nothing to retrain"
             : retrain.Retraining
@@ -107,13 +91,6 @@ public sealed class RetrainingDriver : IDisposable
 
     /// <summary>The check times: every <see cref="RetrainSettings.CheckEvery"/> after trading starts, before the last bar.</summary>
     public IReadOnlyList<DateTimeOffset> Checks() => _checks.Order().ToArray();
-
-    private static IReadOnlyList<DateTimeOffset> Checks(TradingPlan plan, DateTimeOffset lastBar, RetrainSettings retrain)
-    {
-        var checks = new List<DateTimeOffset>();
-        for (var t = plan.TrainedTo + retrain.CheckEvery; t <= lastBar; t += retrain.CheckEvery) checks.Add(t);
-        return checks;
-    }
 
     /// <summary>
     /// The latest bar any symbol had decided before this start (null: none), after which a request is answered; and the
@@ -233,7 +210,7 @@ public sealed class RetrainingDriver : IDisposable
         var missing = Enumerable.Range(from, to - from).Where(i => !made.ContainsKey(i)).ToArray();
         if (missing.Length > 0)
         {
-            var predicted = model.PredictBatch(missing.Select(i => InputAt(s, i)).ToArray());
+            var predicted = model.PredictBatch(missing.Select(i => s.InputAt(i)).ToArray());
             for (var k = 0; k < missing.Length; k++) made[missing[k]] = predicted[k];
         }
         return Enumerable.Range(from, to - from).Select(i => made[i]).ToArray();
@@ -295,7 +272,7 @@ public sealed class RetrainingDriver : IDisposable
 
     /// <summary>The first change of serving the journal holds at or after <paramref name="time"/>, so a batch of a resumed run does not span it.</summary>
     public DateTimeOffset? NextServingChange(DateTimeOffset time) =>
-        _journaled.History.Where(e => ChangesServing(e) && e.Time >= time).Select(e => (DateTimeOffset?)e.Time)
+        _journaled.History.Where(e => ServingTimeline.ChangesServing(e) && e.Time >= time).Select(e => (DateTimeOffset?)e.Time)
             .Append(time <= _decidedByAll ? _decidedByAll : null).Min();
 
     /// <summary>After the replay: serves what the registry holds now.</summary>
@@ -305,8 +282,6 @@ public sealed class RetrainingDriver : IDisposable
         foreach (var slot in _slots)
             if (RegistryServing.Plan(state, slot, _serving) is { } predictor) _serving.Serve(predictor);
     }
-
-    private static bool ChangesServing(RegistryEvent e) => e is VersionPromoted or VersionRolledBack or AbTestStarted or AbTestConcluded;
 
     /// <summary>
     /// Judges the running test when it is due; true when the gate decided. The champion's most confident wrong calls in
@@ -466,7 +441,7 @@ public sealed class RetrainingDriver : IDisposable
             var end = s.IndexAt(now);
             var inputs = new List<(int Index, ModelInput Input)>();
             for (var i = s.IndexAt(running.Time); i + ModelBootstrap.LabelHorizon < end; i++)
-                if (s.Rows[i].IsWarm) inputs.Add((i, InputAt(s, i)));
+                if (s.Rows[i].IsWarm) inputs.Add((i, s.InputAt(i)));
             if (inputs.Count == 0) continue;
             var batch = inputs.Select(x => x.Input).ToArray();
             var byChampion = champion.PredictBatch(batch);
@@ -475,7 +450,7 @@ public sealed class RetrainingDriver : IDisposable
             {
                 var i = inputs[k].Index;
                 var regime = _regimes.Classify(s.Rows[i]);
-                var up = Up(s, i);
+                var up = s.Up(i);
                 samples.Add(new ShadowSample(s.Symbol, s.Times[i], regime, up, byChampion[k].Action, byChallenger[k].Action));
                 championCalls.Add(new ScoredCall(s.Symbol, s.Times[i], regime, up, byChampion[k].Action, byChampion[k].Confidence));
             }
@@ -495,20 +470,11 @@ public sealed class RetrainingDriver : IDisposable
             var indices = bars.Where(k => k.Symbol == s.Symbol).Select(k => Array.BinarySearch(s.Times, k.Time))
                 .Where(i => i >= 0 && i + ModelBootstrap.LabelHorizon < s.Times.Length && s.Rows[i].IsWarm).Order().ToArray();
             if (indices.Length == 0) continue;
-            var calls = model.PredictBatch(indices.Select(i => InputAt(s, i)).ToArray());
-            for (var k = 0; k < indices.Length; k++) scored = scored.Add(calls[k].Action, Up(s, indices[k]));
+            var calls = model.PredictBatch(indices.Select(i => s.InputAt(i)).ToArray());
+            for (var k = 0; k < indices.Length; k++) scored = scored.Add(calls[k].Action, s.Up(indices[k]));
         }
         return scored;
     }
-
-    /// <summary>What a symbol entity hands its models at bar <paramref name="i"/>: its features and its recent closes, that bar's included.</summary>
-    private static ModelInput InputAt(SymbolHistory s, int i)
-    {
-        var from = Math.Max(0, i + 1 - SymbolRules.DefaultRecentCloses);
-        return new ModelInput(s.Symbol, s.Rows[i], new ArraySegment<double>(s.Closes, from, i + 1 - from));
-    }
-
-    private static bool Up(SymbolHistory s, int i) => s.Closes[i + ModelBootstrap.LabelHorizon] > s.Closes[i];
 
     /// <summary>A version's own model, opened from its artifact: the shadow test compares the two versions whatever the slot serves.</summary>
     private IPredictor Open(string slot, string version, ModelRegistryState registry)

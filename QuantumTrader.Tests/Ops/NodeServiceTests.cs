@@ -39,6 +39,7 @@ public sealed class NodeServiceTests
             seen["alerts"] = await AwaitAlerts(dir, url, summary.EssTransitions.Count);
             seen["report"] = await Ctl(dir, url, "report", "--by", "Week");
             seen["accuracy"] = await Ctl(dir, url, "accuracy", "--min-calls", "5", "--weakest", "2");
+            seen["everyBar"] = await Ctl(dir, url, "accuracy", "--every-bar", "--min-calls", "5", "--weakest", "2");
             page = await DashboardBrowserTests.RenderedPage(url);
             using var http = new HttpClient();
             seen["markedEquity"] = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(url), "/api/marked-equity?points=50"), cancel)).RootElement.Clone();
@@ -134,6 +135,13 @@ public sealed class NodeServiceTests
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"<tr><td>xgb</td><td class=\"n\">{xgb.GetProperty("calls").GetInt32()}</td><td>{100 * xgb.GetProperty("accuracy").GetDouble():F1} %</td>"), page);
         Assert.Contains($"{accuracy.GetProperty("decisions").GetInt32()} decisions in the journal", page);
+        // At every traded bar the node's served xgb answers again what the journal holds at each decision.
+        Assert.Equal(0, await QtCli.RunAsync(["accuracy", "--state", dir.File("state"), "--every-bar", "--min-calls", "5", "--weakest", "2", "--json", dir.File("every-bar.json")]));
+        var everyBar = seen["everyBar"];
+        Assert.True(everyBar.GetProperty("agreement").GetProperty("allSame").GetBoolean(), everyBar.GetProperty("agreement").ToString());
+        Assert.True(everyBar.GetProperty("agreement").GetProperty("compared").GetInt32() >= accuracy.GetProperty("decisions").GetInt32());
+        Assert.True(everyBar.GetProperty("models")[0].GetProperty("calls").GetInt32() > xgb.GetProperty("calls").GetInt32());
+        Assert.Equal(JsonDocument.Parse(File.ReadAllText(dir.File("every-bar.json"))).RootElement.GetProperty("models").ToString(), everyBar.GetProperty("models").ToString());
         Assert.Equal(400, seen["accuracyRefused"].GetProperty("status").GetInt32());
         Assert.Equal("minCalls must be at least 1, got 0", seen["accuracyRefused"].GetProperty("text").GetString());
 
