@@ -43,7 +43,7 @@ public static class DecisionBench
         if (samples < 10) throw new Cli.UsageException($"--samples must be at least 10, got {samples}");
         var data = ReplayData.Load(settings.Data, settings.Format, BadRowPolicy.Skip, _ => { });
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), progress);
-        var plan = ModelBootstrap.Prepare(data, settings, serving, new ProgressObserver(progress));
+        var plan = ModelBootstrap.Prepare(data, settings, serving, new ProgressObserver(progress), new HashSet<(string, string)>());
         var rules = new SymbolRules(new Models.Execution.ExecutionOptions(FeeBps: settings.FeeBps, SlippageBps: settings.SlippageBps));
         var services = NodeServices.Default(serving, rules, settings.StartingEquity);
 

@@ -123,7 +123,7 @@ public static class PipelineBench
     {
         var replay = ReplayData.Load(data, Models.Market.DataFormat.Auto, BadRowPolicy.Skip, _ => { });
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
-        var plan = ModelBootstrap.Prepare(replay, settings with { StateDirectory = state }, serving, new QuietObserver(_ => { }));
+        var plan = ModelBootstrap.Prepare(replay, settings with { StateDirectory = state }, serving, new QuietObserver(_ => { }), new HashSet<(string, string)>());
         var rules = new SymbolRules();
         var services = NodeServices.Default(serving, rules);
         var states = new Dictionary<string, SymbolState>();

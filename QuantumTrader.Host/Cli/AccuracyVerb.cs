@@ -90,7 +90,7 @@ public static class AccuracyVerb
         var recorded = RecordedRun.Read(stateDirectory) ?? throw new UsageException($"'{stateDirectory}' holds no {RecordedRun.FileName} naming the run's data");
         var plan = StoredPlan.Read(stateDirectory) ?? throw new UsageException($"'{stateDirectory}' holds no {StoredPlan.FileName} saying when each symbol started trading");
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var registry = await ServedCalls.ReadRegistryAsync(journal, system.Materializer(), stateDirectory).WaitAsync(cancel);
+        var registry = await RegistryJournal.ReadAsync(journal, system.Materializer(), stateDirectory).WaitAsync(cancel);
         var decisions = await JournalDecisions.ReadAsync(journal, system.Materializer()).WaitAsync(cancel);
         var bars = ReplayData.Load(recorded.Data, recorded.Format, BadRowPolicy.Skip, _ => { }).Bars;
         var symbols = bars.GroupBy(b => b.Symbol).Where(g => plan.TradeFrom.ContainsKey(g.Key))

@@ -47,7 +47,7 @@ public static class ForecastBootstrap
         var key = ArtifactKey(slot, closes, trainedTo, options);
         var slotDirectory = Path.Combine(stateDirectory, "models", slot);
         var directory = Path.GetFullPath(Path.Combine(slotDirectory, key));
-        if (File.Exists(Path.Combine(directory, Forecaster.ManifestFileName))) return (Open(slot, directory), directory, false);
+        if (IsStored(directory)) return (Open(slot, directory), directory, false);
         info($"training {slot} on the log returns of {closes.Count} symbol(s), {closes.Sum(c => c.Length)} closes ...");
         using (var forecaster = Train(slot, closes, options))
         {
@@ -58,6 +58,9 @@ public static class ForecastBootstrap
         // Served from the stored artifact, so a first run and a resumed one forecast with the same floats.
         return (Open(slot, directory), directory, true);
     }
+
+    /// <summary>Whether a forecaster's artifact directory holds its manifest.</summary>
+    public static bool IsStored(string directory) => File.Exists(Path.Combine(directory, Forecaster.ManifestFileName));
 
     /// <summary>
     /// "&lt;slot&gt;-&lt;yyyyMMddHHmmss&gt;-&lt;hash8&gt;": the last training bar's time (UTC) and a SHA-256 over the slot, the network

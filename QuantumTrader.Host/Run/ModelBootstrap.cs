@@ -28,7 +28,13 @@ public static class ModelBootstrap
     /// <summary>Labels look this many bars ahead: did the close rise?</summary>
     public const int LabelHorizon = 4;
 
-    public static TradingPlan Prepare(ReplayData data, RunSettings settings, EnsembleServing serving, IRunObserver observer)
+    /// <summary>
+    /// Trains or loads the first version of every chosen slot and serves it. A first version an approved cleanup deleted
+    /// (<paramref name="deleted"/>: slot and artifact name) is neither trained nor served again: the registry, once read,
+    /// serves the slot's champion, which a deletion never is.
+    /// </summary>
+    public static TradingPlan Prepare(ReplayData data, RunSettings settings, EnsembleServing serving, IRunObserver observer,
+        IReadOnlySet<(string Slot, string Name)> deleted)
     {
         var slots = Slots(settings.Models);
         var stored = StoredPlan.Read(settings.StateDirectory);
@@ -77,6 +83,11 @@ public static class ModelBootstrap
             }
             var version = TreeTrainer.VersionFor(slot, pooled, options);
             var sidecar = SidecarPath(settings.StateDirectory, slot, version);
+            if (!File.Exists(sidecar) && deleted.Contains((slot, Path.GetFileName(sidecar))))
+            {
+                observer.Info(Deleted(slot, version));
+                continue;
+            }
             if (!File.Exists(sidecar))
             {
                 observer.Info($"training {slot} on {pooled.Count} rows ({pooled.PositiveCount} up) ...");
@@ -93,12 +104,21 @@ public static class ModelBootstrap
         var trainedFrom = data.Bars.Min(b => b.Time);
         foreach (var slot in ModelSlots.Forecasters.Where(slots.Contains))
         {
+            var key = ForecastBootstrap.ArtifactKey(slot, closes.Values.ToArray(), trainedTo, forecastOptions);
+            if (deleted.Contains((slot, key)) && !ForecastBootstrap.IsStored(Path.Combine(settings.StateDirectory, "models", slot, key)))
+            {
+                observer.Info(Deleted(slot, key));
+                continue;
+            }
             var (predictor, directory) = ForecastBootstrap.Prepare(slot, closes.Values.ToArray(), trainedTo, settings.StateDirectory, forecastOptions, observer);
             serving.Serve(predictor);
             forecasters.Add(new ForecastRegistration(slot, predictor.Version, directory, predictor.Manifest, trainedFrom, trainedTo));
         }
         return new TradingPlan(tradeFrom, tradeFrom.Values.Max()) { Forecasters = forecasters };
     }
+
+    private static string Deleted(string slot, string artifact) =>
+        $"{slot}: the first version's artifact {artifact} was deleted by an approved cleanup; not trained again, the registry serves the slot's champion";
 
     /// <summary>Where a trained version's sidecar lives in the state directory (its .onnx file beside it).</summary>
     public static string SidecarPath(string stateDirectory, string slot, string version) =>

@@ -98,7 +98,7 @@ public static class RunJob
             + $"{data.Gaps.Count} gap(s), {data.Gaps.Sum(g => g.MissingBars)} bar(s) missing");
 
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), observer.Info);
-        var plan = ModelBootstrap.Prepare(data, settings, serving, observer);
+        var plan = ModelBootstrap.Prepare(data, settings, serving, observer, await RegistryJournal.DeletedArtifactsAsync(settings.StateDirectory));
         if (RecordedRun.RecordOrCompare(settings) is { Count: > 0 } changed)
             observer.Info($"this start changes {string.Join(", ", changed)} from {RecordedRun.PathIn(settings.StateDirectory)}: what it decides follows the new settings, and 'qt replay' runs this start with them");
         RecordedStart.Append(settings.StateDirectory, new RecordedStart(RecordedRun.Of(settings), data.LastBars, DateTimeOffset.UtcNow));

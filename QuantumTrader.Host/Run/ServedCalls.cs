@@ -1,6 +1,3 @@
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using QuantumTrader.Actors.Learning;
 using QuantumTrader.Models.Ensemble;
 using QuantumTrader.Models.Features;
@@ -19,16 +16,6 @@ public sealed record UnansweredVersion(string Slot, string Version, int Bars, st
 public static class ServedCalls
 {
     private const int BatchSize = 256;
-
-    /// <summary>The registry as its journal holds it, each artifact where it is now under <paramref name="stateDirectory"/>.</summary>
-    public static Task<ModelRegistryState> ReadRegistryAsync(SqlReadJournal journal, IMaterializer materializer, string stateDirectory) =>
-        journal.CurrentEventsByPersistenceId(ModelRegistryActor.Id, 0, long.MaxValue)
-            .RunAggregate(ModelRegistryState.Empty, (state, env) => env.Event switch
-            {
-                VersionRegistered r => state.Apply(r with { Record = RegistryServing.Located(r.Record, stateDirectory) }),
-                RegistryEvent e => state.Apply(e),
-                _ => state,
-            }, materializer);
 
     public static (List<BarCall> Calls, List<UnansweredVersion> Unanswered) Answer(
         IReadOnlyList<SymbolHistory> symbols, ModelRegistryState registry, ServingTimeline timeline)

@@ -38,7 +38,7 @@ public sealed class ModelBootstrapTests
         var data = ReplayData.Load([RepoPaths.Of("data", "binance")], DataFormat.Auto, BadRowPolicy.Skip, _ => { });
         var serving = new EnsembleServing(EnsembleWeights.Default, TimeSpan.FromSeconds(2), _ => { });
         var messages = new List<string>();
-        var plan = ModelBootstrap.Prepare(data, new RunSettings { Data = [], StateDirectory = state, Models = ["xgb"] }, serving, new CollectingObserver(messages, []));
+        var plan = ModelBootstrap.Prepare(data, new RunSettings { Data = [], StateDirectory = state, Models = ["xgb"] }, serving, new CollectingObserver(messages, []), new HashSet<(string, string)>());
 
         Assert.Equal([ModelSlots.Xgb], serving.ModelIds);
         Assert.Equal("xgb-from-python", serving.PredictorOf(ModelSlots.Xgb)!.Version);

@@ -198,9 +198,9 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         using (var doc = JsonDocument.Parse(File.ReadAllText(dir.File("cleanup.json"))))
         {
             Assert.Equal(lastBar, doc.RootElement.GetProperty("at").GetDateTimeOffset());
-            // A retrained version: the first one seeds serving before the registry is read, so each start trains it again if it is gone.
-            var first = journal.Trail.First(e => e.Kind == "version-registered").Subject["xgb/".Length..];
-            deleted = doc.RootElement.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("version").GetString()!).First(v => v != first);
+            // The slot's first version, which a start trains before it reads the registry: it must not come back either.
+            deleted = journal.Trail.First(e => e.Kind == "version-registered").Subject["xgb/".Length..];
+            Assert.Contains(deleted, doc.RootElement.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("version").GetString()!));
         }
         var given = DateTimeOffset.UtcNow;
         Assert.Equal(0, await QtCli.RunAsync(["models", "mark-important", "--state", settings.StateDirectory, "--slot", "xgb", "--version", promoted]));
@@ -216,8 +216,11 @@ public sealed class ReplayVerbTests(ReferenceRun reference)
         var moved = dir.File("moved");
         Directory.Move(settings.StateDirectory, moved);
         settings = settings with { StateDirectory = moved };
-        var third = await RunJob.ExecuteAsync(settings, new CollectingObserver([], []), CancellationToken.None);
+        var messages = new List<string>();
+        var third = await RunJob.ExecuteAsync(settings, new CollectingObserver(messages, []), CancellationToken.None);
         Assert.Empty(Directory.GetFiles(Path.Combine(moved, "models", "xgb"), deleted + ".*"));
+        Assert.Contains(messages, m => m.StartsWith($"xgb: the first version's artifact {deleted} was deleted by an approved cleanup", StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.StartsWith("training xgb", StringComparison.Ordinal));
         Assert.Equal((second.TradesClosed, second.NetPnl), (third.TradesClosed, third.NetPnl));
         var audit = await AuditVerb.ReadAsync(moved, CancellationToken.None);
         Assert.Equal(Models.Audit.CheckOutcome.Passed, audit.Checks.Single(c => c.Name == "artifacts").Outcome);

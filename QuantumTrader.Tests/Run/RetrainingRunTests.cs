@@ -381,7 +381,7 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
     }
 
     [Fact]
-    public async Task A_forecaster_version_an_approved_cleanup_deleted_is_not_trained_again_at_the_next_start()
+    public async Task A_forecasters_first_version_an_approved_cleanup_deleted_is_not_trained_again_at_the_next_start()
     {
         using var dir = new TempDir();
         var data = dir.File("data");
@@ -395,10 +395,10 @@ public sealed class RetrainingRunTests(RetrainingRuns runs) : IClassFixture<Retr
         string version, directory;
         using (var doc = JsonDocument.Parse(File.ReadAllText(dir.File("models.json"))))
         {
-            // A retrained version the gate judged: the first one seeds serving before the registry is read, so each start trains it again if it is gone.
-            var judged = doc.RootElement.GetProperty("versions").EnumerateArray().Skip(1)
-                .First(v => v.GetProperty("status").GetString() is "Rejected" or "Retired");
-            (version, directory) = (judged.GetProperty("version").GetString()!, judged.GetProperty("artifactPath").GetString()!);
+            // The slot's first version, which a start trains before it reads the registry, replaced since by a promotion.
+            var firstVersion = doc.RootElement.GetProperty("versions").EnumerateArray().First();
+            Assert.Equal("Retired", firstVersion.GetProperty("status").GetString());
+            (version, directory) = (firstVersion.GetProperty("version").GetString()!, firstVersion.GetProperty("artifactPath").GetString()!);
         }
         Assert.True(File.Exists(Path.Combine(directory, Forecaster.ManifestFileName)));
         Assert.Equal(0, await QtCli.RunAsync(["models", "approve-cleanup", "--state", state, "--slot", "nhits", "--version", version, "--by", "ops"]));
