@@ -112,9 +112,18 @@ public sealed class OpsAccessTests : IAsyncLifetime
         Assert.Equal("alice", list.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("$type").GetString() == "version-promoted"
             && e.GetProperty("version").GetString() == "xgb-v2").GetProperty("operator").GetString());
 
-        var (_, alerts) = await Ctl(Bob, "alerts");
-        var limitAlert = alerts.GetProperty("latest").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "risk-limits-changed");
-        Assert.Equal("alice", limitAlert.GetProperty("operator").GetString());
+        // The alert feed reads the journal on its own schedule: the limit change becomes an alert a moment after it is journaled.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement? limitAlert = null;
+        while (limitAlert is null && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var (_, alerts) = await Ctl(Bob, "alerts");
+            limitAlert = alerts.GetProperty("latest").EnumerateArray().Where(a => a.GetProperty("kind").GetString() == "risk-limits-changed")
+                .Select(a => (JsonElement?)a).SingleOrDefault();
+            if (limitAlert is null) await Task.Delay(200);
+        }
+        Assert.True(limitAlert.HasValue, "the limit change was not alerted within 30 s");
+        Assert.Equal("alice", limitAlert.Value.GetProperty("operator").GetString());
     }
 
     [Fact]
